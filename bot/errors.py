@@ -1,0 +1,73 @@
+"""Everything a user can get wrong, as one hierarchy; each message is written for a case manager.
+
+    CasebotError                 a refusal: nothing was changed
+    ├── InputError               the words of a command are off (carries a usage line and an example)
+    │   ├── BadDate              not a YYYY-MM-DD day
+    │   ├── FutureDate           an event dated after today
+    │   └── BadAmount            not an amount of money
+    ├── UnknownCase              no such case number (carries the closest numbers)
+    ├── UnknownProvider          no such provider on the case, or more than one matches
+    ├── NotAllowed               the caller's role does not allow it
+    ├── PreconditionNotMet       the playbook says not yet (a lead or admin may override with a reason)
+    ├── Conflict                 someone else changed the case first
+    └── TryAgain                 the database could not be reached; nothing was saved
+"""
+
+from __future__ import annotations
+
+
+class CasebotError(Exception):
+    """A refusal a user sees; nothing was changed."""
+
+    def __init__(self, message: str, *, example: str | None = None, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.example = example
+        self.usage = usage
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(CasebotError):
+    pass
+
+
+class BadDate(InputError):
+    pass
+
+
+class FutureDate(InputError):
+    pass
+
+
+class BadAmount(InputError):
+    pass
+
+
+class UnknownCase(CasebotError):
+    def __init__(self, number: str, suggestions: list[str] | tuple[str, ...] = ()) -> None:
+        hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"There is no case {number}.{hint}", example="/case mine lists your open cases")
+        self.number = number
+        self.suggestions = tuple(suggestions)
+
+
+class UnknownProvider(CasebotError):
+    pass
+
+
+class NotAllowed(CasebotError):
+    pass
+
+
+class PreconditionNotMet(CasebotError):
+    pass
+
+
+class Conflict(CasebotError):
+    pass
+
+
+class TryAgain(CasebotError):
+    pass

@@ -1,0 +1,281 @@
+"""From a case's facts to every obligation the playbook gives it, with each one's state: pure, no I/O.
+
+The services store the plan: an obligation is inserted when it first appears open, and updated
+when later facts close or cancel it. Facts only ever grow (contacts, stage moves, demand events and
+offers are never rewritten), so planning again after any change is safe and gives the same answer.
+
+Two kinds of obligation close differently on a client contact made on day C:
+- event obligations (R1, R4, R6, R8–R12) close when their trigger day is on or before C;
+- cadence obligations (R2, R5, R13, and R3 for providers) are anchored on the day their clock
+  started; a contact after the anchor closes them, and the next one is anchored on C. A contact on
+  the anchor day itself is what started that clock, so it leaves the obligation open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot.calendar import BusinessCalendar
+from bot.playbook import CLOSED_STAGES, HOLDUP_LABELS, RULES, HoldUp, Kind, Numbers, Stage, ordinal
+
+OPEN, DONE, CANCELLED = "open", "done", "cancelled"
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    stage: Stage
+    on: date
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    id: int
+    name: str
+    requested_on: date
+    records_on: date | None = None
+    bills_on: date | None = None
+    followups: tuple[date, ...] = ()
+
+    @property
+    def owed(self) -> str:
+        missing = [what for what, on in (("records", self.records_on), ("bills", self.bills_on)) if on is None]
+        return " and ".join(missing)
+
+    @property
+    def complete_on(self) -> date | None:
+        if self.records_on is None or self.bills_on is None:
+            return None
+        return max(self.records_on, self.bills_on)
+
+
+@dataclass(frozen=True)
+class DemandFacts:
+    kind: str  # sent | resent | ack
+    on: date
+    adjuster: str | None = None
+
+
+@dataclass(frozen=True)
+class OfferFacts:
+    n: int
+    on: date
+    final: bool
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    created_on: date
+    stages: tuple[StageEntry, ...]
+    providers: tuple[ProviderFacts, ...] = ()
+    client_contacts: tuple[date, ...] = ()
+    adjuster_contacts: tuple[date, ...] = ()
+    demand: tuple[DemandFacts, ...] = ()
+    offers: tuple[OfferFacts, ...] = ()
+    holdups: tuple[tuple[HoldUp, str | None], ...] = ()
+
+    @property
+    def closed_on(self) -> date | None:
+        last = self.stages[-1] if self.stages else None
+        return last.on if last and last.stage in CLOSED_STAGES else None
+
+
+@dataclass
+class Planned:
+    key: str
+    rule: str
+    kind: Kind
+    triggered_on: date
+    due_on: date
+    reason: str
+    talking_points: str
+    state: str = OPEN
+    closed_on: date | None = None
+    closed_by: str | None = None
+    provider_id: int | None = None
+
+    def close(self, state: str, on: date, why: str) -> None:
+        self.state, self.closed_on, self.closed_by = state, on, why
+
+
+@dataclass
+class _Plan:
+    facts: CaseFacts
+    cal: BusinessCalendar
+    numbers: Numbers
+    items: list[Planned] = field(default_factory=list)
+
+    def add(self, key: str, rule: str, trigger: date, due_after: int = 0, *,
+            provider_id: int | None = None, **values: object) -> Planned:
+        spec = RULES[rule]
+        fill = _Fill(values)
+        item = Planned(
+            key=key, rule=rule.rstrip("T"), kind=spec.kind, triggered_on=trigger,
+            due_on=self.cal.due(trigger, due_after),
+            reason=spec.reason.format_map(fill),
+            talking_points="\n".join(p.format_map(fill) for p in spec.talking_points if p.format_map(fill)),
+            provider_id=provider_id,
+        )
+        self.items.append(item)
+        return item
+
+
+class _Fill(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def plan(facts: CaseFacts, cal: BusinessCalendar, numbers: Numbers) -> list[Planned]:
+    """Every obligation the playbook gives this case, each open, done or cancelled, in trigger order."""
+    p = _Plan(facts, cal, numbers)
+    contacts = sorted(set(facts.client_contacts))
+    _events(p, contacts)
+    _cadences(p, contacts)
+    _providers(p)
+    _demand(p, contacts)
+    _checkin(p, contacts)
+    if (closed := facts.closed_on) is not None:
+        for item in p.items:
+            if item.state == OPEN:
+                item.close(CANCELLED, closed, "case closed")
+    return sorted(p.items, key=lambda i: (i.triggered_on, i.due_on, i.key))
+
+
+def _first_on_or_after(days: Sequence[date], day: date) -> date | None:
+    return next((d for d in days if d >= day), None)
+
+
+def _close_event_by_contact(item: Planned, contacts: Sequence[date]) -> None:
+    if item.state == OPEN and (c := _first_on_or_after(contacts, item.triggered_on)) is not None:
+        item.close(DONE, c, "client contact")
+
+
+def _events(p: _Plan, contacts: Sequence[date]) -> None:
+    f = p.facts
+    names = ", ".join(pr.name for pr in f.providers) or "no providers recorded yet"
+    items = [p.add("R1", "R1", f.created_on, provider_count=len(f.providers), provider_names=names)]
+    for i, entry in enumerate(f.stages):
+        if entry.stage is Stage.DEMAND_QUEUE:
+            items.append(p.add(f"R4:{i}", "R4", entry.on))
+        elif entry.stage is Stage.SETTLEMENT:
+            items.append(p.add(f"R12:{i}", "R12", entry.on))
+    for offer in f.offers:
+        rule = "R11" if offer.final else "R10"
+        items.append(p.add(f"{rule}:{offer.n}", rule, offer.on, nth=ordinal(offer.n)))
+    for item in items:
+        _close_event_by_contact(item, contacts)
+
+
+def _spans(stages: Sequence[StageEntry], within: Iterable[Stage]) -> list[tuple[int, date, date | None]]:
+    """Continuous stretches spent in `within`: (index of the entry that began it, start, end or None)."""
+    wanted, spans, start = set(within), [], None
+    for i, entry in enumerate(stages):
+        if entry.stage in wanted and start is None:
+            start = (i, entry.on)
+        elif entry.stage not in wanted and start is not None:
+            spans.append((start[0], start[1], entry.on))
+            start = None
+    if start is not None:
+        spans.append((start[0], start[1], None))
+    return spans
+
+
+def _cadences(p: _Plan, contacts: Sequence[date]) -> None:
+    f, n = p.facts, p.numbers
+    every = {"R2": n.records_cadence_days, "R5": n.demand_hold_cadence_days}
+    values = {"R2": {"outstanding": _outstanding(f.providers)}, "R5": {"holdups": _holdups(f.holdups)}}
+    for rule, days in every.items():
+        for i, start, end in _spans(f.stages, RULES[rule].cadence_stages):
+            anchors = [start] + [c for c in contacts if start < c and (end is None or c < end)]
+            for j, anchor in enumerate(anchors):
+                item = p.add(f"{rule}:{i}:{anchor.isoformat()}", rule, anchor, days, **values[rule])
+                if j + 1 < len(anchors):
+                    item.close(DONE, anchors[j + 1], "client contact")
+                elif end is not None:
+                    on_leaving = next((c for c in contacts if anchor < c <= end), None)
+                    if on_leaving is not None:
+                        item.close(DONE, on_leaving, "client contact")
+                    else:
+                        item.close(CANCELLED, end, "stage left")
+
+
+def _outstanding(providers: Sequence[ProviderFacts]) -> str:
+    owing = [f"{pr.name} ({pr.owed}, requested {pr.requested_on:%b %-d})" for pr in providers if pr.owed]
+    if not owing:
+        return "Every provider's records and bills are in." if providers else "No providers recorded yet."
+    return "Still outstanding: " + "; ".join(owing) + "."
+
+
+def _holdups(holdups: Sequence[tuple[HoldUp, str | None]]) -> str:
+    if not holdups:
+        return "No hold-up recorded: say what the demand is waiting on."
+    parts = [HOLDUP_LABELS[kind] if kind is not HoldUp.OTHER else (note or "other") for kind, note in holdups]
+    return "Holding it up: " + "; ".join(parts) + "."
+
+
+def _providers(p: _Plan) -> None:
+    for pr in p.facts.providers:
+        partial = [d for d in (pr.records_on, pr.bills_on) if d is not None]
+        complete = pr.complete_on
+        restarts = sorted({d for d in (*pr.followups, *partial) if d > pr.requested_on and (complete is None or d < complete)})
+        anchors = [pr.requested_on, *restarts]
+        owed = pr.owed or "records and bills"
+        for j, anchor in enumerate(anchors):
+            item = p.add(
+                f"R3:{pr.id}:{anchor.isoformat()}", "R3", anchor, p.numbers.provider_followup_days,
+                provider_id=pr.id, provider=pr.name, owed=owed, requested_on=f"{pr.requested_on:%b %-d}",
+            )
+            if j + 1 < len(anchors):
+                item.close(DONE, anchors[j + 1], "provider follow-up")
+            elif complete is not None:
+                item.close(DONE, max(complete, anchor), "records and bills received")
+
+
+def _demand(p: _Plan, contacts: Sequence[date]) -> None:
+    n = p.numbers
+    rounds = [d for d in p.facts.demand if d.kind in ("sent", "resent")]
+    acks = sorted(d.on for d in p.facts.demand if d.kind == "ack")
+    adjuster_contacts = sorted(set(p.facts.adjuster_contacts))
+    for i, rnd in enumerate(rounds):
+        d = rnd.on
+        resent_on = rounds[i + 1].on if i + 1 < len(rounds) else None
+        ack = _first_on_or_after(acks, d)
+        shown = {"sent_on": f"{d:%b %-d}", "ack_window_days": n.ack_window_days,
+                 "adjuster": rnd.adjuster or "the adjuster", "to_adjuster": f" to {rnd.adjuster}" if rnd.adjuster else ""}
+        tell = p.add(f"{'R6' if rnd.kind == 'sent' else 'R9'}:{i}", "R6" if rnd.kind == "sent" else "R9", d, **shown)
+        _close_event_by_contact(tell, contacts)
+
+        check = p.add(f"R7:{i}", "R7", d, n.adjuster_check_days, **shown)
+        endings = [(c, DONE, "adjuster contact") for c in [_first_on_or_after(adjuster_contacts, d)] if c]
+        endings += [(ack, DONE, "acknowledgment")] if ack else []
+        endings += [(resent_on, CANCELLED, "demand resent")] if resent_on else []
+        if endings:
+            check.close(*min(endings, key=lambda e: (e[0], e[1] != DONE)))
+
+        no_ack = d + timedelta(days=n.ack_window_days)
+        late = p.add(f"R8:{i}", "R8", no_ack, **shown)
+        task = p.add(f"R8T:{i}", "R8T", no_ack, **shown)
+        ends = [(ack, CANCELLED, "acknowledgment")] if ack and ack <= late.due_on else []
+        ends += [(c, DONE, "client contact") for c in [_first_on_or_after(contacts, no_ack)] if c]
+        ends += [(resent_on, CANCELLED, "demand resent")] if resent_on else []
+        if ends:
+            late.close(*min(ends, key=lambda e: e[0]))
+        task_ends = [(ack, CANCELLED, "acknowledgment")] if ack else []
+        task_ends += [(resent_on, DONE, "demand resent")] if resent_on else []
+        if task_ends:
+            task.close(*min(task_ends, key=lambda e: e[0]))
+
+
+def _checkin(p: _Plan, contacts: Sequence[date]) -> None:
+    f, n = p.facts, p.numbers
+    anchors = sorted({f.created_on, *(c for c in contacts if c > f.created_on)})
+    for j, anchor in enumerate(anchors):
+        item = p.add(f"R13:{anchor.isoformat()}", "R13", anchor, n.checkin_days, since=f"{anchor:%b %-d}")
+        if j + 1 < len(anchors):
+            item.close(DONE, anchors[j + 1], "client contact")
+        elif f.closed_on is None and any(
+            o.state == OPEN and o.kind is Kind.CLIENT and o.due_on <= item.due_on for o in p.items if o is not item
+        ):
+            # Another open client obligation reaches the client first; R13 waits for the next contact.
+            item.close(CANCELLED, anchor, "another client contact is due first")

@@ -1,0 +1,181 @@
+"""The firm's client-update playbook as data: stages, transitions, rules R1–R13 and every number.
+
+PLAYBOOK.md is the precise reading of the firm's text; this module is that reading in one place.
+A firm changes a number with a PLAYBOOK_<NAME> setting (see bot/settings.py), never in code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """Every number the playbook uses. Days are calendar days unless the name says business days."""
+
+    records_cadence_days: int = 14  # R2: "twice a month" while records are collected
+    provider_followup_days: int = 14  # R3: follow up on an outstanding request
+    provider_slow_days: int = 30  # R3: a request open longer is shown as slow
+    demand_hold_cadence_days: int = 30  # R5: monthly while the demand is held up
+    adjuster_check_days: int = 10  # R7: confirm the adjuster received the demand
+    ack_window_days: int = 30  # R6/R8: the insurer has this long to acknowledge
+    checkin_days: int = 30  # R13: longest a client goes without hearing from us
+    escalate_after_business_days: int = 2  # overdue this long goes to the leads, once
+    offer_inform_business_days: int = 2  # an offer the client was not told of within this is flagged
+    limitation_alert_days: tuple[int, ...] = (180, 90, 60, 30)
+    limitation_red_days: int = 90  # inside this, every hold-up is flagged red
+    fee_presuit: Fraction = Fraction(1, 3)  # of the fee base, before suit; set as 1/3 or 0.3333
+    fee_litigation: Fraction = Fraction(2, 5)  # once the case is in litigation
+    fee_base: str = "gross"  # gross | net (of costs)
+    advance_guard_seconds: int = 30  # a second plain `advance` this soon after a move is refused
+
+
+class Stage(StrEnum):
+    RECORDS = "records"
+    DEMAND_QUEUE = "demand_queue"
+    DEMAND_DRAFTING = "demand_drafting"
+    DEMAND_SENT = "demand_sent"
+    NEGOTIATION = "negotiation"
+    FINAL_OFFER = "final_offer"
+    SETTLEMENT = "settlement"
+    SETTLED = "settled"
+    LITIGATION = "litigation"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    stage: Stage
+    label: str
+    step: str  # the playbook step(s) it stands for
+    next: Stage | None  # where a plain `advance` goes
+    requires: str | None = None  # a precondition (see services) a plain advance must meet
+    via: str | None = None  # the command that enters the next stage instead of `advance`
+
+
+STAGES: dict[Stage, StageInfo] = {
+    s.stage: s
+    for s in (
+        StageInfo(Stage.RECORDS, "Collecting records", "1–2", Stage.DEMAND_QUEUE, requires="all_records_in"),
+        StageInfo(Stage.DEMAND_QUEUE, "Waiting for a legal assistant", "3", Stage.DEMAND_DRAFTING),
+        StageInfo(Stage.DEMAND_DRAFTING, "Demand being drafted", "4", Stage.DEMAND_SENT, via="/case demand {case} sent"),
+        StageInfo(Stage.DEMAND_SENT, "Demand sent, awaiting acknowledgment", "5–6", Stage.NEGOTIATION),
+        StageInfo(Stage.NEGOTIATION, "Negotiating", "7", Stage.FINAL_OFFER, via="/offer received {case} <amount> final"),
+        StageInfo(Stage.FINAL_OFFER, "Final offer received", "8", Stage.SETTLEMENT),
+        StageInfo(Stage.SETTLEMENT, "Accounting and client decision", "9", None, via="/case close {case} settled|litigation"),
+        StageInfo(Stage.SETTLED, "Closed: settled", "—", None),
+        StageInfo(Stage.LITIGATION, "Closed: litigation", "—", None),
+        StageInfo(Stage.DROPPED, "Closed: dropped", "—", None),
+    )
+}
+OPEN_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if STAGES[s].next is not None or s is Stage.SETTLEMENT)
+CLOSED_STAGES: tuple[Stage, ...] = (Stage.SETTLED, Stage.LITIGATION, Stage.DROPPED)
+STAGE_ORDER: dict[Stage, int] = {s: i for i, s in enumerate(Stage)}
+
+
+class Kind(StrEnum):
+    CLIENT = "client"
+    ADJUSTER = "adjuster"
+    PROVIDER = "provider"
+    TASK = "task"
+
+
+class HoldUp(StrEnum):
+    CHART_NOTES = "chart-notes"
+    BILLING = "billing"
+    WAGE_LOSS = "wage-loss"
+    OTHER = "other"
+
+
+HOLDUP_LABELS: dict[HoldUp, str] = {
+    HoldUp.CHART_NOTES: "missing chart notes",
+    HoldUp.BILLING: "missing billing",
+    HoldUp.WAGE_LOSS: "missing wage-loss authorization",
+    HoldUp.OTHER: "other",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    kind: Kind
+    reason: str  # one line: why this contact is due, in the firm's words
+    talking_points: tuple[str, ...]  # our own words; {placeholders} are filled per case
+    cadence_stages: tuple[Stage, ...] = ()  # a cadence rule runs while the case is in these stages
+
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule(
+            "R1", Kind.CLIENT, "Treatment is complete: walk the client through what happens next",
+            ("Confirm the provider list: “I see you went to {provider_count} places — {provider_names}. Is there more?”",
+             "Explain the road ahead: records → demand → adjuster → negotiation."),
+        ),
+        Rule(
+            "R2", Kind.CLIENT, "Twice-monthly status update while records are collected",
+            ("Ask how they are doing.", "{outstanding}",
+             "If a provider is slow, say so: the client can press the provider to send records faster."),
+            cadence_stages=(Stage.RECORDS,),
+        ),
+        Rule(
+            "R3", Kind.PROVIDER, "Follow up with {provider} on the outstanding {owed}",
+            ("Requested {requested_on}; still owed: {owed}.",),
+        ),
+        Rule(
+            "R4", Kind.CLIENT, "All records are in: the case goes to the legal team for the demand",
+            ("Do not give a time frame unless you are certain.",
+             "They are on the list for a legal assistant; work usually starts in about a week."),
+        ),
+        Rule(
+            "R5", Kind.CLIENT, "Monthly update on what holds the demand up",
+            ("{holdups}",),
+            cadence_stages=(Stage.DEMAND_QUEUE, Stage.DEMAND_DRAFTING),
+        ),
+        Rule(
+            "R6", Kind.CLIENT, "The demand went out on {sent_on}",
+            ("The insurer has {ack_window_days} days to acknowledge it.",),
+        ),
+        Rule(
+            "R7", Kind.ADJUSTER, "Confirm {adjuster} received the demand sent {sent_on}",
+            ("Ask for the claim number and when to expect a response.",),
+        ),
+        Rule(
+            "R8", Kind.CLIENT, "No acknowledgment {ack_window_days} days after the demand of {sent_on}",
+            ("Tell the client we have no acknowledgment yet and are following up.",),
+        ),
+        Rule(
+            "R8T", Kind.TASK, "No acknowledgment: get the current adjuster's details and resend the demand",
+            ("The adjuster may have left the company; find who handles the claim now.",),
+        ),
+        Rule(
+            "R9", Kind.CLIENT, "The demand was resent on {sent_on}{to_adjuster}",
+            ("The insurer's {ack_window_days} days to acknowledge start again.",),
+        ),
+        Rule(
+            "R10", Kind.CLIENT, "The {nth} offer came in and was rejected as too low",
+            ("No need to give the amount unless they ask.",),
+        ),
+        Rule(
+            "R11", Kind.CLIENT, "The final offer is in",
+            ("We are reviewing whether to settle or push for more.",),
+        ),
+        Rule(
+            "R12", Kind.CLIENT, "Go over the accounting: the client decides to settle or go to court",
+            ("It is the client's choice; advise only if asked.",
+             "In litigation the fee rises from 33⅓% to 40%: show the net both ways (/case accounting)."),
+        ),
+        Rule(
+            "R13", Kind.CLIENT, "Check-in: no client contact since {since}",
+            ("Keep the client reasonably informed (ABA Model Rule 1.4).",),
+        ),
+    )
+}
+CADENCE_RULES = ("R2", "R5")
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -1,0 +1,117 @@
+"""Settings: read once from the environment (and `.env`), validated, then passed around."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import load_dotenv
+
+from bot.playbook import Numbers
+
+DEFAULT_DATABASE_URL = "sqlite:///casebot.db"
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class SettingsError(ValueError):
+    """A setting is present but cannot be used; the message names it and shows a valid value."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_base_url: str = SLACK_API_DEFAULT
+    database_url: str = DEFAULT_DATABASE_URL
+    firm_timezone: str = "America/Los_Angeles"
+    digest_time: time = time(8, 30)
+    holidays_country: str = "US"
+    holidays_subdiv: str | None = None
+    extra_closed_days: frozenset[date] = frozenset()
+    admin_users: frozenset[str] = frozenset()
+    numbers: Numbers = field(default_factory=Numbers)
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.firm_timezone)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+        if env is None:
+            if dotenv:
+                load_dotenv(Path.cwd() / ".env", override=False)
+            env = dict(os.environ)
+        get = lambda name: (env.get(name) or "").strip() or None  # noqa: E731
+        settings = cls(
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_api_base_url=_base_url(get("SLACK_API_BASE_URL") or SLACK_API_DEFAULT),
+            database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            firm_timezone=_timezone(get("FIRM_TIMEZONE") or "America/Los_Angeles"),
+            digest_time=_clock_time(get("DIGEST_TIME") or "08:30"),
+            admin_users=frozenset(re.split(r"[\s,]+", get("ADMIN_USERS") or "")) - {""},
+            numbers=_numbers(env),
+            extra_closed_days=_closed_days(get("FIRM_CLOSED_DAYS") or ""),
+        )
+        country, _, subdiv = (get("HOLIDAYS") or "US").partition("-")
+        return replace(settings, holidays_country=country.upper(), holidays_subdiv=subdiv.upper() or None)
+
+
+def _base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"FIRM_TIMEZONE={name!r} is not a time zone; e.g. America/Los_Angeles") from exc
+    return name
+
+
+def _clock_time(text: str) -> time:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise SettingsError(f"DIGEST_TIME={text!r} is not a time of day; e.g. 08:30")
+    return time(int(match[1]), int(match[2]))
+
+
+def _closed_days(text: str) -> frozenset[date]:
+    days = set()
+    for part in re.split(r"[\s,]+", text.strip()):
+        if not part:
+            continue
+        try:
+            days.add(date.fromisoformat(part))
+        except ValueError as exc:
+            raise SettingsError(f"FIRM_CLOSED_DAYS has {part!r}; list days as 2026-12-24,2026-12-31") from exc
+    return frozenset(days)
+
+
+def _numbers(env: dict[str, str]) -> Numbers:
+    """Every playbook number can be overridden as PLAYBOOK_<NAME>, e.g. PLAYBOOK_RECORDS_CADENCE_DAYS=14."""
+    overrides: dict[str, object] = {}
+    defaults = Numbers()
+    for f in fields(Numbers):
+        raw = (env.get(f"PLAYBOOK_{f.name.upper()}") or "").strip()
+        if not raw:
+            continue
+        current = getattr(defaults, f.name)
+        try:
+            if isinstance(current, tuple):
+                overrides[f.name] = tuple(sorted((int(x) for x in re.split(r"[\s,]+", raw) if x), reverse=True))
+            else:
+                overrides[f.name] = type(current)(raw)
+        except (ValueError, ArithmeticError) as exc:
+            raise SettingsError(f"PLAYBOOK_{f.name.upper()}={raw!r} is not valid; the default is {current}") from exc
+    return replace(defaults, **overrides)  # type: ignore[arg-type]

@@ -1,0 +1,267 @@
+"""The database tables, as SQLAlchemy 2.0 declarative models. Alembic migrations create them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+ACTIVE = ("open", "snoozed")  # obligation states that still ask for something
+_ACTIVE_SQL = text("state IN ('open', 'snoozed')")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Staff(Base):
+    """A person in Slack: casebot's role for them, what Slack told us about them, away and cover."""
+
+    __tablename__ = "staff"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), default="manager")  # manager | lead | admin
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    tz: Mapped[str | None] = mapped_column(String(64))
+    is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    info_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    away: Mapped[bool] = mapped_column(Boolean, default=False)
+    away_until: Mapped[date | None] = mapped_column(Date)
+    cover_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40))
+    number_key: Mapped[str] = mapped_column(String(40), unique=True)  # upper-cased: numbers match case-insensitively
+    client_name: Mapped[str] = mapped_column(String(200))
+    manager_id: Mapped[str] = mapped_column(String(32), index=True)
+    stage: Mapped[str] = mapped_column(String(24), index=True)
+    stage_entered_on: Mapped[date] = mapped_column(Date)
+    stage_moved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    treatment_completed_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    limitation_on: Mapped[date | None] = mapped_column(Date)
+    loss_on: Mapped[date | None] = mapped_column(Date)
+    loss_state: Mapped[str | None] = mapped_column(String(2))
+    fee_presuit: Mapped[str | None] = mapped_column(String(20))  # a fraction like "1/3"; None: the firm's default
+    fee_litigation: Mapped[str | None] = mapped_column(String(20))
+    fee_base: Mapped[str | None] = mapped_column(String(8))
+    last_client_contact_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    providers: Mapped[list[Provider]] = relationship(order_by="Provider.seq", back_populates="case")
+    stages: Mapped[list[StageChange]] = relationship(order_by="StageChange.seq")
+    holdups: Mapped[list[HoldUpRow]] = relationship(order_by="HoldUpRow.id")
+    demand_events: Mapped[list[DemandEvent]] = relationship(order_by="DemandEvent.id")
+    offers: Mapped[list[Offer]] = relationship(order_by="Offer.n")
+    contacts: Mapped[list[Contact]] = relationship(order_by="Contact.id")
+    obligations: Mapped[list[Obligation]] = relationship(order_by="Obligation.id", back_populates="case")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class StageChange(Base):
+    """Where the case has been: every stage entered, on which day, by whom and why."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    from_stage: Mapped[str | None] = mapped_column(String(24))
+    to_stage: Mapped[str] = mapped_column(String(24))
+    on: Mapped[date] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Provider(Base):
+    __tablename__ = "providers"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)  # its number on the card
+    name: Mapped[str] = mapped_column(String(200))
+    requested_on: Mapped[date] = mapped_column(Date)
+    records_on: Mapped[date | None] = mapped_column(Date)
+    bills_on: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="providers")
+
+
+class HoldUpRow(Base):
+    """What holds the demand up; cleared ones are kept, with the day."""
+
+    __tablename__ = "holdups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    opened_on: Mapped[date] = mapped_column(Date)
+    cleared_on: Mapped[date | None] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(String(32))
+
+
+class DemandEvent(Base):
+    __tablename__ = "demand_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # sent | ack | resent
+    on: Mapped[date] = mapped_column(Date)
+    adjuster: Mapped[str | None] = mapped_column(String(200))
+    by: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+    __table_args__ = (UniqueConstraint("case_id", "n"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    n: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    received_on: Mapped[date] = mapped_column(Date)
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+    informed_on: Mapped[date | None] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(String(32))
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # client | adjuster | provider
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"))
+    on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Obligation(Base):
+    """A dated contact or task the playbook asks for. `manager_id` is the case's, copied so that
+    "what is due for this person by this day" is one index range scan."""
+
+    __tablename__ = "obligations"
+    __table_args__ = (
+        UniqueConstraint("case_id", "key"),
+        Index("ix_obligations_active_by_manager", "manager_id", "remind_on",
+              sqlite_where=_ACTIVE_SQL, postgresql_where=_ACTIVE_SQL),
+        Index("ix_obligations_active_by_due", "due_on", sqlite_where=_ACTIVE_SQL, postgresql_where=_ACTIVE_SQL),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(60))  # stable identity within the case, from the planner
+    rule: Mapped[str] = mapped_column(String(4))
+    kind: Mapped[str] = mapped_column(String(10))
+    provider_id: Mapped[int | None] = mapped_column(Integer)
+    manager_id: Mapped[str] = mapped_column(String(32))
+    triggered_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    remind_on: Mapped[date] = mapped_column(Date)  # due_on, or the snooze day
+    reason: Mapped[str] = mapped_column(Text)
+    talking_points: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(10), default="open")  # open | snoozed | done | cancelled
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_why: Mapped[str | None] = mapped_column(String(60))
+    closed_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    case: Mapped[Case] = relationship(back_populates="obligations")
+
+
+class AuditEntry(Base):
+    """Append-only: who did what to which case, when, from what to what, and why."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # type: ignore[type-arg]
+
+
+class Delivery(Base):
+    """One message casebot owes someone (a digest, a reminder, an escalation, an alert), claimed by a
+    unique key before it is sent, so that nothing goes out twice and nothing claimed is forgotten."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(32))
+    for_day: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)  # type: ignore[type-arg]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    slack_ts: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_deliveries_pending", "state", "next_try_at"),)
+
+
+class Escalation(Base):
+    """An overdue obligation raised to the leads, once; cleared by any logged contact on the case."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    escalated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EventClaim(Base):
+    """An Events API delivery already handled: Slack's retries of it are ignored."""
+
+    __tablename__ = "event_claims"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
