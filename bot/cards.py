@@ -1,0 +1,180 @@
+"""What the services hand back to show a person: plain data, built from stored rows, no Slack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from bot.calendar import BusinessCalendar
+from bot.playbook import CLOSED_STAGES, HOLDUP_LABELS, STAGES, HoldUp, Numbers, Stage, ordinal
+from storage.models import ACTIVE, Case, Obligation
+
+
+@dataclass(frozen=True)
+class ProviderLine:
+    seq: int
+    name: str
+    requested_on: date
+    records_on: date | None
+    bills_on: date | None
+    owed: str  # "" when everything is in
+    days_open: int
+    slow: bool
+
+
+@dataclass(frozen=True)
+class HoldUpLine:
+    kind: str
+    label: str
+    note: str | None
+    since: date
+    red: bool  # inside the limitation warning window
+
+
+@dataclass(frozen=True)
+class OfferLine:
+    n: int
+    nth: str
+    amount: Decimal
+    received_on: date
+    final: bool
+    informed_on: date | None
+    inform_late: bool  # the client was not told within the playbook's business days
+
+
+@dataclass(frozen=True)
+class DueItem:
+    obligation_id: int
+    case: str
+    client: str
+    manager: str
+    kind: str
+    rule: str
+    due_on: date
+    overdue_days: int  # calendar days past due; 0 when due today or later
+    overdue_business_days: int
+    reason: str
+    talking_points: tuple[str, ...]
+    state: str
+    snoozed_until: date | None
+
+
+@dataclass(frozen=True)
+class DemandLine:
+    sent_on: date | None
+    adjuster: str | None
+    acknowledged_on: date | None
+    resent_on: tuple[date, ...]
+    ack_due_on: date | None  # the day the insurer's window ends (latest round)
+    adjuster_check_on: date | None
+
+
+@dataclass(frozen=True)
+class CaseCard:
+    number: str
+    client: str
+    manager: str
+    stage: str
+    stage_label: str
+    stage_entered_on: date
+    days_in_stage: int
+    closed: bool
+    next_stage: str | None
+    providers: tuple[ProviderLine, ...]
+    holdups: tuple[HoldUpLine, ...]
+    demand: DemandLine
+    offers: tuple[OfferLine, ...]
+    obligations: tuple[DueItem, ...]
+    last_client_contact_on: date | None
+    limitation_on: date | None
+    limitation_days_left: int | None
+    version: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+
+def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> DueItem:
+    late = (today - o.due_on).days
+    return DueItem(
+        obligation_id=o.id,
+        case=case.number,
+        client=case.client_name,
+        manager=o.manager_id,
+        kind=o.kind,
+        rule=o.rule,
+        due_on=o.due_on,
+        overdue_days=max(late, 0),
+        overdue_business_days=cal.business_days_between(o.due_on, today) if late > 0 else 0,
+        reason=o.reason,
+        talking_points=tuple(p for p in o.talking_points.split("\n") if p),
+        state=o.state,
+        snoozed_until=o.snoozed_until,
+    )
+
+
+def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) -> CaseCard:
+    stage = Stage(case.stage)
+    days_left = (case.limitation_on - today).days if case.limitation_on else None
+    red = days_left is not None and days_left <= numbers.limitation_red_days and stage not in CLOSED_STAGES
+    providers = tuple(
+        ProviderLine(
+            seq=p.seq, name=p.name, requested_on=p.requested_on, records_on=p.records_on, bills_on=p.bills_on,
+            owed=" and ".join(w for w, d in (("records", p.records_on), ("bills", p.bills_on)) if d is None),
+            days_open=(today - p.requested_on).days,
+            slow=(p.records_on is None or p.bills_on is None)
+            and (today - p.requested_on).days > numbers.provider_slow_days,
+        )
+        for p in case.providers
+    )
+    holdups = tuple(
+        HoldUpLine(h.kind, HOLDUP_LABELS[HoldUp(h.kind)], h.note, h.opened_on, red)
+        for h in case.holdups
+        if h.cleared_on is None
+    )
+    rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
+    acks = [d.on for d in case.demand_events if d.kind == "ack"]
+    latest = rounds[-1] if rounds else None
+    demand = DemandLine(
+        sent_on=rounds[0].on if rounds else None,
+        adjuster=next((d.adjuster for d in reversed(rounds) if d.adjuster), None),
+        acknowledged_on=acks[-1] if acks else None,
+        resent_on=tuple(d.on for d in rounds[1:]),
+        ack_due_on=cal.due(latest.on, numbers.ack_window_days) if latest else None,
+        adjuster_check_on=cal.due(latest.on, numbers.adjuster_check_days) if latest else None,
+    )
+    offers = tuple(
+        OfferLine(
+            n=o.n, nth=ordinal(o.n), amount=o.amount, received_on=o.received_on, final=o.final,
+            informed_on=o.informed_on,
+            inform_late=o.informed_on is None
+            and cal.business_days_between(o.received_on, today) > numbers.offer_inform_business_days,
+        )
+        for o in case.offers
+    )
+    obligations = tuple(
+        sorted(
+            (due_item(o, case, today, cal) for o in case.obligations if o.state in ACTIVE),
+            key=lambda d: (d.due_on, d.rule),
+        )
+    )
+    info = STAGES[stage]
+    return CaseCard(
+        number=case.number,
+        client=case.client_name,
+        manager=case.manager_id,
+        stage=stage.value,
+        stage_label=info.label,
+        stage_entered_on=case.stage_entered_on,
+        days_in_stage=(today - case.stage_entered_on).days,
+        closed=stage in CLOSED_STAGES,
+        next_stage=info.next.value if info.next else None,
+        providers=providers,
+        holdups=holdups,
+        demand=demand,
+        offers=offers,
+        obligations=obligations,
+        last_client_contact_on=case.last_client_contact_on,
+        limitation_on=case.limitation_on,
+        limitation_days_left=days_left,
+        version=case.version,
+    )

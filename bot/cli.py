@@ -1,0 +1,125 @@
+"""The `casebot` command line: run the bot, the console, and the operator's commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from bot.errors import CasebotError
+from bot.parsing import parse_day
+from bot.settings import Settings, SettingsError
+
+
+def _day(text: str) -> date:
+    try:
+        return parse_day(text)
+    except CasebotError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="casebot", description="Keeps personal-injury clients informed, by the playbook.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    run = sub.add_parser("run", help="the bot: Socket Mode, or HTTP with --http")
+    run.add_argument("--http", action="store_true", help="serve POST /slack/events and GET /healthz")
+    run.add_argument("--port", type=int, default=3000)
+    run.add_argument("--host", default="0.0.0.0")
+    run.add_argument("--no-scheduler", action="store_true", help="serve Slack only; send no reminders")
+
+    console = sub.add_parser("console", help="the bot without Slack, in this terminal")
+    console.add_argument("--as", dest="as_user", default="U0CONSOLE", help="the Slack user id to act as")
+    console.add_argument("--demo", action="store_true", help="add a few demo cases on first run")
+
+    due = sub.add_parser("due", help="obligations due on a day, and overdue")
+    due.add_argument("--date", type=_day, default=None)
+    due.add_argument("--user", default=None)
+    due.add_argument("--format", choices=("text", "json"), default="text")
+
+    digest = sub.add_parser("digest", help="send (or print) a day's digests now")
+    digest.add_argument("--date", type=_day, default=None)
+    digest.add_argument("--dry-run", action="store_true")
+
+    imp = sub.add_parser("import", help="bring existing cases in from a CSV file")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true")
+
+    exp = sub.add_parser("export", help="take every case out")
+    exp.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    db = sub.add_parser("db", help="the database")
+    db.add_argument("action", choices=("upgrade",))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"casebot: {exc}", file=sys.stderr)
+        return 2
+    from bot.services import Firm
+
+    firm = Firm.from_settings(settings)
+    firm.db.upgrade()
+    if args.command == "db":
+        print(f"Database is up to date ({firm.db.engine.url.render_as_string(hide_password=True)}).")
+        return 0
+    if args.command == "due":
+        return _due(firm, args.date, args.user, args.format)
+    if args.command == "run":
+        from bot.app import run
+
+        return run(firm, http=args.http, host=args.host, port=args.port, scheduler=not args.no_scheduler)
+    if args.command == "console":
+        from handlers.console import run_console
+
+        return run_console(firm, as_user=args.as_user, demo=args.demo)
+    if args.command == "digest":
+        from bot.reminders import digest_command
+
+        return digest_command(firm, day=args.date, dry_run=args.dry_run)
+    if args.command == "import":
+        from bot.transfer import import_command
+
+        return import_command(firm, args.file, dry_run=args.dry_run)
+    if args.command == "export":
+        from bot.transfer import export_command
+
+        return export_command(firm, fmt=args.format)
+    return 2  # pragma: no cover - argparse refuses unknown commands
+
+
+def _due(firm: object, day: date | None, user: str | None, fmt: str) -> int:
+    from bot.services import Firm, due_for
+
+    assert isinstance(firm, Firm)
+    items = due_for(firm, [user] if user else None, day)
+    if fmt == "json":
+        rows = [
+            {"case": i.case, "client": i.client, "manager": i.manager, "kind": i.kind, "rule": i.rule,
+             "due": i.due_on.isoformat(), "overdue_days": i.overdue_days, "reason": i.reason}
+            for i in items
+        ]
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    when = day or firm.today()
+    if not items:
+        print(f"Nothing due by {when:%a %Y-%m-%d}.")
+        return 0
+    print(f"Due by {when:%a %Y-%m-%d}: {len(items)}")
+    for i in items:
+        late = f"{i.overdue_days}d overdue" if i.overdue_days else "due today" if i.due_on == when else f"due {i.due_on}"
+        print(f"  {i.case:<12} {i.client[:24]:<24} {i.manager:<12} {i.rule:<4} {i.kind:<9} {late:<14} {i.reason}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""Reading what people type: days and amounts of money. Slack-free; handlers and the CLI share it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from bot.errors import BadAmount, BadDate
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_AMOUNT_RE = re.compile(r"^\$?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$|^\$?(\d+(\.\d+)?)k$", re.IGNORECASE)
+MAX_AMOUNT = Decimal("999999999999.99")
+CENT = Decimal("0.01")
+
+
+def looks_like_date(word: str) -> bool:
+    return bool(DATE_RE.match(word))
+
+
+def parse_day(text: str, *, what: str = "date") -> date:
+    text = text.strip()
+    try:
+        if not DATE_RE.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise BadDate(f"“{text[:40]}” is not a {what}: write it as YYYY-MM-DD.", example="2026-11-02") from exc
+
+
+def parse_amount(text: str) -> Decimal:
+    """`12500`, `12,500`, `$12,500.00`, `12.5k`: an exact amount in dollars and cents."""
+    raw = text.strip()
+    match = _AMOUNT_RE.match(raw)
+    if not match:
+        raise BadAmount(
+            f"“{raw[:40]}” is not an amount: write it like 12500, 12,500, $12,500.00 or 12.5k.", example="12,500"
+        )
+    try:
+        if match.group(4) is not None:
+            value = Decimal(match.group(4)) * 1000
+        else:
+            value = Decimal(raw.lstrip("$").replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
+        raise BadAmount(f"“{raw[:40]}” is not an amount.", example="12,500") from exc
+    if value <= 0 or value > MAX_AMOUNT:
+        raise BadAmount(f"“{raw[:40]}” is out of range: an amount is more than 0 and below a trillion.", example="12,500")
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal) -> str:
+    return f"${value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
