@@ -250,8 +250,7 @@ def _demand(p: _Plan, contacts: Sequence[date]) -> None:
         endings = [(c, DONE, "adjuster contact") for c in [_first_on_or_after(adjuster_contacts, d)] if c]
         endings += [(ack, DONE, "acknowledgment")] if ack else []
         endings += [(resent_on, CANCELLED, "demand resent")] if resent_on else []
-        if endings:
-            check.close(*min(endings, key=lambda e: (e[0], e[1] != DONE)))
+        _close_first(check, endings)
 
         no_ack = d + timedelta(days=n.ack_window_days)
         late = p.add(f"R8:{i}", "R8", no_ack, **shown)
@@ -259,12 +258,17 @@ def _demand(p: _Plan, contacts: Sequence[date]) -> None:
         ends = [(ack, CANCELLED, "acknowledgment")] if ack and ack <= late.due_on else []
         ends += [(c, DONE, "client contact") for c in [_first_on_or_after(contacts, no_ack)] if c]
         ends += [(resent_on, CANCELLED, "demand resent")] if resent_on else []
-        if ends:
-            late.close(*min(ends, key=lambda e: e[0]))
+        _close_first(late, ends)
         task_ends = [(ack, CANCELLED, "acknowledgment")] if ack else []
         task_ends += [(resent_on, DONE, "demand resent")] if resent_on else []
-        if task_ends:
-            task.close(*min(task_ends, key=lambda e: e[0]))
+        _close_first(task, task_ends)
+
+
+def _close_first(item: Planned, endings: list[tuple[date, str, str]]) -> None:
+    """Close with whichever ending came first (day, state, why); on the same day, done beats cancelled."""
+    if endings:
+        on, state, why = min(endings, key=lambda e: (e[0], e[1] != DONE))
+        item.close(state, on, why)
 
 
 def _checkin(p: _Plan, contacts: Sequence[date]) -> None:

@@ -242,7 +242,7 @@ def _enter_stage(s: Session, firm: Firm, case: Case, to: Stage, on: date, actor:
     s.add(StageChange(case_id=case.id, seq=len(case.stages) + 1, from_stage=case.stage, to_stage=to.value, on=on,
                       by=actor, reason=reason, at=firm.now()))
     _audit(s, firm, case, actor, "stage", from_stage=case.stage, to_stage=to.value, on=on, reason=reason)
-    case.stage, case.stage_entered_on, case.stage_moved_at = to.value, on, firm.now()
+    case.stage, case.stage_entered_on = to.value, on
     case.closed_on = on if to in CLOSED_STAGES else None
 
 
@@ -288,7 +288,7 @@ def create_case(firm: Firm, actor: str, number: str, client: str, *, manager: st
         if q.get_case(s, number, children=False) is not None:
             raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}")
         case = Case(number=number.upper(), number_key=q.case_key(number), client_name=client, manager_id=manager,
-                    stage=Stage.RECORDS.value, stage_entered_on=day, stage_moved_at=firm.now(),
+                    stage=Stage.RECORDS.value, stage_entered_on=day,
                     treatment_completed_on=day, limitation_on=limitation_on, created_at=firm.now())
         s.add(case)
         try:
@@ -461,9 +461,9 @@ def advance(firm: Firm, actor: str, number: str, *, to: str | None = None, on: d
         last = q.last_stage_change(s, case.id)
         if expected is not None and expected != current.value:
             raise Conflict(_moved_message(case, last))
-        recent = case.stage_moved_at and firm.now() - _aware(case.stage_moved_at) < timedelta(
+        recent = case.advanced_at and firm.now() - _aware(case.advanced_at) < timedelta(
             seconds=firm.numbers.advance_guard_seconds)
-        if target is None and expected is None and recent and last is not None and last.seq > 1:
+        if target is None and expected is None and recent:
             raise Conflict(_moved_message(case, last) + f" To move it again, name the stage: /case advance {case.number} {STAGES[current].next or ''}".rstrip())
         info = STAGES[current]
         dest = target or info.next
@@ -472,12 +472,10 @@ def advance(firm: Firm, actor: str, number: str, *, to: str | None = None, on: d
         if dest == current:
             raise Conflict(f"{case.number} is already at “{info.label}”.")
         forward_one = dest == info.next
-        overriding = False
         if STAGE_ORDER[dest] < STAGE_ORDER[current]:
             if role not in LEAD_ROLES or not because:
                 raise NotAllowed(f"A stage never moves backwards, except by a lead or an admin with a reason: "
                                  f"/case advance {case.number} {dest.value} because <reason>.")
-            overriding = True
         else:
             problem = _precondition(case, current, dest, forward_one)
             if problem:
@@ -485,9 +483,9 @@ def advance(firm: Firm, actor: str, number: str, *, to: str | None = None, on: d
                     raise PreconditionNotMet(problem + f" A lead or an admin can override: /case advance {case.number} {dest.value} because <reason>.")
                 if role not in LEAD_ROLES:
                     raise NotAllowed(problem + " Only a lead or an admin can override it with a reason.")
-                overriding = True
         day = _day(firm, on, not_before=case.stage_entered_on, what=f"Leaving “{info.label}”")
-        _enter_stage(s, firm, case, dest, day, actor, because if overriding or because else None)
+        _enter_stage(s, firm, case, dest, day, actor, because)
+        case.advanced_at = firm.now()
         replan(s, firm, case, actor)
         card = _card(s, firm, case)
     _changed(firm, actor, card.number)

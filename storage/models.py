@@ -67,7 +67,7 @@ class Case(Base):
     manager_id: Mapped[str] = mapped_column(String(32), index=True)
     stage: Mapped[str] = mapped_column(String(24), index=True)
     stage_entered_on: Mapped[date] = mapped_column(Date)
-    stage_moved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    advanced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the last `advance`, to catch a double submit
     treatment_completed_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     limitation_on: Mapped[date | None] = mapped_column(Date)

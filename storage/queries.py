@@ -101,7 +101,7 @@ def active_due_for(session: Session, user_ids: Sequence[str], day: date) -> list
         .where(Obligation.manager_id.in_(list(user_ids)), Obligation.state.in_(ACTIVE), Obligation.remind_on <= day)
         .order_by(Obligation.due_on, Case.number_key, Obligation.id)
     )
-    return [(o, c) for o, c in session.execute(stmt).tuples()]
+    return [(o, c) for o, c in session.execute(stmt)]
 
 
 def active_overdue(session: Session, today: date, user_ids: Sequence[str] | None = None) -> list[tuple[Obligation, Case]]:
@@ -114,7 +114,7 @@ def active_overdue(session: Session, today: date, user_ids: Sequence[str] | None
     )
     if user_ids is not None:
         stmt = stmt.where(Obligation.manager_id.in_(list(user_ids)))
-    return [(o, c) for o, c in session.execute(stmt).tuples()]
+    return [(o, c) for o, c in session.execute(stmt)]
 
 
 def managers_with_active_due(session: Session, day: date) -> list[str]:

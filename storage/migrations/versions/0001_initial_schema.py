@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("manager_id", sa.String(length=32), nullable=False),
         sa.Column("stage", sa.String(length=24), nullable=False),
         sa.Column("stage_entered_on", sa.Date(), nullable=False),
-        sa.Column("stage_moved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("advanced_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("treatment_completed_on", sa.Date(), nullable=False),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("limitation_on", sa.Date(), nullable=True),
