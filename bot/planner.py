@@ -107,9 +107,9 @@ class _Plan:
     items: list[Planned] = field(default_factory=list)
 
     def add(self, key: str, rule: str, trigger: date, due_after: int = 0, *,
-            provider_id: int | None = None, **values: object) -> Planned:
+            provider_id: int | None = None, fill: dict[str, object] | None = None) -> Planned:
         spec = RULES[rule]
-        fill = _Fill(values)
+        fill = _Fill(fill or {})
         item = Planned(
             key=key, rule=rule.rstrip("T"), kind=spec.kind, triggered_on=trigger,
             due_on=self.cal.due(trigger, due_after),
@@ -154,7 +154,7 @@ def _close_event_by_contact(item: Planned, contacts: Sequence[date]) -> None:
 def _events(p: _Plan, contacts: Sequence[date]) -> None:
     f = p.facts
     names = ", ".join(pr.name for pr in f.providers) or "no providers recorded yet"
-    items = [p.add("R1", "R1", f.created_on, provider_count=len(f.providers), provider_names=names)]
+    items = [p.add("R1", "R1", f.created_on, fill={"provider_count": len(f.providers), "provider_names": names})]
     for i, entry in enumerate(f.stages):
         if entry.stage is Stage.DEMAND_QUEUE:
             items.append(p.add(f"R4:{i}", "R4", entry.on))
@@ -162,14 +162,16 @@ def _events(p: _Plan, contacts: Sequence[date]) -> None:
             items.append(p.add(f"R12:{i}", "R12", entry.on))
     for offer in f.offers:
         rule = "R11" if offer.final else "R10"
-        items.append(p.add(f"{rule}:{offer.n}", rule, offer.on, nth=ordinal(offer.n)))
+        items.append(p.add(f"{rule}:{offer.n}", rule, offer.on, fill={"nth": ordinal(offer.n)}))
     for item in items:
         _close_event_by_contact(item, contacts)
 
 
 def _spans(stages: Sequence[StageEntry], within: Iterable[Stage]) -> list[tuple[int, date, date | None]]:
     """Continuous stretches spent in `within`: (index of the entry that began it, start, end or None)."""
-    wanted, spans, start = set(within), [], None
+    wanted = set(within)
+    spans: list[tuple[int, date, date | None]] = []
+    start: tuple[int, date] | None = None
     for i, entry in enumerate(stages):
         if entry.stage in wanted and start is None:
             start = (i, entry.on)
@@ -184,12 +186,13 @@ def _spans(stages: Sequence[StageEntry], within: Iterable[Stage]) -> list[tuple[
 def _cadences(p: _Plan, contacts: Sequence[date]) -> None:
     f, n = p.facts, p.numbers
     every = {"R2": n.records_cadence_days, "R5": n.demand_hold_cadence_days}
-    values = {"R2": {"outstanding": _outstanding(f.providers)}, "R5": {"holdups": _holdups(f.holdups)}}
+    values: dict[str, dict[str, object]] = {
+        "R2": {"outstanding": _outstanding(f.providers)}, "R5": {"holdups": _holdups(f.holdups)}}
     for rule, days in every.items():
         for i, start, end in _spans(f.stages, RULES[rule].cadence_stages):
             anchors = [start] + [c for c in contacts if start < c and (end is None or c < end)]
             for j, anchor in enumerate(anchors):
-                item = p.add(f"{rule}:{i}:{anchor.isoformat()}", rule, anchor, days, **values[rule])
+                item = p.add(f"{rule}:{i}:{anchor.isoformat()}", rule, anchor, days, fill=values[rule])
                 if j + 1 < len(anchors):
                     item.close(DONE, anchors[j + 1], "client contact")
                 elif end is not None:
@@ -224,7 +227,7 @@ def _providers(p: _Plan) -> None:
         for j, anchor in enumerate(anchors):
             item = p.add(
                 f"R3:{pr.id}:{anchor.isoformat()}", "R3", anchor, p.numbers.provider_followup_days,
-                provider_id=pr.id, provider=pr.name, owed=owed, requested_on=f"{pr.requested_on:%b %-d}",
+                provider_id=pr.id, fill={"provider": pr.name, "owed": owed, "requested_on": f"{pr.requested_on:%b %-d}"},
             )
             if j + 1 < len(anchors):
                 item.close(DONE, anchors[j + 1], "provider follow-up")
@@ -241,20 +244,20 @@ def _demand(p: _Plan, contacts: Sequence[date]) -> None:
         d = rnd.on
         resent_on = rounds[i + 1].on if i + 1 < len(rounds) else None
         ack = _first_on_or_after(acks, d)
-        shown = {"sent_on": f"{d:%b %-d}", "ack_window_days": n.ack_window_days,
+        shown: dict[str, object] = {"sent_on": f"{d:%b %-d}", "ack_window_days": n.ack_window_days,
                  "adjuster": rnd.adjuster or "the adjuster", "to_adjuster": f" to {rnd.adjuster}" if rnd.adjuster else ""}
-        tell = p.add(f"{'R6' if rnd.kind == 'sent' else 'R9'}:{i}", "R6" if rnd.kind == "sent" else "R9", d, **shown)
+        tell = p.add(f"{'R6' if rnd.kind == 'sent' else 'R9'}:{i}", "R6" if rnd.kind == "sent" else "R9", d, fill=shown)
         _close_event_by_contact(tell, contacts)
 
-        check = p.add(f"R7:{i}", "R7", d, n.adjuster_check_days, **shown)
+        check = p.add(f"R7:{i}", "R7", d, n.adjuster_check_days, fill=shown)
         endings = [(c, DONE, "adjuster contact") for c in [_first_on_or_after(adjuster_contacts, d)] if c]
         endings += [(ack, DONE, "acknowledgment")] if ack else []
         endings += [(resent_on, CANCELLED, "demand resent")] if resent_on else []
         _close_first(check, endings)
 
         no_ack = d + timedelta(days=n.ack_window_days)
-        late = p.add(f"R8:{i}", "R8", no_ack, **shown)
-        task = p.add(f"R8T:{i}", "R8T", no_ack, **shown)
+        late = p.add(f"R8:{i}", "R8", no_ack, fill=shown)
+        task = p.add(f"R8T:{i}", "R8T", no_ack, fill=shown)
         ends = [(ack, CANCELLED, "acknowledgment")] if ack and ack <= late.due_on else []
         ends += [(c, DONE, "client contact") for c in [_first_on_or_after(contacts, no_ack)] if c]
         ends += [(resent_on, CANCELLED, "demand resent")] if resent_on else []
@@ -275,7 +278,7 @@ def _checkin(p: _Plan, contacts: Sequence[date]) -> None:
     f, n = p.facts, p.numbers
     anchors = sorted({f.created_on, *(c for c in contacts if c > f.created_on)})
     for j, anchor in enumerate(anchors):
-        item = p.add(f"R13:{anchor.isoformat()}", "R13", anchor, n.checkin_days, since=f"{anchor:%b %-d}")
+        item = p.add(f"R13:{anchor.isoformat()}", "R13", anchor, n.checkin_days, fill={"since": f"{anchor:%b %-d}"})
         if j + 1 < len(anchors):
             item.close(DONE, anchors[j + 1], "client contact")
         elif f.closed_on is None and any(
