@@ -114,4 +114,9 @@ def _numbers(env: dict[str, str]) -> Numbers:
                 overrides[f.name] = type(current)(raw)
         except (ValueError, ArithmeticError) as exc:
             raise SettingsError(f"PLAYBOOK_{f.name.upper()}={raw!r} is not valid; the default is {current}") from exc
+    base = (env.get("FEE_BASE") or "").strip().lower()  # PLAYBOOK.md names it FEE_BASE; both spellings work
+    if base:
+        overrides["fee_base"] = base
+    if overrides.get("fee_base", defaults.fee_base) not in ("gross", "net"):
+        raise SettingsError(f"FEE_BASE={overrides['fee_base']!r} is not valid; use gross or net")
     return replace(defaults, **overrides)  # type: ignore[arg-type]

@@ -57,6 +57,7 @@ def test_settings_read_every_playbook_number_and_refuse_bad_values():
     assert s.numbers.records_cadence_days == 7 and str(s.numbers.fee_presuit) == "3/10"
     assert s.numbers.limitation_alert_days == (180, 30)
     assert (s.holidays_country, s.holidays_subdiv, s.admin_users) == ("US", "CA", frozenset({"U1", "U2"}))
-    for bad in ({"DIGEST_TIME": "8am"}, {"FIRM_TIMEZONE": "Mars/Olympus"}, {"PLAYBOOK_CHECKIN_DAYS": "soon"}):
+    assert Settings.from_env({"FEE_BASE": "net"}).numbers.fee_base == "net"
+    for bad in ({"FEE_BASE": "half"}, {"DIGEST_TIME": "8am"}, {"FIRM_TIMEZONE": "Mars/Olympus"}, {"PLAYBOOK_CHECKIN_DAYS": "soon"}):
         with pytest.raises(SettingsError):
             Settings.from_env(bad)
