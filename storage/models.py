@@ -32,6 +32,7 @@ NAMING = {
 }
 ACTIVE = ("open", "snoozed")  # obligation states that still ask for something
 _ACTIVE_SQL = text("state IN ('open', 'snoozed')")
+_OPEN_CASE_SQL = text("closed_on IS NULL AND limitation_on IS NOT NULL")
 
 
 class Base(DeclarativeBase):
@@ -89,6 +90,11 @@ class Case(Base):
     obligations: Mapped[list[Obligation]] = relationship(order_by="Obligation.id", back_populates="case")
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # Limitation alerts and the leads' "inside 90 days": a range scan over open cases only.
+        Index("ix_cases_open_limitation", "limitation_on",
+              sqlite_where=_OPEN_CASE_SQL, postgresql_where=_OPEN_CASE_SQL),
+    )
 
 
 class StageChange(Base):

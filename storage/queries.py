@@ -5,12 +5,24 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, func, literal, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import ACTIVE, AuditEntry, Case, Delivery, Escalation, Obligation, Staff, StageChange
+from storage.models import (
+    ACTIVE,
+    AuditEntry,
+    Case,
+    Delivery,
+    Escalation,
+    Obligation,
+    Offer,
+    Staff,
+    StageChange,
+)
 
 _CASE_CHILDREN = (
     selectinload(Case.providers),
@@ -167,3 +179,125 @@ def get_delivery(session: Session, key: str, *, for_update: bool = False) -> Del
 def open_escalations_of_case(session: Session, case_id: int) -> list[Escalation]:
     stmt = select(Escalation).where(Escalation.case_id == case_id, Escalation.cleared_at.is_(None))
     return list(session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- limitation, the leads' view, import/export
+
+
+def open_cases_with_limitation_by(session: Session, until: date) -> list[tuple[str, str, date]]:
+    """(number, manager, limitation date) of open cases whose limitation date is on or before `until`,
+    soonest first: a range scan of the partial index ix_cases_open_limitation."""
+    stmt = (
+        select(Case.number, Case.manager_id, Case.limitation_on)
+        .where(Case.closed_on.is_(None), Case.limitation_on.is_not(None), Case.limitation_on <= until)
+        .order_by(Case.limitation_on, Case.number_key)
+    )
+    return [(n, m, d) for n, m, d in session.execute(stmt).all()]
+
+
+def _days_since(session: Session, column: Any, today: date) -> Any:
+    """Whole days from `column` to `today`, in this database's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return literal(today, Date) - column
+    return func.julianday(literal(today.isoformat())) - func.julianday(column)
+
+
+def open_cases_by_stage(session: Session, today: date) -> list[tuple[str, int, float, date]]:
+    """(stage, open cases, total days in stage, earliest day entered), one row a stage."""
+    stmt = (
+        select(Case.stage, func.count(), func.sum(_days_since(session, Case.stage_entered_on, today)),
+               func.min(Case.stage_entered_on))
+        .where(Case.closed_on.is_(None))
+        .group_by(Case.stage)
+    )
+    return [(st, int(n), float(total or 0), first) for st, n, total, first in session.execute(stmt).all()]
+
+
+def overdue_count_by_manager(session: Session, today: date) -> list[tuple[str, int, date]]:
+    """(manager, active obligations past due, the oldest due day), most overdue first."""
+    stmt = (
+        select(Obligation.manager_id, func.count(), func.min(Obligation.due_on))
+        .where(Obligation.state.in_(ACTIVE), Obligation.due_on < today)
+        .group_by(Obligation.manager_id)
+        .order_by(func.min(Obligation.due_on), Obligation.manager_id)
+    )
+    return [(m, int(n), d) for m, n, d in session.execute(stmt).all()]
+
+
+def open_escalation_count(session: Session) -> int:
+    """Escalations not yet cleared whose obligation still asks for something."""
+    stmt = (
+        select(func.count())
+        .select_from(Escalation)
+        .join(Obligation, Obligation.id == Escalation.obligation_id)
+        .where(Escalation.cleared_at.is_(None), Obligation.state.in_(ACTIVE))
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def offers_not_told(session: Session, received_before: date) -> list[tuple[str, str, int, date, bool]]:
+    """(case, manager, offer n, received day, final) of open cases' offers the client has not been told of,
+    received before the given day."""
+    stmt = (
+        select(Case.number, Case.manager_id, Offer.n, Offer.received_on, Offer.final)
+        .join(Case, Case.id == Offer.case_id)
+        .where(Case.closed_on.is_(None), Offer.informed_on.is_(None), Offer.received_on < received_before)
+        .order_by(Offer.received_on, Case.number_key, Offer.n)
+    )
+    return [(c, m, n, d, f) for c, m, n, d, f in session.execute(stmt).all()]
+
+
+def open_cases_by_stage_and_age(session: Session, today: date, edges: Sequence[int]) -> list[tuple[str, int, int]]:
+    """(stage, bucket, open cases): bucket i holds cases in their stage at least edges[i-1] days and
+    fewer than edges[i] (the last bucket: edges[-1] days or more)."""
+    bucket = sql_case(
+        *((Case.stage_entered_on > today - timedelta(days=edge), i) for i, edge in enumerate(edges)),
+        else_=len(edges),
+    )
+    stmt = select(Case.stage, bucket, func.count()).where(Case.closed_on.is_(None)).group_by(Case.stage, bucket)
+    return [(st, int(b), int(n)) for st, b, n in session.execute(stmt).all()]
+
+
+def lock_open_cases_of(session: Session, user_id: str) -> list[Case]:
+    """A manager's open cases with their obligations, locked until the transaction ends."""
+    stmt = (
+        select(Case)
+        .where(Case.manager_id == user_id, Case.closed_on.is_(None))
+        .order_by(Case.number_key)
+        .with_for_update()
+    )
+    cases = list(session.scalars(stmt))
+    ids = [c.id for c in cases]
+    for chunk in range(0, len(ids), 500):
+        list(session.scalars(select(Case).where(Case.id.in_(ids[chunk:chunk + 500])).options(selectinload(Case.obligations))))
+    return cases
+
+
+def staff_by_emails(session: Session, emails: Iterable[str]) -> dict[str, Staff]:
+    """Staff by lower-cased email."""
+    wanted = sorted({e.strip().lower() for e in emails if e.strip()})
+    found: dict[str, Staff] = {}
+    for chunk in range(0, len(wanted), 500):
+        stmt = select(Staff).where(func.lower(Staff.email).in_(wanted[chunk:chunk + 500]))
+        for staff in session.scalars(stmt):
+            found.setdefault((staff.email or "").lower(), staff)
+    return found
+
+
+def cases_by_keys(session: Session, keys: Iterable[str], *, for_update: bool = False) -> dict[str, Case]:
+    """Cases by number key (upper-cased number), with everything on them, fetched in batches."""
+    wanted = sorted({case_key(k) for k in keys})
+    found: dict[str, Case] = {}
+    for chunk in range(0, len(wanted), 500):
+        stmt = select(Case).where(Case.number_key.in_(wanted[chunk:chunk + 500])).options(*_CASE_CHILDREN)
+        if for_update:
+            stmt = stmt.with_for_update()
+        found.update((c.number_key, c) for c in session.scalars(stmt))
+    return found
+
+
+def all_audit(session: Session) -> list[AuditEntry]:
+    return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+# ---------------------------------------------------------------- reminders: deliveries, digests, escalations

@@ -1,0 +1,219 @@
+"""Settlement accounting (playbook step 9): what the client nets settling now and in litigation.
+
+Money is `Decimal`, fee rates are exact `Fraction`s (one-third is 1/3, not 0.3333), and every amount
+is rounded half-up to the cent once, at its end. The net to the client is worked out from the fee as
+rounded, so the lines of a statement always add up to the cent a client is shown.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from bot.errors import InputError, NotAllowed
+from bot.playbook import Numbers
+from storage.models import Case
+
+if TYPE_CHECKING:  # services is imported where used, so that it may one day import this module
+    from bot.services import Firm, Outcome
+
+CENT = Decimal("0.01")
+FEE_BASES = ("gross", "net")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One column of the statement: settling now, or going to litigation."""
+
+    label: str  # "Settle now" | "Litigate"
+    gross: Decimal
+    fee_base: str  # gross | net (of costs)
+    fee_base_amount: Decimal  # what the fee is a share of
+    fee_rate: Fraction
+    fee: Decimal
+    costs: Decimal
+    liens: Decimal  # liens and medical bills paid out of the settlement
+    net_to_client: Decimal
+
+    @property
+    def fee_percent(self) -> str:
+        return percent(self.fee_rate)
+
+
+@dataclass(frozen=True)
+class Statement:
+    gross: Decimal
+    costs: Decimal
+    liens: Decimal
+    litigation_costs: Decimal | None  # the estimate that replaced costs in the litigation column, if any
+    settle_now: Side
+    litigate: Side
+    case: str | None = None
+    client: str | None = None
+    terms_from_case: bool = False  # the case's retainer set at least one fee term
+
+    @property
+    def difference(self) -> Decimal:
+        """How much more the client nets settling now than in litigation (negative: less)."""
+        return self.settle_now.net_to_client - self.litigate.net_to_client
+
+
+def cents(value: Fraction | Decimal) -> Decimal:
+    """Round half-up (away from zero on a half) to the cent."""
+    exact = Fraction(value) * 100
+    whole = math.floor(abs(exact) + Fraction(1, 2))
+    return (Decimal(whole if exact >= 0 else -whole) / 100).quantize(CENT)
+
+
+def percent(rate: Fraction) -> str:
+    """40%, 33⅓%, 35.5%: exact when it can be, else to two places."""
+    pct = rate * 100
+    if pct.denominator == 1:
+        return f"{pct.numerator}%"
+    thirds = {Fraction(1, 3): "⅓", Fraction(2, 3): "⅔"}
+    whole, part = divmod(pct, 1)
+    if part in thirds:
+        return f"{whole}{thirds[part]}%"
+    text = f"{Decimal(pct.numerator) / Decimal(pct.denominator):.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def parse_rate(text: str | Fraction | Decimal, *, what: str = "fee") -> Fraction:
+    """A fee rate as a retainer writes it: 1/3, 33⅓%, 33 1/3%, 40%, 0.4, 2/5."""
+    if isinstance(text, Fraction | Decimal):
+        rate = Fraction(text)
+    else:
+        raw = " ".join(str(text).strip().replace("⅓", " 1/3").replace("⅔", " 2/3").split())
+        is_pct = raw.endswith("%")
+        body = raw.rstrip("%").strip()
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)?(?: ?(\d+)/(\d+))?", body)
+        if not body or not match or (match[2] and match[3] == "0"):
+            raise InputError(f"“{str(text)[:20]}” is not a {what} rate: write it like 1/3, 33⅓%, 40% or 0.4.",
+                             example="33 1/3%")
+        rate = Fraction(match[1] or 0) + (Fraction(int(match[2]), int(match[3])) if match[2] else 0)
+        if is_pct:
+            rate /= 100
+    if not 0 < rate < 1:
+        raise InputError(f"A {what} rate is more than 0% and less than 100%; {percent(rate)} is not.", example="40%")
+    return rate
+
+
+def statement(gross: Decimal, costs: Decimal = Decimal(0), liens: Decimal = Decimal(0),
+              litigation_costs: Decimal | None = None, presuit: Fraction = Fraction(1, 3),
+              litigation: Fraction = Fraction(2, 5), base: str = "gross") -> Statement:
+    """The statement, pure: settle now at the pre-suit rate, or litigate at the litigation rate with the
+    litigation cost estimate (when given) in place of the costs so far."""
+    if base not in FEE_BASES:
+        raise InputError(f"The fee is on the gross or on the net of costs, not “{base}”.", example="net")
+    for name, amount in (("gross", gross), ("costs", costs), ("liens", liens), ("litigation costs", litigation_costs)):
+        if amount is not None and amount < 0:
+            raise InputError(f"The {name} can't be negative.", example="1,200")
+    if gross <= 0:
+        raise InputError("The gross settlement is more than 0.", example="30,000")
+    if litigation_costs is not None and litigation_costs < costs:
+        raise InputError(
+            f"The litigation cost estimate ({litigation_costs:,.2f}) covers the costs so far ({costs:,.2f}) and more, "
+            "so it can't be less than them.", example=f"litigation-costs {costs * 2:,.0f}")
+
+    def side(label: str, rate: Fraction, side_costs: Decimal) -> Side:
+        fee_base = gross if base == "gross" else max(gross - side_costs, Decimal(0))
+        fee = cents(Fraction(fee_base) * rate)
+        return Side(label=label, gross=cents(gross), fee_base=base, fee_base_amount=cents(fee_base), fee_rate=rate,
+                    fee=fee, costs=cents(side_costs), liens=cents(liens),
+                    net_to_client=cents(gross - fee - side_costs - liens))
+
+    return Statement(
+        gross=cents(gross), costs=cents(costs), liens=cents(liens),
+        litigation_costs=None if litigation_costs is None else cents(litigation_costs),
+        settle_now=side("Settle now", presuit, costs),
+        litigate=side("Litigate", litigation, costs if litigation_costs is None else litigation_costs),
+    )
+
+
+@dataclass(frozen=True)
+class FeeTerms:
+    presuit: Fraction
+    litigation: Fraction
+    base: str
+    from_case: bool  # at least one term is the case's own, not the firm's default
+
+
+def fee_terms(case: Case, numbers: Numbers) -> FeeTerms:
+    """The case's retainer terms, each falling back to the firm's default."""
+    return FeeTerms(
+        presuit=Fraction(case.fee_presuit) if case.fee_presuit else numbers.fee_presuit,
+        litigation=Fraction(case.fee_litigation) if case.fee_litigation else numbers.fee_litigation,
+        base=case.fee_base or numbers.fee_base,
+        from_case=bool(case.fee_presuit or case.fee_litigation or case.fee_base),
+    )
+
+
+# ---------------------------------------------------------------- services
+
+
+def settlement_statement(firm: Firm, actor: str, number: str, gross: Decimal, costs: Decimal | None = None,
+                         liens: Decimal | None = None, litigation_costs: Decimal | None = None) -> Statement:
+    """The statement for one case, with its own fee terms. Read-only; for the case's manager, a lead or an
+    admin (the amounts are the client's business)."""
+    from bot.services import LEAD_ROLES, _case, _Tx, role_of
+
+    with _Tx(firm) as s:
+        case = _case(s, number)
+        if role_of(s, firm, actor) not in LEAD_ROLES and case.manager_id != actor:
+            raise NotAllowed(f"{case.number} is <@{case.manager_id}>'s case: only its manager, a lead or an admin "
+                             "can see its accounting.")
+        terms = fee_terms(case, firm.numbers)
+        result = statement(gross, costs or Decimal(0), liens or Decimal(0), litigation_costs,
+                           terms.presuit, terms.litigation, terms.base)
+        return replace(result, case=case.number, client=case.client_name, terms_from_case=terms.from_case)
+
+
+def set_fee_terms(firm: Firm, actor: str, number: str, presuit: str | Fraction | None = None,
+                  litigation: str | Fraction | None = None, base: str | None = None) -> Outcome:
+    """Record the case's retainer terms; the word `default` puts a term back to the firm's default."""
+    from bot.services import _audit, _mutate
+
+    if presuit is None and litigation is None and base is None:
+        raise InputError("Give at least one fee term: pre-suit rate, litigation rate or base (gross|net).",
+                         example="presuit 1/3 litigation 40% base net")
+
+    def rate_or_default(value: str | Fraction | None, what: str) -> str | None | bool:
+        if value is None:
+            return False  # not given: leave as is
+        if isinstance(value, str) and value.strip().lower() == "default":
+            return None
+        return str(parse_rate(value, what=what))
+
+    new_presuit = rate_or_default(presuit, "pre-suit fee")
+    new_litigation = rate_or_default(litigation, "litigation fee")
+    new_base: str | None | bool = False
+    if base is not None:
+        word = base.strip().lower()
+        if word not in (*FEE_BASES, "default"):
+            raise InputError(f"The fee is on the gross or on the net of costs, not “{base[:20]}”.", example="base net")
+        new_base = None if word == "default" else word
+
+    def change(s: Session, case: Case) -> str:
+        before = (case.fee_presuit, case.fee_litigation, case.fee_base)
+        if new_presuit is not False:
+            case.fee_presuit = new_presuit  # type: ignore[assignment]
+        if new_litigation is not False:
+            case.fee_litigation = new_litigation  # type: ignore[assignment]
+        if new_base is not False:
+            case.fee_base = new_base  # type: ignore[assignment]
+        terms = fee_terms(case, firm.numbers)
+        shown = (f"{percent(terms.presuit)} pre-suit, {percent(terms.litigation)} in litigation, "
+                 f"on the {'gross' if terms.base == 'gross' else 'net of costs'}")
+        if before == (case.fee_presuit, case.fee_litigation, case.fee_base):
+            return f"{case.number}'s fee terms are already {shown}."
+        _audit(s, firm, case, actor, "fee_terms", presuit=case.fee_presuit or "default",
+               litigation=case.fee_litigation or "default", base=case.fee_base or "default")
+        return f"{case.number}'s fee terms are now {shown}."
+
+    return _mutate(firm, actor, number, change)
