@@ -192,7 +192,7 @@ def open_cases_with_limitation_by(session: Session, until: date) -> list[tuple[s
         .where(Case.closed_on.is_(None), Case.limitation_on.is_not(None), Case.limitation_on <= until)
         .order_by(Case.limitation_on, Case.number_key)
     )
-    return [(n, m, d) for n, m, d in session.execute(stmt).all()]
+    return [(n, m, d) for n, m, d in session.execute(stmt).all() if d is not None]
 
 
 def _days_since(session: Session, column: Any, today: date) -> Any:

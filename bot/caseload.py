@@ -1,0 +1,213 @@
+"""The firm as a lead sees it: moving a whole caseload between managers, the leads' overview and the
+ages of cases by stage for the weekly chart. Every figure is counted by the database (GROUP BY), never
+by walking all cases in Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.errors import InputError, NotAllowed
+from bot.playbook import OPEN_STAGES, STAGE_ORDER, STAGES, Stage
+from storage import queries as q
+from storage.models import ACTIVE
+
+if TYPE_CHECKING:  # services is imported where used, so that it may one day import this module
+    from bot.services import Firm
+
+AGE_BUCKETS: tuple[int, ...] = (14, 30, 60, 90)  # days in stage: under 14, 14–29, 30–59, 60–89, 90 or more
+
+
+def _bucket_labels(edges: tuple[int, ...]) -> tuple[str, ...]:
+    labels = [f"under {edges[0]} days"]
+    labels += [f"{lo}–{hi - 1} days" for lo, hi in zip(edges, edges[1:], strict=False)]
+    return (*labels, f"{edges[-1]}+ days")
+
+
+# ---------------------------------------------------------------- staff changes
+
+
+@dataclass(frozen=True)
+class CaseloadMove:
+    from_user: str
+    to_user: str
+    cases: tuple[str, ...]  # the case numbers that moved
+    obligations: int  # active obligations that went along
+
+    @property
+    def message(self) -> str:
+        if not self.cases:
+            return f"<@{self.from_user}> has no open cases; nothing moved."
+        shown = ", ".join(self.cases[:20]) + (f" and {len(self.cases) - 20} more" if len(self.cases) > 20 else "")
+        return (f"Moved {len(self.cases)} open case{'s' if len(self.cases) != 1 else ''} from <@{self.from_user}> "
+                f"to <@{self.to_user}>, with {self.obligations} open obligation{'s' if self.obligations != 1 else ''}: "
+                f"{shown}.")
+
+
+def move_caseload(firm: Firm, actor: str, from_user: str, to_user: str) -> CaseloadMove:
+    """Give every open case of one manager, and its open obligations, to another: one transaction, one
+    audit entry a case. For a lead or an admin (a manager leaving, a long absence)."""
+    from bot.services import LEAD_ROLES, _audit, _changed, _Tx, role_of
+
+    if not from_user or not to_user:
+        raise InputError("Name whose cases move and to whom.", example="@dana to @lee")
+    if from_user == to_user:
+        raise InputError("Move the cases to someone else.", example="@dana to @lee")
+    with _Tx(firm) as s:
+        if role_of(s, firm, actor) not in LEAD_ROLES:
+            raise NotAllowed("Only a lead or an admin can move a manager's whole caseload.")
+        target = q.get_staff(s, to_user)
+        if target is not None and (target.is_guest or target.is_bot or target.deleted):
+            raise NotAllowed(f"<@{to_user}> can't manage cases (a guest, a bot or a deactivated account).")
+        cases = q.lock_open_cases_of(s, from_user)
+        moved = 0
+        for case in cases:
+            case.manager_id = to_user
+            for ob in case.obligations:
+                if ob.state in ACTIVE:
+                    ob.manager_id, moved = to_user, moved + 1
+            _audit(s, firm, case, actor, "assign", from_manager=from_user, to_manager=to_user,
+                   reason="caseload moved")
+        result = CaseloadMove(from_user, to_user, tuple(c.number for c in cases), moved)
+    for number in result.cases:
+        _changed(firm, actor, number)
+    return result
+
+
+# ---------------------------------------------------------------- the leads' overview
+
+
+@dataclass(frozen=True)
+class StageLine:
+    stage: str
+    label: str
+    cases: int
+    average_days: float  # average days in this stage, to one decimal
+    longest_days: int
+
+
+@dataclass(frozen=True)
+class ManagerOverdue:
+    manager: str
+    overdue: int
+    oldest_due_on: date
+    oldest_days: int  # calendar days the oldest has been overdue
+
+
+@dataclass(frozen=True)
+class LimitationLine:
+    case: str
+    manager: str
+    limitation_on: date
+    days_left: int
+
+
+@dataclass(frozen=True)
+class OfferNotTold:
+    case: str
+    manager: str
+    n: int
+    received_on: date
+    final: bool
+    business_days: int  # business days since it came in
+
+
+@dataclass(frozen=True)
+class LeadOverview:
+    day: date
+    stages: tuple[StageLine, ...]  # open stages in playbook order, only those with cases
+    overdue: tuple[ManagerOverdue, ...]  # most overdue first
+    escalations_open: int
+    inside_limitation: tuple[LimitationLine, ...]  # inside the red window, soonest first
+    offers_not_told: tuple[OfferNotTold, ...]  # not told within the playbook's business days
+
+    @property
+    def open_cases(self) -> int:
+        return sum(s.cases for s in self.stages)
+
+
+def lead_overview(firm: Firm, actor: str) -> LeadOverview:
+    """What a lead's Home shows. For a lead or an admin."""
+    from bot.services import LEAD_ROLES, _Tx, role_of
+
+    today, numbers, cal = firm.today(), firm.numbers, firm.calendar
+    # An offer is late once more than N business days have passed: received before the N-th business day back.
+    told_by = today
+    for _ in range(numbers.offer_inform_business_days):
+        told_by = _previous_business_day(firm, told_by)
+    with _Tx(firm) as s:
+        if role_of(s, firm, actor) not in LEAD_ROLES:
+            raise NotAllowed("The firm's overview is for leads and admins; /case mine lists your own cases.")
+        by_stage = q.open_cases_by_stage(s, today)
+        overdue = q.overdue_count_by_manager(s, today)
+        escalations = q.open_escalation_count(s)
+        red = q.open_cases_with_limitation_by(s, date.fromordinal(today.toordinal() + numbers.limitation_red_days))
+        offers = q.offers_not_told(s, told_by)
+    stages = tuple(
+        StageLine(stage, STAGES[Stage(stage)].label, n, round(total / n, 1) if n else 0.0, (today - first).days)
+        for stage, n, total, first in sorted(by_stage, key=lambda r: STAGE_ORDER[Stage(r[0])])
+    )
+    late = tuple(
+        OfferNotTold(c, m, n, d, f, cal.business_days_between(d, today))
+        for c, m, n, d, f in offers
+        if cal.business_days_between(d, today) > numbers.offer_inform_business_days
+    )
+    return LeadOverview(
+        day=today,
+        stages=stages,
+        overdue=tuple(ManagerOverdue(m, n, d, (today - d).days) for m, n, d in overdue),
+        escalations_open=escalations,
+        inside_limitation=tuple(LimitationLine(c, m, d, (d - today).days) for c, m, d in red),
+        offers_not_told=late,
+    )
+
+
+def _previous_business_day(firm: Firm, day: date) -> date:
+    day = date.fromordinal(day.toordinal() - 1)
+    while not firm.calendar.is_business_day(day):
+        day = date.fromordinal(day.toordinal() - 1)
+    return day
+
+
+# ---------------------------------------------------------------- the weekly chart's data
+
+
+@dataclass(frozen=True)
+class StageAgeRow:
+    stage: str
+    label: str
+    counts: tuple[int, ...]  # one a bucket of StageAges.buckets
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class StageAges:
+    day: date
+    buckets: tuple[str, ...]  # "under 14 days", "14–29 days", …, "90+ days"
+    rows: tuple[StageAgeRow, ...]  # every open stage, in playbook order (zeros included)
+
+    @property
+    def open_cases(self) -> int:
+        return sum(r.total for r in self.rows)
+
+
+def stage_ages(firm: Firm, edges: tuple[int, ...] = AGE_BUCKETS) -> StageAges:
+    """Open cases by stage and by how long they have sat there: the weekly report's chart."""
+    from bot.services import _Tx
+
+    today = firm.today()
+    with _Tx(firm) as s:
+        rows = q.open_cases_by_stage_and_age(s, today, edges)
+    counts: dict[str, list[int]] = {}
+    for stage, bucket, n in rows:
+        counts.setdefault(stage, [0] * (len(edges) + 1))[bucket] += n
+    return StageAges(
+        day=today,
+        buckets=_bucket_labels(edges),
+        rows=tuple(StageAgeRow(st.value, STAGES[st].label, tuple(counts.get(st.value, [0] * (len(edges) + 1))))
+                   for st in OPEN_STAGES),
+    )
