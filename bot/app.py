@@ -1,0 +1,166 @@
+"""The app factory: one Bolt app with casebot's listeners, served over HTTP (waitress) or Socket Mode.
+
+The single place in bot/ that knows Slack: it only wires handlers/ onto Bolt and starts a server."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.services import Firm
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def web_client(firm: Firm, token: str | None = None) -> WebClient:
+    """A Web API client for the firm's Slack (or the stand-in at SLACK_API_BASE_URL), retrying what Slack
+    asks to be retried: 429 after its Retry-After, 5xx and dropped connections a couple of times."""
+    return WebClient(
+        token=token or firm.settings.slack_bot_token,
+        base_url=firm.settings.slack_api_base_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_app(
+    firm: Firm,
+    *,
+    token: str | None = None,
+    signing_secret: str | None = None,
+    client: WebClient | None = None,
+) -> tuple[App, Any]:
+    """The Bolt app with every casebot listener, and casebot's listener context (handlers.context.Context).
+
+    Bolt calls auth.test through `client` once here, so a wrong token or base URL fails at start."""
+    from handlers import register
+    from handlers.context import Context
+
+    client = client or web_client(firm, token)
+    # process_before_response=True: a listener runs to the end before Bolt answers the HTTP request, and
+    # a reply given to ack() (blocks, text, response_type) *is* that answer. Bolt's default path instead
+    # runs the listener in a thread and polls for the ack in 10 ms steps (slack_bolt/listener/thread_runner.py);
+    # casebot's command work is one short database transaction, so answering inside the ack is both faster
+    # (well under a millisecond of Bolt overhead) and simpler: no response_url round trip for a plain reply.
+    # Anything that talks to Slack again (a Home refresh, the answer to a button) goes to Context.later(),
+    # a small thread pool, so it never holds up the ack.
+    app = App(
+        client=client,
+        signing_secret=signing_secret
+        if signing_secret is not None
+        else (firm.settings.slack_signing_secret or ""),
+        process_before_response=True,
+        name="casebot",
+    )
+    ctx = Context(firm=firm, client=client)
+    register(app, ctx)
+    return app, ctx
+
+
+def wsgi_app(app: App) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+    """POST /slack/events for commands, interactivity and events (signature checked by Bolt); GET /healthz."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "2")])
+            return [b"ok"]
+        return slack(environ, start_response)
+
+    return application
+
+
+def http_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8) -> Any:
+    """A waitress server (not yet running): `.run()` serves, `.close()` stops, `.effective_port` is the port."""
+    from waitress import create_server
+
+    return create_server(wsgi_app(app), host=host, port=port, threads=threads, ident="casebot")
+
+
+def _start_scheduler(firm: Firm, client: WebClient) -> Any:
+    """The reminders scheduler (bot/scheduler.py), if this build has it: `start(firm, client)` answers an
+    object with `shutdown()`."""
+    try:
+        from bot import scheduler  # type: ignore[attr-defined]
+    except ImportError:
+        log.warning("No scheduler in this build: serving Slack only, sending no reminders")
+        return None
+    start = getattr(scheduler, "start", None)
+    if start is None:
+        log.warning("bot.scheduler has no start(firm, client); sending no reminders")
+        return None
+    return start(firm, client)
+
+
+def run(
+    firm: Firm, *, http: bool = False, host: str = "0.0.0.0", port: int = 3000, scheduler: bool = True
+) -> int:
+    """`casebot run`: Socket Mode (SLACK_APP_TOKEN), or HTTP with --http (SLACK_SIGNING_SECRET)."""
+    settings = firm.settings
+    if not settings.slack_bot_token:
+        log.error(
+            "SLACK_BOT_TOKEN is not set: create the app from manifest.yml, install it, and put its "
+            "bot token in .env (or try `casebot console`)"
+        )
+        return 2
+    if http and not settings.slack_signing_secret:
+        log.error(
+            "SLACK_SIGNING_SECRET is not set: `casebot run --http` checks every request's signature with it"
+        )
+        return 2
+    if not http and not settings.slack_app_token:
+        log.error(
+            "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (connections:write), "
+            "or run with --http"
+        )
+        return 2
+    app, ctx = create_app(firm)
+    jobs = _start_scheduler(firm, app.client) if scheduler else None
+    try:
+        if http:
+            server = http_server(app, host=host, port=port)
+            signal.signal(
+                signal.SIGTERM, lambda *_: threading.Thread(target=server.close, daemon=True).start()
+            )
+            log.info(
+                "casebot serving POST %s and GET %s on %s:%s",
+                EVENTS_PATH,
+                HEALTH_PATH,
+                host,
+                server.effective_port,
+            )
+            with contextlib.suppress(KeyboardInterrupt, OSError):  # OSError: closed by SIGTERM
+                server.run()
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("casebot connecting to Slack in Socket Mode")
+            SocketModeHandler(app, settings.slack_app_token).start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if jobs is not None:
+            jobs.shutdown()
+        ctx.close()
+    return 0

@@ -1,0 +1,148 @@
+"""Buttons on the case card: Log contact (opens a form), Advance, Mark received, Client told of offer."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import services
+from bot.errors import CasebotError, InputError
+from handlers.blocks import (
+    ADVANCE,
+    LOG_CONTACT,
+    OFFER_INFORMED,
+    PROVIDER_RECEIVED,
+    Reply,
+    build_case_card,
+    build_error,
+    build_log_contact_modal,
+    fit,
+    section,
+)
+from handlers.context import Context
+
+log = logging.getLogger(__name__)
+
+
+def _value(body: dict[str, Any]) -> str:
+    return str((body.get("actions") or [{}])[0].get("value") or "")
+
+
+def _channel(body: dict[str, Any]) -> str | None:
+    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+
+
+def handle_log_contact(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: dict[str, Any]
+) -> None:
+    ack()
+    ctx: Context = context["casebot"]
+    try:
+        ctx.people.check(body["user"]["id"])
+    except CasebotError as exc:
+        _tell(ctx, respond, build_error(exc))
+        return
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=build_log_contact_modal(_value(body), ctx.firm.today(), channel=_channel(body)),
+    )
+
+
+def _change(
+    ctx: Context, body: dict[str, Any], respond: Respond, do: Callable[[str], services.Outcome]
+) -> None:
+    """Check the person, make the change, then show the message and the card as they now stand."""
+    actor = body["user"]["id"]
+    try:
+        ctx.people.check(actor)
+        outcome = do(actor)
+    except CasebotError as exc:
+        _tell(ctx, respond, build_error(exc))
+        return
+    except Exception:
+        log.exception("Failed to handle a button for %s", actor)
+        _tell(
+            ctx,
+            respond,
+            Reply(
+                "casebot ran into a problem; check the case with /case show before trying again.",
+                [
+                    section(
+                        ":x: casebot ran into a problem; check the case with `/case show` "
+                        "before trying again."
+                    )
+                ],
+            ),
+        )
+        return
+    reply = Reply(outcome.message, [section(f":white_check_mark: {outcome.message}")])
+    if outcome.card is not None:
+        card = build_case_card(outcome.card, ctx.firm.today())
+        reply = Reply(outcome.message, fit(reply.blocks + card.blocks))
+    _tell(ctx, respond, reply, replace=True)
+
+
+def _tell(ctx: Context, respond: Respond, reply: Reply, *, replace: bool = False) -> None:
+    # Posting to response_url is a round trip to Slack: it goes after the ack, off the request thread.
+    ctx.later(
+        respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=replace
+    )
+
+
+def handle_advance(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    ack()
+    try:
+        value = json.loads(_value(body))
+        number, expected = str(value["case"]), str(value["expected"])
+    except (ValueError, KeyError, TypeError):
+        _tell(
+            context["casebot"],
+            respond,
+            build_error(InputError("That button is out of date; open the card again.")),
+        )
+        return
+    _change(
+        context["casebot"],
+        body,
+        respond,
+        lambda actor: services.advance(context["casebot"].firm, actor, number, expected=expected),
+    )
+
+
+def handle_provider_received(
+    ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]
+) -> None:
+    ack()
+    number, seq, what = (_value(body).split("|") + ["", "", ""])[:3]
+    _change(
+        context["casebot"],
+        body,
+        respond,
+        lambda actor: services.provider_received(context["casebot"].firm, actor, number, seq, what or "both"),
+    )
+
+
+def handle_offer_informed(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    ack()
+    number, _, n = _value(body).partition("|")
+    _change(
+        context["casebot"],
+        body,
+        respond,
+        lambda actor: services.offer_informed(
+            context["casebot"].firm, actor, number, int(n) if n.isdigit() else None
+        ),
+    )
+
+
+def register(app: App, ctx: Context) -> None:
+    app.action(LOG_CONTACT)(handle_log_contact)
+    app.action(ADVANCE)(handle_advance)
+    app.action(re.compile(rf"^{PROVIDER_RECEIVED}(:\d+)?$"))(handle_provider_received)
+    app.action(re.compile(rf"^{OFFER_INFORMED}(:\d+)?$"))(handle_offer_informed)

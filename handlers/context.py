@@ -1,0 +1,74 @@
+"""What every listener needs besides Bolt's own arguments: the firm, who is who, and a place for work after the ack."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.services import Firm
+from handlers.people import People
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Context:
+    """The firm and its Slack client, the people cache, and a small pool for work that must not hold up a reply
+    (a Home tab refresh, a message after a button)."""
+
+    firm: Firm
+    client: WebClient
+    people: People = field(init=False)
+    workers: int = 4
+    _pool: ThreadPoolExecutor = field(init=False)
+    _pending: set[Future[Any]] = field(init=False, default_factory=set)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="casebot-later")
+        # Looked up before a first reply: no retries and a short timeout, so a command still answers in time.
+        lookup = WebClient(
+            token=self.client.token, base_url=self.client.base_url, timeout=2, retry_handlers=[]
+        )
+        self.people = People(self.firm, lookup, later=self.later)
+
+    def later(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Run `fn` after the reply has gone; a failure is logged, never shown to anyone as an error."""
+
+        def run() -> None:
+            try:
+                fn(*args, **kwargs)
+            except Exception:
+                log.exception("Failed to run %s after the reply", getattr(fn, "__name__", fn))
+
+        with self._lock:
+            future = self._pool.submit(run)
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future[Any]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def drain(self, timeout: float = 10.0) -> None:
+        """Wait for the work queued so far, and whatever it queued in turn (tests and the console)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                pending = list(self._pending)
+            if not pending:
+                return
+            for f in pending:
+                f.exception(timeout=max(0.0, deadline - time.monotonic()))
+        raise TimeoutError("work after the reply did not finish in time")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)

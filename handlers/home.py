@@ -1,0 +1,56 @@
+"""The App Home tab: each person's due-today, overdue and cases by stage; a lead also sees everyone's overdue."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot import services
+from bot.errors import CasebotError
+from handlers.blocks import build_home, section
+from handlers.context import Context
+
+log = logging.getLogger(__name__)
+
+
+def home_view(ctx: Context, user: str) -> dict[str, Any]:
+    firm = ctx.firm
+    try:
+        ctx.people.check(user)
+    except CasebotError as exc:
+        return {"type": "home", "blocks": [section(exc.message)]}
+    today = firm.today()
+    role = services.role(firm, user)
+    team = services.overdue(firm, user) if role in services.LEAD_ROLES else None
+    return build_home(
+        user,
+        today=today,
+        due=services.due_for(firm, [user], today),
+        cases=services.my_cases(firm, user),
+        team_overdue=team,
+        role=role,
+    )
+
+
+def publish_home(ctx: Context, client: WebClient, user: str) -> None:
+    client.views_publish(user_id=user, view=home_view(ctx, user))
+
+
+def handle_app_home_opened(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+    ctx: Context = context["casebot"]
+    if event.get("tab", "home") != "home":
+        return
+    publish_home(ctx, client, event["user"])
+
+
+def register(app: App, ctx: Context) -> None:
+    app.event("app_home_opened")(handle_app_home_opened)
+
+    # After someone changes a case, their Home tab is refreshed, in the background: never in the reply's way.
+    def refresh_after_change(actor: str, number: str) -> None:
+        ctx.later(publish_home, ctx, ctx.client, actor)
+
+    ctx.firm.on_change.append(refresh_after_change)

@@ -1,0 +1,103 @@
+"""Who is asking: Slack's users.info, cached in the staff table, and the refusal of guests, bots and the deleted."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot import services
+from bot.errors import NotAllowed, TryAgain
+from bot.services import Firm
+
+log = logging.getLogger(__name__)
+
+REFRESH_AFTER = timedelta(hours=24)
+
+
+def facts_from_slack(user: dict[str, Any]) -> dict[str, Any]:
+    """What casebot keeps of a users.info `user` object."""
+    profile = user.get("profile") or {}
+    return {
+        "name": (user.get("real_name") or profile.get("real_name") or user.get("name") or None),
+        "email": profile.get("email") or None,
+        "tz": user.get("tz") or None,
+        "is_guest": bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+        "is_bot": bool(user.get("is_bot") or user.get("is_app_user")) and user.get("id") != "USLACKBOT",
+        "deleted": bool(user.get("deleted")),
+    }
+
+
+class People:
+    """Looks people up at most once a day (or on `user_change`), and says who may use casebot.
+
+    A stale record is used as it is and refreshed in the background, so a command never waits on Slack;
+    only a person casebot has never seen is looked up before answering, with no retries (a command must
+    answer within Slack's 3 seconds)."""
+
+    def __init__(self, firm: Firm, lookup: WebClient, *, later: Callable[..., Any] | None = None) -> None:
+        self.firm = firm
+        self.lookup = lookup
+        self.later = later
+
+    def remember(self, user: dict[str, Any]) -> None:
+        if user.get("id"):
+            services.remember_person(self.firm, user["id"], **facts_from_slack(user))
+
+    def refresh(self, user_id: str) -> bool:
+        try:
+            answer = self.lookup.users_info(user=user_id)
+        except SlackApiError as exc:
+            if exc.response.get("error") == "user_not_found":
+                return False
+            raise
+        self.remember(answer["user"])
+        return True
+
+    def check(self, user_id: str, *, who: str = "you") -> None:
+        """Refuse guests, bots, deleted and unknown accounts; `who` is "you" for the caller, else a mention."""
+        staff = services.person(self.firm, user_id)
+        fetched = staff.info_fetched_at if staff else None
+        if fetched is not None and fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=UTC)
+        if fetched is None:
+            try:
+                known = self.refresh(user_id)
+            except SlackClientError as exc:
+                log.warning("users.info for %s failed: %s", user_id, exc)
+                raise TryAgain(
+                    "casebot could not check with Slack who that is just now; nothing was changed. "
+                    "Please try again in a moment."
+                ) from exc
+            if not known:
+                raise NotAllowed(f"Slack does not know <@{user_id}>; casebot works with the firm's members.")
+            staff = services.person(self.firm, user_id)
+        elif self.firm.now() - fetched > REFRESH_AFTER and self.later is not None:
+            self.later(self._refresh_quietly, user_id)
+        assert staff is not None
+        self._refuse(staff, user_id, who)
+
+    def _refresh_quietly(self, user_id: str) -> None:
+        try:
+            self.refresh(user_id)
+        except Exception:
+            log.exception("Failed to refresh users.info for %s", user_id)
+
+    @staticmethod
+    def _refuse(staff: Any, user_id: str, who: str) -> None:
+        subject = "You are" if who == "you" else f"<@{user_id}> is"
+        if staff.deleted:
+            raise NotAllowed(f"{subject} deactivated in Slack; casebot works with the firm's active members.")
+        if staff.is_bot:
+            raise NotAllowed(
+                f"{subject} a bot; casebot takes commands from, and gives cases to, people only."
+            )
+        if staff.is_guest:
+            raise NotAllowed(
+                f"{subject} a guest in this Slack workspace; casebot is for the firm's full members. "
+                "Ask a workspace admin if that is wrong."
+            )

@@ -1,0 +1,139 @@
+"""Modal submissions: the new-case form and the log-contact form. Errors show on the form's own fields."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import services
+from bot.errors import BadDate, CasebotError, Conflict, FutureDate, NotAllowed, UnknownCase
+from handlers.blocks import LOG_CONTACT_VIEW, NEW_CASE_VIEW, Reply, build_outcome
+from handlers.context import Context
+
+log = logging.getLogger(__name__)
+
+
+def _values(view: dict[str, Any]) -> dict[str, Any]:
+    """Each input block's answer, whatever its element: text, date, user or radio choice."""
+    out: dict[str, Any] = {}
+    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
+        element = next(iter(actions.values()), {}) or {}
+        out[block_id] = (
+            element.get("value")
+            or element.get("selected_date")
+            or element.get("selected_user")
+            or (element.get("selected_option") or {}).get("value")
+        )
+    return out
+
+
+def _meta(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _field_for(error: CasebotError, fields: dict[type, str], default: str) -> str:
+    for kind, block_id in fields.items():
+        if isinstance(error, kind):
+            return block_id
+    return default
+
+
+def _notify(ctx: Context, client: WebClient, user: str, channel: str | None, reply: Reply) -> None:
+    """After a form: a private note where the person was (ephemeral), else in their DM with casebot."""
+    if channel:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=reply.text, blocks=reply.blocks)
+            return
+        except SlackApiError as exc:
+            log.info(
+                "Ephemeral note to %s in %s failed (%s); sending it as a DM",
+                user,
+                channel,
+                exc.response.get("error"),
+            )
+    client.chat_postMessage(channel=user, text=reply.text, blocks=reply.blocks)
+
+
+def handle_new_case(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
+) -> None:
+    ctx: Context = context["casebot"]
+    actor = body["user"]["id"]
+    v = _values(view)
+    try:
+        ctx.people.check(actor)
+        manager = v.get("manager") or actor
+        if manager != actor:
+            ctx.people.check(manager, who="them")
+        outcome = services.create_case(
+            ctx.firm,
+            actor,
+            v.get("number") or "",
+            v.get("client") or "",
+            manager=manager,
+            on=_date(v.get("on")),
+            limitation_on=_date(v.get("sol")),
+        )
+    except CasebotError as exc:
+        where = _field_for(
+            exc,
+            {FutureDate: "on", BadDate: "on", NotAllowed: "manager", Conflict: "number"},
+            "client" if "client" in exc.message.lower() else "number",
+        )
+        ack(response_action="errors", errors={where: exc.message[:150]})
+        return
+    ack()
+    reply = build_outcome(outcome.message, outcome.card, ctx.firm.today())
+    ctx.later(_notify, ctx, client, actor, _meta(view).get("channel"), reply)
+
+
+def handle_log_contact(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
+) -> None:
+    ctx: Context = context["casebot"]
+    actor = body["user"]["id"]
+    v, meta = _values(view), _meta(view)
+    try:
+        ctx.people.check(actor)
+        outcome = services.log_contact(
+            ctx.firm,
+            actor,
+            str(meta.get("case") or ""),
+            kind=v.get("kind") or "client",
+            on=_date(v.get("on")),
+            note=v.get("note"),
+        )
+    except CasebotError as exc:
+        where = _field_for(
+            exc, {FutureDate: "on", BadDate: "on", UnknownCase: "kind", NotAllowed: "kind"}, "kind"
+        )
+        ack(response_action="errors", errors={where: exc.message[:150]})
+        return
+    ack()
+    ctx.later(
+        _notify,
+        ctx,
+        client,
+        actor,
+        meta.get("channel"),
+        build_outcome(outcome.message, outcome.card, ctx.firm.today()),
+    )
+
+
+def register(app: App, ctx: Context) -> None:
+    app.view(NEW_CASE_VIEW)(handle_new_case)
+    app.view(LOG_CONTACT_VIEW)(handle_log_contact)
