@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, func, literal, select
+from sqlalchemy import Date, func, literal, or_, select, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
@@ -301,3 +301,114 @@ def all_audit(session: Session) -> list[AuditEntry]:
 
 
 # ---------------------------------------------------------------- reminders: deliveries, digests, escalations
+
+
+# ---------------------------------------------------------------- reminders: deliveries, digests, escalations
+
+
+def max_obligation_id(session: Session) -> int:
+    """The newest obligation's id (a primary-key lookup); obligations above it are new since."""
+    return int(session.scalar(select(func.max(Obligation.id))) or 0)
+
+
+def active_obligations_after(session: Session, after_id: int, day: date) -> list[tuple[Obligation, Case]]:
+    """Active obligations with an id above `after_id` to act on by `day`: a primary-key range scan over
+    what was created since, whatever the size of the firm."""
+    stmt = (
+        select(Obligation, Case)
+        .join(Case, Case.id == Obligation.case_id)
+        .where(Obligation.id > after_id, Obligation.state.in_(ACTIVE), Obligation.remind_on <= day)
+        .order_by(Obligation.id)
+    )
+    return [(o, c) for o, c in session.execute(stmt).all()]
+
+
+def obligations_by_ids(session: Session, ids: Sequence[int]) -> list[tuple[Obligation, Case]]:
+    found: list[tuple[Obligation, Case]] = []
+    wanted = sorted(set(ids))
+    for chunk in range(0, len(wanted), 500):
+        stmt = (
+            select(Obligation, Case)
+            .join(Case, Case.id == Obligation.case_id)
+            .where(Obligation.id.in_(wanted[chunk:chunk + 500]))
+        )
+        found.extend((o, c) for o, c in session.execute(stmt).all())
+    return found
+
+
+def escalation_candidates(session: Session, due_by: date, kinds: Sequence[str],
+                          limit: int = 1000) -> list[tuple[Obligation, Case]]:
+    """Active obligations of these kinds due on or before `due_by` that were never escalated, oldest first."""
+    stmt = (
+        select(Obligation, Case)
+        .join(Case, Case.id == Obligation.case_id)
+        .outerjoin(Escalation, Escalation.obligation_id == Obligation.id)
+        .where(Obligation.state.in_(ACTIVE), Obligation.due_on <= due_by, Obligation.kind.in_(list(kinds)),
+               Escalation.id.is_(None))
+        .order_by(Obligation.due_on, Obligation.id)
+        .limit(limit)
+    )
+    return [(o, c) for o, c in session.execute(stmt).all()]
+
+
+def escalation_of(session: Session, obligation_id: int) -> Escalation | None:
+    return session.scalars(select(Escalation).where(Escalation.obligation_id == obligation_id)).first()
+
+
+def existing_delivery_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    wanted = sorted(set(keys))
+    found: set[str] = set()
+    for chunk in range(0, len(wanted), 500):
+        found.update(session.scalars(select(Delivery.key).where(Delivery.key.in_(wanted[chunk:chunk + 500]))))
+    return found
+
+
+def deliveries_to_send(session: Session, now: datetime, limit: int = 500) -> list[Delivery]:
+    """Pending deliveries whose next try is due (ix_deliveries_pending), oldest first."""
+    stmt = (
+        select(Delivery)
+        .where(Delivery.state == "pending", or_(Delivery.next_try_at.is_(None), Delivery.next_try_at <= now))
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def lease_delivery(session: Session, delivery_id: int, now: datetime, until: datetime) -> bool:
+    """Take a pending delivery for one attempt: count the attempt and hide it from other senders until
+    `until`. Atomic, so two senders never both take it; False if someone else did."""
+    stmt = (
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.state == "pending",
+               or_(Delivery.next_try_at.is_(None), Delivery.next_try_at <= now))
+        .values(attempts=Delivery.attempts + 1, next_try_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def digest_floor(session: Session, since: date) -> int | None:
+    """The lowest obligation id recorded by a digest claimed for `since` or later (what same-day reminders
+    look above after a restart); None when there is none."""
+    stmt = select(Delivery.payload).where(Delivery.kind == "digest", Delivery.for_day >= since)
+    marks = [int(p.get("hwm", 0)) for p in session.scalars(stmt) if isinstance(p, dict) and "hwm" in p]
+    return min(marks) if marks else None
+
+
+def oldest_overdue(session: Session, today: date, limit: int = 10) -> list[tuple[Obligation, Case]]:
+    stmt = (
+        select(Obligation, Case)
+        .join(Case, Case.id == Obligation.case_id)
+        .where(Obligation.state.in_(ACTIVE), Obligation.due_on < today)
+        .order_by(Obligation.due_on, Case.number_key, Obligation.id)
+        .limit(limit)
+    )
+    return [(o, c) for o, c in session.execute(stmt).all()]
+
+
+def deliveries_by_keys(session: Session, keys: Iterable[str]) -> list[Delivery]:
+    wanted = sorted(set(keys))
+    found: list[Delivery] = []
+    for chunk in range(0, len(wanted), 500):
+        found.extend(session.scalars(select(Delivery).where(Delivery.key.in_(wanted[chunk:chunk + 500]))))
+    return found

@@ -1,0 +1,93 @@
+"""The Notifier port: how the core hands a message to someone, and the plain messages it hands over.
+
+bot/reminders.py decides what is owed to whom and calls a Notifier; handlers/notifier.py is the Slack
+implementation (Block Kit from handlers/digest_blocks.py). Tests and the console may plug in their own.
+Nothing here knows Slack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from bot.cards import DueItem
+
+
+class DeliveryFailed(Exception):
+    """A message did not go out. `retryable` (rate limit, server error, network) keeps it pending for a
+    later try; otherwise (no such user, deactivated account) it is marked failed and logged."""
+
+    def __init__(self, reason: str, *, retryable: bool, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    """What the chat platform says about a person (users.info)."""
+
+    user_id: str
+    name: str | None = None
+    email: str | None = None
+    tz: str | None = None
+    is_guest: bool = False
+    is_bot: bool = False
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class DigestMessage:
+    """A person's daily digest: overdue (most overdue first), then due today."""
+
+    user_id: str
+    day: date
+    overdue: tuple[DueItem, ...]
+    due_today: tuple[DueItem, ...]
+    covering: tuple[str, ...] = ()  # away managers whose items are included
+
+
+@dataclass(frozen=True)
+class ReminderMessage:
+    """One obligation that came due today after the person's digest went out."""
+
+    user_id: str
+    day: date
+    item: DueItem
+    covering_for: str | None = None  # the away manager, when sent to their cover
+
+
+@dataclass(frozen=True)
+class EscalationMessage:
+    """Client or adjuster obligations overdue past the playbook's limit, raised to a lead. No amounts."""
+
+    user_id: str
+    day: date
+    items: tuple[DueItem, ...]
+    after_business_days: int
+
+
+@dataclass(frozen=True)
+class WeeklyReportMessage:
+    """Monday's report to a lead: open cases by stage, overdue by manager, the oldest overdue items."""
+
+    user_id: str
+    week_of: date
+    by_stage: tuple[tuple[str, int], ...]  # (stage label, open cases)
+    overdue_by_manager: tuple[tuple[str, int], ...]  # (manager user id, overdue obligations)
+    oldest: tuple[DueItem, ...]
+
+
+Message = DigestMessage | ReminderMessage | EscalationMessage | WeeklyReportMessage
+
+
+class Notifier(Protocol):
+    def send(self, message: Message) -> str:
+        """Deliver `message` as a direct message to `message.user_id`; answer the message's id (Slack ts).
+        Raises DeliveryFailed."""
+        ...
+
+    def person(self, user_id: str) -> PersonInfo | None:
+        """What is known about this person (for their time zone), or None if it can't be found now."""
+        ...

@@ -1,0 +1,157 @@
+"""The Slack Notifier: direct messages through the Web API, with Slack's rate limits respected.
+
+The WebClient retries 429s (after Retry-After), 500/503s and dropped connections itself; what still
+fails becomes DeliveryFailed for bot/reminders.py to retry later. Messages to one channel are spaced
+about a second apart (Slack's chat.postMessage limit). This runs in the scheduler's worker thread, so the
+spacing never holds up a reply to anyone."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.ports import DeliveryFailed, Message, PersonInfo
+from bot.settings import Settings
+from handlers.digest_blocks import build_message
+
+log = logging.getLogger(__name__)
+
+PER_CHANNEL_INTERVAL = 1.0  # seconds between two messages to one channel
+# Slack answers these when retrying can't help: the person is gone or the message itself is wrong.
+PERMANENT = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "account_inactive",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "cannot_dm_bot",
+        "user_disabled",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "msg_too_long",
+        "no_text",
+        "too_many_attachments",
+        "not_authed",
+        "invalid_auth",
+        "token_revoked",
+    }
+)
+
+
+def make_client(settings: Settings, *, retries: int = 2, timeout: int = 30) -> WebClient:
+    """A Web API client for sending on casebot's own initiative (not for replies, which must be quick)."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_base_url,
+        timeout=timeout,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=retries),
+            ServerErrorRetryHandler(max_retry_count=retries),
+            ConnectionErrorRetryHandler(max_retry_count=retries),
+        ],
+    )
+
+
+class SlackNotifier:
+    """Implements bot.ports.Notifier. `sleep` and `monotonic` go in through the constructor for tests."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        interval: float = PER_CHANNEL_INTERVAL,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.interval = interval
+        self._sleep = sleep
+        self._monotonic = monotonic
+        self._channels: dict[str, str] = {}  # user -> DM channel (conversations.open is Tier 3)
+        self._last_post: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> SlackNotifier:
+        return cls(make_client(settings), **kwargs)
+
+    def send(self, message: Message) -> str:
+        text, blocks = build_message(message)
+        try:
+            channel = self._channel(message.user_id)
+            self._pace(channel)
+            response = self.client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+            )
+        except SlackApiError as exc:
+            raise _failure(exc) from exc
+        except (SlackClientError, OSError) as exc:  # network trouble the client's retries did not get over
+            raise DeliveryFailed(f"network: {exc!r}", retryable=True) from exc
+        return str(response.get("ts") or "")
+
+    def person(self, user_id: str) -> PersonInfo | None:
+        try:
+            user = self.client.users_info(user=user_id).get("user") or {}
+        except SlackApiError as exc:
+            log.warning("Could not look up %s: %s", user_id, exc.response.get("error"))
+            return None
+        profile = user.get("profile") or {}
+        return PersonInfo(
+            user_id=user_id,
+            name=profile.get("real_name") or user.get("real_name") or user.get("name"),
+            email=profile.get("email"),
+            tz=user.get("tz"),
+            is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+            is_bot=bool(user.get("is_bot")),
+            deleted=bool(user.get("deleted")),
+        )
+
+    def _channel(self, user_id: str) -> str:
+        with self._lock:
+            known = self._channels.get(user_id)
+        if known:
+            return known
+        channel = str(self.client.conversations_open(users=user_id)["channel"]["id"])
+        with self._lock:
+            self._channels[user_id] = channel
+        return channel
+
+    def _pace(self, channel: str) -> None:
+        """Wait, in this worker thread, until a second has passed since the last message to `channel`."""
+        with self._lock:
+            last = self._last_post.get(channel)
+            now = self._monotonic()
+            wait = 0.0 if last is None else max(0.0, last + self.interval - now)
+            self._last_post[channel] = now + wait
+        if wait:
+            self._sleep(wait)
+
+
+def _failure(exc: SlackApiError) -> DeliveryFailed:
+    status = getattr(exc.response, "status_code", 200)
+    error = str(exc.response.get("error") or f"http {status}")
+    retry_after = None
+    if status == 429:
+        headers = getattr(exc.response, "headers", {}) or {}
+        raw = headers.get("Retry-After") or headers.get("retry-after")
+        if isinstance(raw, list):
+            raw = raw[0] if raw else None
+        try:
+            retry_after = float(raw) if raw is not None else None
+        except ValueError:
+            retry_after = None
+    permanent = error in PERMANENT
+    return DeliveryFailed(f"{error} (HTTP {status})", retryable=not permanent, retry_after=retry_after)
