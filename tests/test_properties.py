@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from bot import services as sv
 from bot.errors import CasebotError
 from storage import queries as q
-from storage.models import ACTIVE, AuditEntry, Obligation
+from storage.models import ACTIVE, AuditEntry
 from tests.conftest import LA
 
 ACTIONS = ("client", "client", "adjuster", "provider", "records", "bills", "followup", "advance", "advance",
