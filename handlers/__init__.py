@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from handlers import actions, commands, events, home, views
+from handlers import reminders as digest_buttons
 from handlers.context import Context
 
 # ---- listener modules, in registration order: to add one, import it above and list it here ----
@@ -18,6 +19,7 @@ LISTENERS: list[ModuleType] = [
     views,
     home,
     events,
+    digest_buttons,
 ]
 # ---- end of listener modules ----
 

@@ -22,6 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot import services
 from bot.errors import CasebotError
 from bot.services import Firm
+from handlers.parse import mention, tokenize
 from handlers.render import render_message, render_view
 from handlers.standin import Call, SlackStandIn
 
@@ -82,6 +83,7 @@ class Console:
         self.app, self.ctx = create_app(self.firm, token=CONSOLE_TOKEN, signing_secret=self.secret)
         self._n = 0
         self._show_home = False
+        self._known = {as_user, DEMO_COLLEAGUE}
         self._drop_calls()
 
     def close(self) -> None:
@@ -122,6 +124,12 @@ class Console:
 
     def slash(self, line: str) -> None:
         command, _, text = line.partition(" ")
+        # Everyone mentioned is a full member of the console's pretend workspace.
+        for word in tokenize(text):
+            user = mention(word)
+            if user and user not in self._known:
+                self.standin.add_user(user, name=user.lower())
+                self._known.add(user)
         if command not in ("/case", "/offer"):
             self.say(f"casebot answers /case and /offer, not {command}.")
             return
@@ -293,12 +301,11 @@ def run_console(
             console._drop_calls()
             if made:
                 console.say(f"Added demo cases {', '.join(made)} (yours). Try: /case show {made[0]}")
+            console.say(CONNECT + "\n")
         if interactive:
             console.say(
                 BANNER.format(user=as_user, db=firm.db.engine.url.render_as_string(hide_password=True))
             )
-            if demo:
-                console.say(CONNECT + "\n")
             while True:
                 try:
                     line = input(f"{console.user}> ")
