@@ -156,6 +156,9 @@ def open_cases(session: Session) -> list[Case]:
     return list(session.scalars(select(Case).where(Case.closed_on.is_(None)).order_by(Case.number_key)))
 
 
+def has_cases(session: Session) -> bool:
+    return session.scalars(select(Case.id).limit(1)).first() is not None
+
 def all_cases(session: Session) -> list[Case]:
     return list(session.scalars(select(Case).options(*_CASE_CHILDREN).order_by(Case.number_key)))
 
