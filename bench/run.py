@@ -1,0 +1,330 @@
+"""The scale benchmark (issue 6): `python -m bench.run [--scale 10000,100000] [--backend sqlite|postgresql|both]`.
+
+For each scale it generates a firm (bench/generate.py), bulk-loads it into a fresh database per backend and
+times building every manager's digest for the day. At the largest scale it then starts the real
+`casebot run --http --no-scheduler` against that database, with the Slack stand-in as its Web API, and
+times signed slash commands over one keep-alive connection beside a bare echo app on the same server stack;
+last it reads the server's peak memory. Databases are dropped at the end unless --keep."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sqlite3
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import commands as cmd
+from bench import load
+from bench.digests import DigestTiming, time_digests
+from bench.generate import Firm
+from bot.calendar import BusinessCalendar
+from storage import bulk
+from storage.db import Database
+
+TARGET_P99_MS = 50.0
+TARGET_MEDIAN_VS_ECHO = 5.0
+TARGET_DIGEST_S = 2.0
+TARGET_DIGEST_GROWTH = 1.5
+TARGET_RSS_MB = 250.0
+
+
+@dataclass
+class Report:
+    day: str
+    machine: dict[str, str]
+    loads: list[dict[str, Any]] = field(default_factory=list)
+    digests: list[dict[str, Any]] = field(default_factory=list)
+    commands: list[dict[str, Any]] = field(default_factory=list)
+    memory: list[dict[str, Any]] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)
+
+
+def machine(pg_url: str | None) -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    info = {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "os": platform.platform(),
+    }
+    if pg_url:
+        db = Database(pg_url)
+        try:
+            info["postgresql"] = bulk.server_version(db.engine)
+        finally:
+            db.dispose()
+    return info
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def run_commands(
+    bench_db: load.BenchDatabase,
+    firm: Firm,
+    standin: Any,
+    echo: cmd.Server,
+    n: int,
+    seed: int,
+    out_dir: Path,
+    report: Report,
+    *,
+    fixes: bool,
+) -> None:
+    rng = random.Random(seed + fixes)  # the second server changes other cases than the first
+    warm = 20
+    index = firm.index
+    managers = sorted({m for _, m, _ in index})
+    later = [e for e in index if e[2] in ("demand_sent", "negotiation")]
+    shown, contacted, offered = (
+        rng.sample(index, n + warm),
+        rng.sample(index, n + warm),
+        rng.sample(later, min(len(later), n + warm)),
+    )
+    plans = {
+        "/case show": [("/case", f"show {num}", mgr) for num, mgr, _ in shown],
+        "/case contacted": [("/case", f"contacted {num}", mgr) for num, mgr, _ in contacted],
+        "/case due": [("/case", "due", rng.choice(managers)) for _ in range(n + warm)],
+        "/offer received": [("/offer", f"received {num} 25000", mgr) for num, mgr, _ in offered],
+    }
+    server = cmd.casebot_server(bench_db.url, standin.base_url, out_dir, fixes=fixes)
+    say(
+        f"  starting casebot run --http --no-scheduler on {bench_db.backend} ({bench_db.scale:,} cases)"
+        f"{' with bench.fixes' if fixes else ', as it is'}…"
+    )
+    started = time.perf_counter()
+    server.start()
+    say(
+        f"  casebot answered /healthz after {time.perf_counter() - started:.1f}s; "
+        f"memory at start {server.memory_kb().get('VmRSS', 0) / 1024:.0f} MB"
+    )
+    try:
+        bot = cmd.Client(server.port, standin.response_url("bench"))
+        bare = cmd.Client(echo.port, standin.response_url("echo"))
+        say(
+            f"  {'command':<18}{'casebot median':>15}{'p99':>9}{'echo median':>13}{'p99':>8}{'ratio':>8}  fails"
+        )
+        for label, requests in plans.items():
+            real, base = cmd.measure(bot, bare, label, requests, warmup=warm, ok=cmd.not_refused)
+            ratio = real.median / base.median
+            say(
+                f"  {label:<18}{real.median:>12.1f} ms{real.p99:>6.1f} ms{base.median:>10.2f} ms"
+                f"{base.p99:>5.1f} ms{ratio:>7.1f}×  {len(real.failures)}"
+            )
+            for failure in real.failures[:3]:
+                say(f"      failed: {failure}")
+            report.commands.append(
+                {
+                    "backend": bench_db.backend,
+                    "scale": bench_db.scale,
+                    "fixes": fixes,
+                    "command": label,
+                    "requests": len(real.samples),
+                    "median_ms": round(real.median, 2),
+                    "p99_ms": round(real.p99, 2),
+                    "max_ms": round(max(real.samples), 2),
+                    "echo_median_ms": round(base.median, 3),
+                    "echo_p99_ms": round(base.p99, 3),
+                    "ratio": round(ratio, 2),
+                    "failures": len(real.failures),
+                    "example": real.example[:300],
+                }
+            )
+        bot.close()
+        bare.close()
+        mem = server.memory_kb()
+        report.memory.append(
+            {
+                "backend": bench_db.backend,
+                "scale": bench_db.scale,
+                "fixes": fixes,
+                "vmhwm_mb": round(mem["VmHWM"] / 1024, 1),
+                "vmrss_mb": round(mem["VmRSS"] / 1024, 1),
+            }
+        )
+        say(
+            f"  casebot server peak resident (VmHWM) {mem['VmHWM'] / 1024:.0f} MB, now {mem['VmRSS'] / 1024:.0f} MB"
+        )
+    finally:
+        server.stop()
+
+
+def _variant(backend: str, fixes: bool) -> str:
+    return f"{backend}{'+fixes' if fixes else ''}"
+
+
+def verdicts(report: Report) -> list[str]:
+    lines = []
+    for c in report.commands:
+        p99_ok, ratio_ok = c["p99_ms"] < TARGET_P99_MS, c["ratio"] <= TARGET_MEDIAN_VS_ECHO
+        lines.append(
+            f"{'PASS' if p99_ok and ratio_ok else 'MISS'} {_variant(c['backend'], c['fixes']):<16} "
+            f"{c['command']:<16} p99 {c['p99_ms']:.1f} ms (< {TARGET_P99_MS:.0f}), "
+            f"median {c['ratio']:.1f}× echo (≤ {TARGET_MEDIAN_VS_ECHO:.0f}×)"
+        )
+    by_backend: dict[str, dict[int, float]] = {}
+    for d in report.digests:
+        by_backend.setdefault(_variant(d["backend"], d["fixes"]), {})[d["scale"]] = d["median_s"]
+    for backend, scales in by_backend.items():
+        worst = max(scales.values())
+        line = f"all digests {worst:.2f} s at most (< {TARGET_DIGEST_S:.0f} s)"
+        ok = worst < TARGET_DIGEST_S
+        if len(scales) > 1:
+            small, large = scales[min(scales)], scales[max(scales)]
+            growth = large / small
+            ok = ok and growth < TARGET_DIGEST_GROWTH
+            line += f", {min(scales):,} → {max(scales):,} cases: {growth:.2f}× (< {TARGET_DIGEST_GROWTH}×)"
+        lines.append(f"{'PASS' if ok else 'MISS'} {backend:<16} {line}")
+    for m in report.memory:
+        ok = m["vmhwm_mb"] < TARGET_RSS_MB
+        lines.append(
+            f"{'PASS' if ok else 'MISS'} {_variant(m['backend'], m['fixes']):<16} server peak resident {m['vmhwm_mb']:.0f} MB "
+            f"(< {TARGET_RSS_MB:.0f} MB) at {m['scale']:,} cases"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale", default="10000,100000", help="comma-separated case counts (default 10000,100000)"
+    )
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_DATABASE_URL", load.DEFAULT_PG),
+        help="a PostgreSQL server to create casebot_bench_<scale> databases on",
+    )
+    parser.add_argument("--due", type=int, default=5000, help="obligations due by the day, at every scale")
+    parser.add_argument("--managers", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=300, help="timed requests per command")
+    parser.add_argument("--seed", type=int, default=20261126)
+    parser.add_argument("--no-commands", action="store_true", help="skip the HTTP part")
+    parser.add_argument(
+        "--fixes",
+        choices=("no", "yes", "both"),
+        default="both",
+        help="measure the code as it is, with the fixes of bench/fixes.py, or both (default)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the databases (bench/out, casebot_bench_*)")
+    args = parser.parse_args(argv)
+
+    scales = sorted({int(s.replace("_", "")) for s in args.scale.split(",") if s.strip()})
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    variants = {"no": [False], "yes": [True], "both": [False, True]}[args.fixes]
+    day = BusinessCalendar().today()
+    out_dir = load.OUT
+    out_dir.mkdir(exist_ok=True)
+    report = Report(day=day.isoformat(), machine=machine(args.pg_url if "postgresql" in backends else None))
+    say(
+        f"casebot benchmark, day {day:%a %Y-%m-%d}: scales {', '.join(f'{s:,}' for s in scales)}; "
+        f"{' and '.join(backends)}; {args.managers} managers; about {args.due:,} obligations due"
+    )
+    say("machine: " + ", ".join(f"{k} {v}" for k, v in report.machine.items()))
+
+    from handlers.standin import SlackStandIn
+
+    standin = SlackStandIn().start()
+    echo: cmd.Server | None = None
+    try:
+        for scale in scales:
+            say()
+            say(f"== {scale:,} cases")
+            firm = Firm(cases=scale, managers=args.managers, due_target=args.due, seed=args.seed, today=day)
+            targets = [load.create(b, scale, pg_url=args.pg_url) for b in backends]
+            try:
+                generating = load.fill(targets, firm)
+                say(
+                    f"  generated in {generating:.1f}s: {firm.events:,} events, {firm.obligations:,} obligations "
+                    f"({firm.open_obligations:,} open, {firm.due_items:,} due by {day}), "
+                    f"{firm.slipped_cases:,} cases behind"
+                )
+                for t in targets:
+                    total = sum(t.rows.values())
+                    say(
+                        f"  loaded {t.backend:<10} {total:,} rows in {t.load_seconds:.1f}s "
+                        f"({total / t.load_seconds:,.0f} rows/s)"
+                    )
+                    report.loads.append(
+                        {
+                            "backend": t.backend,
+                            "scale": scale,
+                            "rows": t.rows,
+                            "seconds": round(t.load_seconds, 1),
+                            "generate_seconds": round(generating, 1),
+                            "due": firm.due_items,
+                            "events": firm.events,
+                            "obligations": firm.obligations,
+                        }
+                    )
+                for t in targets:
+                    for fixes in variants:
+                        timing: DigestTiming = time_digests(t.url, scale, t.backend, day, fixes=fixes)
+                        say(
+                            f"  digests {_variant(t.backend, fixes):<16} {timing.digests} digests, {timing.items:,} items: "
+                            f"median {timing.median * 1000:,.0f} ms of {len(timing.seconds)} ({timing.builder})"
+                        )
+                        report.digests.append(
+                            {
+                                **{k: v for k, v in asdict(timing).items() if k != "seconds"},
+                                "median_s": round(timing.median, 4),
+                                "runs_s": [round(s, 4) for s in timing.seconds],
+                            }
+                        )
+                if scale == scales[-1] and not args.no_commands:
+                    for user in sorted({m for _, m, _ in firm.index}):
+                        standin.add_user(user)
+                    if echo is None:
+                        echo = cmd.echo_server(standin.base_url, out_dir).start()
+                    for t in targets:
+                        for fixes in variants:
+                            run_commands(
+                                t, firm, standin, echo, args.requests, args.seed, out_dir, report, fixes=fixes
+                            )
+            finally:
+                if not args.keep:
+                    for t in targets:
+                        t.drop()
+    finally:
+        if echo is not None:
+            echo.stop()
+        standin.stop()
+
+    report.verdicts = verdicts(report)
+    say()
+    say("== targets")
+    for line in report.verdicts:
+        say("  " + line)
+    path = out_dir / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(asdict(report), indent=2, default=str))
+    say(f"\nfull results: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    failed = sum(c["failures"] for c in report.commands)
+    if failed:
+        say(f"{failed} command(s) were answered with an error or not at all: see above.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
