@@ -576,3 +576,36 @@ def _recipients(firm: Firm, day: date) -> list[str]:
 
 __all__ = ["SenderState", "claim_digests", "claim_escalations", "claim_reminders",
            "claim_weekly_reports", "digest_command", "preview_digests", "render", "send_pending", "tick"]
+
+
+# ---------------------------------------------------------------- the digest's buttons
+
+
+SNOOZE_DAYS = {"tomorrow": 1, "3days": 3}
+
+
+def snooze_until(choice: str, today: date) -> date:
+    """Tomorrow, in 3 days, or next week (its Monday); services.snooze moves it to a business day."""
+    if choice == "nextweek":
+        return today + timedelta(days=7 - today.weekday())
+    return today + timedelta(days=SNOOZE_DAYS.get(choice, 1))
+
+
+def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
+    """Log the contact an item asks for, today: client, adjuster, or a provider follow-up."""
+    from bot import services
+    from bot.errors import InputError
+
+    with firm.db.uow() as s:
+        found = q.obligations_by_ids(s, [obligation_id])
+        if not found:
+            raise InputError("That reminder no longer exists.")
+        ob, case = found[0]
+        provider = next((p.seq for p in case.providers if p.id == ob.provider_id), None) \
+            if ob.kind == "provider" else None
+        number, kind = case.number, ob.kind
+    if kind == "provider" and provider is not None:
+        return services.provider_followed_up(firm, actor, number, str(provider))
+    if kind in ("client", "adjuster"):
+        return services.log_contact(firm, actor, number, kind=kind, note="from the digest")
+    raise InputError(f"That item on {number} is a task: it closes when the work is recorded (/case show {number}).")

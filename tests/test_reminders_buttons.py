@@ -1,0 +1,105 @@
+"""The digest's buttons, through the real Bolt app: Log contact, Snooze, Open case."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import date
+from urllib.parse import urlencode
+
+import pytest
+
+from bot import services
+from bot.reminders import tick
+from bot.services import Firm
+from handlers.digest_blocks import LOG_CONTACT, OPEN_CASE, SNOOZE
+from handlers.notifier import SlackNotifier, make_client
+from handlers.standin import SlackStandIn
+from tests.handlers_kit import Slack
+from tests.reminders_support import at
+from tests.slack_helpers import assert_valid_blocks
+
+
+@pytest.fixture
+def slack(firm: Firm) -> Iterator[Slack]:
+    with SlackStandIn() as standin:
+        workspace = Slack(firm, standin)
+        yield workspace
+        workspace.close()
+
+
+def _digest(slack: Slack, clock) -> dict:
+    at(clock, date(2026, 11, 20), 7)
+    services.create_case(slack.firm, "U1", "PI-1", "Jane Roe")
+    services.create_case(slack.firm, "U1", "PI-2", "Bo Second")
+    at(clock, date(2026, 11, 20), 9)
+    tick(slack.firm, SlackNotifier(make_client(slack.firm.settings, retries=0), sleep=lambda s: None))
+    [call] = [c for c in slack.standin.calls_to("chat.postMessage") if c.params["channel"] == "DU1"]
+    return call.params
+
+
+def _press(slack: Slack, user: str, message: dict, action: dict) -> dict:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
+        "api_app_id": "ACASEBOT", "token": "unused", "team": {"id": "T0CASEBOT", "domain": "casebot"},
+        "container": {"type": "message", "message_ts": "1.000001", "channel_id": "DU1", "is_ephemeral": False},
+        "trigger_id": "trig.1", "channel": {"id": "DU1", "name": "directmessage"},
+        "message": {"type": "message", "text": message["text"], "blocks": message["blocks"], "ts": "1.000001"},
+        "response_url": slack.standin.response_url("digest"),
+        "actions": [{**action, "block_id": "b", "action_ts": f"{time.time():.6f}"}],
+    }
+    slack.dispatch(urlencode({"payload": json.dumps(payload)}))
+    return slack.standin.calls_to("response_url")[-1].params
+
+
+def _element(message: dict, action_id: str, case: str) -> dict:
+    for block in message["blocks"]:
+        if block["type"] == "actions":
+            for e in block["elements"]:
+                if e["action_id"] == action_id and case in json.dumps(e):
+                    return e
+    raise AssertionError(f"no {action_id} for {case}")
+
+
+def test_log_contact_from_the_digest_closes_the_item_and_marks_it_done(slack, clock):
+    message = _digest(slack, clock)
+    button = _element(message, LOG_CONTACT, "PI-1")
+    answer = _press(slack, "U1", message, {"type": "button", "action_id": LOG_CONTACT, "value": button["value"]})
+    assert answer["replace_original"] is True
+    assert_valid_blocks(answer["blocks"])
+    ob = json.loads(button["value"])["o"]
+    assert not any(b.get("block_id") == f"ob:{ob}" for b in answer["blocks"]), "its buttons are gone"
+    assert "Logged a client contact on PI-1" in json.dumps(answer["blocks"])
+    assert services.due_for(slack.firm, ["U1"])[0].case == "PI-2"
+
+
+def test_snooze_from_the_digest_moves_the_reminder_not_the_due_date(slack, clock):
+    message = _digest(slack, clock)
+    select = _element(message, SNOOZE, "")
+    option = next(o for o in select["options"] if o["text"]["text"] == "In 3 days")
+    ob = int(option["value"].split(":")[0])
+    answer = _press(slack, "U1", message, {"type": "static_select", "action_id": SNOOZE, "selected_option": option})
+    assert "Snoozed" in json.dumps(answer["blocks"]) and "its due date stays Nov 20" in json.dumps(answer["blocks"])
+    card = services.show_case(slack.firm, "U1", "PI-1")
+    item = next(o for o in card.obligations if o.obligation_id == ob)
+    assert item.due_on == date(2026, 11, 20) and item.snoozed_until == date(2026, 11, 23)
+    assert ob not in [i.obligation_id for i in services.due_for(slack.firm, ["U1"])]
+
+
+def test_a_button_pressed_by_someone_else_changes_nothing(slack, clock):
+    message = _digest(slack, clock)
+    button = _element(message, LOG_CONTACT, "PI-1")
+    answer = _press(slack, "U2", message, {"type": "button", "action_id": LOG_CONTACT, "value": button["value"]})
+    assert answer.get("replace_original") is not True
+    assert "U1" in answer["text"]
+    assert len(services.due_for(slack.firm, ["U1"])) == 2
+
+
+def test_open_case_shows_the_card(slack, clock):
+    message = _digest(slack, clock)
+    button = _element(message, OPEN_CASE, "PI-2")
+    answer = _press(slack, "U1", message, {"type": "button", "action_id": OPEN_CASE, "value": button["value"]})
+    assert answer["response_type"] == "ephemeral" and "PI-2" in answer["text"]
+    assert_valid_blocks(answer["blocks"])
