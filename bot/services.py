@@ -206,8 +206,9 @@ def replan(s: Session, firm: Firm, case: Case, actor: str) -> None:
     s.refresh(case, ["providers", "stages", "contacts", "demand_events", "offers", "holdups", "obligations"])
     stored = {o.key: o for o in case.obligations}
     now = firm.now()
-    for item in plan(_facts(case), firm.calendar, firm.numbers):
-        row = stored.get(item.key)
+    planned = plan(_facts(case), firm.calendar, firm.numbers)
+    for item in planned:
+        row = stored.pop(item.key, None)
         if row is None:
             if item.state == OPEN:
                 s.add(Obligation(
@@ -226,6 +227,11 @@ def replan(s: Session, firm: Firm, case: Case, actor: str) -> None:
             _set(row, due_on=item.due_on, remind_on=remind, reason=item.reason, talking_points=item.talking_points)
         else:
             _set(row, state=item.state, closed_on=item.closed_on, closed_why=item.closed_by, closed_by=actor)
+    # A row the plan no longer has was started by facts that a later one overtook on the same day (a
+    # contact, then the stage left that day): it no longer applies.
+    for row in stored.values():
+        if row.state in ACTIVE:
+            _set(row, state=CANCELLED, closed_on=firm.today(), closed_why="no longer applies", closed_by=actor)
 
 
 def _set(row: Obligation, **values: Any) -> None:
@@ -423,7 +429,7 @@ def log_contact(firm: Firm, actor: str, number: str, *, kind: str = "client", on
     def change(s: Session, case: Case) -> str:
         day = _day(firm, on)
         _record_contact(s, firm, case, actor, kind, day, note)
-        return f"Logged a {kind} contact on {case.number} for {day:%b %-d}."
+        return f"Logged {'an' if kind == 'adjuster' else 'a'} {kind} contact on {case.number} for {day:%b %-d}."
 
     return _mutate(firm, actor, number, change)
 

@@ -277,3 +277,15 @@ def test_away_and_back(firm):
     assert sv.person(firm, "U1").cover_id == "U2"
     sv.set_back(firm, "U1")
     assert sv.person(firm, "U1").away is False
+
+
+def test_a_contact_and_a_stage_change_on_the_same_day_leave_no_stale_cadence(firm):
+    """Found by the property test: a contact started a new R2 that the stage change the same day ended."""
+    sv.create_case(firm, "U1", "PI-1", "Jane Roe", on=D(2026, 9, 1))
+    sv.log_contact(firm, "U1", "PI-1", on=D(2026, 9, 2))
+    card = sv.offer_received(firm, "U1", "PI-1", Decimal("1000"), on=D(2026, 9, 2)).card
+    assert card.stage == "negotiation"
+    assert [o for o in card.obligations if o.rule == "R2"] == []
+    with firm.db.uow() as s:
+        stale = s.scalar(select(Obligation).where(Obligation.key == "R2:0:2026-09-02"))
+        assert (stale.state, stale.closed_why) == ("cancelled", "no longer applies")
