@@ -188,6 +188,13 @@ def _delivery(firm: Firm, key: str, kind: str, user: str, day: date, **payload: 
                     payload=payload, created_at=firm.now())
 
 
+def _unless_taken(delivery: Delivery) -> Callable[[Session], list[Any] | None]:
+    def make(s: Session) -> list[Any] | None:
+        return None if q.get_delivery(s, delivery.key) else [delivery]
+
+    return make
+
+
 def digest_key(user: str, day: date) -> str:
     return f"digest:{user}:{day.isoformat()}"
 
@@ -275,7 +282,7 @@ def claim_reminders(firm: Firm, now: datetime, state: SenderState) -> list[str]:
             continue
         covering = manager if manager != recipient else None
         delivery = _delivery(firm, key, "reminder", recipient, day, obligation=ob, covering_for=covering)
-        if _claim(firm, lambda s, d=delivery: [d]):
+        if _claim(firm, _unless_taken(delivery)):
             claimed.append(key)
     return claimed
 
@@ -339,7 +346,7 @@ def claim_weekly_reports(firm: Firm, now: datetime) -> list[str]:
             continue
         key = f"weekly:{lead}:{monday.isoformat()}"
         delivery = _delivery(firm, key, "weekly", lead, day, monday=monday.isoformat())
-        if _claim(firm, lambda s, d=delivery: None if q.get_delivery(s, d.key) else [d]):
+        if _claim(firm, _unless_taken(delivery)):
             claimed.append(key)
     return claimed
 
