@@ -194,7 +194,7 @@ def set_limitation(firm: Firm, actor: str, number: str, on: date | None = None, 
 
     if on is None and loss_on is None:
         raise InputError("Give the limitation date, or the day of the loss and the state.",
-                         example=f"/case sol {number} 2028-03-02  or  loss 2026-03-02 CA")
+                         example="2028-03-02, or the loss day and state: 2026-03-02 CA")
     if loss_on is not None and not state:
         raise InputError("Say in which state the loss happened, so its period applies.", example="CA")
     if state and loss_on is None:

@@ -267,3 +267,19 @@ def test_a_thousand_cases_import_in_one_go(firm, tmp_path, capsys):
 def test_an_empty_file_is_refused(firm, text):
     report = import_cases(firm, text)
     assert not report.ok
+
+
+def test_the_casebot_command_line_imports_and_exports(tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert main(["import", str(SAMPLE), "--dry-run"]) == 0
+    assert "Nothing was saved" in capsys.readouterr().out
+    assert main(["import", str(SAMPLE)]) == 0
+    assert "6 new" in capsys.readouterr().out
+    assert main(["export"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 6 and rows[0]["case_number"] == "PI-2041"
+    assert main(["export", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["cases"]) == 6
