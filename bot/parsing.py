@@ -14,6 +14,15 @@ MAX_AMOUNT = Decimal("999999999999.99")
 CENT = Decimal("0.01")
 
 
+# Control characters (NUL above all: PostgreSQL refuses it in text) never belong in what people type.
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def printable(text: str) -> str:
+    """The text without control characters (tabs and newlines stay)."""
+    return text.translate(_CONTROL)
+
+
 def looks_like_date(word: str) -> bool:
     return bool(DATE_RE.match(word))
 

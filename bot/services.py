@@ -27,6 +27,7 @@ from bot.errors import (
     UnknownCase,
     UnknownProvider,
 )
+from bot.parsing import printable
 from bot.planner import (
     CANCELLED,
     DONE,
@@ -115,8 +116,8 @@ class _Tx:
         self.firm = firm
 
     def __enter__(self) -> Session:
-        self._cm = self.firm.db.uow()
         try:
+            self._cm = self.firm.db.uow()
             return self._cm.__enter__()
         except DatabaseUnavailable as exc:
             raise _try_again() from exc
@@ -281,7 +282,7 @@ def _mutate(firm: Firm, actor: str, number: str, change: Callable[[Session, Case
 
 def create_case(firm: Firm, actor: str, number: str, client: str, *, manager: str | None = None,
                 on: date | None = None, limitation_on: date | None = None) -> Outcome:
-    number, client = number.strip(), " ".join(client.split())
+    number, client = printable(number).strip(), " ".join(printable(client).split())
     if not number or len(number) > 40 or not all(ch.isalnum() or ch in "-_./" for ch in number):
         raise InputError(f"“{number[:40]}” is not a case number: letters, digits and dashes, up to 40.",
                          example="/case new PI-2041 Jane Roe")
@@ -370,7 +371,7 @@ def _provider(case: Case, ref: str) -> Provider:
 
 
 def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | None = None) -> Outcome:
-    name = " ".join(name.split())
+    name = " ".join(printable(name).split())
     if not name or len(name) > 200:
         raise InputError("Name the provider.", example=f"/case provider {number} add Valley Orthopedics")
     day = _day(firm, on)
@@ -435,7 +436,8 @@ def log_contact(firm: Firm, actor: str, number: str, *, kind: str = "client", on
 
 
 def _record_contact(s: Session, firm: Firm, case: Case, actor: str, kind: str, day: date, note: str | None) -> None:
-    s.add(Contact(case_id=case.id, kind=kind, on=day, note=(note or None) and note[:2000], by=actor, at=firm.now()))
+    note = printable(note or "").strip()[:2000] or None
+    s.add(Contact(case_id=case.id, kind=kind, on=day, note=note, by=actor, at=firm.now()))
     if kind == "client":
         if case.last_client_contact_on is None or day > case.last_client_contact_on:
             case.last_client_contact_on = day
@@ -459,7 +461,7 @@ def advance(firm: Firm, actor: str, number: str, *, to: str | None = None, on: d
     happens and they are told. A plain advance right after another move is refused the same way, so that
     a double submit never moves a case two stages."""
     target = _stage_word(to, number) if to else None
-    because = (because or "").strip() or None
+    because = printable(because or "").strip()[:2000] or None
 
     with _Tx(firm) as s:
         case = _case(s, number, for_update=True)
@@ -539,7 +541,7 @@ def _precondition(case: Case, current: Stage, dest: Stage, forward_one: bool) ->
 
 def set_holdup(firm: Firm, actor: str, number: str, kind: str, note: str | None = None) -> Outcome:
     hold = _holdup_word(kind, number)
-    note = (note or "").strip() or None
+    note = printable(note or "").strip()[:2000] or None
     if hold is HoldUp.OTHER and not note:
         raise InputError("Say what holds it up.", example=f"/case holdup {number} other police report")
 
@@ -631,7 +633,7 @@ def demand_resent(firm: Firm, actor: str, number: str, *, on: date | None = None
 
 
 def _name(text: str | None) -> str | None:
-    text = " ".join((text or "").split())
+    text = " ".join(printable(text or "").split())
     return text[:200] or None
 
 

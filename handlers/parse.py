@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.errors import BadAmount, BadDate, InputError
-from bot.parsing import looks_like_date, parse_amount, parse_day
+from bot.parsing import looks_like_date, parse_amount, parse_day, printable
 
 # Slack's escaped mentions, `<@U123ABC>` or `<@U123ABC|dana>`; `@U123ABC` is accepted too (the console).
 _MENTION_RE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@([UW][A-Z0-9]+)$")
@@ -120,7 +120,7 @@ def usage_error(command: str, sub: str, message: str, *, example: str | None = N
 
 def tokenize(text: str) -> list[str]:
     """Words, with "quoted words" (straight or typographic quotes) kept together; apostrophes in names stay."""
-    text = (text or "").translate(_QUOTES).replace("\u00a0", " ")
+    text = printable(text or "").translate(_QUOTES).replace("\u00a0", " ")
     words: list[str] = []
     i, n = 0, len(text)
     while i < n:

@@ -36,7 +36,7 @@ _CASE_CHILDREN = (
 
 
 def case_key(number: str) -> str:
-    return number.strip().upper()
+    return number.replace("\x00", "").strip().upper()
 
 
 def get_case(session: Session, number: str, *, for_update: bool = False, children: bool = True) -> Case | None:
@@ -301,9 +301,6 @@ def cases_by_keys(session: Session, keys: Iterable[str], *, for_update: bool = F
 
 def all_audit(session: Session) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
-
-
-# ---------------------------------------------------------------- reminders: deliveries, digests, escalations
 
 
 # ---------------------------------------------------------------- reminders: deliveries, digests, escalations

@@ -1,0 +1,146 @@
+"""The reliability suite: generated command texts, concurrent advances over HTTP, replayed requests.
+
+(The database going away mid-command: tests/test_database_outage.py. Slack answering 429 and 500 for a
+while: tests/test_reminders_*.py. Three replicas and a killed sender: tests/test_replicas.py.)"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from bot import services
+from handlers.standin import SlackStandIn
+from storage.models import AuditEntry, Case, Obligation, StageChange
+from tests.handlers_kit import SECRET, Slack
+from tests.slack_helpers import sign, slash_body
+from tests.test_http import Server
+
+
+@pytest.fixture
+def slack(firm) -> Iterator[Slack]:
+    with SlackStandIn() as standin:
+        workspace = Slack(firm, standin)
+        yield workspace
+        workspace.close()
+        workspace.check_everything_sent()
+
+
+def _db_state(firm) -> tuple:
+    with firm.db.uow() as s:
+        return (
+            s.scalar(select(func.count()).select_from(AuditEntry)),
+            s.scalar(select(func.count()).select_from(Case)),
+            sorted(s.execute(select(Obligation.key, Obligation.state, Obligation.remind_on)).all()),
+        )
+
+
+SUBCOMMANDS = ["new", "show", "provider", "contacted", "advance", "holdup", "demand", "accounting", "assign",
+               "close", "mine", "due", "overdue", "away", "back", "role", "help", "received", "list", "informed"]
+WORDS = ["PI-1", "pi-1", "PI-404", "add", "received", "followed-up", "records", "bills", "both", "client",
+         "adjuster", "sent", "ack", "resent", "final", "because", "clear", "all", "chart-notes", "other",
+         "until", "cover", "sol", "settled", "dropped", "lead", "admin", "1", "2", "0", "-1"]
+DATES = ["2026-11-02", "2026-11-26", "2099-01-01", "2026-13-45", "2026-02-30", "11/02/2026", "yesterday"]
+AMOUNTS = ["12500", "12,500", "$12,500.00", "12.5k", "-5", "1e9", "12,50", "$", "0", "9" * 30]
+MENTIONS = ["<@U1>", "<@U2|dana>", "<@UGUEST>", "<@UBOT>", "<@UNKNOWN9>", "<@", "<@>", "<!here>", "<#C1|general>"]
+QUOTES = ["“Valley Ortho”", "‘Kaiser’", "\"Valley", "”", "'", "O'Brien"]
+token = st.one_of(
+    st.sampled_from(WORDS), st.sampled_from(DATES), st.sampled_from(AMOUNTS), st.sampled_from(MENTIONS),
+    st.sampled_from(QUOTES), st.text(min_size=1, max_size=12),
+)
+command_text = st.one_of(
+    st.builds(lambda sub, rest: " ".join([sub, *rest]), st.sampled_from(SUBCOMMANDS), st.lists(token, max_size=8)),
+    st.text(max_size=60),
+    st.builds(lambda sub, blob: f"{sub} PI-1 {blob}", st.sampled_from(SUBCOMMANDS), st.text(min_size=2000, max_size=6000)),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(command=st.sampled_from(["/case", "/offer"]), text=command_text, user=st.sampled_from(["U1", "U2", "UADMIN", "UGUEST"]))
+def test_generated_command_texts_never_break_and_refusals_change_nothing(slack, command, text, user):
+    if services.has_cases(slack.firm) is False:
+        slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
+        slack.case("U1", "provider PI-1 add Valley Ortho 2026-11-02")
+    before = _db_state(slack.firm)
+    answer = slack.command(user, text, command)
+    assert answer.status == 200
+    shown = answer.all_text
+    assert "ran into a problem" not in shown, f"{command} {text!r} raised an unhandled error"
+    from handlers.commands import opens_modal
+
+    assert answer.text or opens_modal(command, text), "every reply has fallback text"
+    if shown.lstrip().startswith(":warning:") or ":warning:" in shown.split("\n", 1)[0]:
+        assert _db_state(slack.firm) == before, f"the refused {command} {text!r} changed the database"
+
+
+def test_twenty_concurrent_advances_over_http_move_the_case_once_and_tell_everyone_else(slack, clock):
+    services.set_role(slack.firm, "UADMIN", "ULEAD", "lead")
+    slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
+    slack.case("U1", "provider PI-1 add Valley Ortho 2026-11-02")
+    slack.case("U1", "provider PI-1 received 1 both 2026-11-20")
+    server = Server(slack)
+    try:
+        start = threading.Barrier(20)
+        replies: list[tuple[int, str]] = []
+
+        def advance(user: str) -> None:
+            body = slash_body("/case", "advance PI-1", user, response_url=slack.standin.response_url("adv"))
+            start.wait()
+            status, data, _ = server.post(body)
+            replies.append((status, data.get("text", "")))
+
+        threads = [threading.Thread(target=advance, args=("U1" if i % 2 else "ULEAD",)) for i in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        server.server.close()
+    assert len(replies) == 20 and all(status == 200 for status, _ in replies)
+    moved = [t for _, t in replies if t.startswith("PI-1 moved to “Waiting for a legal assistant”")]
+    told = [t for _, t in replies if "already moved to “Waiting for a legal assistant”" in t]
+    assert len(moved) == 1 and len(told) == 19
+    assert services.show_case(slack.firm, "U1", "PI-1").stage == "demand_queue"
+    with slack.firm.db.uow() as s:
+        assert s.scalar(select(func.count()).select_from(StageChange)) == 2
+
+
+def test_a_replayed_request_older_than_five_minutes_is_refused_and_changes_nothing(slack):
+    server = Server(slack)
+    try:
+        body = slash_body("/case", "new PI-9 Jane Roe", "U1", response_url=slack.standin.response_url("r"))
+        old = int(time.time()) - 301
+        headers = sign(SECRET, body, old)
+        status, _, _ = server.post(body, headers=headers)
+        assert status == 401
+        # The same body and signature, replayed again, still refused; a fresh signature is accepted.
+        assert server.post(body, headers=headers)[0] == 401
+        assert services.has_cases(slack.firm) is False
+        assert server.post(body)[0] == 200
+        assert services.show_case(slack.firm, "U1", "PI-9").client == "Jane Roe"
+    finally:
+        server.server.close()
+
+
+def test_the_database_going_away_answers_try_again_and_changes_nothing(slack, monkeypatch):
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
+    slack.case("U1", "show PI-1")  # the caller's Slack profile is cached
+    before = _db_state(slack.firm)
+    gone = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/gone?connect_timeout=1")
+    monkeypatch.setattr(slack.firm.db, "sessions", sessionmaker(gone))
+    for text in ("contacted PI-1 client", "advance PI-1", "show PI-1"):
+        answer = slack.case("U1", text)
+        assert answer.status == 200 and "try again" in answer.text and "ran into a problem" not in answer.text
+    monkeypatch.undo()
+    gone.dispose()
+    assert _db_state(slack.firm) == before
+    assert slack.case("U1", "contacted PI-1 client").text.startswith("Logged a client contact")
