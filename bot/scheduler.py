@@ -103,4 +103,4 @@ def start(firm: Firm, client: Any = None) -> RunningScheduler:
     if client is not None and getattr(client, "base_url", None):
         settings = replace(settings, slack_api_base_url=client.base_url,
                            slack_bot_token=client.token or settings.slack_bot_token)
-    return start_scheduler(firm, SlackNotifier(make_client(settings)))
+    return start_scheduler(firm, SlackNotifier(make_client(settings)), seconds=firm.settings.reminder_tick_seconds)

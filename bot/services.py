@@ -84,6 +84,8 @@ class Firm:
         firm = cls(db=db or Database(settings.database_url), settings=settings, calendar=calendar)
         if clock is not None:
             firm.clock = clock
+        elif settings.now is not None:
+            firm.clock = _shifted_clock(settings.now)
         return firm
 
     @property
@@ -95,6 +97,12 @@ class Firm:
 
     def today(self) -> date:
         return self.calendar.today(self.clock())
+
+
+def _shifted_clock(start: datetime) -> Callable[[], datetime]:
+    """A clock that reads `start` now and runs on in real time from there (CASEBOT_NOW)."""
+    offset = start - datetime.now(UTC)
+    return lambda: datetime.now(UTC) + offset
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +35,8 @@ class Settings:
     extra_closed_days: frozenset[date] = frozenset()
     admin_users: frozenset[str] = frozenset()
     numbers: Numbers = field(default_factory=Numbers)
+    reminder_tick_seconds: int = 60
+    now: datetime | None = None  # CASEBOT_NOW: run as if it were this moment (rehearsals, demos, tests)
 
     @property
     def has_slack_credentials(self) -> bool:
@@ -62,6 +64,8 @@ class Settings:
             admin_users=frozenset(re.split(r"[\s,]+", get("ADMIN_USERS") or "")) - {""},
             numbers=_numbers(env),
             extra_closed_days=_closed_days(get("FIRM_CLOSED_DAYS") or ""),
+            reminder_tick_seconds=_positive(get("REMINDER_TICK_SECONDS") or "60", "REMINDER_TICK_SECONDS"),
+            now=_moment(get("CASEBOT_NOW")),
         )
         country, _, subdiv = (get("HOLIDAYS") or "US").partition("-")
         return replace(settings, holidays_country=country.upper(), holidays_subdiv=subdiv.upper() or None)
@@ -84,6 +88,24 @@ def _clock_time(text: str) -> time:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise SettingsError(f"DIGEST_TIME={text!r} is not a time of day; e.g. 08:30")
     return time(int(match[1]), int(match[2]))
+
+
+def _positive(text: str, name: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"{name}={text!r} is not a whole number of seconds; e.g. 60")
+    return int(text)
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise SettingsError(f"CASEBOT_NOW={text!r} is not a moment; e.g. 2026-11-24T10:00:00-08:00") from exc
+    if moment.tzinfo is None:
+        raise SettingsError(f"CASEBOT_NOW={text!r} needs its UTC offset; e.g. 2026-11-24T10:00:00-08:00")
+    return moment
 
 
 def _closed_days(text: str) -> frozenset[date]:

@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -58,6 +58,18 @@ def test_settings_read_every_playbook_number_and_refuse_bad_values():
     assert s.numbers.limitation_alert_days == (180, 30)
     assert (s.holidays_country, s.holidays_subdiv, s.admin_users) == ("US", "CA", frozenset({"U1", "U2"}))
     assert Settings.from_env({"FEE_BASE": "net"}).numbers.fee_base == "net"
-    for bad in ({"FEE_BASE": "half"}, {"DIGEST_TIME": "8am"}, {"FIRM_TIMEZONE": "Mars/Olympus"}, {"PLAYBOOK_CHECKIN_DAYS": "soon"}):
+    rehearsal = Settings.from_env({"CASEBOT_NOW": "2026-11-24T10:00:00-08:00", "REMINDER_TICK_SECONDS": "5"})
+    assert (rehearsal.now.isoformat(), rehearsal.reminder_tick_seconds) == ("2026-11-24T10:00:00-08:00", 5)
+    for bad in ({"FEE_BASE": "half"}, {"DIGEST_TIME": "8am"}, {"FIRM_TIMEZONE": "Mars/Olympus"}, {"PLAYBOOK_CHECKIN_DAYS": "soon"},
+                {"CASEBOT_NOW": "2026-11-24 10:00"}, {"REMINDER_TICK_SECONDS": "0"}):
         with pytest.raises(SettingsError):
             Settings.from_env(bad)
+
+
+def test_casebot_now_runs_the_firm_as_if_it_were_that_moment(tmp_path):
+    from bot.services import Firm
+
+    firm = Firm.from_settings(Settings.from_env({"CASEBOT_NOW": "2026-11-24T10:00:00-08:00",
+                                                 "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}))
+    assert firm.today() == date(2026, 11, 24)
+    assert abs((firm.now() - datetime.fromisoformat("2026-11-24T18:00:00+00:00")).total_seconds()) < 60
