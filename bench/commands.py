@@ -101,9 +101,8 @@ def server_env(database_url: str, slack_base_url: str) -> dict[str, str]:
 def casebot_server(database_url: str, slack_base_url: str, log_dir: Path, *, fixes: bool = False) -> Server:
     """`casebot run --http --no-scheduler`; with `fixes`, the same through bench.fixes."""
     port = free_port()
-    program = (
-        [sys.executable, "-m", "bench.fixes"] if fixes else [str(Path(sys.executable).with_name("casebot"))]
-    )
+    # `python -m bot.cli` is the `casebot` command, importing from this tree (PYTHONPATH) whatever is installed.
+    program = [sys.executable, "-m", "bench.fixes" if fixes else "bot.cli"]
     argv = [*program, "run", "--http", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler"]
     name = "casebot-fixes" if fixes else "casebot"
     return Server(name, argv, server_env(database_url, slack_base_url), port, log_dir / f"{name}-server.log")
@@ -184,13 +183,14 @@ def measure(
 
 
 def not_refused(status: int, body: str) -> bool:
-    """The reply is not casebot's refusal card (handlers.blocks.build_error opens with a warning)."""
+    """The reply is not a refusal (handlers.blocks.build_error opens with :warning:) nor an unexpected
+    failure (:x:)."""
     try:
         blocks = json.loads(body).get("blocks") or [{}]
     except ValueError:
         return False
-    first = blocks[0].get("text") or {}
-    return not str(first.get("text", "")).startswith(":warning:")
+    first = str((blocks[0].get("text") or {}).get("text", ""))
+    return not first.startswith((":warning:", ":x:"))
 
 
 def pick(rng: random.Random, pool: Sequence[tuple[str, str, str]], n: int) -> list[tuple[str, str, str]]:

@@ -13,7 +13,9 @@ import json
 import os
 import platform
 import random
+import signal
 import sqlite3
+import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -46,6 +48,27 @@ class Report:
     verdicts: list[str] = field(default_factory=list)
 
 
+def code_version() -> str:
+    """The commit measured: BENCH_COMMIT when run from an export (see README.md), else git's own answer."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
 def machine(pg_url: str | None) -> dict[str, str]:
     cpu = next(
         (
@@ -61,10 +84,12 @@ def machine(pg_url: str | None) -> dict[str, str]:
         if line.startswith("MemTotal")
     )
     info = {
+        "code": code_version(),
         "nproc": str(os.cpu_count()),
         "cpu": cpu,
         "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
         "python": platform.python_version(),
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "sqlite": sqlite3.sqlite_version,
         "os": platform.platform(),
     }
@@ -231,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the databases (bench/out, casebot_bench_*)")
     args = parser.parse_args(argv)
 
+    # Stopped with SIGTERM, still stop the servers and drop the databases (the `finally` blocks below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scales = sorted({int(s.replace("_", "")) for s in args.scale.split(",") if s.strip()})
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     variants = {"no": [False], "yes": [True], "both": [False, True]}[args.fixes]
@@ -312,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             echo.stop()
         standin.stop()
 
+    report.machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report.verdicts = verdicts(report)
     say()
     say("== targets")
