@@ -68,6 +68,7 @@ from bot.ports import (
 )
 from bot.services import Firm, remember_person
 from storage import queries as q
+from storage.locks import SenderLock
 from storage.models import ACTIVE, Delivery, Escalation, Staff
 
 log = logging.getLogger(__name__)
@@ -485,6 +486,16 @@ def send_pending(firm: Firm, notifier: Notifier, *, only: Iterable[str] | None =
 # ---------------------------------------------------------------- the tick and the command
 
 
+def take_over(firm: Firm) -> None:
+    """This process has just become the sender. Whoever sent before is gone (the sender lock is free only
+    when its holder's connection is), so an attempt of theirs with no recorded outcome is retried now
+    rather than when its lease ends: at least once, as the crash window above says."""
+    with firm.db.uow() as s:
+        released = q.release_unfinished_leases(s, firm.now())
+    if released:
+        log.warning("Took over %d delivery attempt(s) a previous sender did not finish; sending them again", released)
+
+
 def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> SendReport:
     """One pass of the scheduler: decide what is owed now, claim it, send whatever is pending and due.
     Safe to run at any time and any number of times; the first pass after a start is the catch-up."""
@@ -564,11 +575,20 @@ def digest_command(firm: Firm, day: date | None = None, dry_run: bool = False, *
             return 2
         notifier = _default_notifier(firm)
     claimed = claim_digests(firm, firm.now(), day=day)
-    with firm.db.uow() as s:
-        pending = [d.key for d in q.deliveries_by_keys(s, [digest_key(u, day) for u in _recipients(firm, day)])
-                   if d.state == "pending"]
-    # Asked for explicitly, so a past day's digest goes out too (the tick would let it expire).
-    report = send_pending(firm, notifier, only=set(claimed) | set(pending), expire=False)
+    sender = SenderLock(firm.db.engine)
+    if not sender.acquire():
+        # Only the holder of the sender lock sends (see take_over); the running bot delivers what was claimed.
+        print(f"{len(claimed)} digest(s) claimed for {day:%a %Y-%m-%d}; another casebot process is the sender "
+              "and delivers them on its next tick.", file=out)
+        return 0
+    try:
+        with firm.db.uow() as s:
+            pending = [d.key for d in q.deliveries_by_keys(s, [digest_key(u, day) for u in _recipients(firm, day)])
+                       if d.state == "pending"]
+        # Asked for explicitly, so a past day's digest goes out too (the tick would let it expire).
+        report = send_pending(firm, notifier, only=set(claimed) | set(pending), expire=False)
+    finally:
+        sender.release()
     print(f"{report.sent} digest(s) sent for {day:%a %Y-%m-%d}"
           + (f", {report.retrying} will be retried by the running bot" if report.retrying else "")
           + (f", {report.failed} failed" if report.failed else "") + ".", file=out)

@@ -19,7 +19,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.ports import Notifier
-from bot.reminders import SenderState, SendReport, tick
+from bot.reminders import SenderState, SendReport, take_over, tick
 from bot.services import Firm
 from storage.locks import SenderLock
 
@@ -38,12 +38,17 @@ class Sender:
         self.notifier = notifier
         self.lock = lock or SenderLock(firm.db.engine)
         self.state = SenderState()
+        self.sending = False
 
     def __call__(self) -> SendReport | None:
         try:
             if not self.lock.acquire():
                 self.state = SenderState()  # whoever sends now owns the state; start afresh if it comes back
+                self.sending = False
                 return None
+            if not self.sending:
+                self.sending = True
+                take_over(self.firm)
             return tick(self.firm, self.notifier, self.state)
         except Exception:
             log.exception("Failed to run the reminders tick (will try again)")

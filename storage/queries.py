@@ -381,10 +381,23 @@ def lease_delivery(session: Session, delivery_id: int, now: datetime, until: dat
         update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.state == "pending",
                or_(Delivery.next_try_at.is_(None), Delivery.next_try_at <= now))
-        .values(attempts=Delivery.attempts + 1, next_try_at=until)
+        .values(attempts=Delivery.attempts + 1, next_try_at=until, last_error=None)
         .execution_options(synchronize_session=False)
     )
     return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def release_unfinished_leases(session: Session, now: datetime) -> int:
+    """Make attempts that never recorded an outcome (their sender died mid-attempt) due again now.
+    Only the sender that has just taken the sender lock calls this: nobody else can be mid-attempt."""
+    stmt = (
+        update(Delivery)
+        .where(Delivery.state == "pending", Delivery.attempts > 0, Delivery.last_error.is_(None),
+               Delivery.next_try_at > now)
+        .values(next_try_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
 
 def digest_floor(session: Session, since: date) -> int | None:

@@ -332,3 +332,50 @@ def test_the_digest_cost_follows_what_is_due(sfirm, clock, monkeypatch):
     assert claim_digests(sfirm, sfirm.now()) == ["digest:ULA:2026-11-20"]
     assert reminders.preview_digests(sfirm, date(2026, 11, 20))[0].due_today
     assert timedelta(0) < reminders.backoff(3) <= reminders.BACKOFF_MAX
+
+
+def test_a_new_sender_retries_a_dead_senders_unfinished_attempt_at_once(sfirm, clock, slack):
+    """The scheduler's Sender, on becoming the sender, does not wait out a dead sender's lease."""
+    from bot.scheduler import Sender
+
+    at(clock, date(2026, 11, 20), 7)
+    open_case(sfirm, "PI-1", "ULA")
+    at(clock, date(2026, 11, 20), 9)
+    notifier, _ = notifier_for(sfirm)
+    with pytest.raises(_Crash):
+        tick(sfirm, _CrashingNotifier(notifier, after_send=False), SenderState())
+    assert posts(slack) == []
+    restarted = Sender(sfirm, notifier)
+    try:
+        restarted()
+        assert digests(slack) == {"DULA": 1}
+        clock.advance(minutes=11)
+        restarted()  # still the sender: nothing is taken over again, nothing sent twice
+        assert digests(slack) == {"DULA": 1}
+    finally:
+        restarted.close()
+
+
+def test_casebot_digest_sends_only_while_holding_the_sender_lock(db, sfirm, clock, slack):
+    if not db.is_postgres:
+        pytest.skip("the sender lock is PostgreSQL's; SQLite serves one process")
+    import io
+
+    from storage.locks import SenderLock
+
+    at(clock, date(2026, 11, 20), 7)
+    open_case(sfirm, "PI-1", "ULA")
+    at(clock, date(2026, 11, 20), 9)
+    running_bot = SenderLock(db.engine)
+    assert running_bot.acquire()
+    try:
+        out = io.StringIO()
+        notifier, _ = notifier_for(sfirm)
+        assert digest_command(sfirm, notifier=notifier, out=out) == 0
+        assert "another casebot process is the sender" in out.getvalue()
+        assert posts(slack) == []
+    finally:
+        running_bot.release()
+    out = io.StringIO()
+    assert digest_command(sfirm, notifier=notifier, out=out) == 0
+    assert digests(slack) == {"DULA": 1}

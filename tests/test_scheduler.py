@@ -60,6 +60,10 @@ def test_only_one_process_sends_and_another_takes_over_when_it_goes(db, firm):
         assert first.acquire() is True, "still the sender"
         first._conn.invalidate()  # the sender's connection dies (a crash, a network cut)
         first._conn = None
+        # The server frees the lock once it notices the connection is gone: within moments, not at once.
+        deadline = time.monotonic() + 10
+        while not second.acquire() and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert second.acquire() is True, "another replica takes over"
         assert first.acquire() is False
         second.release()
