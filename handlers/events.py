@@ -1,11 +1,12 @@
-"""Events API: a person's Slack profile changed, or the app was removed. Each delivery is handled at most once."""
+"""Events API: each delivery handled at most once; a person's Slack profile changed, or the app was removed."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 
 from bot import services
 from handlers.context import Context
@@ -13,19 +14,25 @@ from handlers.context import Context
 log = logging.getLogger(__name__)
 
 
-def first_delivery(ctx: Context, body: dict[str, Any]) -> bool:
-    """Slack retries an event it thinks was missed; claim its event_id first so the work happens once."""
-    event_id = body.get("event_id")
-    if event_id and not services.claim_event(ctx.firm, event_id):
-        log.info("Event %s was already handled; ignoring Slack's retry", event_id)
-        return False
-    return True
+def claim_each_event_once(ctx: Context) -> Callable[..., BoltResponse | None]:
+    """A global middleware: Slack retries an event it thinks was missed (X-Slack-Retry-Num), so every
+    event delivery claims its event_id in a unique row before any listener runs; a retry of a claimed one
+    is answered 200 and does nothing."""
+
+    def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not services.claim_event(ctx.firm, str(event_id)):
+            log.info("Event %s was already handled; ignoring Slack's retry", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    return middleware
 
 
-def handle_user_change(event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]) -> None:
+def handle_user_change(event: dict[str, Any], context: dict[str, Any]) -> None:
     ctx: Context = context["casebot"]
-    if first_delivery(ctx, body):
-        ctx.people.remember(event.get("user") or {})
+    ctx.people.remember(event.get("user") or {})
 
 
 def handle_app_removed(event: dict[str, Any], logger: logging.Logger) -> None:
@@ -33,6 +40,7 @@ def handle_app_removed(event: dict[str, Any], logger: logging.Logger) -> None:
 
 
 def register(app: App, ctx: Context) -> None:
+    app.middleware(claim_each_event_once(ctx))
     app.event("user_change")(handle_user_change)
     app.event("app_uninstalled")(handle_app_removed)
     app.event("tokens_revoked")(handle_app_removed)

@@ -144,3 +144,18 @@ def test_the_database_going_away_answers_try_again_and_changes_nothing(slack, mo
     gone.dispose()
     assert _db_state(slack.firm) == before
     assert slack.case("U1", "contacted PI-1 client").text.startswith("Logged a client contact")
+
+
+def test_every_event_delivery_is_handled_at_most_once(slack):
+    opened = {"type": "app_home_opened", "user": "U1", "tab": "home", "channel": "DU1"}
+    assert slack.event(opened, event_id="EvHome1").status == 200
+    assert slack.event(opened, event_id="EvHome1").status == 200  # Slack's retry of the same delivery
+    assert len(slack.standin.calls_to("views.publish")) == 1
+    slack.event(opened, event_id="EvHome2")  # a new delivery is work again
+    assert len(slack.standin.calls_to("views.publish")) == 2
+    guest = {"type": "user_change", "user": {"id": "U2", "name": "u2", "is_restricted": True, "tz": "America/Chicago"}}
+    slack.event(guest, event_id="EvUser1")
+    assert services.person(slack.firm, "U2").is_guest is True
+    undo = {"type": "user_change", "user": {"id": "U2", "name": "u2", "tz": "America/Chicago"}}
+    slack.event(undo, event_id="EvUser1")  # a replay under a claimed id changes nothing
+    assert services.person(slack.firm, "U2").is_guest is True
