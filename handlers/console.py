@@ -10,7 +10,7 @@ import queue
 import secrets
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TextIO
@@ -176,8 +176,7 @@ class Console:
         self._dispatch(body, content_type="application/json")
 
     def _dispatch(self, body: str, content_type: str = "application/x-www-form-urlencoded") -> None:
-        headers = sign(self.secret, body, int(time.time()))
-        headers["content-type"] = content_type
+        headers: dict[str, str | Sequence[str]] = {**sign(self.secret, body, int(time.time())), "content-type": content_type}
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
         self.ctx.drain()
         if response.status != 200:

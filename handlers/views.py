@@ -23,7 +23,7 @@ def _values(view: dict[str, Any]) -> dict[str, Any]:
     """Each input block's answer, whatever its element: text, date, user or radio choice."""
     out: dict[str, Any] = {}
     for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
-        element = next(iter(actions.values()), {}) or {}
+        element: dict[str, Any] = next(iter(actions.values()), {}) or {}
         out[block_id] = (
             element.get("value")
             or element.get("selected_date")
