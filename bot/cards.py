@@ -91,6 +91,7 @@ class CaseCard:
     limitation_days_left: int | None
     version: int = 0
     notes: tuple[str, ...] = field(default=())
+    limitation_red: bool = False  # inside the limitation red window while watched: hold-ups are flagged red
 
 
 def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> DueItem:
@@ -177,4 +178,5 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         limitation_on=case.limitation_on,
         limitation_days_left=days_left,
         version=case.version,
+        limitation_red=red,
     )
