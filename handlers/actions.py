@@ -1,4 +1,5 @@
-"""Buttons on the case card: Log contact (opens a form), Advance, Mark received, Client told of offer."""
+"""Buttons on the case card (Log contact, Advance, Mark received, Client told of offer) and the overdue list's
+Previous and Next."""
 
 from __future__ import annotations
 
@@ -17,14 +18,19 @@ from handlers.blocks import (
     ADVANCE,
     LOG_CONTACT,
     OFFER_INFORMED,
+    OVERDUE_NEXT,
+    OVERDUE_PREVIOUS,
     PROVIDER_RECEIVED,
     Reply,
     build_case_card,
     build_error,
     build_log_contact_modal,
+    build_message,
     fit,
+    read_page_value,
     section,
 )
+from handlers.commands import overdue_reply
 from handlers.context import Context
 
 log = logging.getLogger(__name__)
@@ -141,8 +147,30 @@ def handle_offer_informed(ack: Ack, body: dict[str, Any], respond: Respond, cont
     )
 
 
+def handle_overdue_page(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    """Previous or Next under `/case overdue`: the list as it stands now, at the page the button names."""
+    ack()
+    ctx: Context = context["casebot"]
+    page, user = read_page_value(_value(body))
+    ctx.later(_show_overdue_page, ctx, respond, body["user"]["id"], page, user)
+
+
+def _show_overdue_page(ctx: Context, respond: Respond, actor: str, page: int, user: str | None) -> None:
+    try:
+        ctx.people.check(actor)
+        reply, replace = overdue_reply(ctx, actor, user, page), True
+    except CasebotError as exc:
+        reply, replace = build_error(exc), False
+    except Exception:
+        log.exception("Failed to show page %s of the overdue list for %s", page, actor)
+        reply, replace = build_message(":x: casebot ran into a problem; try `/case overdue` again."), False
+    respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=replace)
+
+
 def register(app: App, ctx: Context) -> None:
     app.action(LOG_CONTACT)(handle_log_contact)
     app.action(ADVANCE)(handle_advance)
     app.action(re.compile(rf"^{PROVIDER_RECEIVED}(:\d+)?$"))(handle_provider_received)
     app.action(re.compile(rf"^{OFFER_INFORMED}(:\d+)?$"))(handle_offer_informed)
+    app.action(OVERDUE_PREVIOUS)(handle_overdue_page)
+    app.action(OVERDUE_NEXT)(handle_overdue_page)

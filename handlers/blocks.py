@@ -6,15 +6,17 @@ Nothing here talks to Slack or the database; each builder keeps to Slack's limit
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bot.cards import CaseCard, DueItem
+from bot.caseload import LeadOverview
 from bot.errors import CasebotError, UnknownCase
 from bot.parsing import money
 from bot.playbook import STAGES, Stage
+from bot.playbook import ordinal as ordinal_word
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
@@ -29,6 +31,8 @@ LOG_CONTACT = "log_contact"
 ADVANCE = "advance"
 PROVIDER_RECEIVED = "provider_received"
 OFFER_INFORMED = "offer_informed"
+OVERDUE_PREVIOUS = "overdue_page_previous"
+OVERDUE_NEXT = "overdue_page_next"
 NEW_CASE_VIEW = "new_case"
 LOG_CONTACT_VIEW = "log_contact_view"
 
@@ -167,6 +171,9 @@ CASE_HELP = (
     ("mine · due [YYYY-MM-DD] · overdue [@user]", "your cases and what is due"),
     ("away [until YYYY-MM-DD] [cover @user] · back", "away and cover"),
     ("role @user manager|lead|admin", "admins only"),
+    ("sol <case-no> <YYYY-MM-DD> · sol <case-no> loss <YYYY-MM-DD> <state>", "the statute of limitations"),
+    ("fees <case-no> [presuit <rate>] [litigation <rate>] [base gross|net]", "the retainer's fee terms"),
+    ("handover @from @to", "move a manager's open cases (leads and admins)"),
 )
 OFFER_HELP = (
     ("received <case-no> <amount> [final] [YYYY-MM-DD]", "record an offer"),
@@ -182,7 +189,8 @@ def build_help(command: str = "/case") -> Reply:
         section(f"*{command}* — what you can do:"),
         section("\n".join(lines)),
         context(
-            "Dates are YYYY-MM-DD, today or earlier. Amounts: 12500, 12,500, $12,500.00 or 12.5k. "
+            "Dates are YYYY-MM-DD, today or earlier (a limitation date may be later). "
+            "Amounts: 12500, 12,500, $12,500.00 or 12.5k. "
             + ("Offers: /offer help." if command == "/case" else "Cases: /case help.")
         ),
     ]
@@ -252,12 +260,28 @@ def _demand_text(card: CaseCard) -> str | None:
     return " · ".join(parts)
 
 
+def _limitation_left(card: CaseCard) -> str:
+    left = card.limitation_days_left
+    if left is None:
+        return "no date"
+    if left > 0:
+        return f"{_days(left)} left"
+    return "the last day is today" if left == 0 else f"passed {_days(-left)} ago"
+
+
+def _limitation_countdown(card: CaseCard) -> str:
+    left = card.limitation_days_left or 0
+    if left > 0:
+        return f"{_days(left)} to the limitation date"
+    return "the limitation date is today" if left == 0 else f"the limitation date passed {_days(-left)} ago"
+
+
 def _offer_line(o: Any) -> str:
     what = "final offer" if o.final else f"{o.nth} offer"
     if o.informed_on:
         told = f"client told {day(o.informed_on)}"
     else:
-        told = ":warning: *client not told yet*" if o.inform_late else "client not told yet"
+        told = ":warning: *late: client not told yet*" if o.inform_late else "client not told yet"
     return f"*{what}* {money(o.amount)} · received {day(o.received_on)} · {told}"
 
 
@@ -271,10 +295,9 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
     contact = day(card.last_client_contact_on) if card.last_client_contact_on else "none logged yet"
     summary.append(f"Last client contact: {contact}")
     if card.limitation_on:
-        left = card.limitation_days_left
-        flag = " :red_circle:" if left is not None and left <= 90 and not card.closed else ""
+        flag = ":red_circle: " if card.limitation_red else ""
         summary.append(
-            f"Statute of limitations: {card.limitation_on:%Y-%m-%d} ({_days(left or 0)} left){flag}"
+            f"{flag}Statute of limitations: {card.limitation_on:%Y-%m-%d} ({_limitation_left(card)})"
         )
     blocks: list[Block] = [header(f"{card.number} · {card.client}"), section("\n".join(summary))]
 
@@ -306,6 +329,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
             f"{':red_circle: ' if h.red else ''}{h.label}"
             + (f" — {h.note}" if h.note else "")
             + f" (since {day(h.since)})"
+            + (f" · *{_limitation_countdown(card)}*" if h.red else "")
             for h in card.holdups
         ]
         blocks.append(section("*Hold-ups*\n" + "\n".join(lines)))
@@ -439,37 +463,112 @@ def build_due(items: Sequence[DueItem], on: date, today: date) -> Reply:
     return Reply(f"{len(due)} due {when}, {len(overdue)} overdue.", fit(blocks))
 
 
-def build_overdue(items: Sequence[DueItem], today: date, *, everyone: bool) -> Reply:
-    """Overdue obligations; for a lead, grouped by manager, most overdue first, within one message."""
-    if not items:
-        return build_message("Nothing is overdue. :tada:")
-    if not everyone:
-        lines = [due_line(i, today) for i in sorted(items, key=lambda i: (-i.overdue_days, i.case))]
-        blocks = [section(f"*Overdue* ({len(items)})"), *lines_sections(lines, max_blocks=MESSAGE_BLOCKS - 1)]
-        return Reply(f"{len(items)} overdue.", fit(blocks))
+OVERDUE_PAGE_ITEMS = 40  # obligations a page: with a section a manager, well inside 50 blocks
+_OVERDUE_LINE_CHARS = 280
+
+
+def _late(item: DueItem) -> str:
+    """How late, in business days (a Friday item on Sunday is overdue but 0 business days late)."""
+    n = item.overdue_business_days
+    age = f"{n} business day{'' if n == 1 else 's'} overdue" if n else "overdue"
+    return f"*{age}* (due {day(item.due_on)})"
+
+
+def overdue_line(item: DueItem) -> str:
+    snoozed = (
+        f" · snoozed to {day(item.snoozed_until)}" if item.state == "snoozed" and item.snoozed_until else ""
+    )
+    line = f"• *{item.case}* {item.client} · {item.rule} {item.kind} · {_late(item)} · {item.reason}{snoozed}"
+    return _cut(line, _OVERDUE_LINE_CHARS)
+
+
+def _most_overdue(item: DueItem) -> tuple[int, int, str, str]:
+    return (-item.overdue_business_days, -item.overdue_days, item.case, item.rule)
+
+
+def overdue_order(items: Sequence[DueItem], *, by_manager: bool) -> list[DueItem]:
+    """Most overdue first; by manager, the manager with the most overdue item first, their items together."""
+    if not by_manager:
+        return sorted(items, key=_most_overdue)
     groups: dict[str, list[DueItem]] = {}
-    for i in items:
+    for i in sorted(items, key=_most_overdue):
         groups.setdefault(i.manager, []).append(i)
-    # Managers with the oldest overdue item come first.
-    order = sorted(groups, key=lambda m: (-max(i.overdue_days for i in groups[m]), m))
-    blocks = [section(f"*Overdue across the firm*: {len(items)} for {len(groups)} manager(s)")]
-    room = MESSAGE_BLOCKS - 2
-    shown = 0
-    for m in order:
-        if len(blocks) >= room:
-            break
-        lines = [due_line(i, today) for i in sorted(groups[m], key=lambda i: (-i.overdue_days, i.case))]
-        blocks.extend(lines_sections([f"*<@{m}>* ({len(lines)})", *lines], max_blocks=1))
-        shown += 1
-    if shown < len(order):
-        left = order[shown:]
+    order = sorted(groups, key=lambda m: (_most_overdue(groups[m][0])[:2], m))
+    return [i for m in order for i in groups[m]]
+
+
+def overdue_page_count(total: int) -> int:
+    return max(1, -(-total // OVERDUE_PAGE_ITEMS))
+
+
+def build_overdue(
+    items: Sequence[DueItem], today: date, *, everyone: bool, page: int = 1, user: str | None = None
+) -> Reply:
+    """Overdue obligations, most overdue first, ages in business days; for a lead, grouped by manager.
+
+    A page holds OVERDUE_PAGE_ITEMS; Previous and Next carry the page and the @user filter, so a click
+    shows the list as it stands then. `user` is whose list a lead asked for (None: their own or everyone's)."""
+    if not items:
+        return build_message(
+            f"<@{user}> has nothing overdue. :tada:" if user else "Nothing is overdue. :tada:"
+        )
+    ordered = overdue_order(items, by_manager=everyone)
+    pages = overdue_page_count(len(ordered))
+    page = min(max(page, 1), pages)
+    first = (page - 1) * OVERDUE_PAGE_ITEMS
+    shown = ordered[first : first + OVERDUE_PAGE_ITEMS]
+    counts: dict[str, int] = {}
+    for i in ordered:
+        counts[i.manager] = counts.get(i.manager, 0) + 1
+    if everyone:
+        title = f"*Overdue across the firm*: {len(items)} for {len(counts)} manager(s), most overdue first"
+        text = f"{len(items)} overdue across {len(counts)} manager(s)."
+    elif user:
+        title, text = f"*Overdue for <@{user}>* ({len(items)})", f"{len(items)} overdue for <@{user}>."
+    else:
+        title, text = f"*Overdue* ({len(items)})", f"{len(items)} overdue."
+    blocks: list[Block] = [section(title)]
+    room = MESSAGE_BLOCKS - 3  # the title above, the page line and the buttons below
+    if everyone:
+        groups: dict[str, list[DueItem]] = {}
+        for i in shown:
+            groups.setdefault(i.manager, []).append(i)
+        for m, group in groups.items():
+            earlier = first > 0 and ordered[first - 1].manager == m and group[0] is shown[0]
+            heading = f"*<@{m}>* · {counts[m]} overdue" + (" (continued)" if earlier else "")
+            lines = [heading, *(overdue_line(i) for i in group)]
+            blocks.extend(lines_sections(lines, max_blocks=max(1, room - len(blocks) + 1)))
+    else:
+        blocks.extend(lines_sections([overdue_line(i) for i in shown], max_blocks=room))
+    if pages > 1:
         blocks.append(
             context(
-                f"…and {sum(len(groups[m]) for m in left)} more for {len(left)} other manager(s): "
-                "`/case overdue @user` shows one person's list."
+                f"Page {page} of {pages} · {first + 1}–{first + len(shown)} of {len(items)}"
+                + ("" if user or not everyone else " · `/case overdue @user` for one person")
             )
         )
-    return Reply(f"{len(items)} overdue across {len(groups)} manager(s).", fit(blocks))
+        buttons = []
+        if page > 1:
+            buttons.append(button("Previous", OVERDUE_PREVIOUS, _page_value(page - 1, user)))
+        if page < pages:
+            buttons.append(button("Next", OVERDUE_NEXT, _page_value(page + 1, user), style="primary"))
+        blocks.append({"type": "actions", "block_id": "overdue_pages", "elements": buttons})
+        text = f"{text} Page {page} of {pages}."
+    return Reply(text, fit(blocks))
+
+
+def _page_value(page: int, user: str | None) -> str:
+    return json.dumps({"page": page, "user": user}, separators=(",", ":"))
+
+
+def read_page_value(value: str) -> tuple[int, str | None]:
+    """The page and @user filter a Previous or Next button carries; an unreadable one is page 1, no filter."""
+    try:
+        data = json.loads(value)
+        page, user = int(data.get("page", 1)), data.get("user")
+    except (ValueError, TypeError, AttributeError):
+        return 1, None
+    return max(page, 1), (str(user) if user else None)
 
 
 # ---------------------------------------------------------------- accounting
@@ -523,10 +622,16 @@ def build_home(
     today: date,
     due: Sequence[DueItem],
     cases: Sequence[tuple[str, str, str, int]],
-    team_overdue: Sequence[DueItem] | None = None,
+    overview: LeadOverview | None = None,
+    overdue_ages: Mapping[str, int] | None = None,
+    red_days: int = 90,
+    inform_days: int = 2,
     role: str = "manager",
 ) -> dict[str, Any]:
-    """A person's Home tab: due today, overdue, their cases by stage; a lead also sees everyone's overdue."""
+    """A person's Home tab: due today, overdue, their cases by stage; a lead also sees the firm's overview.
+
+    `overdue_ages` is each manager's oldest overdue item in business days; `red_days` and `inform_days` are
+    the playbook's numbers the overview was counted with (for its headings)."""
     due_today = [i for i in due if i.due_on >= today]
     late = [i for i in due if i.due_on < today]
     blocks: list[Block] = [
@@ -540,20 +645,57 @@ def build_home(
         section(f"*Your open cases* ({len(cases)})"),
         *(_cases_by_stage(cases, max_blocks=30) if cases else [section("_None open._")]),
     ]
-    if team_overdue is not None:
-        blocks.append(divider())
-        groups: dict[str, list[DueItem]] = {}
-        for i in team_overdue:
-            groups.setdefault(i.manager, []).append(i)
-        blocks.append(section(f"*Everyone's overdue* ({len(team_overdue)})"))
-        if not team_overdue:
-            blocks.append(section("_Nothing overdue across the firm._"))
-        for m in sorted(groups, key=lambda m: (-max(i.overdue_days for i in groups[m]), m)):
-            if len(blocks) >= VIEW_BLOCKS - 2:
-                break
-            lines = [due_line(i, today) for i in sorted(groups[m], key=lambda i: (-i.overdue_days, i.case))]
-            blocks.extend(lines_sections([f"*<@{m}>* ({len(lines)})", *lines]))
+    if overview is not None:
+        blocks.extend(_lead_overview(overview, overdue_ages or {}, red_days, inform_days))
     return {"type": "home", "blocks": fit(blocks, VIEW_BLOCKS, note="…more with `/case overdue`")}
+
+
+def _lead_overview(o: LeadOverview, ages: Mapping[str, int], red_days: int, inform_days: int) -> list[Block]:
+    """The firm as a lead sees it: at most 17 blocks, so a lead's Home stays inside Slack's 100."""
+    blocks: list[Block] = [divider(), header("The firm")]
+    stages = [
+        f"• *{s.label}*: {s.cases} · average {s.average_days:g} days in stage (longest {s.longest_days})"
+        for s in o.stages
+    ]
+    blocks.append(
+        section(f"*Open cases by stage* ({o.open_cases})\n" + ("\n".join(stages) or "_None open._"))
+    )
+
+    total = sum(m.overdue for m in o.overdue)
+    lines = [f"*Overdue by manager* ({total})"]
+    for m in o.overdue:
+        n = ages.get(m.manager, m.oldest_days)
+        lines.append(
+            f"• <@{m.manager}>: {m.overdue} · oldest {n} business day{'' if n == 1 else 's'} "
+            f"(due {day(m.oldest_due_on)})"
+        )
+    if not o.overdue:
+        lines.append("_Nothing overdue across the firm._")
+    blocks.extend(lines_sections(lines, max_blocks=3, more="…and {n} more: `/case overdue`"))
+    blocks.append(section(f"*Escalations open*: {o.escalations_open}"))
+
+    lines = [f"*Inside {red_days} days of the limitation date* ({len(o.inside_limitation)})"]
+    lines += [
+        f"• :red_circle: *{c.case}* · <@{c.manager}> · {c.limitation_on:%Y-%m-%d} · "
+        + (f"{_days(c.days_left)} left" if c.days_left >= 0 else f"passed {_days(-c.days_left)} ago")
+        for c in o.inside_limitation
+    ]
+    if not o.inside_limitation:
+        lines.append("_None._")
+    blocks.extend(lines_sections(lines, max_blocks=3))
+
+    lines = [
+        f"*Offers the client was not told of within {inform_days} business days* ({len(o.offers_not_told)})"
+    ]
+    lines += [
+        f"• :warning: *{x.case}* · {'final' if x.final else ordinal_word(x.n)} offer · received "
+        f"{day(x.received_on)}, {x.business_days} business days ago · <@{x.manager}>"
+        for x in o.offers_not_told
+    ]
+    if not o.offers_not_told:
+        lines.append("_None._")
+    blocks.extend(lines_sections(lines, max_blocks=3))
+    return blocks
 
 
 # ---------------------------------------------------------------- modals

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import services
+from bot import accounting, caseload, limitation, services
 from bot.errors import CasebotError, InputError
 from handlers import parse as p
 from handlers.blocks import (
@@ -131,10 +132,6 @@ def run_demand(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
 
 
 def run_accounting(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
-    try:
-        from bot import accounting
-    except ImportError:
-        return build_message("The settlement statement is not available in this version of casebot yet.")
     statement = accounting.settlement_statement(
         ctx.firm,
         actor,
@@ -166,10 +163,16 @@ def run_due(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
     return build_due(services.due_for(ctx.firm, [actor], on), on, today)
 
 
+def overdue_reply(ctx: Context, actor: str, user: str | None, page: int = 1) -> Reply:
+    """One page of the overdue list: the caller's own, one person's, or (a lead's) everyone's by manager.
+    Also what the Previous and Next buttons show; services.overdue checks the caller may see it."""
+    items = services.overdue(ctx.firm, actor, user)
+    everyone = user is None and services.role(ctx.firm, actor) in services.LEAD_ROLES
+    return build_overdue(items, ctx.firm.today(), everyone=everyone, page=page, user=user)
+
+
 def run_overdue(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
-    items = services.overdue(ctx.firm, actor, a["user"])
-    everyone = a["user"] is None and services.role(ctx.firm, actor) in services.LEAD_ROLES
-    return build_overdue(items, ctx.firm.today(), everyone=everyone)
+    return overdue_reply(ctx, actor, a["user"])
 
 
 def run_away(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
@@ -185,6 +188,45 @@ def run_back(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
 def run_role(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
     ctx.people.check(a["user"], who="them")
     return build_message(services.set_role(ctx.firm, actor, a["user"], a["role"]))
+
+
+@contextmanager
+def _command_example(sub: str) -> Iterator[None]:
+    """The core's refusals give a bare hint (`2026-03-02 CA`); a person is shown a whole command instead."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.example and exc.example.startswith("/"):
+            raise
+        usage, example = p.USAGE[(p.CASE, sub)]
+        raise type(exc)(exc.message, usage=usage, example=example) from None
+
+
+def run_sol(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
+    with _command_example("sol"):
+        return _outcome(
+            ctx,
+            limitation.set_limitation(
+                ctx.firm, actor, a["number"], on=a["on"], loss_on=a["loss_on"], state=a["state"]
+            ),
+        )
+
+
+def run_fees(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
+    with _command_example("fees"):
+        return _outcome(
+            ctx,
+            accounting.set_fee_terms(
+                ctx.firm, actor, a["number"], presuit=a["presuit"], litigation=a["litigation"], base=a["base"]
+            ),
+        )
+
+
+def run_handover(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
+    ctx.people.check(a["to_user"], who="them")
+    with _command_example("handover"):
+        moved = caseload.move_caseload(ctx.firm, actor, a["from_user"], a["to_user"])
+    return build_outcome(moved.message, None, ctx.firm.today())
 
 
 def run_help(ctx: Context, actor: str, a: dict[str, Any]) -> Reply:
@@ -226,6 +268,9 @@ CASE_ROUTES: dict[str, Route] = {
     "away": Route(_simple("away")(p.parse_away), run_away),
     "back": Route(_simple("back")(p.parse_nothing("back")), run_back),
     "role": Route(_simple("role")(p.parse_role), run_role),
+    "sol": Route(_simple("sol")(p.parse_sol), run_sol),
+    "fees": Route(_simple("fees")(p.parse_fees), run_fees),
+    "handover": Route(_simple("handover")(p.parse_handover), run_handover),
 }
 OFFER_ROUTES: dict[str, Route] = {
     "help": Route(lambda w: ("help", {"command": p.OFFER}), run_help),
@@ -242,6 +287,11 @@ ALIASES = {
         "?": "help",
         "card": "show",
         "reassign": "assign",
+        "limitation": "sol",
+        "statute": "sol",
+        "fee": "fees",
+        "hand-over": "handover",
+        "caseload": "handover",
     },
     p.OFFER: {"receive": "received", "offers": "list", "told": "informed", "inform": "informed", "?": "help"},
 }

@@ -1,4 +1,4 @@
-"""The App Home tab: each person's due-today, overdue and cases by stage; a lead also sees everyone's overdue."""
+"""The App Home tab: each person's due-today, overdue and cases by stage; a lead also sees the firm's overview."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot import services
+from bot import caseload, services
 from bot.errors import CasebotError
 from handlers.blocks import build_home, section
 from handlers.context import Context
@@ -24,13 +24,21 @@ def home_view(ctx: Context, user: str) -> dict[str, Any]:
         return {"type": "home", "blocks": [section(exc.message)]}
     today = firm.today()
     role = services.role(firm, user)
-    team = services.overdue(firm, user) if role in services.LEAD_ROLES else None
+    overview = caseload.lead_overview(firm, user) if role in services.LEAD_ROLES else None
+    # Ages in business days, as `/case overdue` shows them.
+    ages = {
+        m.manager: firm.calendar.business_days_between(m.oldest_due_on, today)
+        for m in (overview.overdue if overview else ())
+    }
     return build_home(
         user,
         today=today,
         due=services.due_for(firm, [user], today),
         cases=services.my_cases(firm, user),
-        team_overdue=team,
+        overview=overview,
+        overdue_ages=ages,
+        red_days=firm.numbers.limitation_red_days,
+        inform_days=firm.numbers.offer_inform_business_days,
         role=role,
     )
 

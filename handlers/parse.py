@@ -19,6 +19,7 @@ from bot.parsing import looks_like_date, parse_amount, parse_day, printable
 _MENTION_RE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@([UW][A-Z0-9]+)$")
 # Anything a person meant as a date but did not write as YYYY-MM-DD (11/02/2026, 2026-1-5, 2026.11.02).
 _DATEISH_RE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+_STATE_RE = re.compile(r"^[A-Za-z]{2}$")
 _ORDINAL_RE = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)?$", re.IGNORECASE)
 # Typographic quotes Slack may substitute, as their plain equivalents.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
@@ -82,6 +83,15 @@ USAGE: dict[tuple[str, str], tuple[str, str]] = {
     ),
     (CASE, "back"): ("/case back", "/case back"),
     (CASE, "role"): ("/case role @user manager|lead|admin", "/case role @dana lead"),
+    (CASE, "sol"): (
+        "/case sol <case-no> <YYYY-MM-DD>  ·  /case sol <case-no> loss <YYYY-MM-DD> <state>",
+        "/case sol PI-2041 loss 2026-03-02 CA",
+    ),
+    (CASE, "fees"): (
+        "/case fees <case-no> [presuit <rate>] [litigation <rate>] [base gross|net]",
+        "/case fees PI-2041 presuit 33 1/3% litigation 40% base net",
+    ),
+    (CASE, "handover"): ("/case handover @from @to", "/case handover @dana @lee"),
     (OFFER, "help"): ("/offer help", "/offer help"),
     (OFFER, "received"): (
         "/offer received <case-no> <amount> [final] [YYYY-MM-DD]",
@@ -454,6 +464,90 @@ def parse_role(words: list[str]) -> dict[str, Any]:
         raise usage_error(CASE, sub, f"{got} manager, lead or admin.")
     _no_more(CASE, sub, words)
     return {"user": user, "role": role}
+
+
+def parse_sol(words: list[str]) -> dict[str, Any]:
+    """The limitation date itself, or `loss <day> <state>` to compute it (both: the date given wins)."""
+    sub = "sol"
+    number = _case_no(CASE, sub, words)
+    on = _date_opt(CASE, sub, words)
+    loss_on: date | None = None
+    state: str | None = None
+    if words and words[0].lower() == "loss":
+        words.pop(0)
+        if not words or not is_dateish(words[0]):
+            raise usage_error(CASE, sub, "Give the day of the loss after “loss”, then its state.")
+        loss_on = _day(CASE, sub, words.pop(0))
+        if not words:
+            raise usage_error(CASE, sub, "Give the state where the loss happened: two letters, like CA.")
+        word = words.pop(0)
+        if not _STATE_RE.match(word):
+            raise usage_error(CASE, sub, f"“{word[:20]}” is not a state: two letters, like CA.")
+        state = word.upper()
+    _no_more(CASE, sub, words)
+    if on is None and loss_on is None:
+        raise usage_error(
+            CASE, sub, "Give the limitation date, or “loss” with the day of the loss and its state."
+        )
+    return {"number": number, "on": on, "loss_on": loss_on, "state": state}
+
+
+_FEE_KEYS = {"presuit": "presuit", "pre-suit": "presuit", "litigation": "litigation", "base": "base"}
+
+
+def parse_fees(words: list[str]) -> dict[str, Any]:
+    """`presuit 33 1/3%`, `litigation 40%`, `base net`, in any order; `default` puts a term back."""
+    from bot.accounting import parse_rate
+
+    sub = "fees"
+    number = _case_no(CASE, sub, words)
+    terms: dict[str, str] = {}
+    while words:
+        key = words.pop(0).lower()
+        field = _FEE_KEYS.get(key)
+        if field is None:
+            raise usage_error(CASE, sub, f"“{key[:30]}” is not presuit, litigation or base.")
+        if field in terms:
+            raise usage_error(CASE, sub, f"Give {field} once.")
+        value: list[str] = []
+        while words and words[0].lower() not in _FEE_KEYS:
+            value.append(words.pop(0))
+        text = " ".join(value)
+        if field == "base":
+            if text.lower() not in ("gross", "net", "default"):
+                got = f"“{text[:20]}” is not" if text else "Say after “base” whether the fee is on"
+                raise usage_error(CASE, sub, f"{got} gross or net (of costs).")
+            text = text.lower()
+        elif not text:
+            raise usage_error(CASE, sub, f"Give the {field} fee rate after “{key}”, like 33 1/3% or 40%.")
+        elif text.lower() == "default":
+            text = "default"
+        else:
+            try:
+                parse_rate(text, what=f"{field} fee")
+            except InputError as exc:
+                raise usage_error(CASE, sub, exc.message) from None
+        terms[field] = text
+    if not terms:
+        raise usage_error(
+            CASE, sub, "Give at least one term: presuit <rate>, litigation <rate> or base gross|net."
+        )
+    return {
+        "number": number,
+        "presuit": terms.get("presuit"),
+        "litigation": terms.get("litigation"),
+        "base": terms.get("base"),
+    }
+
+
+def parse_handover(words: list[str]) -> dict[str, Any]:
+    sub = "handover"
+    from_user = _user(CASE, sub, words.pop(0) if words else None, "manager whose cases move")
+    if words and words[0].lower() == "to":
+        words.pop(0)
+    to_user = _user(CASE, sub, words.pop(0) if words else None, "manager who takes them")
+    _no_more(CASE, sub, words)
+    return {"from_user": from_user, "to_user": to_user}
 
 
 # ---------------------------------------------------------------- /offer

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from bot.cards import CaseCard, DemandLine, DueItem, OfferLine, ProviderLine
+from bot.caseload import LeadOverview, LimitationLine, ManagerOverdue, OfferNotTold, StageLine
 from bot.errors import BadAmount, BadDate, InputError
+from bot.playbook import OPEN_STAGES
 from handlers import parse
 from handlers.blocks import (
     all_text,
@@ -112,20 +115,56 @@ def _item(i: int, manager: str, late: int) -> DueItem:
     )
 
 
-def test_overdue_for_a_lead_stays_within_50_blocks_and_says_what_it_left_out() -> None:
+def _pages(items: list[DueItem], **kw: object) -> list[list[dict]]:
+    first = build_overdue(items, TODAY, **kw)  # type: ignore[arg-type]
+    pages = [first.blocks]
+    while "overdue_page_next" in all_text(pages[-1]):
+        pages.append(build_overdue(items, TODAY, page=len(pages) + 1, **kw).blocks)  # type: ignore[arg-type]
+    return pages
+
+
+def test_overdue_for_a_lead_is_paged_inside_50_blocks_most_overdue_first() -> None:
     items = [_item(i, f"U{i % 70:03d}", 1 + i % 40) for i in range(700)]
     reply = build_overdue(items, TODAY, everyone=True)
-    assert_valid_blocks(reply.blocks)
-    assert len(reply.blocks) <= 50
+    assert reply.text == "700 overdue across 70 manager(s). Page 1 of 18."
     text = all_text(reply.blocks)
-    assert "more for" in text and "/case overdue @user" in text
-    first_manager = text.index("<@U")
     worst: dict[str, int] = {}
     for i in items:
-        worst[i.manager] = max(worst.get(i.manager, 0), i.overdue_days)
+        worst[i.manager] = max(worst.get(i.manager, 0), i.overdue_business_days)
     oldest = min(worst, key=lambda m: (-worst[m], m))
-    assert text[first_manager:].startswith(f"<@{oldest}>"), "most overdue first"
-    assert reply.text == "700 overdue across 70 manager(s)."
+    assert text[text.index("<@U") :].startswith(f"<@{oldest}>"), "most overdue first"
+
+    pages = _pages(items, everyone=True)
+    assert len(pages) == 18
+    shown = []
+    for blocks in pages:
+        assert_valid_blocks(blocks)
+        assert len(blocks) <= 45
+        shown += [line for line in all_text(blocks).split("\n") if line.startswith("• *PI-")]
+    assert len(shown) == len(set(shown)) == 700
+
+
+def test_a_manager_split_across_pages_is_marked_continued() -> None:
+    items = [_item(i, f"U{i % 12:03d}", 1 + i % 12) for i in range(84)]  # 7 each: page 1 ends mid-manager
+    pages = _pages(items, everyone=True)
+    assert len(pages) == 3
+    assert "(continued)" not in all_text(pages[0])
+    assert "(continued)" in all_text(pages[1])
+    assert "Page 3 of 3 · 81–84 of 84" in all_text(pages[2])
+
+
+def test_one_persons_overdue_list_carries_the_filter_and_keeps_long_lines_in_bounds() -> None:
+    items = [
+        replace(_item(i, "U7", 1 + i % 9), reason="A very long reason " * 60, client="Client " * 30)
+        for i in range(95)
+    ]
+    pages = _pages(items, everyone=False, user="U7")
+    assert len(pages) == 3
+    for blocks in pages:
+        assert_valid_blocks(blocks)
+        assert len(blocks) <= 50
+    assert '{"page":2,"user":"U7"}' in all_text(pages[0])
+    assert build_overdue([], TODAY, everyone=False, user="U7").text == "<@U7> has nothing overdue. :tada:"
 
 
 def test_due_mine_and_home_at_scale_stay_within_limits() -> None:
@@ -137,16 +176,22 @@ def test_due_mine_and_home_at_scale_stay_within_limits() -> None:
     ]
     mine = build_mine(cases)
     assert_valid_blocks(mine.blocks)
-    home = build_home(
-        "U1",
-        today=TODAY,
-        due=items,
-        cases=cases,
-        team_overdue=[_item(i, f"U{i}", 3) for i in range(300)],
-        role="lead",
+    overview = LeadOverview(
+        day=TODAY,
+        stages=tuple(StageLine(s.value, s.value, 50, 12.5, 80) for s in OPEN_STAGES),
+        overdue=tuple(ManagerOverdue(f"U{i}", 3, TODAY - timedelta(9), 9) for i in range(300)),
+        escalations_open=7,
+        inside_limitation=tuple(
+            LimitationLine(f"PI-{i}", "U1", TODAY + timedelta(30), 30) for i in range(300)
+        ),
+        offers_not_told=tuple(OfferNotTold(f"PI-{i}", "U1", 2, TODAY, False, 5) for i in range(300)),
     )
+    home = build_home("U1", today=TODAY, due=items, cases=cases, overview=overview, role="lead")
     assert_valid_view(home)
-    assert "Everyone's overdue" in all_text(home["blocks"])
+    text = all_text(home["blocks"])
+    for part in ("Overdue by manager* (900)", "Escalations open*: 7", "limitation date* (300)", "(300)"):
+        assert part in text, part
+    assert "…and" in text, "long lists say how many more"
 
 
 def _card(providers: int = 2, offers: int = 1, closed: bool = False) -> CaseCard:
@@ -191,6 +236,7 @@ def _card(providers: int = 2, offers: int = 1, closed: bool = False) -> CaseCard
         last_client_contact_on=None,
         limitation_on=TODAY + timedelta(days=60),
         limitation_days_left=60,
+        limitation_red=True,
     )
 
 

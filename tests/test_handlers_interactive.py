@@ -182,7 +182,7 @@ def test_guest_cannot_open_the_form(slack: Slack) -> None:
     assert not slack.standin.calls_to("views.open")
 
 
-def test_home_shows_due_overdue_and_cases_and_a_lead_sees_everyones_overdue(slack: Slack) -> None:
+def test_home_shows_due_overdue_and_cases_and_a_lead_sees_overdue_by_manager(slack: Slack) -> None:
     slack.case("U1", "new PI-1 Jane Roe 2026-10-01")
     slack.case("U2", "new PI-2 Sam Poe 2026-11-02")
     slack.standin.reset()
@@ -192,7 +192,7 @@ def test_home_shows_due_overdue_and_cases_and_a_lead_sees_everyones_overdue(slac
     assert published.params["user_id"] == "U1"
     home = all_text(published.params["view"]["blocks"])
     assert "Overdue" in home and "PI-1" in home and "Collecting records" in home
-    assert "PI-2" not in home and "Everyone's overdue" not in home
+    assert "PI-2" not in home and "Overdue by manager" not in home
 
     slack.case("UADMIN", "role <@ULEAD> lead")
     slack.standin.reset()
@@ -200,7 +200,8 @@ def test_home_shows_due_overdue_and_cases_and_a_lead_sees_everyones_overdue(slac
         {"type": "app_home_opened", "user": "ULEAD", "tab": "home", "channel": "DULEAD"}, event_id="Ev2"
     )
     lead_home = all_text(slack.standin.calls_to("views.publish")[-1].params["view"]["blocks"])
-    assert "Everyone's overdue" in lead_home and "PI-1" in lead_home and "PI-2" in lead_home
+    assert "Overdue by manager* (4)" in lead_home
+    assert "<@U1>: 2 · oldest" in lead_home and "<@U2>: 2 · oldest" in lead_home
 
     slack.standin.reset()
     slack.event(
