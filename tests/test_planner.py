@@ -20,7 +20,10 @@ cal = BusinessCalendar()
 D = date
 
 
-def facts(created=D(2026, 10, 1), stages=None, **kw) -> CaseFacts:
+OCT_1 = D(2026, 10, 1)
+
+
+def facts(created=OCT_1, stages=None, **kw) -> CaseFacts:
     return CaseFacts(created_on=created, stages=tuple(stages or [StageEntry(Stage.RECORDS, created)]), **kw)
 
 

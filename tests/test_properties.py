@@ -83,7 +83,7 @@ def test_the_playbook_invariants_hold_over_any_sequence_of_events(firm, clock, s
 
     created_on, closed_on, rows, _, contacts = _state(firm, number)
     cal = firm.calendar
-    for key, _rule, _kind, _state_, triggered, due, remind in rows:
+    for key, _rule, _kind, _, triggered, due, remind in rows:
         assert due >= triggered, f"{key} is due {due} before its trigger {triggered}"
         assert remind >= due
     active_client = [r for r in rows if r[2] == "client" and r[3] in ACTIVE]
