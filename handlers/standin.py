@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 UPLOAD_PREFIX = "/upload/v1/"
 RESPONSE_URL_PREFIX = "/response/"
+UPLOAD_HEAD = 16  # bytes of an uploaded file kept on its recorded call
 
 # Form-encoded callers (and slack_sdk for some methods) send these as JSON strings; decoding them lets a
 # test assert on blocks and views the same way whichever encoding the client chose.
@@ -317,7 +318,9 @@ class SlackStandIn:
         return _Reply.json({"ok": True, **data})
 
     def _handle_upload(self, file_id: str, body: bytes) -> _Reply:
-        self._record(Call("files.upload_bytes", {"file_id": file_id, "length": len(body)}, None, time.time()))
+        # The first bytes are kept so a test can check what kind of file it was (a PNG's signature).
+        params = {"file_id": file_id, "length": len(body), "head": body[:UPLOAD_HEAD]}
+        self._record(Call("files.upload_bytes", params, None, time.time()))
         failure = self._take_failure("files.upload_bytes")
         if failure is not None:
             return _failure_reply(failure, as_json=False)
