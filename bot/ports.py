@@ -46,6 +46,10 @@ class DigestMessage:
     overdue: tuple[DueItem, ...]
     due_today: tuple[DueItem, ...]
     covering: tuple[str, ...] = ()  # away managers whose items are included
+    flags: tuple[CaseFlags, ...] = ()  # cases with something to flag (limitation red, an offer not told)
+
+    def flags_for(self, case: str) -> CaseFlags | None:
+        return next((f for f in self.flags if f.case == case), None)
 
 
 @dataclass(frozen=True)
@@ -79,13 +83,72 @@ class WeeklyReportMessage:
     oldest: tuple[DueItem, ...]
 
 
-Message = DigestMessage | ReminderMessage | EscalationMessage | WeeklyReportMessage
+@dataclass(frozen=True)
+class LateOffer:
+    """An offer the client was not told of within the playbook's business days. No amount."""
+
+    n: int
+    received_on: date
+    final: bool
+    business_days: int  # business days since it came in
+
+
+@dataclass(frozen=True)
+class CaseFlags:
+    """What a digest item flags about its case: the limitation date inside the red window (with the open
+    hold-ups, flagged red), and offers the client was not told of in time."""
+
+    case: str
+    limitation_on: date | None = None
+    days_left: int | None = None
+    red: bool = False  # inside the red window while the case is open and not in litigation
+    holdups: tuple[str, ...] = ()  # labels of the open hold-ups; shown only when red
+    late_offers: tuple[LateOffer, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return self.red or bool(self.late_offers)
+
+
+@dataclass(frozen=True)
+class LimitationAlertMessage:
+    """A statute-of-limitations alert as the case crosses a threshold (180, 90, 60, 30 days). Names the case,
+    the client, the date, the days left and the open hold-ups (red inside the red window); no amounts and
+    no medical details."""
+
+    user_id: str
+    day: date
+    case: str
+    client: str
+    manager: str
+    limitation_on: date
+    days_left: int
+    threshold: int
+    stage_label: str
+    holdups: tuple[str, ...] = ()
+    red: bool = False
+    covering_for: str | None = None  # the away manager, when sent to their cover
+
+
+@dataclass(frozen=True)
+class WeeklyChartMessage:
+    """The weekly report's picture (open cases by stage and days in stage), uploaded to a lead's DM."""
+
+    user_id: str
+    week_of: date
+    png: bytes
+    title: str
+    alt_text: str
+
+
+Message = (DigestMessage | ReminderMessage | EscalationMessage | WeeklyReportMessage | LimitationAlertMessage
+           | WeeklyChartMessage)
 
 
 class Notifier(Protocol):
     def send(self, message: Message) -> str:
-        """Deliver `message` as a direct message to `message.user_id`; answer the message's id (Slack ts).
-        Raises DeliveryFailed."""
+        """Deliver `message` as a direct message to `message.user_id` (a WeeklyChartMessage as a file in
+        that DM); answer the message's id (Slack ts, or the file's id). Raises DeliveryFailed."""
         ...
 
     def person(self, user_id: str) -> PersonInfo | None:

@@ -6,7 +6,8 @@ How a message is owed and sent
 1. **Decide and claim, together.** The tick decides that a message is owed (Dana's digest for Thursday,
    a reminder for obligation 812, an escalation of 812 to the leads) and, in the same transaction, inserts
    a `deliveries` row under a unique key: `digest:<user>:<day>`, `reminder:<obligation>`,
-   `escalation:<lead>:<obligation>`, `weekly:<lead>:<monday>`, `sol:<case>:<threshold>:<user>`. A second
+   `escalation:<lead>:<obligation>`, `weekly:<lead>:<monday>` (with `weekly-chart:<lead>:<monday>`),
+   `sol:<case>:<threshold>:<user>:<limitation date>` (bot/alerts.py). A second
    decision for the same key (another replica, a second `casebot digest`, a restart) fails on the unique
    key and changes nothing: a message is claimed at most once.
 2. **Lease, then send.** A pending row is taken for one attempt by an atomic UPDATE that counts the attempt
@@ -92,6 +93,7 @@ class SenderState:
     floor: int | None = None  # obligations above this id may be new since today's digests
     tz_asked: dict[str, datetime] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    alerts_taken: set[str] = field(default_factory=set)  # limitation alert keys known to be claimed
 
 
 def _zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
@@ -189,9 +191,11 @@ def _delivery(firm: Firm, key: str, kind: str, user: str, day: date, **payload: 
                     payload=payload, created_at=firm.now())
 
 
-def _unless_taken(delivery: Delivery) -> Callable[[Session], list[Any] | None]:
+def _unless_taken(delivery: Delivery, *with_it: Delivery) -> Callable[[Session], list[Any] | None]:
+    """Claim `delivery` (and `with_it`, in the same transaction) unless its key is taken."""
+
     def make(s: Session) -> list[Any] | None:
-        return None if q.get_delivery(s, delivery.key) else [delivery]
+        return None if q.get_delivery(s, delivery.key) else [delivery, *with_it]
 
     return make
 
@@ -347,7 +351,9 @@ def claim_weekly_reports(firm: Firm, now: datetime) -> list[str]:
             continue
         key = f"weekly:{lead}:{monday.isoformat()}"
         delivery = _delivery(firm, key, "weekly", lead, day, monday=monday.isoformat())
-        if _claim(firm, _unless_taken(delivery)):
+        # The chart is its own delivery, claimed with the text (see bot/alerts.py).
+        chart = alerts.weekly_chart_delivery(firm, lead, monday, day)
+        if _claim(firm, _unless_taken(delivery, chart)):
             claimed.append(key)
     return claimed
 
@@ -373,7 +379,8 @@ def render(firm: Firm, d: Delivery) -> Message | None:
             if not items:
                 return None
             return DigestMessage(d.user_id, d.for_day, tuple(i for i in items if i.due_on < d.for_day),
-                                 tuple(i for i in items if i.due_on >= d.for_day), tuple(p.get("covering", ())))
+                                 tuple(i for i in items if i.due_on >= d.for_day), tuple(p.get("covering", ())),
+                                 alerts.digest_flags(s, firm, items, d.for_day))
         if d.kind == "reminder":
             items = _items(s, firm, [p["obligation"]], d.for_day, due_by=d.for_day)
             return ReminderMessage(d.user_id, d.for_day, items[0], p.get("covering_for")) if items else None
@@ -406,12 +413,12 @@ def weekly_report(s: Session, firm: Firm, lead: str, monday: date, day: date) ->
 
 
 def _stale(firm: Firm, d: Delivery, now: datetime) -> bool:
-    if d.kind not in ("digest", "reminder", "weekly"):
+    if d.kind not in ("digest", "reminder", "weekly", "weekly-chart"):
         return False
     with firm.db.uow() as s:
         staff = q.get_staff(s, d.user_id)
         local_day = _local(firm, staff, now).date()
-    return local_day > d.for_day + (timedelta(days=6) if d.kind == "weekly" else timedelta(0))
+    return local_day > d.for_day + (timedelta(days=6) if d.kind in ("weekly", "weekly-chart") else timedelta(0))
 
 
 def _finish(firm: Firm, delivery_id: int, **values: Any) -> None:
@@ -510,7 +517,8 @@ def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> Se
             people |= {st.cover_id for st in q.staff_by_ids(s, people).values() if st.cover_id}
         _learn_time_zones(firm, notifier, people, state)
         for step in (lambda: claim_digests(firm, now), lambda: claim_reminders(firm, now, state),
-                     lambda: claim_escalations(firm, now), lambda: claim_weekly_reports(firm, now)):
+                     lambda: claim_escalations(firm, now), lambda: claim_weekly_reports(firm, now),
+                     lambda: alerts.claim_limitation_alerts(firm, now, state.alerts_taken)):
             try:
                 step()
             except Exception:
@@ -604,6 +612,8 @@ def _recipients(firm: Firm, day: date) -> list[str]:
 __all__ = ["SenderState", "claim_digests", "claim_escalations", "claim_reminders",
            "claim_weekly_reports", "digest_command", "preview_digests", "render", "send_pending", "tick"]
 
+# Limitation alerts, the weekly chart and the digest's flags; importing it registers their renderers.
+from bot import alerts  # noqa: E402
 
 # ---------------------------------------------------------------- the digest's buttons
 

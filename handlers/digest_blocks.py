@@ -1,4 +1,5 @@
-"""Block Kit for what casebot sends on its own: digests, same-day reminders, escalations, the weekly report.
+"""Block Kit for what casebot sends on its own: digests, same-day reminders, escalations, the weekly report,
+statute-of-limitations alerts.
 
 Pure `build_*` functions: plain messages from bot/ports.py in, `(fallback text, blocks)` out. Every message
 stays within Slack's 50 blocks and text limits; what does not fit is summarised with a pointer, never dropped.
@@ -11,7 +12,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.cards import DueItem
-from bot.ports import DigestMessage, EscalationMessage, Message, ReminderMessage, WeeklyReportMessage
+from bot.ports import (
+    CaseFlags,
+    DigestMessage,
+    EscalationMessage,
+    LimitationAlertMessage,
+    Message,
+    ReminderMessage,
+    WeeklyReportMessage,
+)
 
 MAX_BLOCKS = 50
 SECTION_MAX = 3000
@@ -69,9 +78,43 @@ def when(item: DueItem) -> str:
     return "due today"
 
 
-def item_text(item: DueItem, *, points: bool = True) -> str:
+def _nth(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _days_left(days: int) -> str:
+    if days < 0:
+        return f"passed {_plural(-days, 'day')} ago"
+    if days == 0:
+        return "today"
+    return f"in {_plural(days, 'day')}"
+
+
+def flag_lines(flags: CaseFlags | None) -> list[str]:
+    """What a digest item flags about its case: the limitation date inside the red window, with the open
+    hold-ups in red, and offers the client was not told of in time. No amounts."""
+    if flags is None:
+        return []
+    lines = []
+    if flags.red and flags.limitation_on is not None and flags.days_left is not None:
+        lines.append(
+            f":red_circle: *limitation {_days_left(flags.days_left)}* (last day to file {flags.limitation_on:%b %-d, %Y})"
+        )
+        lines += [f":red_circle: hold-up: {esc(h)}" for h in flags.holdups]
+    for o in flags.late_offers:
+        what = "final offer" if o.final else f"{_nth(o.n)} offer"
+        lines.append(
+            f":warning: the client was not told of the {what} (received {o.received_on:%b %-d}, "
+            f"{_plural(o.business_days, 'business day')} ago)"
+        )
+    return lines
+
+
+def item_text(item: DueItem, *, points: bool = True, flags: CaseFlags | None = None) -> str:
     lines = [
         f"*{esc(item.case)}* · {esc(item.client)} — {when(item)}",
+        *flag_lines(flags),
         f"Contact {whom(item)}: {esc(item.reason)}",
     ]
     if points:
@@ -131,6 +174,14 @@ def build_digest(m: DigestMessage) -> tuple[str, list[Block]]:
     note = f"{counts}. Log each contact as you make it; snooze what can wait."
     if m.covering:
         note += " Includes the cases of " + ", ".join(f"<@{u}>" for u in m.covering) + ", who is away."
+    red = sorted((f for f in m.flags if f.red), key=lambda f: (f.days_left or 0, f.case))
+    if red:
+        soonest = red[0]
+        note += (
+            f" :red_circle: {_plural(len(red), 'case')} near the limitation date; soonest "
+            f"{esc(soonest.case)}, {_days_left(soonest.days_left or 0)}."
+        )
+        text += "; limitation near: " + ", ".join(f.case for f in red[:5]) + ("…" if len(red) > 5 else "") + "."
     blocks.append(_context(note))
     groups = [
         (title, items) for title, items in (("Overdue", m.overdue), ("Due today", m.due_today)) if items
@@ -146,7 +197,9 @@ def build_digest(m: DigestMessage) -> tuple[str, list[Block]]:
             left_after = total - shown - 1
             if len(blocks) + 2 + (1 if left_after else 0) > MAX_BLOCKS:
                 break
-            blocks.append(_section(item_text(item), block_id=f"item:{item.obligation_id}"))
+            blocks.append(
+                _section(item_text(item, flags=m.flags_for(item.case)), block_id=f"item:{item.obligation_id}")
+            )
             blocks.append(build_item_actions(item))
             shown += 1
         else:
@@ -255,6 +308,49 @@ def build_weekly_report(m: WeeklyReportMessage) -> tuple[str, list[Block]]:
     return text, blocks
 
 
+def build_limitation_alert(m: LimitationAlertMessage) -> tuple[str, list[Block]]:
+    """As a case crosses 180, 90, 60 or 30 days before its limitation date: the case, the client, the date,
+    the days left, the open hold-ups (red inside the red window) and an Open case button. No amounts and no
+    medical details (hold-ups by kind only; their notes stay on the case card)."""
+    left = _days_left(m.days_left)
+    who = f" (for <@{m.covering_for}>, who is away)" if m.covering_for else ""
+    text = (
+        f"Statute of limitations{who}: {m.case} · {m.client} — last day to file {m.limitation_on:%b %-d, %Y} "
+        f"({left})."
+    )
+    icon = ":red_circle:" if m.red else ":hourglass_flowing_sand:"
+    blocks: list[Block] = [
+        _header(f"Limitation {left}: {m.case}"),
+        _section(
+            f"{icon} *{esc(m.case)}* · {esc(m.client)} — manager <@{m.manager}>{who}\n"
+            f"Last day to file: *{m.limitation_on:%A, %B %-d, %Y}* ({left}; the {m.threshold}-day alert)\n"
+            f"Stage: {esc(m.stage_label)}",
+            block_id=f"sol:{m.case}"[:255],
+        ),
+    ]
+    if m.holdups:
+        mark = ":red_circle: " if m.red else "• "
+        blocks.append(_section("*Open hold-ups*\n" + _lines([mark + esc(h) for h in m.holdups])))
+    else:
+        blocks.append(_section("*Open hold-ups*\nNone."))
+    blocks.append(
+        _context(
+            "File before this day ends: casebot never moves it past a weekend or holiday. "
+            "A lawyer confirms every limitation date."
+        )
+    )
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": f"sol-actions:{m.case}"[:255],
+            "elements": [
+                {"type": "button", "action_id": OPEN_CASE, "text": _plain("Open case"), "value": m.case}
+            ],
+        }
+    )
+    return text, blocks
+
+
 def build_message(m: Message) -> tuple[str, list[Block]]:
     if isinstance(m, DigestMessage):
         return build_digest(m)
@@ -264,6 +360,8 @@ def build_message(m: Message) -> tuple[str, list[Block]]:
         return build_escalation(m)
     if isinstance(m, WeeklyReportMessage):
         return build_weekly_report(m)
+    if isinstance(m, LimitationAlertMessage):
+        return build_limitation_alert(m)
     builder = getattr(m, "build", None)  # other kinds may carry their own builder
     if callable(builder):
         result: tuple[str, list[Block]] = builder()

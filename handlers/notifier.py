@@ -3,7 +3,10 @@
 The WebClient retries 429s (after Retry-After), 500/503s and dropped connections itself; what still
 fails becomes DeliveryFailed for bot/reminders.py to retry later. Messages to one channel are spaced
 about a second apart (Slack's chat.postMessage limit). This runs in the scheduler's worker thread, so the
-spacing never holds up a reply to anyone."""
+spacing never holds up a reply to anyone. A picture (the weekly chart) is uploaded to the DM with
+files_upload_v2 (files.getUploadURLExternal, the upload itself, files.completeUploadExternal; `files:write`):
+a failure at any of the three steps becomes DeliveryFailed like a failed post, and a retry starts a new
+upload, so a file left half-uploaded is never shared."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.ports import DeliveryFailed, Message, PersonInfo
+from bot.ports import DeliveryFailed, Message, PersonInfo, WeeklyChartMessage
 from bot.settings import Settings
 from handlers.digest_blocks import build_message
 
@@ -89,6 +92,8 @@ class SlackNotifier:
         return cls(make_client(settings), **kwargs)
 
     def send(self, message: Message) -> str:
+        if isinstance(message, WeeklyChartMessage):
+            return self._upload(message)
         text, blocks = build_message(message)
         try:
             channel = self._channel(message.user_id)
@@ -101,6 +106,26 @@ class SlackNotifier:
         except (SlackClientError, OSError) as exc:  # network trouble the client's retries did not get over
             raise DeliveryFailed(f"network: {exc!r}", retryable=True) from exc
         return str(response.get("ts") or "")
+
+    def _upload(self, chart: WeeklyChartMessage) -> str:
+        """Upload the chart to the person's DM; answer the file's id."""
+        try:
+            channel = self._channel(chart.user_id)
+            self._pace(channel)
+            response = self.client.files_upload_v2(
+                channel=channel,
+                content=chart.png,
+                filename=f"casebot-week-{chart.week_of.isoformat()}.png",
+                title=chart.title,
+                alt_txt=chart.alt_text,
+                initial_comment=f"{chart.title}.",
+            )
+        except SlackApiError as exc:
+            raise _failure(exc) from exc
+        except (SlackClientError, OSError) as exc:  # the upload POST itself failed (urllib), or the network
+            raise DeliveryFailed(f"upload: {exc!r}", retryable=True) from exc
+        file = response.get("file") or {}
+        return str(file.get("id") or "")
 
     def person(self, user_id: str) -> PersonInfo | None:
         try:

@@ -18,6 +18,7 @@ from storage.models import (
     Case,
     Delivery,
     Escalation,
+    HoldUpRow,
     Obligation,
     Offer,
     Staff,
@@ -425,3 +426,31 @@ def deliveries_by_keys(session: Session, keys: Iterable[str]) -> list[Delivery]:
     for chunk in range(0, len(wanted), 500):
         found.extend(session.scalars(select(Delivery).where(Delivery.key.in_(wanted[chunk:chunk + 500]))))
     return found
+
+
+# ---------------------------------------------------------------- what a digest flags about its cases
+
+
+def digest_case_facts(session: Session, numbers: Iterable[str],
+                      offers_before: date) -> list[tuple[str, str, str, date | None, int, bool]]:
+    """For the cases a digest lists, in one round trip: (number, "case", stage, limitation date, 0, False);
+    (number, "holdup", kind, opened on, 0, False) for each open hold-up; and (number, "offer", "", received
+    on, n, final) for each offer the client was not told of, received before `offers_before`. Reads only
+    these cases (the unique number index), never the whole firm."""
+    keys = sorted({case_key(n) for n in numbers})
+    if not keys:
+        return []
+    cases = select(Case.number, literal("case"), Case.stage, Case.limitation_on, literal(0), literal(False)).where(
+        Case.number_key.in_(keys))
+    holdups = (
+        select(Case.number, literal("holdup"), HoldUpRow.kind, HoldUpRow.opened_on, literal(0), literal(False))
+        .join(Case, Case.id == HoldUpRow.case_id)
+        .where(Case.number_key.in_(keys), HoldUpRow.cleared_on.is_(None))
+    )
+    offers = (
+        select(Case.number, literal("offer"), literal(""), Offer.received_on, Offer.n, Offer.final)
+        .join(Case, Case.id == Offer.case_id)
+        .where(Case.number_key.in_(keys), Offer.informed_on.is_(None), Offer.received_on < offers_before)
+    )
+    stmt = cases.union_all(holdups, offers)
+    return [(c, w, k, d, int(n or 0), bool(f)) for c, w, k, d, n, f in session.execute(stmt).all()]

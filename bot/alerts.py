@@ -1,0 +1,195 @@
+"""Statute-of-limitations alerts, the weekly chart and a digest's flags, delivered through bot/reminders.py.
+
+Limitation alerts. `limitation_alerts_due` names the open cases (not in litigation) inside a threshold
+(180, 90, 60, 30 days; a case entered already inside 60 days is due the 60-day alert only). Each tick
+claims, for each such case, one delivery per recipient: the case's manager (their cover while away; with
+no cover, they get it when back) and every lead (the admins when there is no lead). The key is
+`sol:<case>:<threshold>:<user>:<limitation date>`: the date is part of it so that a corrected date alerts
+again on its own schedule, instead of finding its thresholds already spent on the wrong date. Claimed only
+within the recipient's working day on business days; sent, leased and retried like every other kind.
+Rendered at send time: a case closed, in litigation, or given another date since the claim is skipped.
+
+The weekly chart. The Monday report's picture (`render_stage_chart(stage_ages(firm))`) is its own
+delivery, `weekly-chart:<lead>:<monday>`, claimed in the same transaction as the report's text: an upload
+that fails is retried on its own and can never send the text twice, and a text that fails never uploads
+the picture twice. It is claimed after the text, so it normally follows it in the DM.
+
+A digest's flags. For the cases a digest lists (only those, in one query): the limitation date inside
+the red window (90 days) with the open hold-ups flagged red, and offers the client was not told of within
+the playbook's business days.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot import reminders as r
+from bot.cards import DueItem
+from bot.limitation import days_left, is_red, limitation_alerts_due, watched
+from bot.playbook import HOLDUP_LABELS, STAGES, HoldUp, Stage
+from bot.ports import CaseFlags, LateOffer, LimitationAlertMessage, WeeklyChartMessage
+from bot.services import Firm
+from storage import queries as q
+from storage.models import Delivery
+
+log = logging.getLogger(__name__)
+
+SOL = "sol"
+WEEKLY_CHART = "weekly-chart"
+
+
+def sol_key(case: str, threshold: int, user: str, limitation_on: date) -> str:
+    return f"{SOL}:{case}:{threshold}:{user}:{limitation_on.isoformat()}"
+
+
+def weekly_chart_key(lead: str, monday: date) -> str:
+    return f"{WEEKLY_CHART}:{lead}:{monday.isoformat()}"
+
+
+def _holdup_label(kind: str) -> str:
+    if kind == HoldUp.OTHER:
+        return "another hold-up (see the case)"  # its note may say anything: it stays on the case card
+    try:
+        return HOLDUP_LABELS[HoldUp(kind)]
+    except ValueError:
+        return kind
+
+
+# ---------------------------------------------------------------- deciding
+
+
+def claim_limitation_alerts(firm: Firm, now: datetime, taken: set[str] | None = None) -> list[str]:
+    """Claim the limitation alerts owed now, one delivery per case, threshold and recipient. `taken`
+    remembers keys already found claimed, so that a steady tick asks the database about none of them."""
+    taken = taken if taken is not None else set()
+    today = firm.calendar.today(now)
+    alerts = limitation_alerts_due(firm, today)
+    if not alerts:
+        return []
+    with firm.db.uow() as s:
+        routes, staff = r._load_routes(s, {a.manager for a in alerts}, today)
+        to_leads = r.leads(s, firm)
+        staff.update(q.staff_by_ids(s, set(to_leads) - staff.keys()))
+    by_manager = {m: who for who, ms in routes.items() for m in ms}
+    wanted: list[tuple[str, Delivery]] = []
+    for a in alerts:
+        limitation_on = date.fromordinal(today.toordinal() + a.days_left)
+        recipients: dict[str, str | None] = {}  # recipient -> the away manager they cover for
+        if (to := by_manager.get(a.manager)) is not None:
+            recipients[to] = a.manager if to != a.manager else None
+        for lead in to_leads:
+            recipients.setdefault(lead, None)
+        for user, covering in sorted(recipients.items()):
+            key = sol_key(a.case, a.threshold, user, limitation_on)
+            if key in taken:
+                continue
+            local = r._local(firm, staff.get(user), now)
+            if not r._in_day(firm, local):
+                continue
+            wanted.append((key, r._delivery(firm, key, SOL, user, local.date(), case=a.case, threshold=a.threshold,
+                                            limitation_on=limitation_on.isoformat(), manager=a.manager,
+                                            covering_for=covering)))
+    if not wanted:
+        return []
+    with firm.db.uow() as s:
+        found = q.existing_delivery_keys(s, (k for k, _ in wanted))
+    taken |= found
+    claimed = []
+    for key, delivery in wanted:
+        if key in found:
+            continue
+        if r._claim(firm, r._unless_taken(delivery)):
+            claimed.append(key)
+        taken.add(key)
+    return claimed
+
+
+def weekly_chart_delivery(firm: Firm, lead: str, monday: date, day: date) -> Delivery:
+    """The chart's own delivery, to be claimed with the report's text (see bot/reminders.claim_weekly_reports)."""
+    return r._delivery(firm, weekly_chart_key(lead, monday), WEEKLY_CHART, lead, day, monday=monday.isoformat())
+
+
+# ---------------------------------------------------------------- rendering at send time
+
+
+def render_limitation_alert(s: Session, firm: Firm, d: Delivery) -> LimitationAlertMessage | None:
+    p = d.payload or {}
+    case = q.get_case(s, str(p.get("case", "")))
+    if case is None or case.limitation_on is None:
+        return None
+    if case.limitation_on.isoformat() != p.get("limitation_on"):
+        return None  # the date was changed since: alerts for the new date are claimed under their own keys
+    closed = case.closed_on is not None
+    if not watched(case.stage, closed):
+        return None  # closed or in litigation since the claim
+    today = firm.calendar.today(firm.now())
+    red = is_red(case.limitation_on, today, firm.numbers, stage=case.stage, closed=closed)
+    holdups = tuple(_holdup_label(h.kind) for h in case.holdups if h.cleared_on is None)
+    return LimitationAlertMessage(
+        user_id=d.user_id, day=d.for_day, case=case.number, client=case.client_name, manager=case.manager_id,
+        limitation_on=case.limitation_on, days_left=days_left(case.limitation_on, today),
+        threshold=int(p.get("threshold", 0)), stage_label=STAGES[Stage(case.stage)].label, holdups=holdups,
+        red=red, covering_for=p.get("covering_for"))
+
+
+def render_weekly_chart(s: Session, firm: Firm, d: Delivery) -> WeeklyChartMessage:
+    from bot.caseload import stage_ages
+    from bot.chart import render_stage_chart
+
+    monday = date.fromisoformat((d.payload or {})["monday"])
+    data = stage_ages(firm)
+    summary = "; ".join(f"{row.label} {row.total}" for row in data.rows if row.total) or "no open cases"
+    return WeeklyChartMessage(
+        user_id=d.user_id, week_of=monday, png=render_stage_chart(data),
+        title=f"Open cases by stage and days in stage, week of {monday:%b %-d}",
+        alt_text=f"Bar chart of open cases by stage, coloured by days in stage: {summary}."[:1000])
+
+
+# ---------------------------------------------------------------- what a digest flags
+
+
+def digest_flags(s: Session, firm: Firm, items: Iterable[DueItem], day: date) -> tuple[CaseFlags, ...]:
+    """Flags for the cases of these items, read in one query for those cases only."""
+    numbers = sorted({i.case for i in items})
+    if not numbers:
+        return ()
+    facts: dict[str, tuple[str, date | None]] = {}
+    holdups: dict[str, list[str]] = {}
+    offers: dict[str, list[tuple[int, date, bool]]] = {}
+    for number, what, kind, on, n, final in q.digest_case_facts(s, numbers, offers_before=day):
+        if what == "case":
+            facts[number] = (kind, on)
+        elif what == "holdup":
+            holdups.setdefault(number, []).append(_holdup_label(kind))
+        elif on is not None:
+            offers.setdefault(number, []).append((n, on, final))
+    return tuple(f for number in numbers if (f := _flags(firm, number, facts.get(number), holdups.get(number, []),
+                                                          offers.get(number, []), day)) is not None)
+
+
+def _flags(firm: Firm, number: str, fact: tuple[str, date | None] | None, holdups: Sequence[str],
+           offers: Sequence[tuple[int, date, bool]], day: date) -> CaseFlags | None:
+    if fact is None:
+        return None
+    stage, limitation_on = fact
+    if not watched(stage):
+        return None
+    red = is_red(limitation_on, day, firm.numbers, stage=stage)
+    late = []
+    for n, received_on, final in sorted(offers):
+        waited = firm.calendar.business_days_between(received_on, day)
+        if waited > firm.numbers.offer_inform_business_days:
+            late.append(LateOffer(n, received_on, final, waited))
+    if not red and not late:
+        return None
+    return CaseFlags(case=number, limitation_on=limitation_on,
+                     days_left=days_left(limitation_on, day) if limitation_on else None, red=red,
+                     holdups=tuple(holdups), late_offers=tuple(late))
+
+
+r.RENDERERS[SOL] = render_limitation_alert
+r.RENDERERS[WEEKLY_CHART] = render_weekly_chart
