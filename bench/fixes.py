@@ -19,7 +19,7 @@ measure them before anyone edits storage/queries.py. Each one is described in be
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -66,8 +66,8 @@ def _active() -> Any:
     return ACTIVE
 
 
-@contextmanager
-def applied() -> Iterator[None]:
+def apply() -> Callable[[], None]:
+    """Apply the fixes to this process; answers a function that takes them back."""
     from storage import models, queries
 
     saved = {
@@ -77,15 +77,25 @@ def applied() -> Iterator[None]:
     queries.ACTIVE = tuple(literal(state, literal_execute=True) for state in models.ACTIVE)  # type: ignore[assignment]
     queries.active_due_for = active_due_for
     queries.managers_with_active_due = managers_with_active_due
-    try:
-        yield
-    finally:
+
+    def undo() -> None:
         for name, value in saved.items():
             setattr(queries, name, value)
 
+    return undo
+
+
+@contextmanager
+def applied() -> Iterator[None]:
+    undo = apply()
+    try:
+        yield
+    finally:
+        undo()
+
 
 def main() -> int:
-    applied().__enter__()
+    apply()
     from bot.cli import main as casebot
 
     return casebot(sys.argv[1:])

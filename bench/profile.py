@@ -29,7 +29,12 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--fixes", action="store_true", help="with the fixes of bench/fixes.py applied")
     args = parser.parse_args()
+    if args.fixes:
+        from bench.fixes import apply
+
+        apply()
 
     from bot import services
     from bot.app import create_app, wsgi_app
