@@ -12,16 +12,13 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from bot.errors import InputError, NotAllowed
 from bot.playbook import Numbers
+from bot.services import LEAD_ROLES, Firm, Outcome, Transaction, audit, change_case, find_case, role_of
 from storage.models import Case
-
-if TYPE_CHECKING:  # services is imported where used, so that it may one day import this module
-    from bot.services import Firm, Outcome
 
 CENT = Decimal("0.01")
 FEE_BASES = ("gross", "net")
@@ -161,10 +158,9 @@ def settlement_statement(firm: Firm, actor: str, number: str, gross: Decimal, co
                          liens: Decimal | None = None, litigation_costs: Decimal | None = None) -> Statement:
     """The statement for one case, with its own fee terms. Read-only; for the case's manager, a lead or an
     admin (the amounts are the client's business)."""
-    from bot.services import LEAD_ROLES, _case, _Tx, role_of
 
-    with _Tx(firm) as s:
-        case = _case(s, number)
+    with Transaction(firm) as s:
+        case = find_case(s, number)
         if role_of(s, firm, actor) not in LEAD_ROLES and case.manager_id != actor:
             raise NotAllowed(f"{case.number} is <@{case.manager_id}>'s case: only its manager, a lead or an admin "
                              "can see its accounting.")
@@ -177,7 +173,6 @@ def settlement_statement(firm: Firm, actor: str, number: str, gross: Decimal, co
 def set_fee_terms(firm: Firm, actor: str, number: str, presuit: str | Fraction | None = None,
                   litigation: str | Fraction | None = None, base: str | None = None) -> Outcome:
     """Record the case's retainer terms; the word `default` puts a term back to the firm's default."""
-    from bot.services import _audit, _mutate
 
     if presuit is None and litigation is None and base is None:
         raise InputError("Give at least one fee term: pre-suit rate, litigation rate or base (gross|net).",
@@ -212,8 +207,8 @@ def set_fee_terms(firm: Firm, actor: str, number: str, presuit: str | Fraction |
                  f"on the {'gross' if terms.base == 'gross' else 'net of costs'}")
         if before == (case.fee_presuit, case.fee_litigation, case.fee_base):
             return f"{case.number}'s fee terms are already {shown}."
-        _audit(s, firm, case, actor, "fee_terms", presuit=case.fee_presuit or "default",
+        audit(s, firm, case, actor, "fee_terms", presuit=case.fee_presuit or "default",
                litigation=case.fee_litigation or "default", base=case.fee_base or "default")
         return f"{case.number}'s fee terms are now {shown}."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)

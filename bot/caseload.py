@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from bot.errors import InputError, NotAllowed
 from bot.playbook import OPEN_STAGES, STAGE_ORDER, STAGES, Stage
+from bot.services import LEAD_ROLES, Firm, Transaction, announce_change, audit, role_of
 from storage import queries as q
 from storage.models import ACTIVE
-
-if TYPE_CHECKING:  # services is imported where used, so that it may one day import this module
-    from bot.services import Firm
 
 AGE_BUCKETS: tuple[int, ...] = (14, 30, 60, 90)  # days in stage: under 14, 14–29, 30–59, 60–89, 90 or more
 
@@ -48,13 +45,12 @@ class CaseloadMove:
 def move_caseload(firm: Firm, actor: str, from_user: str, to_user: str) -> CaseloadMove:
     """Give every open case of one manager, and its open obligations, to another: one transaction, one
     audit entry a case. For a lead or an admin (a manager leaving, a long absence)."""
-    from bot.services import LEAD_ROLES, _audit, _changed, _Tx, role_of
 
     if not from_user or not to_user:
         raise InputError("Name whose cases move and to whom.", example="@dana to @lee")
     if from_user == to_user:
         raise InputError("Move the cases to someone else.", example="@dana to @lee")
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         if role_of(s, firm, actor) not in LEAD_ROLES:
             raise NotAllowed("Only a lead or an admin can move a manager's whole caseload.")
         target = q.get_staff(s, to_user)
@@ -67,11 +63,11 @@ def move_caseload(firm: Firm, actor: str, from_user: str, to_user: str) -> Casel
             for ob in case.obligations:
                 if ob.state in ACTIVE:
                     ob.manager_id, moved = to_user, moved + 1
-            _audit(s, firm, case, actor, "assign", from_manager=from_user, to_manager=to_user,
+            audit(s, firm, case, actor, "assign", from_manager=from_user, to_manager=to_user,
                    reason="caseload moved")
         result = CaseloadMove(from_user, to_user, tuple(c.number for c in cases), moved)
     for number in result.cases:
-        _changed(firm, actor, number)
+        announce_change(firm, actor, number)
     return result
 
 
@@ -129,14 +125,13 @@ class LeadOverview:
 
 def lead_overview(firm: Firm, actor: str) -> LeadOverview:
     """What a lead's Home shows. For a lead or an admin."""
-    from bot.services import LEAD_ROLES, _Tx, role_of
 
     today, numbers, cal = firm.today(), firm.numbers, firm.calendar
     # An offer is late once more than N business days have passed: received before the N-th business day back.
     told_by = today
     for _ in range(numbers.offer_inform_business_days):
         told_by = _previous_business_day(firm, told_by)
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         if role_of(s, firm, actor) not in LEAD_ROLES:
             raise NotAllowed("The firm's overview is for leads and admins; /case mine lists your own cases.")
         by_stage = q.open_cases_by_stage(s, today)
@@ -197,10 +192,9 @@ class StageAges:
 
 def stage_ages(firm: Firm, edges: tuple[int, ...] = AGE_BUCKETS) -> StageAges:
     """Open cases by stage and by how long they have sat there: the weekly report's chart."""
-    from bot.services import _Tx
 
     today = firm.today()
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         rows = q.open_cases_by_stage_and_age(s, today, edges)
     counts: dict[str, list[int]] = {}
     for stage, bucket, n in rows:

@@ -24,17 +24,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
 from bot.errors import InputError
 from bot.playbook import CLOSED_STAGES, Numbers, Stage
+from bot.services import Firm, Outcome, Transaction, audit, change_case, event_day
 from storage import queries as q
 from storage.models import Case
-
-if TYPE_CHECKING:  # services is imported where used, so that it may one day import this module
-    from bot.services import Firm, Outcome
 
 
 @dataclass(frozen=True)
@@ -145,11 +143,10 @@ def limitation_alerts_due(firm: Firm, day: date | None = None) -> list[Limitatio
 
     One index range scan (ix_cases_open_limitation). The caller delivers each once, keyed
     `sol:<case>:<threshold>`, to the manager (or their cover) and the leads."""
-    from bot.services import _Tx
 
     day = day or firm.today()
     widest = max(firm.numbers.limitation_alert_days, default=0)
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         rows = q.open_cases_with_limitation_by(s, date.fromordinal(day.toordinal() + widest))
     alerts = []
     for number, manager, limitation_on in rows:
@@ -161,10 +158,9 @@ def limitation_alerts_due(firm: Firm, day: date | None = None) -> list[Limitatio
 
 def cases_inside_red(firm: Firm, day: date | None = None) -> list[tuple[str, str, date, int]]:
     """(case, manager, limitation date, days left) of open cases inside the red window, soonest first."""
-    from bot.services import _Tx
 
     day = day or firm.today()
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         rows = q.open_cases_with_limitation_by(s, date.fromordinal(day.toordinal() + firm.numbers.limitation_red_days))
     return [(n, m, d, days_left(d, day)) for n, m, d in rows]
 
@@ -190,7 +186,6 @@ def set_limitation(firm: Firm, actor: str, number: str, on: date | None = None, 
 
     With all three, the date given wins (a lawyer may know of tolling) and the message says what the
     loss date would have given. Audited; for the case's manager, a lead or an admin."""
-    from bot.services import _audit, _day, _mutate
 
     if on is None and loss_on is None:
         raise InputError("Give the limitation date, or the day of the loss and the state.",
@@ -202,7 +197,7 @@ def set_limitation(firm: Firm, actor: str, number: str, on: date | None = None, 
     code = state.strip().upper() if state else None
     computed: date | None = None
     if loss_on is not None:
-        _day(firm, loss_on, what="The loss")
+        event_day(firm, loss_on, what="The loss")
         computed = limitation_from_loss(loss_on, code or "")  # refuses a state it doesn't know
     limitation_on = on or computed
     assert limitation_on is not None
@@ -214,10 +209,10 @@ def set_limitation(firm: Firm, actor: str, number: str, on: date | None = None, 
             case.loss_on, case.loss_state = loss_on, code
         if before == (case.limitation_on, case.loss_on, case.loss_state):
             return f"{case.number}'s limitation date is already {describe(limitation_on, case.loss_on, case.loss_state)}."
-        _audit(s, firm, case, actor, "limitation", from_on=before[0], on=limitation_on, loss_on=loss_on, state=code)
+        audit(s, firm, case, actor, "limitation", from_on=before[0], on=limitation_on, loss_on=loss_on, state=code)
         left = days_left(limitation_on, firm.today())
         when = (f"{left} days from today" if left > 0 else "today" if left == 0 else f"{-left} days ago")
         return (f"{case.number}'s limitation date is {describe(limitation_on, case.loss_on, case.loss_state)}: "
                 f"{when}. Alerts at {', '.join(str(t) for t in firm.numbers.limitation_alert_days)} days before it.")
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)

@@ -117,7 +117,7 @@ class Outcome:
 # ---------------------------------------------------------------- plumbing
 
 
-class _Tx:
+class Transaction:
     """One service call's transaction; database trouble becomes a friendly TryAgain."""
 
     def __init__(self, firm: Firm) -> None:
@@ -148,7 +148,7 @@ def role_of(s: Session, firm: Firm, user_id: str) -> str:
     return staff.role if staff else "manager"
 
 
-def _case(s: Session, number: str, *, for_update: bool = False) -> Case:
+def find_case(s: Session, number: str, *, for_update: bool = False) -> Case:
     case = q.get_case(s, number, for_update=for_update)
     if case is None:
         raise UnknownCase(number.strip().upper()[:40], q.closest_numbers(s, number))
@@ -169,7 +169,7 @@ def _open(case: Case) -> None:
         raise PreconditionNotMet(f"{case.number} is closed ({case.stage}); closed cases do not change.")
 
 
-def _day(firm: Firm, on: date | None, *, not_before: date | None = None, what: str = "That") -> date:
+def event_day(firm: Firm, on: date | None, *, not_before: date | None = None, what: str = "That") -> date:
     today = firm.today()
     day = on or today
     if day > today:
@@ -181,7 +181,7 @@ def _day(firm: Firm, on: date | None, *, not_before: date | None = None, what: s
     return day
 
 
-def _audit(s: Session, firm: Firm, case: Case | None, actor: str, action: str, **detail: Any) -> None:
+def audit(s: Session, firm: Firm, case: Case | None, actor: str, action: str, **detail: Any) -> None:
     clean = {k: (v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, Decimal) else v)
              for k, v in detail.items() if v is not None}
     s.add(AuditEntry(case_id=case.id if case else None, at=firm.now(), by=actor, action=action, detail=clean))
@@ -255,15 +255,15 @@ def _card(s: Session, firm: Firm, case: Case) -> CaseCard:
     return case_card(case, firm.today(), firm.calendar, firm.numbers)
 
 
-def _enter_stage(s: Session, firm: Firm, case: Case, to: Stage, on: date, actor: str, reason: str | None) -> None:
+def enter_stage(s: Session, firm: Firm, case: Case, to: Stage, on: date, actor: str, reason: str | None) -> None:
     s.add(StageChange(case_id=case.id, seq=len(case.stages) + 1, from_stage=case.stage, to_stage=to.value, on=on,
                       by=actor, reason=reason, at=firm.now()))
-    _audit(s, firm, case, actor, "stage", from_stage=case.stage, to_stage=to.value, on=on, reason=reason)
+    audit(s, firm, case, actor, "stage", from_stage=case.stage, to_stage=to.value, on=on, reason=reason)
     case.stage, case.stage_entered_on = to.value, on
     case.closed_on = on if to in CLOSED_STAGES else None
 
 
-def _changed(firm: Firm, actor: str, number: str) -> None:
+def announce_change(firm: Firm, actor: str, number: str) -> None:
     for hook in firm.on_change:
         try:
             hook(actor, number)
@@ -271,17 +271,17 @@ def _changed(firm: Firm, actor: str, number: str) -> None:
             log.exception("Failed to run a change hook for %s", number)
 
 
-def _mutate(firm: Firm, actor: str, number: str, change: Callable[[Session, Case], str],
+def change_case(firm: Firm, actor: str, number: str, change: Callable[[Session, Case], str],
             *, lock_check: bool = True) -> Outcome:
     """The shape of every change: lock the case, check who may, change, re-plan, audit, commit, show."""
-    with _Tx(firm) as s:
-        case = _case(s, number, for_update=True)
+    with Transaction(firm) as s:
+        case = find_case(s, number, for_update=True)
         if lock_check:
             _may_change(s, firm, actor, case)
         message = change(s, case)
         replan(s, firm, case, actor)
         card = _card(s, firm, case)
-    _changed(firm, actor, card.number)
+    announce_change(firm, actor, card.number)
     return Outcome(message, card)
 
 
@@ -296,9 +296,9 @@ def create_case(firm: Firm, actor: str, number: str, client: str, *, manager: st
                          example="/case new PI-2041 Jane Roe")
     if not client or len(client) > 200:
         raise InputError("Give the client's name after the case number.", example="/case new PI-2041 Jane Roe")
-    day = _day(firm, on)
+    day = event_day(firm, on)
     manager = manager or actor
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         role = role_of(s, firm, actor)
         if manager != actor and role not in LEAD_ROLES:
             raise NotAllowed("Only a lead or an admin can open a case for someone else; leave out the @manager to take it yourself.")
@@ -314,16 +314,16 @@ def create_case(firm: Firm, actor: str, number: str, client: str, *, manager: st
             raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}") from exc
         s.add(StageChange(case_id=case.id, seq=1, from_stage=None, to_stage=Stage.RECORDS.value, on=day, by=actor,
                           reason="case created", at=firm.now()))
-        _audit(s, firm, case, actor, "create", client=client, manager=manager, on=day, limitation_on=limitation_on)
+        audit(s, firm, case, actor, "create", client=client, manager=manager, on=day, limitation_on=limitation_on)
         replan(s, firm, case, actor)
         card = _card(s, firm, case)
-    _changed(firm, actor, card.number)
+    announce_change(firm, actor, card.number)
     return Outcome(f"Opened {card.number} for {client}, treatment complete {day:%b %-d}.", card)
 
 
 def show_case(firm: Firm, actor: str, number: str) -> CaseCard:
-    with _Tx(firm) as s:
-        return case_card(_case(s, number), firm.today(), firm.calendar, firm.numbers)
+    with Transaction(firm) as s:
+        return case_card(find_case(s, number), firm.today(), firm.calendar, firm.numbers)
 
 
 def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:
@@ -335,10 +335,10 @@ def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:
         for o in case.obligations:
             if o.state in ACTIVE:
                 o.manager_id = manager
-        _audit(s, firm, case, actor, "assign", from_manager=previous, to_manager=manager)
+        audit(s, firm, case, actor, "assign", from_manager=previous, to_manager=manager)
         return f"{case.number} is now <@{manager}>'s (was <@{previous}>'s); its open obligations went along."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
@@ -351,10 +351,10 @@ def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
 
     def change(s: Session, case: Case) -> str:
         _open(case)
-        _enter_stage(s, firm, case, to, firm.today(), actor, None)
+        enter_stage(s, firm, case, to, firm.today(), actor, None)
         return f"Closed {case.number} as {to.value}; its open obligations were cancelled."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 # ---------------------------------------------------------------- providers
@@ -382,7 +382,7 @@ def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | N
     name = " ".join(printable(name).split())
     if not name or len(name) > 200:
         raise InputError("Name the provider.", example=f"/case provider {number} add Valley Orthopedics")
-    day = _day(firm, on)
+    day = event_day(firm, on)
 
     def change(s: Session, case: Case) -> str:
         _open(case)
@@ -390,10 +390,10 @@ def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | N
             raise Conflict(f"{case.number} already has {name}.")
         seq = max((p.seq for p in case.providers), default=0) + 1
         s.add(Provider(case_id=case.id, seq=seq, name=name, requested_on=day))
-        _audit(s, firm, case, actor, "provider_add", provider=name, requested_on=day)
+        audit(s, firm, case, actor, "provider_add", provider=name, requested_on=day)
         return f"Added provider {seq}, {name}: records and bills requested {day:%b %-d}."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 def provider_received(firm: Firm, actor: str, number: str, ref: str, what: str, *, on: date | None = None) -> Outcome:
@@ -403,28 +403,28 @@ def provider_received(firm: Firm, actor: str, number: str, ref: str, what: str, 
     def change(s: Session, case: Case) -> str:
         _open(case)
         p = _provider(case, ref)
-        day = _day(firm, on, not_before=p.requested_on, what=f"What {p.name} sent")
+        day = event_day(firm, on, not_before=p.requested_on, what=f"What {p.name} sent")
         if what in ("records", "both") and p.records_on is None:
             p.records_on = day
         if what in ("bills", "both") and p.bills_on is None:
             p.bills_on = day
-        _audit(s, firm, case, actor, "provider_received", provider=p.name, what=what, on=day)
+        audit(s, firm, case, actor, "provider_received", provider=p.name, what=what, on=day)
         owed = " and ".join(w for w, d in (("records", p.records_on), ("bills", p.bills_on)) if d is None)
         return f"{p.name}: {what} received {day:%b %-d}." + (f" Still owed: {owed}." if owed else " Nothing more owed.")
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 def provider_followed_up(firm: Firm, actor: str, number: str, ref: str, *, on: date | None = None) -> Outcome:
     def change(s: Session, case: Case) -> str:
         _open(case)
         p = _provider(case, ref)
-        day = _day(firm, on, not_before=p.requested_on, what=f"A follow-up with {p.name}")
+        day = event_day(firm, on, not_before=p.requested_on, what=f"A follow-up with {p.name}")
         s.add(Contact(case_id=case.id, kind="provider", provider_id=p.id, on=day, by=actor, at=firm.now()))
-        _audit(s, firm, case, actor, "provider_followed_up", provider=p.name, on=day)
+        audit(s, firm, case, actor, "provider_followed_up", provider=p.name, on=day)
         return f"Logged a follow-up with {p.name} on {day:%b %-d}; the next is due in {firm.numbers.provider_followup_days} days."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 # ---------------------------------------------------------------- contacts
@@ -436,14 +436,14 @@ def log_contact(firm: Firm, actor: str, number: str, *, kind: str = "client", on
         raise InputError("A contact is with the client or the adjuster.", example=f"/case contacted {number} client")
 
     def change(s: Session, case: Case) -> str:
-        day = _day(firm, on)
-        _record_contact(s, firm, case, actor, kind, day, note)
+        day = event_day(firm, on)
+        record_contact(s, firm, case, actor, kind, day, note)
         return f"Logged {'an' if kind == 'adjuster' else 'a'} {kind} contact on {case.number} for {day:%b %-d}."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
-def _record_contact(s: Session, firm: Firm, case: Case, actor: str, kind: str, day: date, note: str | None) -> None:
+def record_contact(s: Session, firm: Firm, case: Case, actor: str, kind: str, day: date, note: str | None) -> None:
     note = printable(note or "").strip()[:2000] or None
     s.add(Contact(case_id=case.id, kind=kind, on=day, note=note, by=actor, at=firm.now()))
     if kind == "client":
@@ -455,7 +455,7 @@ def _record_contact(s: Session, firm: Firm, case: Case, actor: str, kind: str, d
                 offer.informed_on = day
     for esc in q.open_escalations_of_case(s, case.id):
         esc.cleared_at = firm.now()
-    _audit(s, firm, case, actor, "contact", kind=kind, on=day, note=note)
+    audit(s, firm, case, actor, "contact", kind=kind, on=day, note=note)
 
 
 # ---------------------------------------------------------------- stages
@@ -471,8 +471,8 @@ def advance(firm: Firm, actor: str, number: str, *, to: str | None = None, on: d
     target = _stage_word(to, number) if to else None
     because = printable(because or "").strip()[:2000] or None
 
-    with _Tx(firm) as s:
-        case = _case(s, number, for_update=True)
+    with Transaction(firm) as s:
+        case = find_case(s, number, for_update=True)
         role = _may_change(s, firm, actor, case)
         _open(case)
         current = Stage(case.stage)
@@ -501,12 +501,12 @@ def advance(firm: Firm, actor: str, number: str, *, to: str | None = None, on: d
                     raise PreconditionNotMet(problem + f" A lead or an admin can override: /case advance {case.number} {dest.value} because <reason>.")
                 if role not in LEAD_ROLES:
                     raise NotAllowed(problem + " Only a lead or an admin can override it with a reason.")
-        day = _day(firm, on, not_before=case.stage_entered_on, what=f"Leaving “{info.label}”")
-        _enter_stage(s, firm, case, dest, day, actor, because)
+        day = event_day(firm, on, not_before=case.stage_entered_on, what=f"Leaving “{info.label}”")
+        enter_stage(s, firm, case, dest, day, actor, because)
         case.advanced_at = firm.now()
         replan(s, firm, case, actor)
         card = _card(s, firm, case)
-    _changed(firm, actor, card.number)
+    announce_change(firm, actor, card.number)
     return Outcome(f"{card.number} moved to “{STAGES[dest].label}” as of {day:%b %-d}.", card, moved_to=dest.value)
 
 
@@ -560,10 +560,10 @@ def set_holdup(firm: Firm, actor: str, number: str, kind: str, note: str | None 
             existing.note = note or existing.note
         else:
             s.add(HoldUpRow(case_id=case.id, kind=hold.value, note=note, opened_on=firm.today(), by=actor))
-        _audit(s, firm, case, actor, "holdup", kind=hold.value, note=note)
+        audit(s, firm, case, actor, "holdup", kind=hold.value, note=note)
         return f"Hold-up on {case.number}: {hold.value}" + (f" ({note})" if note else "") + "."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 def clear_holdup(firm: Firm, actor: str, number: str, kind: str = "all") -> Outcome:
@@ -576,10 +576,10 @@ def clear_holdup(firm: Firm, actor: str, number: str, kind: str = "all") -> Outc
                 h.cleared_on, cleared = firm.today(), cleared + 1
         if not cleared:
             raise PreconditionNotMet(f"{case.number} has no open {hold.value if hold else ''} hold-up.".replace("  ", " "))
-        _audit(s, firm, case, actor, "holdup_clear", kind=hold.value if hold else "all")
+        audit(s, firm, case, actor, "holdup_clear", kind=hold.value if hold else "all")
         return f"Cleared {cleared} hold-up{'s' if cleared > 1 else ''} on {case.number}."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 def _holdup_word(word: str, number: str) -> HoldUp:
@@ -603,14 +603,14 @@ def demand_sent(firm: Firm, actor: str, number: str, *, on: date | None = None, 
             raise PreconditionNotMet(
                 f"{case.number} is at “{STAGES[current].label}”: a demand is sent from the demand stages "
                 f"(/case advance {case.number} first).")
-        day = _day(firm, on, not_before=case.stage_entered_on, what="The demand")
+        day = event_day(firm, on, not_before=case.stage_entered_on, what="The demand")
         s.add(DemandEvent(case_id=case.id, kind="sent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now()))
-        _enter_stage(s, firm, case, Stage.DEMAND_SENT, day, actor, None)
-        _audit(s, firm, case, actor, "demand_sent", on=day, adjuster=_name(adjuster))
+        enter_stage(s, firm, case, Stage.DEMAND_SENT, day, actor, None)
+        audit(s, firm, case, actor, "demand_sent", on=day, adjuster=_name(adjuster))
         return (f"Demand on {case.number} sent {day:%b %-d}: tell the client today; check with the adjuster by "
                 f"{firm.calendar.due(day, firm.numbers.adjuster_check_days):%b %-d}.")
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 def demand_ack(firm: Firm, actor: str, number: str, *, on: date | None = None) -> Outcome:
@@ -618,12 +618,12 @@ def demand_ack(firm: Firm, actor: str, number: str, *, on: date | None = None) -
         rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
         if not rounds:
             raise PreconditionNotMet(f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]")
-        day = _day(firm, on, not_before=rounds[-1].on, what="The acknowledgment")
+        day = event_day(firm, on, not_before=rounds[-1].on, what="The acknowledgment")
         s.add(DemandEvent(case_id=case.id, kind="ack", on=day, by=actor, at=firm.now()))
-        _audit(s, firm, case, actor, "demand_ack", on=day)
+        audit(s, firm, case, actor, "demand_ack", on=day)
         return f"Acknowledgment of {case.number}'s demand recorded for {day:%b %-d}."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 def demand_resent(firm: Firm, actor: str, number: str, *, on: date | None = None, adjuster: str | None = None) -> Outcome:
@@ -632,12 +632,12 @@ def demand_resent(firm: Firm, actor: str, number: str, *, on: date | None = None
         rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
         if not rounds:
             raise PreconditionNotMet(f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]")
-        day = _day(firm, on, not_before=rounds[-1].on, what="The resent demand")
+        day = event_day(firm, on, not_before=rounds[-1].on, what="The resent demand")
         s.add(DemandEvent(case_id=case.id, kind="resent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now()))
-        _audit(s, firm, case, actor, "demand_resent", on=day, adjuster=_name(adjuster))
+        audit(s, firm, case, actor, "demand_resent", on=day, adjuster=_name(adjuster))
         return f"Demand on {case.number} resent {day:%b %-d}: tell the client; the adjuster check and the 30-day clock start again."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 def _name(text: str | None) -> str | None:
@@ -652,17 +652,17 @@ def offer_received(firm: Firm, actor: str, number: str, amount: Decimal, *, fina
                    on: date | None = None) -> Outcome:
     def change(s: Session, case: Case) -> str:
         _open(case)
-        day = _day(firm, on)
+        day = event_day(firm, on)
         n = max((o.n for o in case.offers), default=0) + 1
         s.add(Offer(case_id=case.id, n=n, amount=amount, received_on=day, final=final, by=actor))
-        _audit(s, firm, case, actor, "offer", n=n, amount=amount, final=final, on=day)
+        audit(s, firm, case, actor, "offer", n=n, amount=amount, final=final, on=day)
         target = Stage.FINAL_OFFER if final else Stage.NEGOTIATION
         if STAGE_ORDER[Stage(case.stage)] < STAGE_ORDER[target]:
-            _enter_stage(s, firm, case, target, max(day, case.stage_entered_on), actor, None)
+            enter_stage(s, firm, case, target, max(day, case.stage_entered_on), actor, None)
         what = "final offer" if final else f"{ordinal(n)} offer"
         return f"Recorded the {what} on {case.number} ({day:%b %-d}): tell the client today."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 def offer_informed(firm: Firm, actor: str, number: str, n: int | None = None, *, on: date | None = None) -> Outcome:
@@ -673,12 +673,12 @@ def offer_informed(firm: Firm, actor: str, number: str, n: int | None = None, *,
         if offer is None:
             raise InputError(f"{case.number} has offers 1 to {case.offers[-1].n}; there is no offer {n}.",
                              example=f"/offer informed {case.number} {case.offers[-1].n}")
-        day = _day(firm, on, not_before=offer.received_on, what="Telling the client")
-        _record_contact(s, firm, case, actor, "client", day, f"Told of the {ordinal(offer.n)} offer")
+        day = event_day(firm, on, not_before=offer.received_on, what="Telling the client")
+        record_contact(s, firm, case, actor, "client", day, f"Told of the {ordinal(offer.n)} offer")
         offer.informed_on = offer.informed_on if offer.informed_on and offer.informed_on <= day else day
         return f"Noted: the client was told of the {ordinal(offer.n)} offer on {day:%b %-d}."
 
-    return _mutate(firm, actor, number, change)
+    return change_case(firm, actor, number, change)
 
 
 def list_offers(firm: Firm, actor: str, number: str) -> CaseCard:
@@ -692,7 +692,7 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
     today = firm.today()
     if until <= today:
         raise InputError("Snooze to a later day.", example=f"{today + timedelta(days=1):%Y-%m-%d}")
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         ob = q.get_obligation(s, obligation_id)
         if ob is None:
             raise InputError("That reminder no longer exists.")
@@ -704,16 +704,16 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
             raise Conflict(f"That {ob.rule} on {case.number} is already {ob.state}.")
         day = firm.calendar.on_or_after(until)
         ob.state, ob.snoozed_until, ob.remind_on = "snoozed", day, max(day, ob.due_on)
-        _audit(s, firm, case, actor, "snooze", rule=ob.rule, key=ob.key, until=day)
+        audit(s, firm, case, actor, "snooze", rule=ob.rule, key=ob.key, until=day)
         card = _card(s, firm, case)
-    _changed(firm, actor, card.number)
+    announce_change(firm, actor, card.number)
     return Outcome(f"Snoozed {ob.rule} on {card.number} until {day:%a %b %-d}; its due date stays {ob.due_on:%b %-d}.", card)
 
 
 def due_for(firm: Firm, user_ids: Iterable[str] | None, day: date | None = None) -> list[DueItem]:
     """Obligations to act on by `day` (default today) for these people (None: everyone), overdue first."""
     day = day or firm.today()
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         ids = list(user_ids) if user_ids is not None else q.managers_with_active_due(s, day)
         rows = q.active_due_for(s, ids, day) if ids else []
         return [due_item(o, c, day, firm.calendar) for o, c in rows]
@@ -722,7 +722,7 @@ def due_for(firm: Firm, user_ids: Iterable[str] | None, day: date | None = None)
 def overdue(firm: Firm, actor: str, user: str | None = None) -> list[DueItem]:
     """A manager sees their own; a lead or an admin sees everyone's (or one person's)."""
     today = firm.today()
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         role = role_of(s, firm, actor)
         if role not in LEAD_ROLES:
             if user not in (None, actor):
@@ -736,7 +736,7 @@ def overdue(firm: Firm, actor: str, user: str | None = None) -> list[DueItem]:
 def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:
     """The caller's open cases: (number, client, stage, days in stage), in stage order."""
     today = firm.today()
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         cases = q.open_cases_of(s, actor)
         rows = [(c.number, c.client_name, c.stage, (today - c.stage_entered_on).days) for c in cases]
     return sorted(rows, key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
@@ -748,14 +748,14 @@ def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:
 def set_role(firm: Firm, actor: str, user: str, role: str) -> str:
     if role not in ROLES:
         raise InputError(f"“{role[:20]}” is not a role: manager, lead or admin.", example="/case role @dana lead")
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         if role_of(s, firm, actor) != "admin":
             raise NotAllowed("Only an admin can change roles.")
         if user in firm.settings.admin_users and role != "admin":
             raise PreconditionNotMet(f"<@{user}> is an admin by the ADMIN_USERS setting; change it there.")
         staff = _staff(s, user)
         previous, staff.role = staff.role, role
-        _audit(s, firm, None, actor, "role", user=user, from_role=previous, to_role=role)
+        audit(s, firm, None, actor, "role", user=user, from_role=previous, to_role=role)
     return f"<@{user}> is now a {role}."
 
 
@@ -773,27 +773,27 @@ def set_away(firm: Firm, actor: str, *, until: date | None = None, cover: str | 
         raise InputError("“until” is the day you are back; it can't be in the past.", example=f"/case away until {today + timedelta(days=7):%Y-%m-%d}")
     if cover == actor:
         raise InputError("Someone else covers for you while you are away.", example="/case away cover @dana")
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         staff = _staff(s, actor)
         staff.away, staff.away_until, staff.cover_id = True, until, cover
-        _audit(s, firm, None, actor, "away", until=until, cover=cover)
+        audit(s, firm, None, actor, "away", until=until, cover=cover)
     back = f" until {until:%b %-d}" if until else ""
     return f"You are away{back}. " + (f"<@{cover}> gets your reminders." if cover
                                        else "Your reminders wait for you; name a cover with /case away cover @someone.")
 
 
 def set_back(firm: Firm, actor: str) -> str:
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         staff = _staff(s, actor)
         staff.away, staff.away_until, staff.cover_id = False, None, None
-        _audit(s, firm, None, actor, "back")
+        audit(s, firm, None, actor, "back")
     return "Welcome back: your reminders come to you again."
 
 
 def remember_person(firm: Firm, user_id: str, *, name: str | None = None, email: str | None = None,
                     tz: str | None = None, is_guest: bool = False, is_bot: bool = False, deleted: bool = False) -> None:
     """Cache what Slack says about a person (users.info), so it is asked at most once in a while."""
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         staff = _staff(s, user_id)
         staff.name, staff.email, staff.tz = name, email, tz
         staff.is_guest, staff.is_bot, staff.deleted = is_guest, is_bot, deleted
@@ -801,7 +801,7 @@ def remember_person(firm: Firm, user_id: str, *, name: str | None = None, email:
 
 
 def person(firm: Firm, user_id: str) -> Staff | None:
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         staff = q.get_staff(s, user_id)
         if staff is not None:
             s.expunge(staff)
@@ -809,7 +809,7 @@ def person(firm: Firm, user_id: str) -> Staff | None:
 
 
 def role(firm: Firm, user_id: str) -> str:
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         return role_of(s, firm, user_id)
 
 
@@ -817,7 +817,7 @@ def role(firm: Firm, user_id: str) -> str:
 def claim_event(firm: Firm, event_id: str) -> bool:
     """Claim one Events API delivery before handling it; False when it was claimed already (Slack's retry)."""
     try:
-        with _Tx(firm) as s:
+        with Transaction(firm) as s:
             if s.get(EventClaim, event_id[:64]) is not None:
                 return False
             s.add(EventClaim(event_id=event_id[:64], claimed_at=firm.now()))
@@ -827,7 +827,7 @@ def claim_event(firm: Firm, event_id: str) -> bool:
 
 
 def has_cases(firm: Firm) -> bool:
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         return q.has_cases(s)
 
 __all__ = [

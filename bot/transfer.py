@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -37,11 +37,9 @@ from bot.accounting import FEE_BASES, parse_rate
 from bot.errors import CasebotError
 from bot.limitation import STATES, limitation_from_loss
 from bot.playbook import CLOSED_STAGES, STAGE_ORDER, STAGES, Stage
+from bot.services import Firm, Transaction, audit, enter_stage, record_contact, replan
 from storage import queries as q
 from storage.models import ACTIVE, Case, Contact, DemandEvent, Provider, StageChange
-
-if TYPE_CHECKING:  # services is imported where used, so that it may one day import this module
-    from bot.services import Firm
 
 IMPORT_ACTOR = "casebot-import"  # who the audit trail says made an imported change
 
@@ -437,7 +435,6 @@ def _new_case(s: Session, firm: Firm, r: Row, today: date) -> Case:
 
 
 def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> None:
-    from bot.services import _audit
 
     now, day = firm.now(), case.treatment_completed_on
     entries = [(Stage.RECORDS, day), *_stage_path(r, Stage.RECORDS, day, today)]
@@ -458,14 +455,13 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
         s.add(DemandEvent(case_id=case.id, kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now))
         if _insurer_answered(last_stage):
             s.add(DemandEvent(case_id=case.id, kind="ack", on=today, by=IMPORT_ACTOR, at=now))
-    _audit(s, firm, case, IMPORT_ACTOR, "import", created=True, line=r.line, manager=r.manager, stage=last_stage.value,
+    audit(s, firm, case, IMPORT_ACTOR, "import", created=True, line=r.line, manager=r.manager, stage=last_stage.value,
            on=day, limitation_on=r.limitation_on)
 
 
 def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
                  note: Callable[[str], None]) -> dict[str, Any]:
     """Apply the row to an existing case as the module's docstring says; the changes made, by name."""
-    from bot.services import _enter_stage, _record_contact
 
     changed: dict[str, Any] = {}
     now = firm.now()
@@ -528,7 +524,7 @@ def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
                 note(f"adjuster kept as {rounds[-1].adjuster} (the file says {r.adjuster})")
     if case.closed_on is None:
         for stage, on in _stage_path(r, current, case.stage_entered_on, today):
-            _enter_stage(s, firm, case, stage, on, IMPORT_ACTOR, "imported")
+            enter_stage(s, firm, case, stage, on, IMPORT_ACTOR, "imported")
             changed["stage"] = stage.value
         has_demand = bool(sent) or "demand_sent" in changed
         no_ack = not any(d.kind == "ack" for d in case.demand_events)
@@ -538,14 +534,13 @@ def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
             changed["demand_ack"] = today.isoformat()
 
     if r.last_contact and (case.last_client_contact_on is None or r.last_contact > case.last_client_contact_on):
-        _record_contact(s, firm, case, IMPORT_ACTOR, "client", r.last_contact, "last client contact (imported)")
+        record_contact(s, firm, case, IMPORT_ACTOR, "client", r.last_contact, "last client contact (imported)")
         changed["last_client_contact"] = r.last_contact.isoformat()
     return changed
 
 
 def import_cases(firm: Firm, text: str, *, dry_run: bool = False, source: str = "the file") -> ImportReport:
     """Check every row, then (when all are good) create or update every case in one transaction."""
-    from bot.services import _audit, _Tx, replan
 
     started = time.perf_counter()
     today = firm.today()
@@ -553,7 +548,7 @@ def import_cases(firm: Firm, text: str, *, dry_run: bool = False, source: str = 
     rows, errors = read_rows(text, today)
     report.rows = len(rows) + len({line for line, _ in errors if line > 1})
     try:
-        with _Tx(firm) as s:
+        with Transaction(firm) as s:
             existing = q.cases_by_keys(s, [r.key for r in rows], for_update=True)
             errors += _check_against_firm(s, rows, existing, today)
             if errors:
@@ -578,7 +573,7 @@ def import_cases(firm: Firm, text: str, *, dry_run: bool = False, source: str = 
 
                 changed = _update_case(s, firm, known, r, today, note)
                 if changed:
-                    _audit(s, firm, known, IMPORT_ACTOR, "import", line=r.line, changed=changed)
+                    audit(s, firm, known, IMPORT_ACTOR, "import", line=r.line, changed=changed)
                     replan(s, firm, known, IMPORT_ACTOR)
                     report.updated.append(known.number)
                 else:
@@ -656,12 +651,11 @@ def csv_row(case: Case) -> dict[str, str]:
 
 
 def export_csv(firm: Firm) -> str:
-    from bot.services import _Tx
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         for case in q.all_cases(s):
             writer.writerow(csv_row(case))
     return out.getvalue()
@@ -669,9 +663,8 @@ def export_csv(firm: Firm) -> str:
 
 def export_data(firm: Firm) -> dict[str, Any]:
     """Everything casebot holds: every case with all its facts, obligations and audit trail, and the staff."""
-    from bot.services import _Tx
 
-    with _Tx(firm) as s:
+    with Transaction(firm) as s:
         audit: dict[int | None, list[dict[str, Any]]] = {}
         for entry in q.all_audit(s):
             audit.setdefault(entry.case_id, []).append(_columns(entry, ("case_id",)))
