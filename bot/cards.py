@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot.calendar import BusinessCalendar
+from bot.planner import owed
 from bot.playbook import CLOSED_STAGES, HOLDUP_LABELS, STAGES, HoldUp, Numbers, Stage, ordinal
 from storage.models import ACTIVE, Case, Obligation
 
@@ -120,7 +121,7 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
     providers = tuple(
         ProviderLine(
             seq=p.seq, name=p.name, requested_on=p.requested_on, records_on=p.records_on, bills_on=p.bills_on,
-            owed=" and ".join(w for w, d in (("records", p.records_on), ("bills", p.bills_on)) if d is None),
+            owed=owed(p.records_on, p.bills_on),
             days_open=(today - p.requested_on).days,
             slow=(p.records_on is None or p.bills_on is None)
             and (today - p.requested_on).days > numbers.provider_slow_days,

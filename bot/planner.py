@@ -29,6 +29,11 @@ class StageEntry:
     on: date
 
 
+def owed(records_on: date | None, bills_on: date | None) -> str:
+    """What a provider still owes: "records and bills", "records", "bills", or "" when everything is in."""
+    return " and ".join(what for what, on in (("records", records_on), ("bills", bills_on)) if on is None)
+
+
 @dataclass(frozen=True)
 class ProviderFacts:
     id: int
@@ -40,8 +45,7 @@ class ProviderFacts:
 
     @property
     def owed(self) -> str:
-        missing = [what for what, on in (("records", self.records_on), ("bills", self.bills_on)) if on is None]
-        return " and ".join(missing)
+        return owed(self.records_on, self.bills_on)
 
     @property
     def complete_on(self) -> date | None:

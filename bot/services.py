@@ -37,6 +37,7 @@ from bot.planner import (
     OfferFacts,
     ProviderFacts,
     StageEntry,
+    owed,
     plan,
 )
 from bot.playbook import CLOSED_STAGES, STAGE_ORDER, STAGES, HoldUp, Numbers, Stage, ordinal
@@ -409,8 +410,8 @@ def provider_received(firm: Firm, actor: str, number: str, ref: str, what: str, 
         if what in ("bills", "both") and p.bills_on is None:
             p.bills_on = day
         audit(s, firm, case, actor, "provider_received", provider=p.name, what=what, on=day)
-        owed = " and ".join(w for w, d in (("records", p.records_on), ("bills", p.bills_on)) if d is None)
-        return f"{p.name}: {what} received {day:%b %-d}." + (f" Still owed: {owed}." if owed else " Nothing more owed.")
+        still = owed(p.records_on, p.bills_on)
+        return f"{p.name}: {what} received {day:%b %-d}." + (f" Still owed: {still}." if still else " Nothing more owed.")
 
     return change_case(firm, actor, number, change)
 
@@ -535,8 +536,7 @@ def _precondition(case: Case, current: Stage, dest: Stage, forward_one: bool) ->
     if STAGES[current].requires == "all_records_in":
         if not case.providers:
             return f"{case.number} has no providers yet: add them with /case provider {case.number} add <name>."
-        owing = [f"{p.name} ({' and '.join(w for w, d in (('records', p.records_on), ('bills', p.bills_on)) if d is None)})"
-                 for p in case.providers if p.records_on is None or p.bills_on is None]
+        owing = [f"{p.name} ({owed(p.records_on, p.bills_on)})" for p in case.providers if owed(p.records_on, p.bills_on)]
         if owing:
             return f"{case.number} can't go to the demand yet: still owed by {'; '.join(owing)}."
     if via := STAGES[current].via:

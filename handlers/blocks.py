@@ -340,23 +340,8 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
 
     if card.offers:
         blocks.append(section("*Offers*\n" + "\n".join(_offer_line(o) for o in card.offers)))
-        if buttons:
-            untold = [o for o in card.offers if o.informed_on is None][-5:]
-            if untold:
-                blocks.append(
-                    {
-                        "type": "actions",
-                        "block_id": "offers",
-                        "elements": [
-                            button(
-                                f"Client told of {'final' if o.final else o.nth} offer",
-                                f"{OFFER_INFORMED}:{o.n}",
-                                f"{card.number}|{o.n}",
-                            )
-                            for o in untold
-                        ],
-                    }
-                )
+        if buttons and (told := _told_buttons(card)):
+            blocks.append(told)
 
     lines = [
         due_line(o, today, with_client=False).replace(f"*{card.number}* · ", "") for o in card.obligations
@@ -406,23 +391,28 @@ def build_offers(card: CaseCard) -> Reply:
         section(f"*Offers on {card.number}* · {card.client}"),
         section("\n".join(_offer_line(o) for o in card.offers)),
     ]
-    untold = [o for o in card.offers if o.informed_on is None][-5:]
-    if untold:
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": "offers",
-                "elements": [
-                    button(
-                        f"Client told of {'final' if o.final else o.nth} offer",
-                        f"{OFFER_INFORMED}:{o.n}",
-                        f"{card.number}|{o.n}",
-                    )
-                    for o in untold
-                ],
-            }
-        )
+    if told := _told_buttons(card):
+        blocks.append(told)
     return Reply(f"{len(card.offers)} offer(s) on {card.number}", blocks)
+
+
+def _told_buttons(card: CaseCard) -> Block | None:
+    """A "Client told" button for each of the latest offers the client has not been told of."""
+    untold = [o for o in card.offers if o.informed_on is None][-5:]
+    if not untold:
+        return None
+    return {
+        "type": "actions",
+        "block_id": "offers",
+        "elements": [
+            button(
+                f"Client told of {'final' if o.final else o.nth} offer",
+                f"{OFFER_INFORMED}:{o.n}",
+                f"{card.number}|{o.n}",
+            )
+            for o in untold
+        ],
+    }
 
 
 # ---------------------------------------------------------------- lists
