@@ -66,7 +66,8 @@ def load(
 
 
 def after_load(engine: Engine) -> None:
-    """Make the loaded database ready to serve: sequences past the given ids, planner statistics fresh."""
+    """Make the loaded database ready to serve: sequences past the given ids, the tables vacuumed and
+    their statistics fresh (so that neither autovacuum nor a stale plan runs into what comes next)."""
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             for table in Base.metadata.sorted_tables:
@@ -79,9 +80,11 @@ def after_load(engine: Engine) -> None:
                         f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
                     )
                 )
-            conn.execute(text("ANALYZE"))
         else:
             conn.execute(text("ANALYZE"))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
