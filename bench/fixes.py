@@ -14,6 +14,9 @@ measure them before anyone edits storage/queries.py. Each one is described in be
    later snooze day), turns both into range scans of ix_obligations_active_by_due: 17 ms.
    The two replacements below are meant to be copied into storage/queries.py as they are.
 
+Both landed in storage/queries.py in a37bf7e; on code from then on `--fixes` measures the same thing twice.
+The module stays so that a run can still compare, and as the place for the next fix to be measured first.
+
     python -m bench.fixes run --http ...   is `casebot run --http ...` with the fixes applied."""
 
 from __future__ import annotations

@@ -250,8 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fixes",
         choices=("no", "yes", "both"),
-        default="both",
-        help="measure the code as it is, with the fixes of bench/fixes.py, or both (default)",
+        default="no",
+        help="measure the code as it is (default), with the fixes of bench/fixes.py, or both",
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases (bench/out, casebot_bench_*)")
     args = parser.parse_args(argv)
