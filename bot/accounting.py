@@ -159,7 +159,7 @@ def settlement_statement(firm: Firm, actor: str, number: str, gross: Decimal, co
     """The statement for one case, with its own fee terms. Read-only; for the case's manager, a lead or an
     admin (the amounts are the client's business)."""
 
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         case = find_case(s, number)
         if role_of(s, firm, actor) not in LEAD_ROLES and case.manager_id != actor:
             raise NotAllowed(f"{case.number} is <@{case.manager_id}>'s case: only its manager, a lead or an admin "

@@ -131,7 +131,7 @@ def lead_overview(firm: Firm, actor: str) -> LeadOverview:
     told_by = today
     for _ in range(numbers.offer_inform_business_days):
         told_by = _previous_business_day(firm, told_by)
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         if role_of(s, firm, actor) not in LEAD_ROLES:
             raise NotAllowed("The firm's overview is for leads and admins; /case mine lists your own cases.")
         by_stage = q.open_cases_by_stage(s, today)
@@ -194,7 +194,7 @@ def stage_ages(firm: Firm, edges: tuple[int, ...] = AGE_BUCKETS) -> StageAges:
     """Open cases by stage and by how long they have sat there: the weekly report's chart."""
 
     today = firm.today()
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         rows = q.open_cases_by_stage_and_age(s, today, edges)
     counts: dict[str, list[int]] = {}
     for stage, bucket, n in rows:

@@ -146,7 +146,7 @@ def limitation_alerts_due(firm: Firm, day: date | None = None) -> list[Limitatio
 
     day = day or firm.today()
     widest = max(firm.numbers.limitation_alert_days, default=0)
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         rows = q.open_cases_with_limitation_by(s, date.fromordinal(day.toordinal() + widest))
     alerts = []
     for number, manager, limitation_on in rows:
@@ -160,7 +160,7 @@ def cases_inside_red(firm: Firm, day: date | None = None) -> list[tuple[str, str
     """(case, manager, limitation date, days left) of open cases inside the red window, soonest first."""
 
     day = day or firm.today()
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         rows = q.open_cases_with_limitation_by(s, date.fromordinal(day.toordinal() + firm.numbers.limitation_red_days))
     return [(n, m, d, days_left(d, day)) for n, m, d in rows]
 

@@ -121,12 +121,13 @@ class Outcome:
 class Transaction:
     """One service call's transaction; database trouble becomes a friendly TryAgain."""
 
-    def __init__(self, firm: Firm) -> None:
+    def __init__(self, firm: Firm, *, write: bool = True) -> None:
         self.firm = firm
+        self.write = write
 
     def __enter__(self) -> Session:
         try:
-            self._cm = self.firm.db.uow()
+            self._cm = self.firm.db.uow(write=self.write)
             return self._cm.__enter__()
         except DatabaseUnavailable as exc:
             raise _try_again() from exc
@@ -211,9 +212,10 @@ def _facts(case: Case) -> CaseFacts:
 def replan(s: Session, firm: Firm, case: Case, actor: str) -> None:
     """Bring the case's stored obligations in line with the playbook's plan for its facts.
 
-    Done rows stay done; snoozed rows keep their snooze while open; only rows that change are written."""
-    s.flush()
-    s.refresh(case, ["providers", "stages", "contacts", "demand_events", "offers", "holdups", "obligations"])
+    Done rows stay done; snoozed rows keep their snooze while open; only rows that change are written.
+    Every child of a case is added through the case's own collections (`case.contacts.append(...)`), so
+    the facts planned here are the ones in memory: nothing is read from the database twice."""
+    s.flush()  # new children get their ids (an R3's key names its provider's)
     stored = {o.key: o for o in case.obligations}
     now = firm.now()
     planned = plan(_facts(case), firm.calendar, firm.numbers)
@@ -221,8 +223,8 @@ def replan(s: Session, firm: Firm, case: Case, actor: str) -> None:
         row = stored.pop(item.key, None)
         if row is None:
             if item.state == OPEN:
-                s.add(Obligation(
-                    case_id=case.id, key=item.key, rule=item.rule, kind=item.kind.value,
+                case.obligations.append(Obligation(
+                    key=item.key, rule=item.rule, kind=item.kind.value,
                     provider_id=item.provider_id, manager_id=case.manager_id, triggered_on=item.triggered_on,
                     due_on=item.due_on, remind_on=item.due_on, reason=item.reason,
                     talking_points=item.talking_points, state=OPEN, created_at=now,
@@ -251,13 +253,12 @@ def _set(row: Obligation, **values: Any) -> None:
 
 
 def _card(s: Session, firm: Firm, case: Case) -> CaseCard:
-    s.flush()
-    s.refresh(case, ["providers", "stages", "contacts", "demand_events", "offers", "holdups", "obligations"])
+    s.flush()  # new obligations get the ids their buttons carry
     return case_card(case, firm.today(), firm.calendar, firm.numbers)
 
 
 def enter_stage(s: Session, firm: Firm, case: Case, to: Stage, on: date, actor: str, reason: str | None) -> None:
-    s.add(StageChange(case_id=case.id, seq=len(case.stages) + 1, from_stage=case.stage, to_stage=to.value, on=on,
+    case.stages.append(StageChange(seq=len(case.stages) + 1, from_stage=case.stage, to_stage=to.value, on=on,
                       by=actor, reason=reason, at=firm.now()))
     audit(s, firm, case, actor, "stage", from_stage=case.stage, to_stage=to.value, on=on, reason=reason)
     case.stage, case.stage_entered_on = to.value, on
@@ -313,7 +314,7 @@ def create_case(firm: Firm, actor: str, number: str, client: str, *, manager: st
             s.flush()
         except IntegrityError as exc:
             raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}") from exc
-        s.add(StageChange(case_id=case.id, seq=1, from_stage=None, to_stage=Stage.RECORDS.value, on=day, by=actor,
+        case.stages.append(StageChange(seq=1, from_stage=None, to_stage=Stage.RECORDS.value, on=day, by=actor,
                           reason="case created", at=firm.now()))
         audit(s, firm, case, actor, "create", client=client, manager=manager, on=day, limitation_on=limitation_on)
         replan(s, firm, case, actor)
@@ -323,7 +324,7 @@ def create_case(firm: Firm, actor: str, number: str, client: str, *, manager: st
 
 
 def show_case(firm: Firm, actor: str, number: str) -> CaseCard:
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         return case_card(find_case(s, number), firm.today(), firm.calendar, firm.numbers)
 
 
@@ -390,7 +391,7 @@ def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | N
         if any(p.name.lower() == name.lower() for p in case.providers):
             raise Conflict(f"{case.number} already has {name}.")
         seq = max((p.seq for p in case.providers), default=0) + 1
-        s.add(Provider(case_id=case.id, seq=seq, name=name, requested_on=day))
+        case.providers.append(Provider(seq=seq, name=name, requested_on=day))
         audit(s, firm, case, actor, "provider_add", provider=name, requested_on=day)
         return f"Added provider {seq}, {name}: records and bills requested {day:%b %-d}."
 
@@ -421,7 +422,7 @@ def provider_followed_up(firm: Firm, actor: str, number: str, ref: str, *, on: d
         _open(case)
         p = _provider(case, ref)
         day = event_day(firm, on, not_before=p.requested_on, what=f"A follow-up with {p.name}")
-        s.add(Contact(case_id=case.id, kind="provider", provider_id=p.id, on=day, by=actor, at=firm.now()))
+        case.contacts.append(Contact(kind="provider", provider_id=p.id, on=day, by=actor, at=firm.now()))
         audit(s, firm, case, actor, "provider_followed_up", provider=p.name, on=day)
         return f"Logged a follow-up with {p.name} on {day:%b %-d}; the next is due in {firm.numbers.provider_followup_days} days."
 
@@ -446,7 +447,7 @@ def log_contact(firm: Firm, actor: str, number: str, *, kind: str = "client", on
 
 def record_contact(s: Session, firm: Firm, case: Case, actor: str, kind: str, day: date, note: str | None) -> None:
     note = printable(note or "").strip()[:2000] or None
-    s.add(Contact(case_id=case.id, kind=kind, on=day, note=note, by=actor, at=firm.now()))
+    case.contacts.append(Contact(kind=kind, on=day, note=note, by=actor, at=firm.now()))
     if kind == "client":
         if case.last_client_contact_on is None or day > case.last_client_contact_on:
             case.last_client_contact_on = day
@@ -559,7 +560,7 @@ def set_holdup(firm: Firm, actor: str, number: str, kind: str, note: str | None 
         if existing and hold is not HoldUp.OTHER:
             existing.note = note or existing.note
         else:
-            s.add(HoldUpRow(case_id=case.id, kind=hold.value, note=note, opened_on=firm.today(), by=actor))
+            case.holdups.append(HoldUpRow(kind=hold.value, note=note, opened_on=firm.today(), by=actor))
         audit(s, firm, case, actor, "holdup", kind=hold.value, note=note)
         return f"Hold-up on {case.number}: {hold.value}" + (f" ({note})" if note else "") + "."
 
@@ -604,7 +605,7 @@ def demand_sent(firm: Firm, actor: str, number: str, *, on: date | None = None, 
                 f"{case.number} is at “{STAGES[current].label}”: a demand is sent from the demand stages "
                 f"(/case advance {case.number} first).")
         day = event_day(firm, on, not_before=case.stage_entered_on, what="The demand")
-        s.add(DemandEvent(case_id=case.id, kind="sent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now()))
+        case.demand_events.append(DemandEvent(kind="sent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now()))
         enter_stage(s, firm, case, Stage.DEMAND_SENT, day, actor, None)
         audit(s, firm, case, actor, "demand_sent", on=day, adjuster=_name(adjuster))
         return (f"Demand on {case.number} sent {day:%b %-d}: tell the client today; check with the adjuster by "
@@ -619,7 +620,7 @@ def demand_ack(firm: Firm, actor: str, number: str, *, on: date | None = None) -
         if not rounds:
             raise PreconditionNotMet(f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]")
         day = event_day(firm, on, not_before=rounds[-1].on, what="The acknowledgment")
-        s.add(DemandEvent(case_id=case.id, kind="ack", on=day, by=actor, at=firm.now()))
+        case.demand_events.append(DemandEvent(kind="ack", on=day, by=actor, at=firm.now()))
         audit(s, firm, case, actor, "demand_ack", on=day)
         return f"Acknowledgment of {case.number}'s demand recorded for {day:%b %-d}."
 
@@ -633,7 +634,7 @@ def demand_resent(firm: Firm, actor: str, number: str, *, on: date | None = None
         if not rounds:
             raise PreconditionNotMet(f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]")
         day = event_day(firm, on, not_before=rounds[-1].on, what="The resent demand")
-        s.add(DemandEvent(case_id=case.id, kind="resent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now()))
+        case.demand_events.append(DemandEvent(kind="resent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now()))
         audit(s, firm, case, actor, "demand_resent", on=day, adjuster=_name(adjuster))
         return f"Demand on {case.number} resent {day:%b %-d}: tell the client; the adjuster check and the 30-day clock start again."
 
@@ -654,7 +655,7 @@ def offer_received(firm: Firm, actor: str, number: str, amount: Decimal, *, fina
         _open(case)
         day = event_day(firm, on)
         n = max((o.n for o in case.offers), default=0) + 1
-        s.add(Offer(case_id=case.id, n=n, amount=amount, received_on=day, final=final, by=actor))
+        case.offers.append(Offer(n=n, amount=amount, received_on=day, final=final, by=actor))
         audit(s, firm, case, actor, "offer", n=n, amount=amount, final=final, on=day)
         target = Stage.FINAL_OFFER if final else Stage.NEGOTIATION
         if STAGE_ORDER[Stage(case.stage)] < STAGE_ORDER[target]:
@@ -713,7 +714,7 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
 def due_for(firm: Firm, user_ids: Iterable[str] | None, day: date | None = None) -> list[DueItem]:
     """Obligations to act on by `day` (default today) for these people (None: everyone), overdue first."""
     day = day or firm.today()
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         ids = list(user_ids) if user_ids is not None else q.managers_with_active_due(s, day)
         rows = q.active_due_for(s, ids, day) if ids else []
         return [due_item(o, c, day, firm.calendar) for o, c in rows]
@@ -722,7 +723,7 @@ def due_for(firm: Firm, user_ids: Iterable[str] | None, day: date | None = None)
 def overdue(firm: Firm, actor: str, user: str | None = None) -> list[DueItem]:
     """A manager sees their own; a lead or an admin sees everyone's (or one person's)."""
     today = firm.today()
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         role = role_of(s, firm, actor)
         if role not in LEAD_ROLES:
             if user not in (None, actor):
@@ -736,7 +737,7 @@ def overdue(firm: Firm, actor: str, user: str | None = None) -> list[DueItem]:
 def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:
     """The caller's open cases: (number, client, stage, days in stage), in stage order."""
     today = firm.today()
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         cases = q.open_cases_of(s, actor)
         rows = [(c.number, c.client_name, c.stage, (today - c.stage_entered_on).days) for c in cases]
     return sorted(rows, key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
@@ -801,7 +802,7 @@ def remember_person(firm: Firm, user_id: str, *, name: str | None = None, email:
 
 
 def person(firm: Firm, user_id: str) -> Staff | None:
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         staff = q.get_staff(s, user_id)
         if staff is not None:
             s.expunge(staff)
@@ -809,7 +810,7 @@ def person(firm: Firm, user_id: str) -> Staff | None:
 
 
 def role(firm: Firm, user_id: str) -> str:
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         return role_of(s, firm, user_id)
 
 
@@ -827,7 +828,7 @@ def claim_event(firm: Firm, event_id: str) -> bool:
 
 
 def has_cases(firm: Firm) -> bool:
-    with Transaction(firm) as s:
+    with Transaction(firm, write=False) as s:
         return q.has_cases(s)
 
 __all__ = [

@@ -4,7 +4,7 @@ takes everything out again (CSV in the import's own columns, or complete JSON).
 The import is all or nothing: every row is checked first, every bad row is reported with its line
 number, and nothing is saved while any row is bad. It runs as one transaction, and the obligations come
 from the same planner the Slack commands use (services.replan), counted from the dates in the file, so a
-case entered weeks late keeps its clocks. docs/firm.md describes the columns for the people who fill
+case entered weeks late keeps its clocks. README.md ("Bringing cases in") describes the columns for the people who fill
 them in.
 
 Importing a case number that already exists updates that case. casebot's facts are append-only, so
@@ -439,22 +439,22 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
     now, day = firm.now(), case.treatment_completed_on
     entries = [(Stage.RECORDS, day), *_stage_path(r, Stage.RECORDS, day, today)]
     for seq, (stage, on) in enumerate(entries, start=1):
-        s.add(StageChange(case_id=case.id, seq=seq, from_stage=entries[seq - 2][0].value if seq > 1 else None,
+        case.stages.append(StageChange(seq=seq, from_stage=entries[seq - 2][0].value if seq > 1 else None,
                           to_stage=stage.value, on=on, by=IMPORT_ACTOR,
                           reason="case created" if seq == 1 else "imported", at=now))
     last_stage, last_on = entries[-1]
     case.stage, case.stage_entered_on = last_stage.value, last_on
     case.closed_on = last_on if last_stage in CLOSED_STAGES else None
     for seq, p in enumerate(r.providers, start=1):
-        s.add(Provider(case_id=case.id, seq=seq, name=p.name, requested_on=p.requested_on or day,
+        case.providers.append(Provider(seq=seq, name=p.name, requested_on=p.requested_on or day,
                        records_on=p.records_on, bills_on=p.bills_on))
     if r.last_contact:
-        s.add(Contact(case_id=case.id, kind="client", on=r.last_contact, note="last client contact (imported)",
+        case.contacts.append(Contact(kind="client", on=r.last_contact, note="last client contact (imported)",
                       by=IMPORT_ACTOR, at=now))
     if r.demand_sent:
-        s.add(DemandEvent(case_id=case.id, kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now))
+        case.demand_events.append(DemandEvent(kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now))
         if _insurer_answered(last_stage):
-            s.add(DemandEvent(case_id=case.id, kind="ack", on=today, by=IMPORT_ACTOR, at=now))
+            case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
     audit(s, firm, case, IMPORT_ACTOR, "import", created=True, line=r.line, manager=r.manager, stage=last_stage.value,
            on=day, limitation_on=r.limitation_on)
 
@@ -485,7 +485,7 @@ def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
         stored = known.get(p.name.lower())
         if stored is None:
             seq += 1
-            s.add(Provider(case_id=case.id, seq=seq, name=p.name, requested_on=p.requested_on or case.treatment_completed_on,
+            case.providers.append(Provider(seq=seq, name=p.name, requested_on=p.requested_on or case.treatment_completed_on,
                            records_on=p.records_on, bills_on=p.bills_on))
             changed.setdefault("providers_added", []).append(p.name)
             continue
@@ -510,7 +510,7 @@ def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
         note(f"stage kept at {current.value}: an import never moves a case back (the file says {target.value})")
     if r.demand_sent and not sent and STAGE_ORDER[max(target, current, key=STAGE_ORDER.__getitem__)] >= STAGE_ORDER[Stage.DEMAND_SENT] \
             and case.closed_on is None:
-        s.add(DemandEvent(case_id=case.id, kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now))
+        case.demand_events.append(DemandEvent(kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now))
         changed["demand_sent"] = r.demand_sent.isoformat()
     elif r.demand_sent and sent and sent[0].on != r.demand_sent:
         note(f"demand kept as sent {sent[0].on:%Y-%m-%d} (the file says {r.demand_sent:%Y-%m-%d})")
@@ -530,7 +530,7 @@ def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
         no_ack = not any(d.kind == "ack" for d in case.demand_events)
         if ("stage" in changed or "demand_sent" in changed) and has_demand and no_ack \
                 and _insurer_answered(Stage(case.stage)):
-            s.add(DemandEvent(case_id=case.id, kind="ack", on=today, by=IMPORT_ACTOR, at=now))
+            case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
             changed["demand_ack"] = today.isoformat()
 
     if r.last_contact and (case.last_client_contact_on is None or r.last_contact > case.last_client_contact_on):

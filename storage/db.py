@@ -23,7 +23,9 @@ class DatabaseUnavailable(Exception):
     """The database could not be reached or the transaction could not commit; nothing was saved."""
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
+    """An engine for `url`. On SQLite, `write=False` gives one whose transactions begin deferred: in WAL
+    mode a reader needs no lock, so reads never queue behind a writer or each other."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
@@ -41,8 +43,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            # Take the write lock at the start: two writers never deadlock upgrading a read lock.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A writer takes the write lock at the start: two writers never deadlock upgrading a read lock.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
     kwargs.setdefault("pool_size", 10)
@@ -65,6 +67,11 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if self.engine.dialect.name == "sqlite":
+            self.read_engine = make_engine(url, write=False, **engine_kwargs)
+            self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        else:
+            self.read_engine, self.read_sessions = self.engine, self.sessions
 
     @property
     def is_postgres(self) -> bool:
@@ -81,9 +88,10 @@ class Database:
             command.upgrade(cfg, "head")
 
     @contextmanager
-    def uow(self) -> Iterator[Session]:
-        """A unit of work: everything inside commits together, or nothing does."""
-        session = self.sessions()
+    def uow(self, *, write: bool = True) -> Iterator[Session]:
+        """A unit of work: everything inside commits together, or nothing does. `write=False` for one that
+        only reads (on SQLite it then takes no lock)."""
+        session = (self.sessions if write else self.read_sessions)()
         try:
             with session.begin():
                 yield session
@@ -96,6 +104,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
     def drop_everything(self) -> None:
         """Tests only: an empty schema."""

@@ -137,6 +137,7 @@ def test_the_database_going_away_answers_try_again_and_changes_nothing(slack, mo
     before = _db_state(slack.firm)
     gone = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/gone?connect_timeout=1")
     monkeypatch.setattr(slack.firm.db, "sessions", sessionmaker(gone))
+    monkeypatch.setattr(slack.firm.db, "read_sessions", sessionmaker(gone))
     for text in ("contacted PI-1 client", "advance PI-1", "show PI-1"):
         answer = slack.case("U1", text)
         assert answer.status == 200 and "try again" in answer.text and "ran into a problem" not in answer.text
