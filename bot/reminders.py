@@ -542,11 +542,15 @@ def digest_text(m: DigestMessage) -> str:
 
 def preview_digests(firm: Firm, day: date) -> list[DigestMessage]:
     """The digests `day` would bring, claiming nothing."""
-    with firm.db.uow() as s:
+    with firm.db.uow(write=False) as s:
         routes, _ = _load_routes(s, q.managers_with_active_due(s, day), day)
+        # One range scan for everyone's items, split by manager here: no round trip per person.
+        by_manager: dict[str, list[DueItem]] = {}
+        for o, c in q.active_due_for(s, sorted({m for of in routes.values() for m in of}), day):
+            by_manager.setdefault(o.manager_id, []).append(due_item(o, c, day, firm.calendar))
         out = []
         for recipient, of in sorted(routes.items()):
-            items = sorted((due_item(o, c, day, firm.calendar) for o, c in q.active_due_for(s, of, day)),
+            items = sorted((i for m in of for i in by_manager.get(m, ())),
                            key=lambda d: (d.due_on, d.case, d.obligation_id))
             if items:
                 out.append(DigestMessage(recipient, day, tuple(i for i in items if i.due_on < day),
