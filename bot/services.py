@@ -738,8 +738,7 @@ def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:
     """The caller's open cases: (number, client, stage, days in stage), in stage order."""
     today = firm.today()
     with Transaction(firm, write=False) as s:
-        cases = q.open_cases_of(s, actor)
-        rows = [(c.number, c.client_name, c.stage, (today - c.stage_entered_on).days) for c in cases]
+        rows = [(n, client, stage, (today - entered).days) for n, client, stage, entered in q.open_cases_of(s, actor)]
     return sorted(rows, key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
 
 

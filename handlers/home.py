@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from slack_bolt import App
@@ -57,8 +58,22 @@ def handle_app_home_opened(event: dict[str, Any], client: WebClient, context: di
 def register(app: App, ctx: Context) -> None:
     app.event("app_home_opened")(handle_app_home_opened)
 
-    # After someone changes a case, their Home tab is refreshed, in the background: never in the reply's way.
+    # After someone changes a case, their Home tab is refreshed in the background, never in the reply's
+    # way. A refresh still waiting to start will read the latest state anyway, so a burst of changes by
+    # one person queues one refresh, not one per change.
+    waiting: set[str] = set()
+    guard = threading.Lock()
+
+    def refresh(actor: str) -> None:
+        with guard:
+            waiting.discard(actor)
+        publish_home(ctx, ctx.client, actor)
+
     def refresh_after_change(actor: str, number: str) -> None:
-        ctx.later(publish_home, ctx, ctx.client, actor)
+        with guard:
+            if actor in waiting:
+                return
+            waiting.add(actor)
+        ctx.later(refresh, actor)
 
     ctx.firm.on_change.append(refresh_after_change)

@@ -159,9 +159,14 @@ def get_obligation(session: Session, obligation_id: int, *, for_update: bool = F
     return session.scalars(stmt).first()
 
 
-def open_cases_of(session: Session, user_id: str) -> list[Case]:
-    stmt = select(Case).where(Case.manager_id == user_id, Case.closed_on.is_(None)).order_by(Case.number_key)
-    return list(session.scalars(stmt))
+def open_cases_of(session: Session, user_id: str) -> list[tuple[str, str, str, date]]:
+    """A manager's open cases as (number, client, stage, day the stage was entered): just what a list shows."""
+    stmt = (
+        select(Case.number, Case.client_name, Case.stage, Case.stage_entered_on)
+        .where(Case.manager_id == user_id, Case.closed_on.is_(None))
+        .order_by(Case.number_key)
+    )
+    return [(n, c, st, d) for n, c, st, d in session.execute(stmt)]
 
 
 def open_cases(session: Session) -> list[Case]:
