@@ -614,8 +614,8 @@ def build_home(
     cases: Sequence[tuple[str, str, str, int]],
     overview: LeadOverview | None = None,
     overdue_ages: Mapping[str, int] | None = None,
-    red_days: int = 90,
-    inform_days: int = 2,
+    red_days: int,
+    inform_days: int,
     role: str = "manager",
 ) -> dict[str, Any]:
     """A person's Home tab: due today, overdue, their cases by stage; a lead also sees the firm's overview.
