@@ -372,17 +372,7 @@ class _CaseMaker:
         facts = CaseFacts(
             created_on=created,
             stages=tuple(StageEntry(s, on) for s, on in zip(OPEN_FLOW[: k + 1], enter, strict=True)),
-            providers=tuple(
-                ProviderFacts(
-                    p.id,
-                    p.name,
-                    p.requested_on,
-                    p.records_on,
-                    p.bills_on,
-                    tuple(sorted(f for pid, f in followups if pid == p.id)),
-                )
-                for p in providers
-            ),
+            providers=_provider_facts(providers, followups),
             client_contacts=tuple(contacts),
             adjuster_contacts=tuple(adjuster_contacts),
             demand=tuple(demand),
@@ -405,17 +395,7 @@ class _CaseMaker:
             facts = CaseFacts(
                 created_on=created,
                 stages=facts.stages,
-                providers=tuple(
-                    ProviderFacts(
-                        p.id,
-                        p.name,
-                        p.requested_on,
-                        p.records_on,
-                        p.bills_on,
-                        tuple(sorted(f for pid, f in followups if pid == p.id)),
-                    )
-                    for p in providers
-                ),
+                providers=_provider_facts(providers, followups),
                 client_contacts=tuple(sorted(set(contacts))),
                 adjuster_contacts=tuple(sorted(set(adjuster_contacts))),
                 demand=tuple(demand),
@@ -558,3 +538,11 @@ class _CaseMaker:
             + len(offers)
             + len(holdups)
         )
+
+
+def _provider_facts(providers: list[Any], followups: list[tuple[int, date]]) -> tuple[ProviderFacts, ...]:
+    return tuple(
+        ProviderFacts(p.id, p.name, p.requested_on, p.records_on, p.bills_on,
+                      tuple(sorted(f for pid, f in followups if pid == p.id)))
+        for p in providers
+    )
