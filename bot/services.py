@@ -150,8 +150,8 @@ def role_of(s: Session, firm: Firm, user_id: str) -> str:
     return staff.role if staff else "manager"
 
 
-def find_case(s: Session, number: str, *, for_update: bool = False) -> Case:
-    case = q.get_case(s, number, for_update=for_update)
+def find_case(s: Session, number: str, *, for_update: bool = False, card_only: bool = False) -> Case:
+    case = q.get_case(s, number, for_update=for_update, card_only=card_only)
     if case is None:
         raise UnknownCase(number.strip().upper()[:40], q.closest_numbers(s, number))
     return case
@@ -325,7 +325,7 @@ def create_case(firm: Firm, actor: str, number: str, client: str, *, manager: st
 
 def show_case(firm: Firm, actor: str, number: str) -> CaseCard:
     with Transaction(firm, write=False) as s:
-        return case_card(find_case(s, number), firm.today(), firm.calendar, firm.numbers)
+        return case_card(find_case(s, number, card_only=True), firm.today(), firm.calendar, firm.numbers)
 
 
 def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:

@@ -43,16 +43,30 @@ def _active() -> ColumnElement[bool]:
     return Obligation.state.in_([literal(state, literal_execute=True) for state in ACTIVE])
 
 
+_CARD_CHILDREN = (
+    selectinload(Case.providers),
+    selectinload(Case.holdups),
+    selectinload(Case.demand_events),
+    selectinload(Case.offers),
+    selectinload(Case.obligations.and_(_active())),
+)
+
+
 def case_key(number: str) -> str:
     return number.replace("\x00", "").strip().upper()
 
 
-def get_case(session: Session, number: str, *, for_update: bool = False, children: bool = True) -> Case | None:
-    """The case with this number (any letter case); with for_update, locked until the transaction ends."""
+def get_case(session: Session, number: str, *, for_update: bool = False, children: bool = True,
+             card_only: bool = False) -> Case | None:
+    """The case with this number (any letter case); with for_update, locked until the transaction ends.
+    `card_only` loads just what the case card shows (no stage history, no contacts, only the active
+    obligations): for reading, never for a change, which plans from every fact."""
     stmt = select(Case).where(Case.number_key == case_key(number))
     if for_update:
         stmt = stmt.with_for_update()
-    if children:
+    if card_only:
+        stmt = stmt.options(*_CARD_CHILDREN)
+    elif children:
         stmt = stmt.options(*_CASE_CHILDREN)
     return session.scalars(stmt).first()
 
