@@ -542,7 +542,13 @@ class _CaseMaker:
 
 def _provider_facts(providers: list[Any], followups: list[tuple[int, date]]) -> tuple[ProviderFacts, ...]:
     return tuple(
-        ProviderFacts(p.id, p.name, p.requested_on, p.records_on, p.bills_on,
-                      tuple(sorted(f for pid, f in followups if pid == p.id)))
+        ProviderFacts(
+            p.id,
+            p.name,
+            p.requested_on,
+            p.records_on,
+            p.bills_on,
+            tuple(sorted(f for pid, f in followups if pid == p.id)),
+        )
         for p in providers
     )

@@ -91,24 +91,39 @@ def parse_rate(text: str | Fraction | Decimal, *, what: str = "fee") -> Fraction
         body = raw.rstrip("%").strip()
         match = re.fullmatch(r"(\d+(?:\.\d+)?)?(?: ?(\d+)/(\d+))?", body)
         if not body or not match or (match[2] and match[3] == "0"):
-            raise InputError(f"“{str(text)[:20]}” is not a {what} rate: write it like 1/3, 33⅓%, 40% or 0.4.",
-                             example="33 1/3%")
+            raise InputError(
+                f"“{str(text)[:20]}” is not a {what} rate: write it like 1/3, 33⅓%, 40% or 0.4.",
+                example="33 1/3%",
+            )
         rate = Fraction(match[1] or 0) + (Fraction(int(match[2]), int(match[3])) if match[2] else 0)
         if is_pct:
             rate /= 100
     if not 0 < rate < 1:
-        raise InputError(f"A {what} rate is more than 0% and less than 100%; {percent(rate)} is not.", example="40%")
+        raise InputError(
+            f"A {what} rate is more than 0% and less than 100%; {percent(rate)} is not.", example="40%"
+        )
     return rate
 
 
-def statement(gross: Decimal, costs: Decimal = Decimal(0), liens: Decimal = Decimal(0),
-              litigation_costs: Decimal | None = None, presuit: Fraction = Fraction(1, 3),
-              litigation: Fraction = Fraction(2, 5), base: str = "gross") -> Statement:
+def statement(
+    gross: Decimal,
+    costs: Decimal = Decimal(0),
+    liens: Decimal = Decimal(0),
+    litigation_costs: Decimal | None = None,
+    presuit: Fraction = Fraction(1, 3),
+    litigation: Fraction = Fraction(2, 5),
+    base: str = "gross",
+) -> Statement:
     """The statement, pure: settle now at the pre-suit rate, or litigate at the litigation rate with the
     litigation cost estimate (when given) in place of the costs so far."""
     if base not in FEE_BASES:
         raise InputError(f"The fee is on the gross or on the net of costs, not “{base}”.", example="net")
-    for name, amount in (("gross", gross), ("costs", costs), ("liens", liens), ("litigation costs", litigation_costs)):
+    for name, amount in (
+        ("gross", gross),
+        ("costs", costs),
+        ("liens", liens),
+        ("litigation costs", litigation_costs),
+    ):
         if amount is not None and amount < 0:
             raise InputError(f"The {name} can't be negative.", example="1,200")
     if gross <= 0:
@@ -116,17 +131,29 @@ def statement(gross: Decimal, costs: Decimal = Decimal(0), liens: Decimal = Deci
     if litigation_costs is not None and litigation_costs < costs:
         raise InputError(
             f"The litigation cost estimate ({litigation_costs:,.2f}) covers the costs so far ({costs:,.2f}) and more, "
-            "so it can't be less than them.", example=f"litigation-costs {costs * 2:,.0f}")
+            "so it can't be less than them.",
+            example=f"litigation-costs {costs * 2:,.0f}",
+        )
 
     def side(label: str, rate: Fraction, side_costs: Decimal) -> Side:
         fee_base = gross if base == "gross" else max(gross - side_costs, Decimal(0))
         fee = cents(Fraction(fee_base) * rate)
-        return Side(label=label, gross=cents(gross), fee_base=base, fee_base_amount=cents(fee_base), fee_rate=rate,
-                    fee=fee, costs=cents(side_costs), liens=cents(liens),
-                    net_to_client=cents(gross - fee - side_costs - liens))
+        return Side(
+            label=label,
+            gross=cents(gross),
+            fee_base=base,
+            fee_base_amount=cents(fee_base),
+            fee_rate=rate,
+            fee=fee,
+            costs=cents(side_costs),
+            liens=cents(liens),
+            net_to_client=cents(gross - fee - side_costs - liens),
+        )
 
     return Statement(
-        gross=cents(gross), costs=cents(costs), liens=cents(liens),
+        gross=cents(gross),
+        costs=cents(costs),
+        liens=cents(liens),
         litigation_costs=None if litigation_costs is None else cents(litigation_costs),
         settle_now=side("Settle now", presuit, costs),
         litigate=side("Litigate", litigation, costs if litigation_costs is None else litigation_costs),
@@ -154,29 +181,53 @@ def fee_terms(case: Case, numbers: Numbers) -> FeeTerms:
 # ---------------------------------------------------------------- services
 
 
-def settlement_statement(firm: Firm, actor: str, number: str, gross: Decimal, costs: Decimal | None = None,
-                         liens: Decimal | None = None, litigation_costs: Decimal | None = None) -> Statement:
+def settlement_statement(
+    firm: Firm,
+    actor: str,
+    number: str,
+    gross: Decimal,
+    costs: Decimal | None = None,
+    liens: Decimal | None = None,
+    litigation_costs: Decimal | None = None,
+) -> Statement:
     """The statement for one case, with its own fee terms. Read-only; for the case's manager, a lead or an
     admin (the amounts are the client's business)."""
 
     with Transaction(firm, write=False) as s:
         case = find_case(s, number)
         if role_of(s, firm, actor) not in LEAD_ROLES and case.manager_id != actor:
-            raise NotAllowed(f"{case.number} is <@{case.manager_id}>'s case: only its manager, a lead or an admin "
-                             "can see its accounting.")
+            raise NotAllowed(
+                f"{case.number} is <@{case.manager_id}>'s case: only its manager, a lead or an admin "
+                "can see its accounting."
+            )
         terms = fee_terms(case, firm.numbers)
-        result = statement(gross, costs or Decimal(0), liens or Decimal(0), litigation_costs,
-                           terms.presuit, terms.litigation, terms.base)
+        result = statement(
+            gross,
+            costs or Decimal(0),
+            liens or Decimal(0),
+            litigation_costs,
+            terms.presuit,
+            terms.litigation,
+            terms.base,
+        )
         return replace(result, case=case.number, client=case.client_name, terms_from_case=terms.from_case)
 
 
-def set_fee_terms(firm: Firm, actor: str, number: str, presuit: str | Fraction | None = None,
-                  litigation: str | Fraction | None = None, base: str | None = None) -> Outcome:
+def set_fee_terms(
+    firm: Firm,
+    actor: str,
+    number: str,
+    presuit: str | Fraction | None = None,
+    litigation: str | Fraction | None = None,
+    base: str | None = None,
+) -> Outcome:
     """Record the case's retainer terms; the word `default` puts a term back to the firm's default."""
 
     if presuit is None and litigation is None and base is None:
-        raise InputError("Give at least one fee term: pre-suit rate, litigation rate or base (gross|net).",
-                         example="presuit 1/3 litigation 40% base net")
+        raise InputError(
+            "Give at least one fee term: pre-suit rate, litigation rate or base (gross|net).",
+            example="presuit 1/3 litigation 40% base net",
+        )
 
     def rate_or_default(value: str | Fraction | None, what: str) -> str | None | bool:
         if value is None:
@@ -191,7 +242,9 @@ def set_fee_terms(firm: Firm, actor: str, number: str, presuit: str | Fraction |
     if base is not None:
         word = base.strip().lower()
         if word not in (*FEE_BASES, "default"):
-            raise InputError(f"The fee is on the gross or on the net of costs, not “{base[:20]}”.", example="base net")
+            raise InputError(
+                f"The fee is on the gross or on the net of costs, not “{base[:20]}”.", example="base net"
+            )
         new_base = None if word == "default" else word
 
     def change(s: Session, case: Case) -> str:
@@ -203,12 +256,22 @@ def set_fee_terms(firm: Firm, actor: str, number: str, presuit: str | Fraction |
         if new_base is not False:
             case.fee_base = new_base  # type: ignore[assignment]
         terms = fee_terms(case, firm.numbers)
-        shown = (f"{percent(terms.presuit)} pre-suit, {percent(terms.litigation)} in litigation, "
-                 f"on the {'gross' if terms.base == 'gross' else 'net of costs'}")
+        shown = (
+            f"{percent(terms.presuit)} pre-suit, {percent(terms.litigation)} in litigation, "
+            f"on the {'gross' if terms.base == 'gross' else 'net of costs'}"
+        )
         if before == (case.fee_presuit, case.fee_litigation, case.fee_base):
             return f"{case.number}'s fee terms are already {shown}."
-        audit(s, firm, case, actor, "fee_terms", presuit=case.fee_presuit or "default",
-               litigation=case.fee_litigation or "default", base=case.fee_base or "default")
+        audit(
+            s,
+            firm,
+            case,
+            actor,
+            "fee_terms",
+            presuit=case.fee_presuit or "default",
+            litigation=case.fee_litigation or "default",
+            base=case.fee_base or "default",
+        )
         return f"{case.number}'s fee terms are now {shown}."
 
     return change_case(firm, actor, number, change)

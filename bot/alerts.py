@@ -90,9 +90,23 @@ def claim_limitation_alerts(firm: Firm, now: datetime, taken: set[str] | None = 
             local = r._local(firm, staff.get(user), now)
             if not r._in_day(firm, local):
                 continue
-            wanted.append((key, r._delivery(firm, key, SOL, user, local.date(), case=a.case, threshold=a.threshold,
-                                            limitation_on=limitation_on.isoformat(), manager=a.manager,
-                                            covering_for=covering)))
+            wanted.append(
+                (
+                    key,
+                    r._delivery(
+                        firm,
+                        key,
+                        SOL,
+                        user,
+                        local.date(),
+                        case=a.case,
+                        threshold=a.threshold,
+                        limitation_on=limitation_on.isoformat(),
+                        manager=a.manager,
+                        covering_for=covering,
+                    ),
+                )
+            )
     if not wanted:
         return []
     with firm.db.uow() as s:
@@ -110,7 +124,9 @@ def claim_limitation_alerts(firm: Firm, now: datetime, taken: set[str] | None = 
 
 def weekly_chart_delivery(firm: Firm, lead: str, monday: date, day: date) -> Delivery:
     """The chart's own delivery, to be claimed with the report's text (see bot/reminders.claim_weekly_reports)."""
-    return r._delivery(firm, weekly_chart_key(lead, monday), WEEKLY_CHART, lead, day, monday=monday.isoformat())
+    return r._delivery(
+        firm, weekly_chart_key(lead, monday), WEEKLY_CHART, lead, day, monday=monday.isoformat()
+    )
 
 
 # ---------------------------------------------------------------- rendering at send time
@@ -130,10 +146,19 @@ def render_limitation_alert(s: Session, firm: Firm, d: Delivery) -> LimitationAl
     red = is_red(case.limitation_on, today, firm.numbers, stage=case.stage, closed=closed)
     holdups = tuple(_holdup_label(h.kind) for h in case.holdups if h.cleared_on is None)
     return LimitationAlertMessage(
-        user_id=d.user_id, day=d.for_day, case=case.number, client=case.client_name, manager=case.manager_id,
-        limitation_on=case.limitation_on, days_left=days_left(case.limitation_on, today),
-        threshold=int(p.get("threshold", 0)), stage_label=STAGES[Stage(case.stage)].label, holdups=holdups,
-        red=red, covering_for=p.get("covering_for"))
+        user_id=d.user_id,
+        day=d.for_day,
+        case=case.number,
+        client=case.client_name,
+        manager=case.manager_id,
+        limitation_on=case.limitation_on,
+        days_left=days_left(case.limitation_on, today),
+        threshold=int(p.get("threshold", 0)),
+        stage_label=STAGES[Stage(case.stage)].label,
+        holdups=holdups,
+        red=red,
+        covering_for=p.get("covering_for"),
+    )
 
 
 def render_weekly_chart(s: Session, firm: Firm, d: Delivery) -> WeeklyChartMessage:
@@ -144,9 +169,12 @@ def render_weekly_chart(s: Session, firm: Firm, d: Delivery) -> WeeklyChartMessa
     data = stage_ages(firm)
     summary = "; ".join(f"{row.label} {row.total}" for row in data.rows if row.total) or "no open cases"
     return WeeklyChartMessage(
-        user_id=d.user_id, week_of=monday, png=render_stage_chart(data),
+        user_id=d.user_id,
+        week_of=monday,
+        png=render_stage_chart(data),
         title=f"Open cases by stage and days in stage, week of {monday:%b %-d}",
-        alt_text=f"Bar chart of open cases by stage, coloured by days in stage: {summary}."[:1000])
+        alt_text=f"Bar chart of open cases by stage, coloured by days in stage: {summary}."[:1000],
+    )
 
 
 # ---------------------------------------------------------------- what a digest flags
@@ -167,12 +195,24 @@ def digest_flags(s: Session, firm: Firm, items: Iterable[DueItem], day: date) ->
             holdups.setdefault(number, []).append(_holdup_label(kind))
         elif on is not None:
             offers.setdefault(number, []).append((n, on, final))
-    return tuple(f for number in numbers if (f := _flags(firm, number, facts.get(number), holdups.get(number, []),
-                                                          offers.get(number, []), day)) is not None)
+    return tuple(
+        f
+        for number in numbers
+        if (
+            f := _flags(firm, number, facts.get(number), holdups.get(number, []), offers.get(number, []), day)
+        )
+        is not None
+    )
 
 
-def _flags(firm: Firm, number: str, fact: tuple[str, date | None] | None, holdups: Sequence[str],
-           offers: Sequence[tuple[int, date, bool]], day: date) -> CaseFlags | None:
+def _flags(
+    firm: Firm,
+    number: str,
+    fact: tuple[str, date | None] | None,
+    holdups: Sequence[str],
+    offers: Sequence[tuple[int, date, bool]],
+    day: date,
+) -> CaseFlags | None:
     if fact is None:
         return None
     stage, limitation_on = fact
@@ -186,9 +226,14 @@ def _flags(firm: Firm, number: str, fact: tuple[str, date | None] | None, holdup
             late.append(LateOffer(n, received_on, final, waited))
     if not red and not late:
         return None
-    return CaseFlags(case=number, limitation_on=limitation_on,
-                     days_left=days_left(limitation_on, day) if limitation_on else None, red=red,
-                     holdups=tuple(holdups), late_offers=tuple(late))
+    return CaseFlags(
+        case=number,
+        limitation_on=limitation_on,
+        days_left=days_left(limitation_on, day) if limitation_on else None,
+        red=red,
+        holdups=tuple(holdups),
+        late_offers=tuple(late),
+    )
 
 
 r.RENDERERS[SOL] = render_limitation_alert

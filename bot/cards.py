@@ -120,7 +120,11 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
     red = days_left is not None and days_left <= numbers.limitation_red_days and stage not in CLOSED_STAGES
     providers = tuple(
         ProviderLine(
-            seq=p.seq, name=p.name, requested_on=p.requested_on, records_on=p.records_on, bills_on=p.bills_on,
+            seq=p.seq,
+            name=p.name,
+            requested_on=p.requested_on,
+            records_on=p.records_on,
+            bills_on=p.bills_on,
             owed=owed(p.records_on, p.bills_on),
             days_open=(today - p.requested_on).days,
             slow=(p.records_on is None or p.bills_on is None)
@@ -146,7 +150,11 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
     )
     offers = tuple(
         OfferLine(
-            n=o.n, nth=ordinal(o.n), amount=o.amount, received_on=o.received_on, final=o.final,
+            n=o.n,
+            nth=ordinal(o.n),
+            amount=o.amount,
+            received_on=o.received_on,
+            final=o.final,
             informed_on=o.informed_on,
             inform_late=o.informed_on is None
             and cal.business_days_between(o.received_on, today) > numbers.offer_inform_business_days,

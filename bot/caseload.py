@@ -36,10 +36,14 @@ class CaseloadMove:
     def message(self) -> str:
         if not self.cases:
             return f"<@{self.from_user}> has no open cases; nothing moved."
-        shown = ", ".join(self.cases[:20]) + (f" and {len(self.cases) - 20} more" if len(self.cases) > 20 else "")
-        return (f"Moved {len(self.cases)} open case{'s' if len(self.cases) != 1 else ''} from <@{self.from_user}> "
-                f"to <@{self.to_user}>, with {self.obligations} open obligation{'s' if self.obligations != 1 else ''}: "
-                f"{shown}.")
+        shown = ", ".join(self.cases[:20]) + (
+            f" and {len(self.cases) - 20} more" if len(self.cases) > 20 else ""
+        )
+        return (
+            f"Moved {len(self.cases)} open case{'s' if len(self.cases) != 1 else ''} from <@{self.from_user}> "
+            f"to <@{self.to_user}>, with {self.obligations} open obligation{'s' if self.obligations != 1 else ''}: "
+            f"{shown}."
+        )
 
 
 def move_caseload(firm: Firm, actor: str, from_user: str, to_user: str) -> CaseloadMove:
@@ -63,8 +67,16 @@ def move_caseload(firm: Firm, actor: str, from_user: str, to_user: str) -> Casel
             for ob in case.obligations:
                 if ob.state in ACTIVE:
                     ob.manager_id, moved = to_user, moved + 1
-            audit(s, firm, case, actor, "assign", from_manager=from_user, to_manager=to_user,
-                   reason="caseload moved")
+            audit(
+                s,
+                firm,
+                case,
+                actor,
+                "assign",
+                from_manager=from_user,
+                to_manager=to_user,
+                reason="caseload moved",
+            )
         result = CaseloadMove(from_user, to_user, tuple(c.number for c in cases), moved)
     for number in result.cases:
         announce_change(firm, actor, number)
@@ -137,10 +149,14 @@ def lead_overview(firm: Firm, actor: str) -> LeadOverview:
         by_stage = q.open_cases_by_stage(s, today)
         overdue = q.overdue_count_by_manager(s, today)
         escalations = q.open_escalation_count(s)
-        red = q.open_cases_with_limitation_by(s, date.fromordinal(today.toordinal() + numbers.limitation_red_days))
+        red = q.open_cases_with_limitation_by(
+            s, date.fromordinal(today.toordinal() + numbers.limitation_red_days)
+        )
         offers = q.offers_not_told(s, told_by)
     stages = tuple(
-        StageLine(stage, STAGES[Stage(stage)].label, n, round(total / n, 1) if n else 0.0, (today - first).days)
+        StageLine(
+            stage, STAGES[Stage(stage)].label, n, round(total / n, 1) if n else 0.0, (today - first).days
+        )
         for stage, n, total, first in sorted(by_stage, key=lambda r: STAGE_ORDER[Stage(r[0])])
     )
     late = tuple(
@@ -202,6 +218,8 @@ def stage_ages(firm: Firm, edges: tuple[int, ...] = AGE_BUCKETS) -> StageAges:
     return StageAges(
         day=today,
         buckets=_bucket_labels(edges),
-        rows=tuple(StageAgeRow(st.value, STAGES[st].label, tuple(counts.get(st.value, [0] * (len(edges) + 1))))
-                   for st in OPEN_STAGES),
+        rows=tuple(
+            StageAgeRow(st.value, STAGES[st].label, tuple(counts.get(st.value, [0] * (len(edges) + 1))))
+            for st in OPEN_STAGES
+        ),
     )

@@ -28,13 +28,24 @@ def render_stage_chart(data: StageAges) -> bytes:
     left = [0] * len(rows)
     for i, bucket in enumerate(data.buckets):
         widths = [r.counts[i] for r in rows]
-        ax.barh(labels, widths, left=left, color=_COLOURS[min(i, len(_COLOURS) - 1)], label=bucket, height=0.6)
+        ax.barh(
+            labels, widths, left=left, color=_COLOURS[min(i, len(_COLOURS) - 1)], label=bucket, height=0.6
+        )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.set_xlabel("open cases")
-    ax.set_title(f"Open cases by stage and days in stage, {data.day:%b %-d, %Y} ({data.open_cases} open)", fontsize=10)
+    ax.set_title(
+        f"Open cases by stage and days in stage, {data.day:%b %-d, %Y} ({data.open_cases} open)", fontsize=10
+    )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(title="in stage", fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.legend(
+        title="in stage",
+        fontsize=8,
+        title_fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+    )
     if not data.open_cases:
         ax.text(0.5, 0.5, "No open cases", transform=ax.transAxes, ha="center", va="center", color="#666")
         ax.set_xlim(0, 1)

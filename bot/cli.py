@@ -22,7 +22,9 @@ def _day(text: str) -> date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="casebot", description="Keeps personal-injury clients informed, by the playbook.")
+    parser = argparse.ArgumentParser(
+        prog="casebot", description="Keeps personal-injury clients informed, by the playbook."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     run = sub.add_parser("run", help="the bot: Socket Mode, or HTTP with --http")
@@ -58,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = Settings.from_env()
@@ -104,8 +108,16 @@ def _due(firm: object, day: date | None, user: str | None, fmt: str) -> int:
     items = due_for(firm, [user] if user else None, day)
     if fmt == "json":
         rows = [
-            {"case": i.case, "client": i.client, "manager": i.manager, "kind": i.kind, "rule": i.rule,
-             "due": i.due_on.isoformat(), "overdue_days": i.overdue_days, "reason": i.reason}
+            {
+                "case": i.case,
+                "client": i.client,
+                "manager": i.manager,
+                "kind": i.kind,
+                "rule": i.rule,
+                "due": i.due_on.isoformat(),
+                "overdue_days": i.overdue_days,
+                "reason": i.reason,
+            }
             for i in items
         ]
         print(json.dumps(rows, ensure_ascii=False))
@@ -116,8 +128,16 @@ def _due(firm: object, day: date | None, user: str | None, fmt: str) -> int:
         return 0
     print(f"Due by {when:%a %Y-%m-%d}: {len(items)}")
     for i in items:
-        late = f"{i.overdue_days}d overdue" if i.overdue_days else "due today" if i.due_on == when else f"due {i.due_on}"
-        print(f"  {i.case:<12} {i.client[:24]:<24} {i.manager:<12} {i.rule:<4} {i.kind:<9} {late:<14} {i.reason}")
+        late = (
+            f"{i.overdue_days}d overdue"
+            if i.overdue_days
+            else "due today"
+            if i.due_on == when
+            else f"due {i.due_on}"
+        )
+        print(
+            f"  {i.case:<12} {i.client[:24]:<24} {i.manager:<12} {i.rule:<4} {i.kind:<9} {late:<14} {i.reason}"
+        )
     return 0
 
 

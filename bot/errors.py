@@ -1,16 +1,16 @@
 """Everything a user can get wrong, as one hierarchy; each message is written for a case manager.
 
-    CasebotError                 a refusal: nothing was changed
-    ├── InputError               the words of a command are off (carries a usage line and an example)
-    │   ├── BadDate              not a YYYY-MM-DD day
-    │   ├── FutureDate           an event dated after today
-    │   └── BadAmount            not an amount of money
-    ├── UnknownCase              no such case number (carries the closest numbers)
-    ├── UnknownProvider          no such provider on the case, or more than one matches
-    ├── NotAllowed               the caller's role does not allow it
-    ├── PreconditionNotMet       the playbook says not yet (a lead or admin may override with a reason)
-    ├── Conflict                 someone else changed the case first
-    └── TryAgain                 the database could not be reached; nothing was saved
+CasebotError                 a refusal: nothing was changed
+├── InputError               the words of a command are off (carries a usage line and an example)
+│   ├── BadDate              not a YYYY-MM-DD day
+│   ├── FutureDate           an event dated after today
+│   └── BadAmount            not an amount of money
+├── UnknownCase              no such case number (carries the closest numbers)
+├── UnknownProvider          no such provider on the case, or more than one matches
+├── NotAllowed               the caller's role does not allow it
+├── PreconditionNotMet       the playbook says not yet (a lead or admin may override with a reason)
+├── Conflict                 someone else changed the case first
+└── TryAgain                 the database could not be reached; nothing was saved
 """
 
 from __future__ import annotations

@@ -48,18 +48,31 @@ class Period:
 
     def covers(self, loss_on: date) -> bool:
         return (self.losses_from is None or loss_on >= self.losses_from) and (
-            self.losses_before is None or loss_on < self.losses_before)
+            self.losses_before is None or loss_on < self.losses_before
+        )
 
 
 FL_HB_837 = date(2023, 3, 24)  # Florida's 2023 tort reform took effect; the shorter period from this day on
 
 PERIODS: tuple[Period, ...] = (
-    Period("CA", 2, "Cal. Civ. Proc. Code § 335.1", "injury caused by the wrongful act or neglect of another"),
-    Period("FL", 2, "Fla. Stat. § 95.11(4)(a) (as amended by HB 837, 2023)",
-           "negligence accruing on or after March 24, 2023; the effective day itself is given the shorter "
-           "period, to be safe", losses_from=FL_HB_837),
-    Period("FL", 4, "Fla. Stat. § 95.11(3)(a) (before HB 837)", "negligence accruing before March 24, 2023",
-           losses_before=FL_HB_837),
+    Period(
+        "CA", 2, "Cal. Civ. Proc. Code § 335.1", "injury caused by the wrongful act or neglect of another"
+    ),
+    Period(
+        "FL",
+        2,
+        "Fla. Stat. § 95.11(4)(a) (as amended by HB 837, 2023)",
+        "negligence accruing on or after March 24, 2023; the effective day itself is given the shorter "
+        "period, to be safe",
+        losses_from=FL_HB_837,
+    ),
+    Period(
+        "FL",
+        4,
+        "Fla. Stat. § 95.11(3)(a) (before HB 837)",
+        "negligence accruing before March 24, 2023",
+        losses_before=FL_HB_837,
+    ),
     Period("TX", 2, "Tex. Civ. Prac. & Rem. Code § 16.003", "personal injury"),
     Period("NY", 3, "N.Y. C.P.L.R. § 214(5)", "personal injury"),
     Period("GA", 2, "O.C.G.A. § 9-3-33", "injuries to the person"),
@@ -75,7 +88,9 @@ def period_for(state: str, loss_on: date) -> Period:
             return period
     raise InputError(
         f"casebot has no limitation period for “{state.strip()[:20]}”; it knows {', '.join(STATES)}. "
-        "Enter the limitation date itself instead.", example="sol 2028-03-02")
+        "Enter the limitation date itself instead.",
+        example="sol 2028-03-02",
+    )
 
 
 def add_years(day: date, years: int) -> date:
@@ -101,8 +116,14 @@ def watched(stage: str | Stage, closed: bool = False) -> bool:
     return not closed and Stage(stage) not in CLOSED_STAGES
 
 
-def threshold_crossed(limitation_on: date | None, day: date, numbers: Numbers, *, stage: str | Stage = Stage.RECORDS,
-                      closed: bool = False) -> int | None:
+def threshold_crossed(
+    limitation_on: date | None,
+    day: date,
+    numbers: Numbers,
+    *,
+    stage: str | Stage = Stage.RECORDS,
+    closed: bool = False,
+) -> int | None:
     """The alert a case is due on `day`: the smallest threshold (of 180, 90, 60, 30 days) it is inside.
 
     A case entered 45 days before its limitation date is due the 60-day alert, not three alerts at once;
@@ -115,8 +136,14 @@ def threshold_crossed(limitation_on: date | None, day: date, numbers: Numbers, *
     return min(inside) if inside else None
 
 
-def thresholds_crossed(limitation_on: date | None, day: date, numbers: Numbers, *,
-                       stage: str | Stage = Stage.RECORDS, closed: bool = False) -> tuple[int, ...]:
+def thresholds_crossed(
+    limitation_on: date | None,
+    day: date,
+    numbers: Numbers,
+    *,
+    stage: str | Stage = Stage.RECORDS,
+    closed: bool = False,
+) -> tuple[int, ...]:
     """Every threshold the case is inside on `day`, largest first (empty when not watched)."""
     if limitation_on is None or not watched(stage, closed):
         return ()
@@ -124,11 +151,20 @@ def thresholds_crossed(limitation_on: date | None, day: date, numbers: Numbers, 
     return tuple(sorted((t for t in numbers.limitation_alert_days if left <= t), reverse=True))
 
 
-def is_red(limitation_on: date | None, day: date, numbers: Numbers, *, stage: str | Stage = Stage.RECORDS,
-           closed: bool = False) -> bool:
+def is_red(
+    limitation_on: date | None,
+    day: date,
+    numbers: Numbers,
+    *,
+    stage: str | Stage = Stage.RECORDS,
+    closed: bool = False,
+) -> bool:
     """Inside the red window (90 days): the case's hold-ups are flagged red on the card and in digests."""
-    return (limitation_on is not None and watched(stage, closed)
-            and days_left(limitation_on, day) <= numbers.limitation_red_days)
+    return (
+        limitation_on is not None
+        and watched(stage, closed)
+        and days_left(limitation_on, day) <= numbers.limitation_red_days
+    )
 
 
 class LimitationAlert(NamedTuple):
@@ -161,7 +197,9 @@ def cases_inside_red(firm: Firm, day: date | None = None) -> list[tuple[str, str
 
     day = day or firm.today()
     with Transaction(firm, write=False) as s:
-        rows = q.open_cases_with_limitation_by(s, date.fromordinal(day.toordinal() + firm.numbers.limitation_red_days))
+        rows = q.open_cases_with_limitation_by(
+            s, date.fromordinal(day.toordinal() + firm.numbers.limitation_red_days)
+        )
     return [(n, m, d, days_left(d, day)) for n, m, d in rows]
 
 
@@ -172,24 +210,36 @@ def describe(limitation_on: date, loss_on: date | None = None, state: str | None
     period = period_for(state, loss_on)
     computed = add_years(loss_on, period.years)
     if computed != limitation_on:
-        return (f"{limitation_on:%Y-%m-%d} (entered; {period.years} years from the loss on {loss_on:%Y-%m-%d} "
-                f"under {period.rule} would be {computed:%Y-%m-%d})")
-    return f"{limitation_on:%Y-%m-%d} ({period.years} years from the loss on {loss_on:%Y-%m-%d}, {period.rule})"
+        return (
+            f"{limitation_on:%Y-%m-%d} (entered; {period.years} years from the loss on {loss_on:%Y-%m-%d} "
+            f"under {period.rule} would be {computed:%Y-%m-%d})"
+        )
+    return (
+        f"{limitation_on:%Y-%m-%d} ({period.years} years from the loss on {loss_on:%Y-%m-%d}, {period.rule})"
+    )
 
 
 # ---------------------------------------------------------------- service
 
 
-def set_limitation(firm: Firm, actor: str, number: str, on: date | None = None, loss_on: date | None = None,
-                   state: str | None = None) -> Outcome:
+def set_limitation(
+    firm: Firm,
+    actor: str,
+    number: str,
+    on: date | None = None,
+    loss_on: date | None = None,
+    state: str | None = None,
+) -> Outcome:
     """Store the case's limitation date: `on` as given, or computed from `loss_on` and `state`.
 
     With all three, the date given wins (a lawyer may know of tolling) and the message says what the
     loss date would have given. Audited; for the case's manager, a lead or an admin."""
 
     if on is None and loss_on is None:
-        raise InputError("Give the limitation date, or the day of the loss and the state.",
-                         example="2028-03-02, or the loss day and state: 2026-03-02 CA")
+        raise InputError(
+            "Give the limitation date, or the day of the loss and the state.",
+            example="2028-03-02, or the loss day and state: 2026-03-02 CA",
+        )
     if loss_on is not None and not state:
         raise InputError("Say in which state the loss happened, so its period applies.", example="CA")
     if state and loss_on is None:
@@ -209,10 +259,22 @@ def set_limitation(firm: Firm, actor: str, number: str, on: date | None = None, 
             case.loss_on, case.loss_state = loss_on, code
         if before == (case.limitation_on, case.loss_on, case.loss_state):
             return f"{case.number}'s limitation date is already {describe(limitation_on, case.loss_on, case.loss_state)}."
-        audit(s, firm, case, actor, "limitation", from_on=before[0], on=limitation_on, loss_on=loss_on, state=code)
+        audit(
+            s,
+            firm,
+            case,
+            actor,
+            "limitation",
+            from_on=before[0],
+            on=limitation_on,
+            loss_on=loss_on,
+            state=code,
+        )
         left = days_left(limitation_on, firm.today())
-        when = (f"{left} days from today" if left > 0 else "today" if left == 0 else f"{-left} days ago")
-        return (f"{case.number}'s limitation date is {describe(limitation_on, case.loss_on, case.loss_state)}: "
-                f"{when}. Alerts at {', '.join(str(t) for t in firm.numbers.limitation_alert_days)} days before it.")
+        when = f"{left} days from today" if left > 0 else "today" if left == 0 else f"{-left} days ago"
+        return (
+            f"{case.number}'s limitation date is {describe(limitation_on, case.loss_on, case.loss_state)}: "
+            f"{when}. Alerts at {', '.join(str(t) for t in firm.numbers.limitation_alert_days)} days before it."
+        )
 
     return change_case(firm, actor, number, change)

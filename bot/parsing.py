@@ -34,7 +34,9 @@ def parse_day(text: str, *, what: str = "date") -> date:
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise BadDate(f"“{text[:40]}” is not a {what}: write it as YYYY-MM-DD.", example="2026-11-02") from exc
+        raise BadDate(
+            f"“{text[:40]}” is not a {what}: write it as YYYY-MM-DD.", example="2026-11-02"
+        ) from exc
 
 
 def parse_amount(text: str) -> Decimal:
@@ -43,7 +45,8 @@ def parse_amount(text: str) -> Decimal:
     match = _AMOUNT_RE.match(raw)
     if not match:
         raise BadAmount(
-            f"“{raw[:40]}” is not an amount: write it like 12500, 12,500, $12,500.00 or 12.5k.", example="12,500"
+            f"“{raw[:40]}” is not an amount: write it like 12500, 12,500, $12,500.00 or 12.5k.",
+            example="12,500",
         )
     try:
         if match.group(4) is not None:
@@ -53,7 +56,9 @@ def parse_amount(text: str) -> Decimal:
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
         raise BadAmount(f"“{raw[:40]}” is not an amount.", example="12,500") from exc
     if value <= 0 or value > MAX_AMOUNT:
-        raise BadAmount(f"“{raw[:40]}” is out of range: an amount is more than 0 and below a trillion.", example="12,500")
+        raise BadAmount(
+            f"“{raw[:40]}” is out of range: an amount is more than 0 and below a trillion.", example="12,500"
+        )
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

@@ -110,12 +110,23 @@ class _Plan:
     numbers: Numbers
     items: list[Planned] = field(default_factory=list)
 
-    def add(self, key: str, rule: str, trigger: date, due_after: int = 0, *,
-            provider_id: int | None = None, fill: dict[str, object] | None = None) -> Planned:
+    def add(
+        self,
+        key: str,
+        rule: str,
+        trigger: date,
+        due_after: int = 0,
+        *,
+        provider_id: int | None = None,
+        fill: dict[str, object] | None = None,
+    ) -> Planned:
         spec = RULES[rule]
         fill = _Fill(fill or {})
         item = Planned(
-            key=key, rule=rule.rstrip("T"), kind=spec.kind, triggered_on=trigger,
+            key=key,
+            rule=rule.rstrip("T"),
+            kind=spec.kind,
+            triggered_on=trigger,
             due_on=self.cal.due(trigger, due_after),
             reason=spec.reason.format_map(fill),
             talking_points="\n".join(p.format_map(fill) for p in spec.talking_points if p.format_map(fill)),
@@ -158,7 +169,9 @@ def _close_event_by_contact(item: Planned, contacts: Sequence[date]) -> None:
 def _events(p: _Plan, contacts: Sequence[date]) -> None:
     f = p.facts
     names = ", ".join(pr.name for pr in f.providers) or "no providers recorded yet"
-    items = [p.add("R1", "R1", f.created_on, fill={"provider_count": len(f.providers), "provider_names": names})]
+    items = [
+        p.add("R1", "R1", f.created_on, fill={"provider_count": len(f.providers), "provider_names": names})
+    ]
     for i, entry in enumerate(f.stages):
         if entry.stage is Stage.DEMAND_QUEUE:
             items.append(p.add(f"R4:{i}", "R4", entry.on))
@@ -191,7 +204,9 @@ def _cadences(p: _Plan, contacts: Sequence[date]) -> None:
     f, n = p.facts, p.numbers
     every = {"R2": n.records_cadence_days, "R5": n.demand_hold_cadence_days}
     values: dict[str, dict[str, object]] = {
-        "R2": {"outstanding": _outstanding(f.providers)}, "R5": {"holdups": _holdups(f.holdups)}}
+        "R2": {"outstanding": _outstanding(f.providers)},
+        "R5": {"holdups": _holdups(f.holdups)},
+    }
     for rule, days in every.items():
         for i, start, end in _spans(f.stages, RULES[rule].cadence_stages):
             anchors = [start] + [c for c in contacts if start < c and (end is None or c < end)]
@@ -225,13 +240,23 @@ def _providers(p: _Plan) -> None:
     for pr in p.facts.providers:
         partial = [d for d in (pr.records_on, pr.bills_on) if d is not None]
         complete = pr.complete_on
-        restarts = sorted({d for d in (*pr.followups, *partial) if d > pr.requested_on and (complete is None or d < complete)})
+        restarts = sorted(
+            {
+                d
+                for d in (*pr.followups, *partial)
+                if d > pr.requested_on and (complete is None or d < complete)
+            }
+        )
         anchors = [pr.requested_on, *restarts]
         owed = pr.owed or "records and bills"
         for j, anchor in enumerate(anchors):
             item = p.add(
-                f"R3:{pr.id}:{anchor.isoformat()}", "R3", anchor, p.numbers.provider_followup_days,
-                provider_id=pr.id, fill={"provider": pr.name, "owed": owed, "requested_on": f"{pr.requested_on:%b %-d}"},
+                f"R3:{pr.id}:{anchor.isoformat()}",
+                "R3",
+                anchor,
+                p.numbers.provider_followup_days,
+                provider_id=pr.id,
+                fill={"provider": pr.name, "owed": owed, "requested_on": f"{pr.requested_on:%b %-d}"},
             )
             if j + 1 < len(anchors):
                 item.close(DONE, anchors[j + 1], "provider follow-up")
@@ -248,9 +273,15 @@ def _demand(p: _Plan, contacts: Sequence[date]) -> None:
         d = rnd.on
         resent_on = rounds[i + 1].on if i + 1 < len(rounds) else None
         ack = _first_on_or_after(acks, d)
-        shown: dict[str, object] = {"sent_on": f"{d:%b %-d}", "ack_window_days": n.ack_window_days,
-                 "adjuster": rnd.adjuster or "the adjuster", "to_adjuster": f" to {rnd.adjuster}" if rnd.adjuster else ""}
-        tell = p.add(f"{'R6' if rnd.kind == 'sent' else 'R9'}:{i}", "R6" if rnd.kind == "sent" else "R9", d, fill=shown)
+        shown: dict[str, object] = {
+            "sent_on": f"{d:%b %-d}",
+            "ack_window_days": n.ack_window_days,
+            "adjuster": rnd.adjuster or "the adjuster",
+            "to_adjuster": f" to {rnd.adjuster}" if rnd.adjuster else "",
+        }
+        tell = p.add(
+            f"{'R6' if rnd.kind == 'sent' else 'R9'}:{i}", "R6" if rnd.kind == "sent" else "R9", d, fill=shown
+        )
         _close_event_by_contact(tell, contacts)
 
         check = p.add(f"R7:{i}", "R7", d, n.adjuster_check_days, fill=shown)
@@ -282,11 +313,15 @@ def _checkin(p: _Plan, contacts: Sequence[date]) -> None:
     f, n = p.facts, p.numbers
     anchors = sorted({f.created_on, *(c for c in contacts if c > f.created_on)})
     for j, anchor in enumerate(anchors):
-        item = p.add(f"R13:{anchor.isoformat()}", "R13", anchor, n.checkin_days, fill={"since": f"{anchor:%b %-d}"})
+        item = p.add(
+            f"R13:{anchor.isoformat()}", "R13", anchor, n.checkin_days, fill={"since": f"{anchor:%b %-d}"}
+        )
         if j + 1 < len(anchors):
             item.close(DONE, anchors[j + 1], "client contact")
         elif f.closed_on is None and any(
-            o.state == OPEN and o.kind is Kind.CLIENT and o.due_on <= item.due_on for o in p.items if o is not item
+            o.state == OPEN and o.kind is Kind.CLIENT and o.due_on <= item.due_on
+            for o in p.items
+            if o is not item
         ):
             # Another open client obligation reaches the client first; R13 waits for the next contact.
             item.close(CANCELLED, anchor, "another client contact is due first")

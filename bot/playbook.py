@@ -60,17 +60,37 @@ STAGES: dict[Stage, StageInfo] = {
     for s in (
         StageInfo(Stage.RECORDS, "Collecting records", "1–2", Stage.DEMAND_QUEUE, requires="all_records_in"),
         StageInfo(Stage.DEMAND_QUEUE, "Waiting for a legal assistant", "3", Stage.DEMAND_DRAFTING),
-        StageInfo(Stage.DEMAND_DRAFTING, "Demand being drafted", "4", Stage.DEMAND_SENT, via="/case demand {case} sent"),
+        StageInfo(
+            Stage.DEMAND_DRAFTING,
+            "Demand being drafted",
+            "4",
+            Stage.DEMAND_SENT,
+            via="/case demand {case} sent",
+        ),
         StageInfo(Stage.DEMAND_SENT, "Demand sent, awaiting acknowledgment", "5–6", Stage.NEGOTIATION),
-        StageInfo(Stage.NEGOTIATION, "Negotiating", "7", Stage.FINAL_OFFER, via="/offer received {case} <amount> final"),
+        StageInfo(
+            Stage.NEGOTIATION,
+            "Negotiating",
+            "7",
+            Stage.FINAL_OFFER,
+            via="/offer received {case} <amount> final",
+        ),
         StageInfo(Stage.FINAL_OFFER, "Final offer received", "8", Stage.SETTLEMENT),
-        StageInfo(Stage.SETTLEMENT, "Accounting and client decision", "9", None, via="/case close {case} settled|litigation"),
+        StageInfo(
+            Stage.SETTLEMENT,
+            "Accounting and client decision",
+            "9",
+            None,
+            via="/case close {case} settled|litigation",
+        ),
         StageInfo(Stage.SETTLED, "Closed: settled", "—", None),
         StageInfo(Stage.LITIGATION, "Closed: litigation", "—", None),
         StageInfo(Stage.DROPPED, "Closed: dropped", "—", None),
     )
 }
-OPEN_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if STAGES[s].next is not None or s is Stage.SETTLEMENT)
+OPEN_STAGES: tuple[Stage, ...] = tuple(
+    s for s in Stage if STAGES[s].next is not None or s is Stage.SETTLEMENT
+)
 CLOSED_STAGES: tuple[Stage, ...] = (Stage.SETTLED, Stage.LITIGATION, Stage.DROPPED)
 STAGE_ORDER: dict[Stage, int] = {s: i for i, s in enumerate(Stage)}
 
@@ -110,65 +130,102 @@ RULES: dict[str, Rule] = {
     r.code: r
     for r in (
         Rule(
-            "R1", Kind.CLIENT, "Treatment is complete: walk the client through what happens next",
-            ("Confirm the provider list: “I see you went to {provider_count} places — {provider_names}. Is there more?”",
-             "Explain the road ahead: records → demand → adjuster → negotiation."),
+            "R1",
+            Kind.CLIENT,
+            "Treatment is complete: walk the client through what happens next",
+            (
+                "Confirm the provider list: “I see you went to {provider_count} places — {provider_names}. Is there more?”",
+                "Explain the road ahead: records → demand → adjuster → negotiation.",
+            ),
         ),
         Rule(
-            "R2", Kind.CLIENT, "Twice-monthly status update while records are collected",
-            ("Ask how they are doing.", "{outstanding}",
-             "If a provider is slow, say so: the client can press the provider to send records faster."),
+            "R2",
+            Kind.CLIENT,
+            "Twice-monthly status update while records are collected",
+            (
+                "Ask how they are doing.",
+                "{outstanding}",
+                "If a provider is slow, say so: the client can press the provider to send records faster.",
+            ),
             cadence_stages=(Stage.RECORDS,),
         ),
         Rule(
-            "R3", Kind.PROVIDER, "Follow up with {provider} on the outstanding {owed}",
+            "R3",
+            Kind.PROVIDER,
+            "Follow up with {provider} on the outstanding {owed}",
             ("Requested {requested_on}; still owed: {owed}.",),
         ),
         Rule(
-            "R4", Kind.CLIENT, "All records are in: the case goes to the legal team for the demand",
-            ("Do not give a time frame unless you are certain.",
-             "They are on the list for a legal assistant; work usually starts in about a week."),
+            "R4",
+            Kind.CLIENT,
+            "All records are in: the case goes to the legal team for the demand",
+            (
+                "Do not give a time frame unless you are certain.",
+                "They are on the list for a legal assistant; work usually starts in about a week.",
+            ),
         ),
         Rule(
-            "R5", Kind.CLIENT, "Monthly update on what holds the demand up",
+            "R5",
+            Kind.CLIENT,
+            "Monthly update on what holds the demand up",
             ("{holdups}",),
             cadence_stages=(Stage.DEMAND_QUEUE, Stage.DEMAND_DRAFTING),
         ),
         Rule(
-            "R6", Kind.CLIENT, "The demand went out on {sent_on}",
+            "R6",
+            Kind.CLIENT,
+            "The demand went out on {sent_on}",
             ("The insurer has {ack_window_days} days to acknowledge it.",),
         ),
         Rule(
-            "R7", Kind.ADJUSTER, "Confirm {adjuster} received the demand sent {sent_on}",
+            "R7",
+            Kind.ADJUSTER,
+            "Confirm {adjuster} received the demand sent {sent_on}",
             ("Ask for the claim number and when to expect a response.",),
         ),
         Rule(
-            "R8", Kind.CLIENT, "No acknowledgment {ack_window_days} days after the demand of {sent_on}",
+            "R8",
+            Kind.CLIENT,
+            "No acknowledgment {ack_window_days} days after the demand of {sent_on}",
             ("Tell the client we have no acknowledgment yet and are following up.",),
         ),
         Rule(
-            "R8T", Kind.TASK, "No acknowledgment: get the current adjuster's details and resend the demand",
+            "R8T",
+            Kind.TASK,
+            "No acknowledgment: get the current adjuster's details and resend the demand",
             ("The adjuster may have left the company; find who handles the claim now.",),
         ),
         Rule(
-            "R9", Kind.CLIENT, "The demand was resent on {sent_on}{to_adjuster}",
+            "R9",
+            Kind.CLIENT,
+            "The demand was resent on {sent_on}{to_adjuster}",
             ("The insurer's {ack_window_days} days to acknowledge start again.",),
         ),
         Rule(
-            "R10", Kind.CLIENT, "The {nth} offer came in and was rejected as too low",
+            "R10",
+            Kind.CLIENT,
+            "The {nth} offer came in and was rejected as too low",
             ("No need to give the amount unless they ask.",),
         ),
         Rule(
-            "R11", Kind.CLIENT, "The final offer is in",
+            "R11",
+            Kind.CLIENT,
+            "The final offer is in",
             ("We are reviewing whether to settle or push for more.",),
         ),
         Rule(
-            "R12", Kind.CLIENT, "Go over the accounting: the client decides to settle or go to court",
-            ("It is the client's choice; advise only if asked.",
-             "In litigation the fee rises from 33⅓% to 40%: show the net both ways (/case accounting)."),
+            "R12",
+            Kind.CLIENT,
+            "Go over the accounting: the client decides to settle or go to court",
+            (
+                "It is the client's choice; advise only if asked.",
+                "In litigation the fee rises from 33⅓% to 40%: show the net both ways (/case accounting).",
+            ),
         ),
         Rule(
-            "R13", Kind.CLIENT, "Check-in: no client contact since {since}",
+            "R13",
+            Kind.CLIENT,
+            "Check-in: no client contact since {since}",
             ("Keep the client reasonably informed (ABA Model Rule 1.4).",),
         ),
     )

@@ -141,8 +141,14 @@ class WeeklyChartMessage:
     alt_text: str
 
 
-Message = (DigestMessage | ReminderMessage | EscalationMessage | WeeklyReportMessage | LimitationAlertMessage
-           | WeeklyChartMessage)
+Message = (
+    DigestMessage
+    | ReminderMessage
+    | EscalationMessage
+    | WeeklyReportMessage
+    | LimitationAlertMessage
+    | WeeklyChartMessage
+)
 
 
 class Notifier(Protocol):

@@ -74,8 +74,12 @@ from storage.models import ACTIVE, Delivery, Escalation, Staff
 
 log = logging.getLogger(__name__)
 
-WORKDAY_END = time(18, 0)  # after this, local time, nothing new is decided for the day: the next digest carries it
-LEASE = timedelta(minutes=10)  # one attempt's hold on a delivery; longer than the Web API client's own retries
+WORKDAY_END = time(
+    18, 0
+)  # after this, local time, nothing new is decided for the day: the next digest carries it
+LEASE = timedelta(
+    minutes=10
+)  # one attempt's hold on a delivery; longer than the Web API client's own retries
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(minutes=30)
 OVERLAP = 200  # obligation ids looked at again each tick, for transactions that committed out of id order
@@ -121,7 +125,9 @@ def _route(manager: str, staff: dict[str, Staff], day: date) -> str | None:
     return who
 
 
-def _load_routes(s: Session, managers: Iterable[str], day: date) -> tuple[dict[str, list[str]], dict[str, Staff]]:
+def _load_routes(
+    s: Session, managers: Iterable[str], day: date
+) -> tuple[dict[str, list[str]], dict[str, Staff]]:
     """recipient -> the managers whose items they get; and every Staff row involved."""
     managers = list(managers)
     staff = q.staff_by_ids(s, managers)
@@ -144,11 +150,15 @@ def _local(firm: Firm, staff: Staff | None, now: datetime) -> datetime:
 
 def _in_day(firm: Firm, local: datetime) -> bool:
     """A business day, at or after the person's digest time and before their working day ends."""
-    return (firm.calendar.is_business_day(local.date())
-            and firm.settings.digest_time <= local.time().replace(tzinfo=None) < WORKDAY_END)
+    return (
+        firm.calendar.is_business_day(local.date())
+        and firm.settings.digest_time <= local.time().replace(tzinfo=None) < WORKDAY_END
+    )
 
 
-def _learn_time_zones(firm: Firm, notifier: Notifier | None, user_ids: Iterable[str], state: SenderState) -> None:
+def _learn_time_zones(
+    firm: Firm, notifier: Notifier | None, user_ids: Iterable[str], state: SenderState
+) -> None:
     """Ask Slack (users.info, through the notifier) for time zones not cached yet; the firm's until then."""
     if notifier is None:
         return
@@ -167,8 +177,16 @@ def _learn_time_zones(firm: Firm, notifier: Notifier | None, user_ids: Iterable[
             log.exception("Failed to look up %s's time zone", user)
             continue
         if info is not None and info.tz:
-            remember_person(firm, user, name=info.name, email=info.email, tz=info.tz, is_guest=info.is_guest,
-                            is_bot=info.is_bot, deleted=info.deleted)
+            remember_person(
+                firm,
+                user,
+                name=info.name,
+                email=info.email,
+                tz=info.tz,
+                is_guest=info.is_guest,
+                is_bot=info.is_bot,
+                deleted=info.deleted,
+            )
 
 
 def _claim(firm: Firm, make: Callable[[Session], list[Any] | None]) -> bool:
@@ -187,8 +205,16 @@ def _claim(firm: Firm, make: Callable[[Session], list[Any] | None]) -> bool:
 
 
 def _delivery(firm: Firm, key: str, kind: str, user: str, day: date, **payload: Any) -> Delivery:
-    return Delivery(key=key, kind=kind, user_id=user, for_day=day, state="pending", attempts=0,
-                    payload=payload, created_at=firm.now())
+    return Delivery(
+        key=key,
+        kind=kind,
+        user_id=user,
+        for_day=day,
+        state="pending",
+        attempts=0,
+        payload=payload,
+        created_at=firm.now(),
+    )
 
 
 def _unless_taken(delivery: Delivery, *with_it: Delivery) -> Callable[[Session], list[Any] | None]:
@@ -207,8 +233,9 @@ def digest_key(user: str, day: date) -> str:
 # ---------------------------------------------------------------- deciding
 
 
-def claim_digests(firm: Firm, now: datetime, *, day: date | None = None,
-                  only_users: Sequence[str] | None = None) -> list[str]:
+def claim_digests(
+    firm: Firm, now: datetime, *, day: date | None = None, only_users: Sequence[str] | None = None
+) -> list[str]:
     """Claim today's digest of everyone whose digest time has come (or, with `day`, that day's for everyone
     with something due, whatever the hour). Answers the keys claimed."""
     horizon = day or firm.calendar.today(now) + timedelta(days=1)  # the earliest time zones are a day ahead
@@ -236,15 +263,30 @@ def claim_digests(firm: Firm, now: datetime, *, day: date | None = None,
         if key in taken:
             continue
 
-        def make(s: Session, recipient: str = recipient, for_day: date = for_day, of: list[str] = of,
-                 key: str = key) -> list[Any] | None:
+        def make(
+            s: Session,
+            recipient: str = recipient,
+            for_day: date = for_day,
+            of: list[str] = of,
+            key: str = key,
+        ) -> list[Any] | None:
             hwm = q.max_obligation_id(s)
             rows = q.active_due_for(s, of, for_day)
             if not rows:
                 return None  # a person with nothing due gets no digest
             covering = sorted(m for m in of if m != recipient)
-            return [_delivery(firm, key, "digest", recipient, for_day, items=[o.id for o, _ in rows],
-                              covering=covering, hwm=hwm)]
+            return [
+                _delivery(
+                    firm,
+                    key,
+                    "digest",
+                    recipient,
+                    for_day,
+                    items=[o.id for o, _ in rows],
+                    covering=covering,
+                    hwm=hwm,
+                )
+            ]
 
         if _claim(firm, make):
             claimed.append(key)
@@ -361,7 +403,9 @@ def claim_weekly_reports(firm: Firm, now: datetime) -> list[str]:
 # ---------------------------------------------------------------- sending
 
 
-def _items(s: Session, firm: Firm, ids: Sequence[int], day: date, *, due_by: date | None = None) -> list[DueItem]:
+def _items(
+    s: Session, firm: Firm, ids: Sequence[int], day: date, *, due_by: date | None = None
+) -> list[DueItem]:
     """The claimed obligations that still ask for something, overdue first (most overdue first), then due."""
     out = []
     for o, c in q.obligations_by_ids(s, ids):
@@ -378,18 +422,29 @@ def render(firm: Firm, d: Delivery) -> Message | None:
             items = _items(s, firm, p.get("items", []), d.for_day, due_by=d.for_day)
             if not items:
                 return None
-            return DigestMessage(d.user_id, d.for_day, tuple(i for i in items if i.due_on < d.for_day),
-                                 tuple(i for i in items if i.due_on >= d.for_day), tuple(p.get("covering", ())),
-                                 alerts.digest_flags(s, firm, items, d.for_day))
+            return DigestMessage(
+                d.user_id,
+                d.for_day,
+                tuple(i for i in items if i.due_on < d.for_day),
+                tuple(i for i in items if i.due_on >= d.for_day),
+                tuple(p.get("covering", ())),
+                alerts.digest_flags(s, firm, items, d.for_day),
+            )
         if d.kind == "reminder":
             items = _items(s, firm, [p["obligation"]], d.for_day, due_by=d.for_day)
             return ReminderMessage(d.user_id, d.for_day, items[0], p.get("covering_for")) if items else None
         if d.kind == "escalation":
-            ids = [i for i in p.get("obligations", []) if (e := q.escalation_of(s, i)) and e.cleared_at is None]
-            items = [i for i in _items(s, firm, ids, firm.calendar.today(firm.now())) if i.kind in ESCALATE_KINDS]
+            ids = [
+                i for i in p.get("obligations", []) if (e := q.escalation_of(s, i)) and e.cleared_at is None
+            ]
+            items = [
+                i for i in _items(s, firm, ids, firm.calendar.today(firm.now())) if i.kind in ESCALATE_KINDS
+            ]
             if not items:
                 return None
-            return EscalationMessage(d.user_id, d.for_day, tuple(items), firm.numbers.escalate_after_business_days)
+            return EscalationMessage(
+                d.user_id, d.for_day, tuple(items), firm.numbers.escalate_after_business_days
+            )
         if d.kind == "weekly":
             return weekly_report(s, firm, d.user_id, date.fromisoformat(p["monday"]), d.for_day)
         renderer = RENDERERS.get(d.kind)
@@ -405,9 +460,13 @@ RENDERERS: dict[str, Callable[[Session, Firm, Delivery], Message | None]] = {}
 
 def weekly_report(s: Session, firm: Firm, lead: str, monday: date, day: date) -> WeeklyReportMessage:
     order = {st.value: i for i, st in enumerate(Stage)}
-    by_stage = sorted(((st, n) for st, n, _, _ in q.open_cases_by_stage(s, day)), key=lambda r: order.get(r[0], 99))
+    by_stage = sorted(
+        ((st, n) for st, n, _, _ in q.open_cases_by_stage(s, day)), key=lambda r: order.get(r[0], 99)
+    )
     labels = tuple((STAGES[Stage(st)].label, n) for st, n in by_stage)
-    overdue = tuple(sorted(((m, n) for m, n, _ in q.overdue_count_by_manager(s, day)), key=lambda r: (-r[1], r[0])))
+    overdue = tuple(
+        sorted(((m, n) for m, n, _ in q.overdue_count_by_manager(s, day)), key=lambda r: (-r[1], r[0]))
+    )
     oldest = tuple(due_item(o, c, day, firm.calendar) for o, c in q.oldest_overdue(s, day, 10))
     return WeeklyReportMessage(lead, monday, labels, overdue, oldest)
 
@@ -418,7 +477,9 @@ def _stale(firm: Firm, d: Delivery, now: datetime) -> bool:
     with firm.db.uow() as s:
         staff = q.get_staff(s, d.user_id)
         local_day = _local(firm, staff, now).date()
-    return local_day > d.for_day + (timedelta(days=6) if d.kind in ("weekly", "weekly-chart") else timedelta(0))
+    return local_day > d.for_day + (
+        timedelta(days=6) if d.kind in ("weekly", "weekly-chart") else timedelta(0)
+    )
 
 
 def _finish(firm: Firm, delivery_id: int, **values: Any) -> None:
@@ -442,8 +503,14 @@ class SendReport:
     skipped: int = 0
 
 
-def send_pending(firm: Firm, notifier: Notifier, *, only: Iterable[str] | None = None,
-                 limit: int = 500, expire: bool = True) -> SendReport:
+def send_pending(
+    firm: Firm,
+    notifier: Notifier,
+    *,
+    only: Iterable[str] | None = None,
+    limit: int = 500,
+    expire: bool = True,
+) -> SendReport:
     """Send every pending delivery that is due (or only the given keys), each exactly as described in the
     module docstring. Sends one after another in the caller's thread; the notifier paces them."""
     report = SendReport()
@@ -472,8 +539,12 @@ def send_pending(firm: Firm, notifier: Notifier, *, only: Iterable[str] | None =
             ts = notifier.send(message)
         except DeliveryFailed as exc:
             if exc.retryable:
-                _finish(firm, d.id, next_try_at=now + backoff(d.attempts + 1, exc.retry_after),
-                        last_error=exc.reason[:2000])
+                _finish(
+                    firm,
+                    d.id,
+                    next_try_at=now + backoff(d.attempts + 1, exc.retry_after),
+                    last_error=exc.reason[:2000],
+                )
                 report.retrying += 1
             else:
                 _finish(firm, d.id, state="failed", next_try_at=None, last_error=exc.reason[:2000])
@@ -500,7 +571,9 @@ def take_over(firm: Firm) -> None:
     with firm.db.uow() as s:
         released = q.release_unfinished_leases(s, firm.now())
     if released:
-        log.warning("Took over %d delivery attempt(s) a previous sender did not finish; sending them again", released)
+        log.warning(
+            "Took over %d delivery attempt(s) a previous sender did not finish; sending them again", released
+        )
 
 
 def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> SendReport:
@@ -516,9 +589,13 @@ def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> Se
             people |= set(leads(s, firm))
             people |= {st.cover_id for st in q.staff_by_ids(s, people).values() if st.cover_id}
         _learn_time_zones(firm, notifier, people, state)
-        for step in (lambda: claim_digests(firm, now), lambda: claim_reminders(firm, now, state),
-                     lambda: claim_escalations(firm, now), lambda: claim_weekly_reports(firm, now),
-                     lambda: alerts.claim_limitation_alerts(firm, now, state.alerts_taken)):
+        for step in (
+            lambda: claim_digests(firm, now),
+            lambda: claim_reminders(firm, now, state),
+            lambda: claim_escalations(firm, now),
+            lambda: claim_weekly_reports(firm, now),
+            lambda: alerts.claim_limitation_alerts(firm, now, state.alerts_taken),
+        ):
             try:
                 step()
             except Exception:
@@ -530,7 +607,9 @@ def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> Se
 
 def digest_text(m: DigestMessage) -> str:
     """A digest as plain text (for `casebot digest --dry-run`)."""
-    lines = [f"Digest for {m.user_id}, {m.day:%a %Y-%m-%d}: {len(m.overdue)} overdue, {len(m.due_today)} due today"]
+    lines = [
+        f"Digest for {m.user_id}, {m.day:%a %Y-%m-%d}: {len(m.overdue)} overdue, {len(m.due_today)} due today"
+    ]
     for title, items in (("Overdue", m.overdue), ("Due today", m.due_today)):
         if items:
             lines.append(f"  {title}:")
@@ -550,12 +629,20 @@ def preview_digests(firm: Firm, day: date) -> list[DigestMessage]:
             by_manager.setdefault(o.manager_id, []).append(due_item(o, c, day, firm.calendar))
         out = []
         for recipient, of in sorted(routes.items()):
-            items = sorted((i for m in of for i in by_manager.get(m, ())),
-                           key=lambda d: (d.due_on, d.case, d.obligation_id))
+            items = sorted(
+                (i for m in of for i in by_manager.get(m, ())),
+                key=lambda d: (d.due_on, d.case, d.obligation_id),
+            )
             if items:
-                out.append(DigestMessage(recipient, day, tuple(i for i in items if i.due_on < day),
-                                         tuple(i for i in items if i.due_on >= day),
-                                         tuple(sorted(m for m in of if m != recipient))))
+                out.append(
+                    DigestMessage(
+                        recipient,
+                        day,
+                        tuple(i for i in items if i.due_on < day),
+                        tuple(i for i in items if i.due_on >= day),
+                        tuple(sorted(m for m in of if m != recipient)),
+                    )
+                )
     return out
 
 
@@ -566,8 +653,14 @@ def _default_notifier(firm: Firm) -> Notifier:
     return SlackNotifier.from_settings(firm.settings)
 
 
-def digest_command(firm: Firm, day: date | None = None, dry_run: bool = False, *,
-                   notifier: Notifier | None = None, out: Any = None) -> int:
+def digest_command(
+    firm: Firm,
+    day: date | None = None,
+    dry_run: bool = False,
+    *,
+    notifier: Notifier | None = None,
+    out: Any = None,
+) -> int:
     """`casebot digest [--date] [--dry-run]`: send (or print) that day's digests now, whatever the hour.
     A digest already claimed for a person and day is not sent again; running it twice sends nothing new."""
     out = out or sys.stdout
@@ -590,20 +683,30 @@ def digest_command(firm: Firm, day: date | None = None, dry_run: bool = False, *
     sender = SenderLock(firm.db.engine)
     if not sender.acquire():
         # Only the holder of the sender lock sends (see take_over); the running bot delivers what was claimed.
-        print(f"{len(claimed)} digest(s) claimed for {day:%a %Y-%m-%d}; another casebot process is the sender "
-              "and delivers them on its next tick.", file=out)
+        print(
+            f"{len(claimed)} digest(s) claimed for {day:%a %Y-%m-%d}; another casebot process is the sender "
+            "and delivers them on its next tick.",
+            file=out,
+        )
         return 0
     try:
         with firm.db.uow() as s:
-            pending = [d.key for d in q.deliveries_by_keys(s, [digest_key(u, day) for u in _recipients(firm, day)])
-                       if d.state == "pending"]
+            pending = [
+                d.key
+                for d in q.deliveries_by_keys(s, [digest_key(u, day) for u in _recipients(firm, day)])
+                if d.state == "pending"
+            ]
         # Asked for explicitly, so a past day's digest goes out too (the tick would let it expire).
         report = send_pending(firm, notifier, only=set(claimed) | set(pending), expire=False)
     finally:
         sender.release()
-    print(f"{report.sent} digest(s) sent for {day:%a %Y-%m-%d}"
-          + (f", {report.retrying} will be retried by the running bot" if report.retrying else "")
-          + (f", {report.failed} failed" if report.failed else "") + ".", file=out)
+    print(
+        f"{report.sent} digest(s) sent for {day:%a %Y-%m-%d}"
+        + (f", {report.retrying} will be retried by the running bot" if report.retrying else "")
+        + (f", {report.failed} failed" if report.failed else "")
+        + ".",
+        file=out,
+    )
     return 1 if report.failed or report.retrying else 0
 
 
@@ -613,8 +716,18 @@ def _recipients(firm: Firm, day: date) -> list[str]:
     return list(routes)
 
 
-__all__ = ["SenderState", "claim_digests", "claim_escalations", "claim_reminders",
-           "claim_weekly_reports", "digest_command", "preview_digests", "render", "send_pending", "tick"]
+__all__ = [
+    "SenderState",
+    "claim_digests",
+    "claim_escalations",
+    "claim_reminders",
+    "claim_weekly_reports",
+    "digest_command",
+    "preview_digests",
+    "render",
+    "send_pending",
+    "tick",
+]
 
 # Limitation alerts, the weekly chart and the digest's flags; importing it registers their renderers.
 from bot import alerts  # noqa: E402
@@ -642,11 +755,16 @@ def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
         if not found:
             raise InputError("That reminder no longer exists.")
         ob, case = found[0]
-        provider = next((p.seq for p in case.providers if p.id == ob.provider_id), None) \
-            if ob.kind == "provider" else None
+        provider = (
+            next((p.seq for p in case.providers if p.id == ob.provider_id), None)
+            if ob.kind == "provider"
+            else None
+        )
         number, kind = case.number, ob.kind
     if kind == "provider" and provider is not None:
         return services.provider_followed_up(firm, actor, number, str(provider))
     if kind in ("client", "adjuster"):
         return services.log_contact(firm, actor, number, kind=kind, note="from the digest")
-    raise InputError(f"That item on {number} is a task: it closes when the work is recorded (/case show {number}).")
+    raise InputError(
+        f"That item on {number} is a task: it closes when the work is recorded (/case show {number})."
+    )

@@ -71,21 +71,30 @@ class RunningScheduler:
     shutdown = stop
 
 
-def build_scheduler(job: Callable[[], Any], *, seconds: float = TICK_SECONDS,
-                    first_run: datetime | None = None) -> BackgroundScheduler:
+def build_scheduler(
+    job: Callable[[], Any], *, seconds: float = TICK_SECONDS, first_run: datetime | None = None
+) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
     )
     scheduler.add_job(
-        job, IntervalTrigger(seconds=seconds, timezone=UTC), id=TICK_JOB_ID, name="reminders tick",
-        replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE,
+        job,
+        IntervalTrigger(seconds=seconds, timezone=UTC),
+        id=TICK_JOB_ID,
+        name="reminders tick",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=MISFIRE_GRACE,
         next_run_time=first_run or datetime.now(UTC),  # at once: the catch-up after a restart
     )
     return scheduler
 
 
-def start_scheduler(firm: Firm, notifier: Notifier | None = None, *, seconds: float = TICK_SECONDS) -> RunningScheduler:
+def start_scheduler(
+    firm: Firm, notifier: Notifier | None = None, *, seconds: float = TICK_SECONDS
+) -> RunningScheduler:
     """Start sending reminders from this process (`casebot run`, not with --no-scheduler)."""
     if notifier is None:
         # The composition root's choice; the core knows only the port.
@@ -106,6 +115,11 @@ def start(firm: Firm, client: Any = None) -> RunningScheduler:
 
     settings = firm.settings
     if client is not None and getattr(client, "base_url", None):
-        settings = replace(settings, slack_api_base_url=client.base_url,
-                           slack_bot_token=client.token or settings.slack_bot_token)
-    return start_scheduler(firm, SlackNotifier(make_client(settings)), seconds=firm.settings.reminder_tick_seconds)
+        settings = replace(
+            settings,
+            slack_api_base_url=client.base_url,
+            slack_bot_token=client.token or settings.slack_bot_token,
+        )
+    return start_scheduler(
+        firm, SlackNotifier(make_client(settings)), seconds=firm.settings.reminder_tick_seconds
+    )

@@ -73,14 +73,19 @@ class Firm:
     settings: Settings
     calendar: BusinessCalendar
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    on_change: list[Callable[[str, str], None]] = field(default_factory=list)  # (actor, case number) after commit
+    on_change: list[Callable[[str, str], None]] = field(
+        default_factory=list
+    )  # (actor, case number) after commit
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, db: Database | None = None,
-                      clock: Callable[[], datetime] | None = None) -> Firm:
+    def from_settings(
+        cls, settings: Settings, *, db: Database | None = None, clock: Callable[[], datetime] | None = None
+    ) -> Firm:
         calendar = BusinessCalendar(
-            country=settings.holidays_country, subdiv=settings.holidays_subdiv,
-            closed_days=settings.extra_closed_days, timezone=settings.firm_timezone,
+            country=settings.holidays_country,
+            subdiv=settings.holidays_subdiv,
+            closed_days=settings.extra_closed_days,
+            timezone=settings.firm_timezone,
         )
         firm = cls(db=db or Database(settings.database_url), settings=settings, calendar=calendar)
         if clock is not None:
@@ -140,7 +145,9 @@ class Transaction:
 
 
 def _try_again() -> TryAgain:
-    return TryAgain("casebot could not reach its database just now, so nothing was saved. Please try again in a moment.")
+    return TryAgain(
+        "casebot could not reach its database just now, so nothing was saved. Please try again in a moment."
+    )
 
 
 def role_of(s: Session, firm: Firm, user_id: str) -> str:
@@ -175,17 +182,24 @@ def event_day(firm: Firm, on: date | None, *, not_before: date | None = None, wh
     today = firm.today()
     day = on or today
     if day > today:
-        raise FutureDate(f"{day:%Y-%m-%d} is in the future: record events on the day they happened (today or earlier).",
-                         example=f"{today:%Y-%m-%d}")
+        raise FutureDate(
+            f"{day:%Y-%m-%d} is in the future: record events on the day they happened (today or earlier).",
+            example=f"{today:%Y-%m-%d}",
+        )
     if not_before is not None and day < not_before:
-        raise InputError(f"{what} can't be dated {day:%Y-%m-%d}, before {not_before:%Y-%m-%d}.",
-                         example=f"{not_before:%Y-%m-%d}")
+        raise InputError(
+            f"{what} can't be dated {day:%Y-%m-%d}, before {not_before:%Y-%m-%d}.",
+            example=f"{not_before:%Y-%m-%d}",
+        )
     return day
 
 
 def audit(s: Session, firm: Firm, case: Case | None, actor: str, action: str, **detail: Any) -> None:
-    clean = {k: (v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, Decimal) else v)
-             for k, v in detail.items() if v is not None}
+    clean = {
+        k: (v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, Decimal) else v)
+        for k, v in detail.items()
+        if v is not None
+    }
     s.add(AuditEntry(case_id=case.id if case else None, at=firm.now(), by=actor, action=action, detail=clean))
 
 
@@ -198,7 +212,9 @@ def _facts(case: Case) -> CaseFacts:
         created_on=case.treatment_completed_on,
         stages=tuple(StageEntry(Stage(sc.to_stage), sc.on) for sc in case.stages),
         providers=tuple(
-            ProviderFacts(p.id, p.name, p.requested_on, p.records_on, p.bills_on, tuple(sorted(followups.get(p.id, []))))
+            ProviderFacts(
+                p.id, p.name, p.requested_on, p.records_on, p.bills_on, tuple(sorted(followups.get(p.id, [])))
+            )
             for p in case.providers
         ),
         client_contacts=tuple(sorted(c.on for c in case.contacts if c.kind == "client")),
@@ -223,27 +239,51 @@ def replan(s: Session, firm: Firm, case: Case, actor: str) -> None:
         row = stored.pop(item.key, None)
         if row is None:
             if item.state == OPEN:
-                case.obligations.append(Obligation(
-                    key=item.key, rule=item.rule, kind=item.kind.value,
-                    provider_id=item.provider_id, manager_id=case.manager_id, triggered_on=item.triggered_on,
-                    due_on=item.due_on, remind_on=item.due_on, reason=item.reason,
-                    talking_points=item.talking_points, state=OPEN, created_at=now,
-                ))
+                case.obligations.append(
+                    Obligation(
+                        key=item.key,
+                        rule=item.rule,
+                        kind=item.kind.value,
+                        provider_id=item.provider_id,
+                        manager_id=case.manager_id,
+                        triggered_on=item.triggered_on,
+                        due_on=item.due_on,
+                        remind_on=item.due_on,
+                        reason=item.reason,
+                        talking_points=item.talking_points,
+                        state=OPEN,
+                        created_at=now,
+                    )
+                )
             continue
         if row.state == DONE or (row.state == CANCELLED and item.state != OPEN):
             continue
         if item.state == OPEN:
             if row.state == CANCELLED:
-                row.state, row.closed_on, row.closed_why, row.closed_by, row.snoozed_until = OPEN, None, None, None, None
+                row.state, row.closed_on, row.closed_why, row.closed_by, row.snoozed_until = (
+                    OPEN,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
             remind = max(item.due_on, row.snoozed_until) if row.snoozed_until else item.due_on
-            _set(row, due_on=item.due_on, remind_on=remind, reason=item.reason, talking_points=item.talking_points)
+            _set(
+                row,
+                due_on=item.due_on,
+                remind_on=remind,
+                reason=item.reason,
+                talking_points=item.talking_points,
+            )
         else:
             _set(row, state=item.state, closed_on=item.closed_on, closed_why=item.closed_by, closed_by=actor)
     # A row the plan no longer has was started by facts that a later one overtook on the same day (a
     # contact, then the stage left that day): it no longer applies.
     for row in stored.values():
         if row.state in ACTIVE:
-            _set(row, state=CANCELLED, closed_on=firm.today(), closed_why="no longer applies", closed_by=actor)
+            _set(
+                row, state=CANCELLED, closed_on=firm.today(), closed_why="no longer applies", closed_by=actor
+            )
 
 
 def _set(row: Obligation, **values: Any) -> None:
@@ -257,9 +297,20 @@ def _card(s: Session, firm: Firm, case: Case) -> CaseCard:
     return case_card(case, firm.today(), firm.calendar, firm.numbers)
 
 
-def enter_stage(s: Session, firm: Firm, case: Case, to: Stage, on: date, actor: str, reason: str | None) -> None:
-    case.stages.append(StageChange(seq=len(case.stages) + 1, from_stage=case.stage, to_stage=to.value, on=on,
-                      by=actor, reason=reason, at=firm.now()))
+def enter_stage(
+    s: Session, firm: Firm, case: Case, to: Stage, on: date, actor: str, reason: str | None
+) -> None:
+    case.stages.append(
+        StageChange(
+            seq=len(case.stages) + 1,
+            from_stage=case.stage,
+            to_stage=to.value,
+            on=on,
+            by=actor,
+            reason=reason,
+            at=firm.now(),
+        )
+    )
     audit(s, firm, case, actor, "stage", from_stage=case.stage, to_stage=to.value, on=on, reason=reason)
     case.stage, case.stage_entered_on = to.value, on
     case.closed_on = on if to in CLOSED_STAGES else None
@@ -273,8 +324,9 @@ def announce_change(firm: Firm, actor: str, number: str) -> None:
             log.exception("Failed to run a change hook for %s", number)
 
 
-def change_case(firm: Firm, actor: str, number: str, change: Callable[[Session, Case], str],
-            *, lock_check: bool = True) -> Outcome:
+def change_case(
+    firm: Firm, actor: str, number: str, change: Callable[[Session, Case], str], *, lock_check: bool = True
+) -> Outcome:
     """The shape of every change: lock the case, check who may, change, re-plan, audit, commit, show."""
     with Transaction(firm) as s:
         case = find_case(s, number, for_update=True)
@@ -290,33 +342,74 @@ def change_case(firm: Firm, actor: str, number: str, change: Callable[[Session, 
 # ---------------------------------------------------------------- cases
 
 
-def create_case(firm: Firm, actor: str, number: str, client: str, *, manager: str | None = None,
-                on: date | None = None, limitation_on: date | None = None) -> Outcome:
+def create_case(
+    firm: Firm,
+    actor: str,
+    number: str,
+    client: str,
+    *,
+    manager: str | None = None,
+    on: date | None = None,
+    limitation_on: date | None = None,
+) -> Outcome:
     number, client = printable(number).strip(), " ".join(printable(client).split())
     if not number or len(number) > 40 or not all(ch.isalnum() or ch in "-_./" for ch in number):
-        raise InputError(f"“{number[:40]}” is not a case number: letters, digits and dashes, up to 40.",
-                         example="/case new PI-2041 Jane Roe")
+        raise InputError(
+            f"“{number[:40]}” is not a case number: letters, digits and dashes, up to 40.",
+            example="/case new PI-2041 Jane Roe",
+        )
     if not client or len(client) > 200:
-        raise InputError("Give the client's name after the case number.", example="/case new PI-2041 Jane Roe")
+        raise InputError(
+            "Give the client's name after the case number.", example="/case new PI-2041 Jane Roe"
+        )
     day = event_day(firm, on)
     manager = manager or actor
     with Transaction(firm) as s:
         role = role_of(s, firm, actor)
         if manager != actor and role not in LEAD_ROLES:
-            raise NotAllowed("Only a lead or an admin can open a case for someone else; leave out the @manager to take it yourself.")
+            raise NotAllowed(
+                "Only a lead or an admin can open a case for someone else; leave out the @manager to take it yourself."
+            )
         if q.get_case(s, number, children=False) is not None:
             raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}")
-        case = Case(number=number.upper(), number_key=q.case_key(number), client_name=client, manager_id=manager,
-                    stage=Stage.RECORDS.value, stage_entered_on=day,
-                    treatment_completed_on=day, limitation_on=limitation_on, created_at=firm.now())
+        case = Case(
+            number=number.upper(),
+            number_key=q.case_key(number),
+            client_name=client,
+            manager_id=manager,
+            stage=Stage.RECORDS.value,
+            stage_entered_on=day,
+            treatment_completed_on=day,
+            limitation_on=limitation_on,
+            created_at=firm.now(),
+        )
         s.add(case)
         try:
             s.flush()
         except IntegrityError as exc:
             raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}") from exc
-        case.stages.append(StageChange(seq=1, from_stage=None, to_stage=Stage.RECORDS.value, on=day, by=actor,
-                          reason="case created", at=firm.now()))
-        audit(s, firm, case, actor, "create", client=client, manager=manager, on=day, limitation_on=limitation_on)
+        case.stages.append(
+            StageChange(
+                seq=1,
+                from_stage=None,
+                to_stage=Stage.RECORDS.value,
+                on=day,
+                by=actor,
+                reason="case created",
+                at=firm.now(),
+            )
+        )
+        audit(
+            s,
+            firm,
+            case,
+            actor,
+            "create",
+            client=client,
+            manager=manager,
+            on=day,
+            limitation_on=limitation_on,
+        )
         replan(s, firm, case, actor)
         card = _card(s, firm, case)
     announce_change(firm, actor, card.number)
@@ -349,7 +442,9 @@ def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
     except ValueError:
         to = None
     if to not in CLOSED_STAGES:
-        raise InputError("Close a case as settled, litigation or dropped.", example=f"/case close {number} settled")
+        raise InputError(
+            "Close a case as settled, litigation or dropped.", example=f"/case close {number} settled"
+        )
 
     def change(s: Session, case: Case) -> str:
         _open(case)
@@ -374,10 +469,14 @@ def _provider(case: Case, ref: str) -> Provider:
         return match[0]
     listed = ", ".join(f"{p.seq}. {p.name}" for p in case.providers) or "none yet"
     if not match:
-        raise UnknownProvider(f"{case.number} has no provider “{ref[:60]}”. Its providers: {listed}.",
-                              example=f"/case provider {case.number} received 1 both")
-    raise UnknownProvider(f"“{ref[:60]}” matches more than one provider on {case.number}: {listed}. Use its number.",
-                          example=f"/case provider {case.number} received 1 both")
+        raise UnknownProvider(
+            f"{case.number} has no provider “{ref[:60]}”. Its providers: {listed}.",
+            example=f"/case provider {case.number} received 1 both",
+        )
+    raise UnknownProvider(
+        f"“{ref[:60]}” matches more than one provider on {case.number}: {listed}. Use its number.",
+        example=f"/case provider {case.number} received 1 both",
+    )
 
 
 def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | None = None) -> Outcome:
@@ -398,9 +497,13 @@ def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | N
     return change_case(firm, actor, number, change)
 
 
-def provider_received(firm: Firm, actor: str, number: str, ref: str, what: str, *, on: date | None = None) -> Outcome:
+def provider_received(
+    firm: Firm, actor: str, number: str, ref: str, what: str, *, on: date | None = None
+) -> Outcome:
     if what not in ("records", "bills", "both"):
-        raise InputError("Say what arrived: records, bills or both.", example=f"/case provider {number} received 1 both")
+        raise InputError(
+            "Say what arrived: records, bills or both.", example=f"/case provider {number} received 1 both"
+        )
 
     def change(s: Session, case: Case) -> str:
         _open(case)
@@ -412,7 +515,9 @@ def provider_received(firm: Firm, actor: str, number: str, ref: str, what: str, 
             p.bills_on = day
         audit(s, firm, case, actor, "provider_received", provider=p.name, what=what, on=day)
         still = owed(p.records_on, p.bills_on)
-        return f"{p.name}: {what} received {day:%b %-d}." + (f" Still owed: {still}." if still else " Nothing more owed.")
+        return f"{p.name}: {what} received {day:%b %-d}." + (
+            f" Still owed: {still}." if still else " Nothing more owed."
+        )
 
     return change_case(firm, actor, number, change)
 
@@ -432,20 +537,33 @@ def provider_followed_up(firm: Firm, actor: str, number: str, ref: str, *, on: d
 # ---------------------------------------------------------------- contacts
 
 
-def log_contact(firm: Firm, actor: str, number: str, *, kind: str = "client", on: date | None = None,
-                note: str | None = None) -> Outcome:
+def log_contact(
+    firm: Firm,
+    actor: str,
+    number: str,
+    *,
+    kind: str = "client",
+    on: date | None = None,
+    note: str | None = None,
+) -> Outcome:
     if kind not in ("client", "adjuster"):
-        raise InputError("A contact is with the client or the adjuster.", example=f"/case contacted {number} client")
+        raise InputError(
+            "A contact is with the client or the adjuster.", example=f"/case contacted {number} client"
+        )
 
     def change(s: Session, case: Case) -> str:
         day = event_day(firm, on)
         record_contact(s, firm, case, actor, kind, day, note)
-        return f"Logged {'an' if kind == 'adjuster' else 'a'} {kind} contact on {case.number} for {day:%b %-d}."
+        return (
+            f"Logged {'an' if kind == 'adjuster' else 'a'} {kind} contact on {case.number} for {day:%b %-d}."
+        )
 
     return change_case(firm, actor, number, change)
 
 
-def record_contact(s: Session, firm: Firm, case: Case, actor: str, kind: str, day: date, note: str | None) -> None:
+def record_contact(
+    s: Session, firm: Firm, case: Case, actor: str, kind: str, day: date, note: str | None
+) -> None:
     note = printable(note or "").strip()[:2000] or None
     case.contacts.append(Contact(kind=kind, on=day, note=note, by=actor, at=firm.now()))
     if kind == "client":
@@ -463,8 +581,16 @@ def record_contact(s: Session, firm: Firm, case: Case, actor: str, kind: str, da
 # ---------------------------------------------------------------- stages
 
 
-def advance(firm: Firm, actor: str, number: str, *, to: str | None = None, on: date | None = None,
-            because: str | None = None, expected: str | None = None) -> Outcome:
+def advance(
+    firm: Firm,
+    actor: str,
+    number: str,
+    *,
+    to: str | None = None,
+    on: date | None = None,
+    because: str | None = None,
+    expected: str | None = None,
+) -> Outcome:
     """Move the case to its next stage, or to the named one.
 
     `expected` is the stage the person saw (a button carries it); if the case has moved since, nothing
@@ -482,25 +608,36 @@ def advance(firm: Firm, actor: str, number: str, *, to: str | None = None, on: d
         if expected is not None and expected != current.value:
             raise Conflict(_moved_message(case, last))
         recent = case.advanced_at and firm.now() - _aware(case.advanced_at) < timedelta(
-            seconds=firm.numbers.advance_guard_seconds)
+            seconds=firm.numbers.advance_guard_seconds
+        )
         if target is None and expected is None and recent:
-            raise Conflict(_moved_message(case, last) + f" To move it again, name the stage: /case advance {case.number} {STAGES[current].next or ''}".rstrip())
+            raise Conflict(
+                _moved_message(case, last)
+                + f" To move it again, name the stage: /case advance {case.number} {STAGES[current].next or ''}".rstrip()
+            )
         info = STAGES[current]
         dest = target or info.next
         if dest is None or dest in CLOSED_STAGES:  # noqa: SIM114 - two reasons, one answer
-            raise PreconditionNotMet(f"{case.number} is at its last open stage; close it with /case close {case.number} settled|litigation|dropped.")
+            raise PreconditionNotMet(
+                f"{case.number} is at its last open stage; close it with /case close {case.number} settled|litigation|dropped."
+            )
         if dest == current:
             raise Conflict(f"{case.number} is already at “{info.label}”.")
         forward_one = dest == info.next
         if STAGE_ORDER[dest] < STAGE_ORDER[current]:
             if role not in LEAD_ROLES or not because:
-                raise NotAllowed(f"A stage never moves backwards, except by a lead or an admin with a reason: "
-                                 f"/case advance {case.number} {dest.value} because <reason>.")
+                raise NotAllowed(
+                    f"A stage never moves backwards, except by a lead or an admin with a reason: "
+                    f"/case advance {case.number} {dest.value} because <reason>."
+                )
         else:
             problem = _precondition(case, current, dest, forward_one)
             if problem:
                 if not because:
-                    raise PreconditionNotMet(problem + f" A lead or an admin can override: /case advance {case.number} {dest.value} because <reason>.")
+                    raise PreconditionNotMet(
+                        problem
+                        + f" A lead or an admin can override: /case advance {case.number} {dest.value} because <reason>."
+                    )
                 if role not in LEAD_ROLES:
                     raise NotAllowed(problem + " Only a lead or an admin can override it with a reason.")
         day = event_day(firm, on, not_before=case.stage_entered_on, what=f"Leaving “{info.label}”")
@@ -509,7 +646,9 @@ def advance(firm: Firm, actor: str, number: str, *, to: str | None = None, on: d
         replan(s, firm, case, actor)
         card = _card(s, firm, case)
     announce_change(firm, actor, card.number)
-    return Outcome(f"{card.number} moved to “{STAGES[dest].label}” as of {day:%b %-d}.", card, moved_to=dest.value)
+    return Outcome(
+        f"{card.number} moved to “{STAGES[dest].label}” as of {day:%b %-d}.", card, moved_to=dest.value
+    )
 
 
 def _aware(at: datetime) -> datetime:
@@ -527,7 +666,9 @@ def _stage_word(word: str, number: str) -> Stage:
         if key in (stage.value, stage.value.replace("_", "")):
             return stage
     names = ", ".join(s.value for s in Stage if s not in CLOSED_STAGES)
-    raise InputError(f"“{word[:30]}” is not a stage. Stages: {names}.", example=f"/case advance {number} demand_queue")
+    raise InputError(
+        f"“{word[:30]}” is not a stage. Stages: {names}.", example=f"/case advance {number} demand_queue"
+    )
 
 
 def _precondition(case: Case, current: Stage, dest: Stage, forward_one: bool) -> str | None:
@@ -536,8 +677,14 @@ def _precondition(case: Case, current: Stage, dest: Stage, forward_one: bool) ->
         return f"{case.number} is at “{STAGES[current].label}”; going straight to “{STAGES[dest].label}” skips steps."
     if STAGES[current].requires == "all_records_in":
         if not case.providers:
-            return f"{case.number} has no providers yet: add them with /case provider {case.number} add <name>."
-        owing = [f"{p.name} ({owed(p.records_on, p.bills_on)})" for p in case.providers if owed(p.records_on, p.bills_on)]
+            return (
+                f"{case.number} has no providers yet: add them with /case provider {case.number} add <name>."
+            )
+        owing = [
+            f"{p.name} ({owed(p.records_on, p.bills_on)})"
+            for p in case.providers
+            if owed(p.records_on, p.bills_on)
+        ]
         if owing:
             return f"{case.number} can't go to the demand yet: still owed by {'; '.join(owing)}."
     if via := STAGES[current].via:
@@ -576,7 +723,9 @@ def clear_holdup(firm: Firm, actor: str, number: str, kind: str = "all") -> Outc
             if h.cleared_on is None and (hold is None or h.kind == hold.value):
                 h.cleared_on, cleared = firm.today(), cleared + 1
         if not cleared:
-            raise PreconditionNotMet(f"{case.number} has no open {hold.value if hold else ''} hold-up.".replace("  ", " "))
+            raise PreconditionNotMet(
+                f"{case.number} has no open {hold.value if hold else ''} hold-up.".replace("  ", " ")
+            )
         audit(s, firm, case, actor, "holdup_clear", kind=hold.value if hold else "all")
         return f"Cleared {cleared} hold-up{'s' if cleared > 1 else ''} on {case.number}."
 
@@ -587,29 +736,40 @@ def _holdup_word(word: str, number: str) -> HoldUp:
     try:
         return HoldUp(word.strip().lower())
     except ValueError:
-        raise InputError(f"“{word[:30]}” is not a hold-up: chart-notes, billing, wage-loss or other.",
-                         example=f"/case holdup {number} chart-notes") from None
+        raise InputError(
+            f"“{word[:30]}” is not a hold-up: chart-notes, billing, wage-loss or other.",
+            example=f"/case holdup {number} chart-notes",
+        ) from None
 
 
 # ---------------------------------------------------------------- demand
 
 
-def demand_sent(firm: Firm, actor: str, number: str, *, on: date | None = None, adjuster: str | None = None) -> Outcome:
+def demand_sent(
+    firm: Firm, actor: str, number: str, *, on: date | None = None, adjuster: str | None = None
+) -> Outcome:
     def change(s: Session, case: Case) -> str:
         _open(case)
         if any(d.kind == "sent" for d in case.demand_events):
-            raise Conflict(f"{case.number}'s demand was already sent; if it went out again: /case demand {case.number} resent")
+            raise Conflict(
+                f"{case.number}'s demand was already sent; if it went out again: /case demand {case.number} resent"
+            )
         current = Stage(case.stage)
         if current not in (Stage.DEMAND_QUEUE, Stage.DEMAND_DRAFTING):
             raise PreconditionNotMet(
                 f"{case.number} is at “{STAGES[current].label}”: a demand is sent from the demand stages "
-                f"(/case advance {case.number} first).")
+                f"(/case advance {case.number} first)."
+            )
         day = event_day(firm, on, not_before=case.stage_entered_on, what="The demand")
-        case.demand_events.append(DemandEvent(kind="sent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now()))
+        case.demand_events.append(
+            DemandEvent(kind="sent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now())
+        )
         enter_stage(s, firm, case, Stage.DEMAND_SENT, day, actor, None)
         audit(s, firm, case, actor, "demand_sent", on=day, adjuster=_name(adjuster))
-        return (f"Demand on {case.number} sent {day:%b %-d}: tell the client today; check with the adjuster by "
-                f"{firm.calendar.due(day, firm.numbers.adjuster_check_days):%b %-d}.")
+        return (
+            f"Demand on {case.number} sent {day:%b %-d}: tell the client today; check with the adjuster by "
+            f"{firm.calendar.due(day, firm.numbers.adjuster_check_days):%b %-d}."
+        )
 
     return change_case(firm, actor, number, change)
 
@@ -618,7 +778,9 @@ def demand_ack(firm: Firm, actor: str, number: str, *, on: date | None = None) -
     def change(s: Session, case: Case) -> str:
         rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
         if not rounds:
-            raise PreconditionNotMet(f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]")
+            raise PreconditionNotMet(
+                f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]"
+            )
         day = event_day(firm, on, not_before=rounds[-1].on, what="The acknowledgment")
         case.demand_events.append(DemandEvent(kind="ack", on=day, by=actor, at=firm.now()))
         audit(s, firm, case, actor, "demand_ack", on=day)
@@ -627,14 +789,20 @@ def demand_ack(firm: Firm, actor: str, number: str, *, on: date | None = None) -
     return change_case(firm, actor, number, change)
 
 
-def demand_resent(firm: Firm, actor: str, number: str, *, on: date | None = None, adjuster: str | None = None) -> Outcome:
+def demand_resent(
+    firm: Firm, actor: str, number: str, *, on: date | None = None, adjuster: str | None = None
+) -> Outcome:
     def change(s: Session, case: Case) -> str:
         _open(case)
         rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
         if not rounds:
-            raise PreconditionNotMet(f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]")
+            raise PreconditionNotMet(
+                f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]"
+            )
         day = event_day(firm, on, not_before=rounds[-1].on, what="The resent demand")
-        case.demand_events.append(DemandEvent(kind="resent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now()))
+        case.demand_events.append(
+            DemandEvent(kind="resent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now())
+        )
         audit(s, firm, case, actor, "demand_resent", on=day, adjuster=_name(adjuster))
         return f"Demand on {case.number} resent {day:%b %-d}: tell the client; the adjuster check and the 30-day clock start again."
 
@@ -649,8 +817,9 @@ def _name(text: str | None) -> str | None:
 # ---------------------------------------------------------------- offers
 
 
-def offer_received(firm: Firm, actor: str, number: str, amount: Decimal, *, final: bool = False,
-                   on: date | None = None) -> Outcome:
+def offer_received(
+    firm: Firm, actor: str, number: str, amount: Decimal, *, final: bool = False, on: date | None = None
+) -> Outcome:
     def change(s: Session, case: Case) -> str:
         _open(case)
         day = event_day(firm, on)
@@ -666,14 +835,18 @@ def offer_received(firm: Firm, actor: str, number: str, amount: Decimal, *, fina
     return change_case(firm, actor, number, change)
 
 
-def offer_informed(firm: Firm, actor: str, number: str, n: int | None = None, *, on: date | None = None) -> Outcome:
+def offer_informed(
+    firm: Firm, actor: str, number: str, n: int | None = None, *, on: date | None = None
+) -> Outcome:
     def change(s: Session, case: Case) -> str:
         if not case.offers:
             raise PreconditionNotMet(f"{case.number} has no offers yet.")
         offer = case.offers[-1] if n is None else next((o for o in case.offers if o.n == n), None)
         if offer is None:
-            raise InputError(f"{case.number} has offers 1 to {case.offers[-1].n}; there is no offer {n}.",
-                             example=f"/offer informed {case.number} {case.offers[-1].n}")
+            raise InputError(
+                f"{case.number} has offers 1 to {case.offers[-1].n}; there is no offer {n}.",
+                example=f"/offer informed {case.number} {case.offers[-1].n}",
+            )
         day = event_day(firm, on, not_before=offer.received_on, what="Telling the client")
         record_contact(s, firm, case, actor, "client", day, f"Told of the {ordinal(offer.n)} offer")
         offer.informed_on = offer.informed_on if offer.informed_on and offer.informed_on <= day else day
@@ -708,7 +881,10 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
         audit(s, firm, case, actor, "snooze", rule=ob.rule, key=ob.key, until=day)
         card = _card(s, firm, case)
     announce_change(firm, actor, card.number)
-    return Outcome(f"Snoozed {ob.rule} on {card.number} until {day:%a %b %-d}; its due date stays {ob.due_on:%b %-d}.", card)
+    return Outcome(
+        f"Snoozed {ob.rule} on {card.number} until {day:%a %b %-d}; its due date stays {ob.due_on:%b %-d}.",
+        card,
+    )
 
 
 def due_for(firm: Firm, user_ids: Iterable[str] | None, day: date | None = None) -> list[DueItem]:
@@ -738,7 +914,10 @@ def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:
     """The caller's open cases: (number, client, stage, days in stage), in stage order."""
     today = firm.today()
     with Transaction(firm, write=False) as s:
-        rows = [(n, client, stage, (today - entered).days) for n, client, stage, entered in q.open_cases_of(s, actor)]
+        rows = [
+            (n, client, stage, (today - entered).days)
+            for n, client, stage, entered in q.open_cases_of(s, actor)
+        ]
     return sorted(rows, key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
 
 
@@ -747,7 +926,9 @@ def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:
 
 def set_role(firm: Firm, actor: str, user: str, role: str) -> str:
     if role not in ROLES:
-        raise InputError(f"“{role[:20]}” is not a role: manager, lead or admin.", example="/case role @dana lead")
+        raise InputError(
+            f"“{role[:20]}” is not a role: manager, lead or admin.", example="/case role @dana lead"
+        )
     with Transaction(firm) as s:
         if role_of(s, firm, actor) != "admin":
             raise NotAllowed("Only an admin can change roles.")
@@ -770,7 +951,10 @@ def _staff(s: Session, user: str) -> Staff:
 def set_away(firm: Firm, actor: str, *, until: date | None = None, cover: str | None = None) -> str:
     today = firm.today()
     if until is not None and until < today:
-        raise InputError("“until” is the day you are back; it can't be in the past.", example=f"/case away until {today + timedelta(days=7):%Y-%m-%d}")
+        raise InputError(
+            "“until” is the day you are back; it can't be in the past.",
+            example=f"/case away until {today + timedelta(days=7):%Y-%m-%d}",
+        )
     if cover == actor:
         raise InputError("Someone else covers for you while you are away.", example="/case away cover @dana")
     with Transaction(firm) as s:
@@ -778,8 +962,11 @@ def set_away(firm: Firm, actor: str, *, until: date | None = None, cover: str | 
         staff.away, staff.away_until, staff.cover_id = True, until, cover
         audit(s, firm, None, actor, "away", until=until, cover=cover)
     back = f" until {until:%b %-d}" if until else ""
-    return f"You are away{back}. " + (f"<@{cover}> gets your reminders." if cover
-                                       else "Your reminders wait for you; name a cover with /case away cover @someone.")
+    return f"You are away{back}. " + (
+        f"<@{cover}> gets your reminders."
+        if cover
+        else "Your reminders wait for you; name a cover with /case away cover @someone."
+    )
 
 
 def set_back(firm: Firm, actor: str) -> str:
@@ -790,8 +977,17 @@ def set_back(firm: Firm, actor: str) -> str:
     return "Welcome back: your reminders come to you again."
 
 
-def remember_person(firm: Firm, user_id: str, *, name: str | None = None, email: str | None = None,
-                    tz: str | None = None, is_guest: bool = False, is_bot: bool = False, deleted: bool = False) -> None:
+def remember_person(
+    firm: Firm,
+    user_id: str,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    tz: str | None = None,
+    is_guest: bool = False,
+    is_bot: bool = False,
+    deleted: bool = False,
+) -> None:
     """Cache what Slack says about a person (users.info), so it is asked at most once in a while."""
     with Transaction(firm) as s:
         staff = _staff(s, user_id)
@@ -813,7 +1009,6 @@ def role(firm: Firm, user_id: str) -> str:
         return role_of(s, firm, user_id)
 
 
-
 def claim_event(firm: Firm, event_id: str) -> bool:
     """Claim one Events API delivery before handling it; False when it was claimed already (Slack's retry)."""
     try:
@@ -830,9 +1025,38 @@ def has_cases(firm: Firm) -> bool:
     with Transaction(firm, write=False) as s:
         return q.has_cases(s)
 
+
 __all__ = [
-    "CasebotError", "Firm", "Outcome", "advance", "add_provider", "assign", "claim_event", "clear_holdup", "close_case",
-    "create_case", "demand_ack", "demand_resent", "demand_sent", "due_for", "has_cases", "list_offers", "log_contact",
-    "my_cases", "offer_informed", "offer_received", "overdue", "provider_followed_up", "provider_received",
-    "remember_person", "replan", "role", "set_away", "set_back", "set_holdup", "set_role", "show_case", "snooze",
+    "CasebotError",
+    "Firm",
+    "Outcome",
+    "advance",
+    "add_provider",
+    "assign",
+    "claim_event",
+    "clear_holdup",
+    "close_case",
+    "create_case",
+    "demand_ack",
+    "demand_resent",
+    "demand_sent",
+    "due_for",
+    "has_cases",
+    "list_offers",
+    "log_contact",
+    "my_cases",
+    "offer_informed",
+    "offer_received",
+    "overdue",
+    "provider_followed_up",
+    "provider_received",
+    "remember_person",
+    "replan",
+    "role",
+    "set_away",
+    "set_back",
+    "set_holdup",
+    "set_role",
+    "show_case",
+    "snooze",
 ]

@@ -131,11 +131,15 @@ def _numbers(env: dict[str, str]) -> Numbers:
         current = getattr(defaults, f.name)
         try:
             if isinstance(current, tuple):
-                overrides[f.name] = tuple(sorted((int(x) for x in re.split(r"[\s,]+", raw) if x), reverse=True))
+                overrides[f.name] = tuple(
+                    sorted((int(x) for x in re.split(r"[\s,]+", raw) if x), reverse=True)
+                )
             else:
                 overrides[f.name] = type(current)(raw)
         except (ValueError, ArithmeticError) as exc:
-            raise SettingsError(f"PLAYBOOK_{f.name.upper()}={raw!r} is not valid; the default is {current}") from exc
+            raise SettingsError(
+                f"PLAYBOOK_{f.name.upper()}={raw!r} is not valid; the default is {current}"
+            ) from exc
     base = (env.get("FEE_BASE") or "").strip().lower()  # PLAYBOOK.md names it FEE_BASE; both spellings work
     if base:
         overrides["fee_base"] = base

@@ -62,10 +62,18 @@ COLUMNS: tuple[str, ...] = (
 )
 REQUIRED = ("case_number", "client", "manager")
 _ALIASES = {
-    "case": "case_number", "case_no": "case_number", "case_#": "case_number", "number": "case_number",
-    "client_name": "client", "treatment_completed": "treatment_complete", "treatment_complete_day": "treatment_complete",
-    "limitation": "limitation_date", "sol": "limitation_date", "statute_of_limitations": "limitation_date",
-    "last_contact": "last_client_contact", "demand_sent_day": "demand_sent",
+    "case": "case_number",
+    "case_no": "case_number",
+    "case_#": "case_number",
+    "number": "case_number",
+    "client_name": "client",
+    "treatment_completed": "treatment_complete",
+    "treatment_complete_day": "treatment_complete",
+    "limitation": "limitation_date",
+    "sol": "limitation_date",
+    "statute_of_limitations": "limitation_date",
+    "last_contact": "last_client_contact",
+    "demand_sent_day": "demand_sent",
 }
 _NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{0,39}$")
 _SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]+$")
@@ -190,7 +198,9 @@ def _providers(text: str, r: _Rows) -> list[ProviderIn]:
         fields = _split(chunk, ":")
         name = " ".join(fields[0].split())
         if len(fields) > 4:
-            r.problems.append(f"provider {i} “{name[:40]}” has {len(fields)} parts: write name:requested:records:bills")
+            r.problems.append(
+                f"provider {i} “{name[:40]}” has {len(fields)} parts: write name:requested:records:bills"
+            )
             continue
         fields += [""] * (4 - len(fields))
         if not name or len(name) > 200:
@@ -206,7 +216,9 @@ def _providers(text: str, r: _Rows) -> list[ProviderIn]:
         bills = r.day(fields[3].strip(), f"{what} bills day")
         for label, got in (("records", records), ("bills", bills)):
             if got and requested and got < requested:
-                r.problems.append(f"{what}: {label} received {got:%Y-%m-%d}, before they were requested {requested:%Y-%m-%d}")
+                r.problems.append(
+                    f"{what}: {label} received {got:%Y-%m-%d}, before they were requested {requested:%Y-%m-%d}"
+                )
         providers.append(ProviderIn(name, requested, records, bills))
     return providers
 
@@ -219,7 +231,9 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
     if not number:
         r.problems.append("case_number is empty")
     elif not _NUMBER_RE.match(number):
-        r.problems.append(f"case_number “{number[:40]}” is not a case number: letters, digits and dashes, up to 40")
+        r.problems.append(
+            f"case_number “{number[:40]}” is not a case number: letters, digits and dashes, up to 40"
+        )
     if not client:
         r.problems.append("client is empty")
     elif len(client) > 200:
@@ -233,7 +247,9 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
     if cells.get("stage"):
         stage = _stage(cells["stage"])
         if stage is None:
-            r.problems.append(f"stage “{cells['stage'][:30]}” is not a stage: {', '.join(s.value for s in Stage)}")
+            r.problems.append(
+                f"stage “{cells['stage'][:30]}” is not a stage: {', '.join(s.value for s in Stage)}"
+            )
     treatment = r.day(cells.get("treatment_complete", ""), "treatment_complete")
     providers = _providers(cells.get("providers", ""), r)
     last_contact = r.day(cells.get("last_client_contact", ""), "last_client_contact")
@@ -243,8 +259,10 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
     loss = r.day(cells.get("loss_date", ""), "loss_date")
     state = cells.get("loss_state", "").strip().upper() or None
     if state and state not in STATES:
-        r.problems.append(f"loss_state “{state[:10]}” is not a state casebot knows ({', '.join(STATES)}); "
-                          "give limitation_date instead")
+        r.problems.append(
+            f"loss_state “{state[:10]}” is not a state casebot knows ({', '.join(STATES)}); "
+            "give limitation_date instead"
+        )
     if bool(cells.get("loss_date")) != bool(state):
         r.problems.append("loss_date and loss_state go together")
     fees: dict[str, str | None] = {}
@@ -262,22 +280,37 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
     for p in providers:
         early = [d for d in (p.records_on, p.bills_on) if d and treatment and d < treatment]
         if p.requested_on is None and early:
-            r.problems.append(f"provider “{p.name[:40]}”: give its requested day (something arrived {min(early):%Y-%m-%d}, "
-                              "before treatment_complete, which a blank requested day stands for)")
+            r.problems.append(
+                f"provider “{p.name[:40]}”: give its requested day (something arrived {min(early):%Y-%m-%d}, "
+                "before treatment_complete, which a blank requested day stands for)"
+            )
     if demand and treatment and demand < treatment:
         r.problems.append(f"demand_sent {demand:%Y-%m-%d} is before treatment_complete {treatment:%Y-%m-%d}")
     if stage is not None and demand and STAGE_ORDER[stage] < STAGE_ORDER[Stage.DEMAND_SENT]:
-        r.problems.append(f"demand_sent {demand:%Y-%m-%d} says the demand went out, but stage is {stage.value}: "
-                          "use demand_sent or a later stage")
+        r.problems.append(
+            f"demand_sent {demand:%Y-%m-%d} says the demand went out, but stage is {stage.value}: "
+            "use demand_sent or a later stage"
+        )
     if adjuster and not demand:
         r.problems.append("adjuster is recorded with the demand: give demand_sent too")
     if r.problems:
         return None, r.problems
     return Row(
-        line=line, number=number, client=client, manager_ref=manager, stage=stage, treatment_on=treatment,
-        providers=providers, last_contact=last_contact, demand_sent=demand, adjuster=adjuster,
+        line=line,
+        number=number,
+        client=client,
+        manager_ref=manager,
+        stage=stage,
+        treatment_on=treatment,
+        providers=providers,
+        last_contact=last_contact,
+        demand_sent=demand,
+        adjuster=adjuster,
         limitation_on=limitation or (limitation_from_loss(loss, state) if loss and state else None),
-        loss_on=loss, loss_state=state, fee_presuit=fees["fee_presuit"], fee_litigation=fees["fee_litigation"],
+        loss_on=loss,
+        loss_state=state,
+        fee_presuit=fees["fee_presuit"],
+        fee_litigation=fees["fee_litigation"],
         fee_base=base,
     ), []
 
@@ -300,8 +333,13 @@ def read_rows(text: str, today: date) -> tuple[list[Row], list[tuple[int, str]]]
     missing = [c for c in REQUIRED if c not in names]
     twice = sorted({n for n in names if names.count(n) > 1 and n in COLUMNS})
     if unknown:
-        errors.append((1, f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(repr(u) for u in unknown)}; "
-                          f"the columns are {', '.join(COLUMNS)}"))
+        errors.append(
+            (
+                1,
+                f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(repr(u) for u in unknown)}; "
+                f"the columns are {', '.join(COLUMNS)}",
+            )
+        )
     if missing:
         errors.append((1, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"))
     if twice:
@@ -325,8 +363,13 @@ def read_rows(text: str, today: date) -> tuple[list[Row], list[tuple[int, str]]]
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(names):
-            errors.append((line, f"has {len(cells)} cells but the header names {len(names)} columns "
-                                 "(a comma inside a value needs quotes)"))
+            errors.append(
+                (
+                    line,
+                    f"has {len(cells)} cells but the header names {len(names)} columns "
+                    "(a comma inside a value needs quotes)",
+                )
+            )
             continue
         values = {n: c.strip() for n, c in zip(names, cells, strict=False)}
         row, problems = _row_from_cells(line, values, today)
@@ -346,7 +389,9 @@ def read_rows(text: str, today: date) -> tuple[list[Row], list[tuple[int, str]]]
 # ---------------------------------------------------------------- checking against the database
 
 
-def _check_against_firm(s: Session, rows: list[Row], existing: dict[str, Case], today: date) -> list[tuple[int, str]]:
+def _check_against_firm(
+    s: Session, rows: list[Row], existing: dict[str, Case], today: date
+) -> list[tuple[int, str]]:
     errors: list[tuple[int, str]] = []
     emails = [r.manager_ref for r in rows if "@" in r.manager_ref]
     by_email = q.staff_by_emails(s, emails)
@@ -356,33 +401,62 @@ def _check_against_firm(s: Session, rows: list[Row], existing: dict[str, Case], 
         if "@" in r.manager_ref:
             staff = by_email.get(r.manager_ref.lower())
             if staff is None:
-                errors.append((r.line, f"{r.number}: manager {r.manager_ref} is not an email casebot knows; "
-                                       "use their Slack user id (U123ABC)"))
+                errors.append(
+                    (
+                        r.line,
+                        f"{r.number}: manager {r.manager_ref} is not an email casebot knows; "
+                        "use their Slack user id (U123ABC)",
+                    )
+                )
                 continue
         else:
             staff = by_id.get(r.manager_ref.upper())
         if staff is not None and (staff.is_guest or staff.is_bot or staff.deleted):
-            errors.append((r.line, f"{r.number}: manager {r.manager_ref} can't manage cases "
-                                   "(a guest, a bot or a deactivated account)"))
+            errors.append(
+                (
+                    r.line,
+                    f"{r.number}: manager {r.manager_ref} can't manage cases "
+                    "(a guest, a bot or a deactivated account)",
+                )
+            )
             continue
         r.manager = staff.user_id if staff is not None else r.manager_ref.upper()
         case = existing.get(r.key)
         if case is None:
             if r.demand_sent and r.treatment_on is None and r.demand_sent < today:
-                errors.append((r.line, f"{r.number}: demand_sent {r.demand_sent:%Y-%m-%d} needs the treatment_complete "
-                                       "day (blank means the import day, which is later)"))
+                errors.append(
+                    (
+                        r.line,
+                        f"{r.number}: demand_sent {r.demand_sent:%Y-%m-%d} needs the treatment_complete "
+                        "day (blank means the import day, which is later)",
+                    )
+                )
             continue
         if r.treatment_on and r.treatment_on != case.treatment_completed_on:
-            errors.append((r.line, f"{r.number}: treatment_complete {r.treatment_on:%Y-%m-%d} differs from the "
-                                   f"case's {case.treatment_completed_on:%Y-%m-%d}; casebot counts every clock from "
-                                   "that day, so it is not changed by an import"))
+            errors.append(
+                (
+                    r.line,
+                    f"{r.number}: treatment_complete {r.treatment_on:%Y-%m-%d} differs from the "
+                    f"case's {case.treatment_completed_on:%Y-%m-%d}; casebot counts every clock from "
+                    "that day, so it is not changed by an import",
+                )
+            )
         target = _target_stage(r, Stage(case.stage))
         has_sent = any(d.kind == "sent" for d in case.demand_events)
-        if (r.demand_sent and not has_sent and case.closed_on is None
-                and STAGE_ORDER[Stage(case.stage)] < STAGE_ORDER[Stage.DEMAND_SENT] <= STAGE_ORDER[target]
-                and r.demand_sent < case.stage_entered_on):
-            errors.append((r.line, f"{r.number}: demand_sent {r.demand_sent:%Y-%m-%d} is before the case entered "
-                                   f"{case.stage} on {case.stage_entered_on:%Y-%m-%d}"))
+        if (
+            r.demand_sent
+            and not has_sent
+            and case.closed_on is None
+            and STAGE_ORDER[Stage(case.stage)] < STAGE_ORDER[Stage.DEMAND_SENT] <= STAGE_ORDER[target]
+            and r.demand_sent < case.stage_entered_on
+        ):
+            errors.append(
+                (
+                    r.line,
+                    f"{r.number}: demand_sent {r.demand_sent:%Y-%m-%d} is before the case entered "
+                    f"{case.stage} on {case.stage_entered_on:%Y-%m-%d}",
+                )
+            )
     return errors
 
 
@@ -426,11 +500,23 @@ def _insurer_answered(stage: Stage) -> bool:
 
 def _new_case(s: Session, firm: Firm, r: Row, today: date) -> Case:
     day = r.treatment_on or today
-    case = Case(number=r.number.upper(), number_key=r.key, client_name=r.client, manager_id=r.manager,
-                stage=Stage.RECORDS.value, stage_entered_on=day, treatment_completed_on=day,
-                limitation_on=r.limitation_on, loss_on=r.loss_on, loss_state=r.loss_state,
-                fee_presuit=r.fee_presuit, fee_litigation=r.fee_litigation, fee_base=r.fee_base,
-                last_client_contact_on=r.last_contact, created_at=firm.now())
+    case = Case(
+        number=r.number.upper(),
+        number_key=r.key,
+        client_name=r.client,
+        manager_id=r.manager,
+        stage=Stage.RECORDS.value,
+        stage_entered_on=day,
+        treatment_completed_on=day,
+        limitation_on=r.limitation_on,
+        loss_on=r.loss_on,
+        loss_state=r.loss_state,
+        fee_presuit=r.fee_presuit,
+        fee_litigation=r.fee_litigation,
+        fee_base=r.fee_base,
+        last_client_contact_on=r.last_contact,
+        created_at=firm.now(),
+    )
     return case
 
 
@@ -439,28 +525,64 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
     now, day = firm.now(), case.treatment_completed_on
     entries = [(Stage.RECORDS, day), *_stage_path(r, Stage.RECORDS, day, today)]
     for seq, (stage, on) in enumerate(entries, start=1):
-        case.stages.append(StageChange(seq=seq, from_stage=entries[seq - 2][0].value if seq > 1 else None,
-                          to_stage=stage.value, on=on, by=IMPORT_ACTOR,
-                          reason="case created" if seq == 1 else "imported", at=now))
+        case.stages.append(
+            StageChange(
+                seq=seq,
+                from_stage=entries[seq - 2][0].value if seq > 1 else None,
+                to_stage=stage.value,
+                on=on,
+                by=IMPORT_ACTOR,
+                reason="case created" if seq == 1 else "imported",
+                at=now,
+            )
+        )
     last_stage, last_on = entries[-1]
     case.stage, case.stage_entered_on = last_stage.value, last_on
     case.closed_on = last_on if last_stage in CLOSED_STAGES else None
     for seq, p in enumerate(r.providers, start=1):
-        case.providers.append(Provider(seq=seq, name=p.name, requested_on=p.requested_on or day,
-                       records_on=p.records_on, bills_on=p.bills_on))
+        case.providers.append(
+            Provider(
+                seq=seq,
+                name=p.name,
+                requested_on=p.requested_on or day,
+                records_on=p.records_on,
+                bills_on=p.bills_on,
+            )
+        )
     if r.last_contact:
-        case.contacts.append(Contact(kind="client", on=r.last_contact, note="last client contact (imported)",
-                      by=IMPORT_ACTOR, at=now))
+        case.contacts.append(
+            Contact(
+                kind="client",
+                on=r.last_contact,
+                note="last client contact (imported)",
+                by=IMPORT_ACTOR,
+                at=now,
+            )
+        )
     if r.demand_sent:
-        case.demand_events.append(DemandEvent(kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now))
+        case.demand_events.append(
+            DemandEvent(kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now)
+        )
         if _insurer_answered(last_stage):
             case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
-    audit(s, firm, case, IMPORT_ACTOR, "import", created=True, line=r.line, manager=r.manager, stage=last_stage.value,
-           on=day, limitation_on=r.limitation_on)
+    audit(
+        s,
+        firm,
+        case,
+        IMPORT_ACTOR,
+        "import",
+        created=True,
+        line=r.line,
+        manager=r.manager,
+        stage=last_stage.value,
+        on=day,
+        limitation_on=r.limitation_on,
+    )
 
 
-def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
-                 note: Callable[[str], None]) -> dict[str, Any]:
+def _update_case(
+    s: Session, firm: Firm, case: Case, r: Row, today: date, note: Callable[[str], None]
+) -> dict[str, Any]:
     """Apply the row to an existing case as the module's docstring says; the changes made, by name."""
 
     changed: dict[str, Any] = {}
@@ -473,8 +595,14 @@ def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
         for ob in case.obligations:
             if ob.state in ACTIVE:
                 ob.manager_id = r.manager
-    for name, value in (("limitation_on", r.limitation_on), ("loss_on", r.loss_on), ("loss_state", r.loss_state),
-                        ("fee_presuit", r.fee_presuit), ("fee_litigation", r.fee_litigation), ("fee_base", r.fee_base)):
+    for name, value in (
+        ("limitation_on", r.limitation_on),
+        ("loss_on", r.loss_on),
+        ("loss_state", r.loss_state),
+        ("fee_presuit", r.fee_presuit),
+        ("fee_litigation", r.fee_litigation),
+        ("fee_base", r.fee_base),
+    ):
         if value is not None and getattr(case, name) != value:
             changed[name] = value.isoformat() if isinstance(value, date) else value
             setattr(case, name, value)
@@ -485,8 +613,15 @@ def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
         stored = known.get(p.name.lower())
         if stored is None:
             seq += 1
-            case.providers.append(Provider(seq=seq, name=p.name, requested_on=p.requested_on or case.treatment_completed_on,
-                           records_on=p.records_on, bills_on=p.bills_on))
+            case.providers.append(
+                Provider(
+                    seq=seq,
+                    name=p.name,
+                    requested_on=p.requested_on or case.treatment_completed_on,
+                    records_on=p.records_on,
+                    bills_on=p.bills_on,
+                )
+            )
             changed.setdefault("providers_added", []).append(p.name)
             continue
         for what in ("records_on", "bills_on"):
@@ -495,11 +630,17 @@ def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
                 continue
             if have is None and given >= stored.requested_on:
                 setattr(stored, what, given)
-                changed.setdefault("providers_received", []).append(f"{stored.name} {what[:-3]} {given:%Y-%m-%d}")
+                changed.setdefault("providers_received", []).append(
+                    f"{stored.name} {what[:-3]} {given:%Y-%m-%d}"
+                )
             else:
-                note(f"{stored.name}: {what[:-3]} kept as {have or 'not received'} (the file says {given:%Y-%m-%d})")
+                note(
+                    f"{stored.name}: {what[:-3]} kept as {have or 'not received'} (the file says {given:%Y-%m-%d})"
+                )
         if p.requested_on and p.requested_on != stored.requested_on:
-            note(f"{stored.name}: requested day kept as {stored.requested_on:%Y-%m-%d} (the file says {p.requested_on:%Y-%m-%d})")
+            note(
+                f"{stored.name}: requested day kept as {stored.requested_on:%Y-%m-%d} (the file says {p.requested_on:%Y-%m-%d})"
+            )
 
     current = Stage(case.stage)
     sent = [d for d in case.demand_events if d.kind == "sent"]
@@ -507,10 +648,18 @@ def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
     if case.closed_on is not None and target != current:
         note(f"closed as {current.value}: the stage is kept (the file says {target.value})")
     elif STAGE_ORDER[target] < STAGE_ORDER[current]:
-        note(f"stage kept at {current.value}: an import never moves a case back (the file says {target.value})")
-    if r.demand_sent and not sent and STAGE_ORDER[max(target, current, key=STAGE_ORDER.__getitem__)] >= STAGE_ORDER[Stage.DEMAND_SENT] \
-            and case.closed_on is None:
-        case.demand_events.append(DemandEvent(kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now))
+        note(
+            f"stage kept at {current.value}: an import never moves a case back (the file says {target.value})"
+        )
+    if (
+        r.demand_sent
+        and not sent
+        and STAGE_ORDER[max(target, current, key=STAGE_ORDER.__getitem__)] >= STAGE_ORDER[Stage.DEMAND_SENT]
+        and case.closed_on is None
+    ):
+        case.demand_events.append(
+            DemandEvent(kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now)
+        )
         changed["demand_sent"] = r.demand_sent.isoformat()
     elif r.demand_sent and sent and sent[0].on != r.demand_sent:
         note(f"demand kept as sent {sent[0].on:%Y-%m-%d} (the file says {r.demand_sent:%Y-%m-%d})")
@@ -528,13 +677,21 @@ def _update_case(s: Session, firm: Firm, case: Case, r: Row, today: date,
             changed["stage"] = stage.value
         has_demand = bool(sent) or "demand_sent" in changed
         no_ack = not any(d.kind == "ack" for d in case.demand_events)
-        if ("stage" in changed or "demand_sent" in changed) and has_demand and no_ack \
-                and _insurer_answered(Stage(case.stage)):
+        if (
+            ("stage" in changed or "demand_sent" in changed)
+            and has_demand
+            and no_ack
+            and _insurer_answered(Stage(case.stage))
+        ):
             case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
             changed["demand_ack"] = today.isoformat()
 
-    if r.last_contact and (case.last_client_contact_on is None or r.last_contact > case.last_client_contact_on):
-        record_contact(s, firm, case, IMPORT_ACTOR, "client", r.last_contact, "last client contact (imported)")
+    if r.last_contact and (
+        case.last_client_contact_on is None or r.last_contact > case.last_client_contact_on
+    ):
+        record_contact(
+            s, firm, case, IMPORT_ACTOR, "client", r.last_contact, "last client contact (imported)"
+        )
         changed["last_client_contact"] = r.last_contact.isoformat()
     return changed
 
@@ -603,17 +760,24 @@ def import_command(firm: Firm, path: str, *, dry_run: bool = False) -> int:
         for line, message in report.errors:
             print(f"{file.name} line {line}: {message}", file=sys.stderr)
         bad = len({line for line, _ in report.errors})
-        print(f"Nothing was imported: {bad} bad row{'s' if bad != 1 else ''} (of {report.rows}). "
-              "Fix them and run the import again.", file=sys.stderr)
+        print(
+            f"Nothing was imported: {bad} bad row{'s' if bad != 1 else ''} (of {report.rows}). "
+            "Fix them and run the import again.",
+            file=sys.stderr,
+        )
         return 1
     for line, message in report.notes:
         print(f"{file.name} line {line}: kept: {message}")
-    counts = (f"{len(report.created)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged")
+    counts = f"{len(report.created)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged"
     total = len(report.created) + len(report.updated) + len(report.unchanged)
     if dry_run:
-        print(f"Dry run of {file.name}: all {total} rows are good; it would make {counts}. Nothing was saved.")
+        print(
+            f"Dry run of {file.name}: all {total} rows are good; it would make {counts}. Nothing was saved."
+        )
     else:
-        print(f"Imported {file.name}: {total} case{'s' if total != 1 else ''} ({counts}) in {report.seconds:.1f} s.")
+        print(
+            f"Imported {file.name}: {total} case{'s' if total != 1 else ''} ({counts}) in {report.seconds:.1f} s."
+        )
     return 0
 
 
@@ -639,14 +803,25 @@ def csv_row(case: Case) -> dict[str, str]:
     adjuster = next((d.adjuster for d in reversed(rounds) if d.adjuster), None)
     day = lambda d: d.isoformat() if d else ""  # noqa: E731
     providers = "|".join(
-        f"{_escape(p.name)}:{day(p.requested_on)}:{day(p.records_on)}:{day(p.bills_on)}" for p in case.providers)
+        f"{_escape(p.name)}:{day(p.requested_on)}:{day(p.records_on)}:{day(p.bills_on)}"
+        for p in case.providers
+    )
     return {
-        "case_number": case.number, "client": case.client_name, "manager": case.manager_id, "stage": case.stage,
-        "treatment_complete": day(case.treatment_completed_on), "providers": providers,
-        "last_client_contact": day(case.last_client_contact_on), "demand_sent": day(sent.on if sent else None),
-        "adjuster": adjuster or "", "limitation_date": day(case.limitation_on), "loss_date": day(case.loss_on),
-        "loss_state": case.loss_state or "", "fee_presuit": case.fee_presuit or "",
-        "fee_litigation": case.fee_litigation or "", "fee_base": case.fee_base or "",
+        "case_number": case.number,
+        "client": case.client_name,
+        "manager": case.manager_id,
+        "stage": case.stage,
+        "treatment_complete": day(case.treatment_completed_on),
+        "providers": providers,
+        "last_client_contact": day(case.last_client_contact_on),
+        "demand_sent": day(sent.on if sent else None),
+        "adjuster": adjuster or "",
+        "limitation_date": day(case.limitation_on),
+        "loss_date": day(case.loss_on),
+        "loss_state": case.loss_state or "",
+        "fee_presuit": case.fee_presuit or "",
+        "fee_litigation": case.fee_litigation or "",
+        "fee_base": case.fee_base or "",
     }
 
 
@@ -683,8 +858,13 @@ def export_data(firm: Firm) -> dict[str, Any]:
             )
             cases.append(data)
         staff = [_columns(x) for x in q.all_staff(s)]
-    return {"exported_at": firm.now().isoformat(), "firm_timezone": firm.settings.firm_timezone,
-            "cases": cases, "staff": staff, "audit": audit.get(None, [])}
+    return {
+        "exported_at": firm.now().isoformat(),
+        "firm_timezone": firm.settings.firm_timezone,
+        "cases": cases,
+        "staff": staff,
+        "audit": audit.get(None, []),
+    }
 
 
 def export_command(firm: Firm, *, fmt: str = "csv") -> int:

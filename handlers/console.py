@@ -176,7 +176,10 @@ class Console:
         self._dispatch(body, content_type="application/json")
 
     def _dispatch(self, body: str, content_type: str = "application/x-www-form-urlencoded") -> None:
-        headers: dict[str, str | Sequence[str]] = {**sign(self.secret, body, int(time.time())), "content-type": content_type}
+        headers: dict[str, str | Sequence[str]] = {
+            **sign(self.secret, body, int(time.time())),
+            "content-type": content_type,
+        }
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
         self.ctx.drain()
         if response.status != 200:

@@ -181,7 +181,9 @@ def build_digest(m: DigestMessage) -> tuple[str, list[Block]]:
             f" :red_circle: {_plural(len(red), 'case')} near the limitation date; soonest "
             f"{esc(soonest.case)}, {_days_left(soonest.days_left or 0)}."
         )
-        text += "; limitation near: " + ", ".join(f.case for f in red[:5]) + ("…" if len(red) > 5 else "") + "."
+        text += (
+            "; limitation near: " + ", ".join(f.case for f in red[:5]) + ("…" if len(red) > 5 else "") + "."
+        )
     blocks.append(_context(note))
     groups = [
         (title, items) for title, items in (("Overdue", m.overdue), ("Due today", m.due_today)) if items

@@ -21,7 +21,9 @@ def _action(body: dict[str, Any]) -> dict[str, Any]:
     return (body.get("actions") or [{}])[0]
 
 
-def _replace_item(ctx: Context, body: dict[str, Any], respond: Respond, obligation_id: int, note: str) -> None:
+def _replace_item(
+    ctx: Context, body: dict[str, Any], respond: Respond, obligation_id: int, note: str
+) -> None:
     """The digest as it was, with this item's buttons replaced by what was done."""
     message = body.get("message") or {}
     blocks = mark_done(message.get("blocks") or [], obligation_id, note)
@@ -34,10 +36,14 @@ def _fail(ctx: Context, respond: Respond, exc: Exception) -> None:
     else:
         log.exception("Failed to handle a digest button")
         reply = build_error(CasebotError("casebot ran into a problem; check the case with /case show."))
-    ctx.later(respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False)
+    ctx.later(
+        respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False
+    )
 
 
-def handle_digest_log_contact(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_digest_log_contact(
+    ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]
+) -> None:
     ack()
     ctx: Context = context["casebot"]
     try:
@@ -63,7 +69,9 @@ def handle_digest_snooze(ack: Ack, body: dict[str, Any], respond: Respond, conte
     _replace_item(ctx, body, respond, int(ob), f"💤 {outcome.message}")
 
 
-def handle_digest_open_case(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_digest_open_case(
+    ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]
+) -> None:
     ack()
     ctx: Context = context["casebot"]
     try:
@@ -72,7 +80,9 @@ def handle_digest_open_case(ack: Ack, body: dict[str, Any], respond: Respond, co
         _fail(ctx, respond, exc)
         return
     reply = build_case_card(card, ctx.firm.today())
-    ctx.later(respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False)
+    ctx.later(
+        respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False
+    )
 
 
 def register(app: App, ctx: Context) -> None:

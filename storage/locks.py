@@ -41,7 +41,9 @@ class SenderLock:
                     self._conn.commit()
                     return True
                 except DBAPIError:
-                    log.warning("Lost the database connection that held the sender lock; trying to take it again")
+                    log.warning(
+                        "Lost the database connection that held the sender lock; trying to take it again"
+                    )
                     self._drop()
             try:
                 conn = self.engine.connect()

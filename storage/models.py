@@ -63,18 +63,24 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(40))
-    number_key: Mapped[str] = mapped_column(String(40), unique=True)  # upper-cased: numbers match case-insensitively
+    number_key: Mapped[str] = mapped_column(
+        String(40), unique=True
+    )  # upper-cased: numbers match case-insensitively
     client_name: Mapped[str] = mapped_column(String(200))
     manager_id: Mapped[str] = mapped_column(String(32), index=True)
     stage: Mapped[str] = mapped_column(String(24), index=True)
     stage_entered_on: Mapped[date] = mapped_column(Date)
-    advanced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the last `advance`, to catch a double submit
+    advanced_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )  # the last `advance`, to catch a double submit
     treatment_completed_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     limitation_on: Mapped[date | None] = mapped_column(Date)
     loss_on: Mapped[date | None] = mapped_column(Date)
     loss_state: Mapped[str | None] = mapped_column(String(2))
-    fee_presuit: Mapped[str | None] = mapped_column(String(20))  # a fraction like "1/3"; None: the firm's default
+    fee_presuit: Mapped[str | None] = mapped_column(
+        String(20)
+    )  # a fraction like "1/3"; None: the firm's default
     fee_litigation: Mapped[str | None] = mapped_column(String(20))
     fee_base: Mapped[str | None] = mapped_column(String(8))
     last_client_contact_on: Mapped[date | None] = mapped_column(Date)
@@ -92,8 +98,12 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         # Limitation alerts and the leads' "inside 90 days": a range scan over open cases only.
-        Index("ix_cases_open_limitation", "limitation_on",
-              sqlite_where=_OPEN_CASE_SQL, postgresql_where=_OPEN_CASE_SQL),
+        Index(
+            "ix_cases_open_limitation",
+            "limitation_on",
+            sqlite_where=_OPEN_CASE_SQL,
+            postgresql_where=_OPEN_CASE_SQL,
+        ),
     )
 
 
@@ -189,9 +199,16 @@ class Obligation(Base):
     __tablename__ = "obligations"
     __table_args__ = (
         UniqueConstraint("case_id", "key"),
-        Index("ix_obligations_active_by_manager", "manager_id", "remind_on",
-              sqlite_where=_ACTIVE_SQL, postgresql_where=_ACTIVE_SQL),
-        Index("ix_obligations_active_by_due", "due_on", sqlite_where=_ACTIVE_SQL, postgresql_where=_ACTIVE_SQL),
+        Index(
+            "ix_obligations_active_by_manager",
+            "manager_id",
+            "remind_on",
+            sqlite_where=_ACTIVE_SQL,
+            postgresql_where=_ACTIVE_SQL,
+        ),
+        Index(
+            "ix_obligations_active_by_due", "due_on", sqlite_where=_ACTIVE_SQL, postgresql_where=_ACTIVE_SQL
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -56,8 +56,9 @@ def case_key(number: str) -> str:
     return number.replace("\x00", "").strip().upper()
 
 
-def get_case(session: Session, number: str, *, for_update: bool = False, children: bool = True,
-             card_only: bool = False) -> Case | None:
+def get_case(
+    session: Session, number: str, *, for_update: bool = False, children: bool = True, card_only: bool = False
+) -> Case | None:
     """The case with this number (any letter case); with for_update, locked until the transaction ends.
     `card_only` loads just what the case card shows (no stage history, no contacts, only the active
     obligations): for reading, never for a change, which plans from every fact."""
@@ -89,7 +90,9 @@ def closest_numbers(session: Session, number: str, limit: int = 3) -> list[str]:
         candidates.update(session.scalars(select(Case.number).where(Case.number_key.like(like)).limit(200)))
     prefix = key[:3]
     if prefix:
-        candidates.update(session.scalars(select(Case.number).where(Case.number_key.like(f"{prefix}%")).limit(200)))
+        candidates.update(
+            session.scalars(select(Case.number).where(Case.number_key.like(f"{prefix}%")).limit(200))
+        )
     by_key = {c.upper(): c for c in candidates}
     close = difflib.get_close_matches(key, list(by_key), n=limit, cutoff=0.6)
     return [by_key[k] for k in close]
@@ -133,14 +136,20 @@ def active_due_for(session: Session, user_ids: Sequence[str], day: date) -> list
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
         # remind_on is never before due_on, so `due_on <= day` changes nothing but lets the index narrow it.
-        .where(Obligation.manager_id.in_(list(user_ids)), _active(), Obligation.remind_on <= day,
-               Obligation.due_on <= day)
+        .where(
+            Obligation.manager_id.in_(list(user_ids)),
+            _active(),
+            Obligation.remind_on <= day,
+            Obligation.due_on <= day,
+        )
         .order_by(Obligation.due_on, Case.number_key, Obligation.id)
     )
     return [(o, c) for o, c in session.execute(stmt)]
 
 
-def active_overdue(session: Session, today: date, user_ids: Sequence[str] | None = None) -> list[tuple[Obligation, Case]]:
+def active_overdue(
+    session: Session, today: date, user_ids: Sequence[str] | None = None
+) -> list[tuple[Obligation, Case]]:
     """Active obligations whose due date is before today, most overdue first."""
     stmt = (
         select(Obligation, Case)
@@ -190,6 +199,7 @@ def open_cases(session: Session) -> list[Case]:
 def has_cases(session: Session) -> bool:
     return session.scalars(select(Case.id).limit(1)).first() is not None
 
+
 def all_cases(session: Session) -> list[Case]:
     return list(session.scalars(select(Case).options(*_CASE_CHILDREN).order_by(Case.number_key)))
 
@@ -200,7 +210,9 @@ def active_obligations_of_manager(session: Session, user_id: str) -> list[Obliga
 
 
 def audit_of(session: Session, case_id: int) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)))
+    return list(
+        session.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id))
+    )
 
 
 def get_delivery(session: Session, key: str, *, for_update: bool = False) -> Delivery | None:
@@ -239,8 +251,12 @@ def _days_since(session: Session, column: Any, today: date) -> Any:
 def open_cases_by_stage(session: Session, today: date) -> list[tuple[str, int, float, date]]:
     """(stage, open cases, total days in stage, earliest day entered), one row a stage."""
     stmt = (
-        select(Case.stage, func.count(), func.sum(_days_since(session, Case.stage_entered_on, today)),
-               func.min(Case.stage_entered_on))
+        select(
+            Case.stage,
+            func.count(),
+            func.sum(_days_since(session, Case.stage_entered_on, today)),
+            func.min(Case.stage_entered_on),
+        )
         .where(Case.closed_on.is_(None))
         .group_by(Case.stage)
     )
@@ -281,14 +297,18 @@ def offers_not_told(session: Session, received_before: date) -> list[tuple[str, 
     return [(c, m, n, d, f) for c, m, n, d, f in session.execute(stmt).all()]
 
 
-def open_cases_by_stage_and_age(session: Session, today: date, edges: Sequence[int]) -> list[tuple[str, int, int]]:
+def open_cases_by_stage_and_age(
+    session: Session, today: date, edges: Sequence[int]
+) -> list[tuple[str, int, int]]:
     """(stage, bucket, open cases): bucket i holds cases in their stage at least edges[i-1] days and
     fewer than edges[i] (the last bucket: edges[-1] days or more)."""
     bucket = sql_case(
         *((Case.stage_entered_on > today - timedelta(days=edge), i) for i, edge in enumerate(edges)),
         else_=len(edges),
     )
-    stmt = select(Case.stage, bucket, func.count()).where(Case.closed_on.is_(None)).group_by(Case.stage, bucket)
+    stmt = (
+        select(Case.stage, bucket, func.count()).where(Case.closed_on.is_(None)).group_by(Case.stage, bucket)
+    )
     return [(st, int(b), int(n)) for st, b, n in session.execute(stmt).all()]
 
 
@@ -303,7 +323,13 @@ def lock_open_cases_of(session: Session, user_id: str) -> list[Case]:
     cases = list(session.scalars(stmt))
     ids = [c.id for c in cases]
     for chunk in range(0, len(ids), 500):
-        list(session.scalars(select(Case).where(Case.id.in_(ids[chunk:chunk + 500])).options(selectinload(Case.obligations))))
+        list(
+            session.scalars(
+                select(Case)
+                .where(Case.id.in_(ids[chunk : chunk + 500]))
+                .options(selectinload(Case.obligations))
+            )
+        )
     return cases
 
 
@@ -312,7 +338,7 @@ def staff_by_emails(session: Session, emails: Iterable[str]) -> dict[str, Staff]
     wanted = sorted({e.strip().lower() for e in emails if e.strip()})
     found: dict[str, Staff] = {}
     for chunk in range(0, len(wanted), 500):
-        stmt = select(Staff).where(func.lower(Staff.email).in_(wanted[chunk:chunk + 500]))
+        stmt = select(Staff).where(func.lower(Staff.email).in_(wanted[chunk : chunk + 500]))
         for staff in session.scalars(stmt):
             found.setdefault((staff.email or "").lower(), staff)
     return found
@@ -323,7 +349,7 @@ def cases_by_keys(session: Session, keys: Iterable[str], *, for_update: bool = F
     wanted = sorted({case_key(k) for k in keys})
     found: dict[str, Case] = {}
     for chunk in range(0, len(wanted), 500):
-        stmt = select(Case).where(Case.number_key.in_(wanted[chunk:chunk + 500])).options(*_CASE_CHILDREN)
+        stmt = select(Case).where(Case.number_key.in_(wanted[chunk : chunk + 500])).options(*_CASE_CHILDREN)
         if for_update:
             stmt = stmt.with_for_update()
         found.update((c.number_key, c) for c in session.scalars(stmt))
@@ -361,21 +387,23 @@ def obligations_by_ids(session: Session, ids: Sequence[int]) -> list[tuple[Oblig
         stmt = (
             select(Obligation, Case)
             .join(Case, Case.id == Obligation.case_id)
-            .where(Obligation.id.in_(wanted[chunk:chunk + 500]))
+            .where(Obligation.id.in_(wanted[chunk : chunk + 500]))
         )
         found.extend((o, c) for o, c in session.execute(stmt).all())
     return found
 
 
-def escalation_candidates(session: Session, due_by: date, kinds: Sequence[str],
-                          limit: int = 1000) -> list[tuple[Obligation, Case]]:
+def escalation_candidates(
+    session: Session, due_by: date, kinds: Sequence[str], limit: int = 1000
+) -> list[tuple[Obligation, Case]]:
     """Active obligations of these kinds due on or before `due_by` that were never escalated, oldest first."""
     stmt = (
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
         .outerjoin(Escalation, Escalation.obligation_id == Obligation.id)
-        .where(_active(), Obligation.due_on <= due_by, Obligation.kind.in_(list(kinds)),
-               Escalation.id.is_(None))
+        .where(
+            _active(), Obligation.due_on <= due_by, Obligation.kind.in_(list(kinds)), Escalation.id.is_(None)
+        )
         .order_by(Obligation.due_on, Obligation.id)
         .limit(limit)
     )
@@ -390,7 +418,9 @@ def existing_delivery_keys(session: Session, keys: Iterable[str]) -> set[str]:
     wanted = sorted(set(keys))
     found: set[str] = set()
     for chunk in range(0, len(wanted), 500):
-        found.update(session.scalars(select(Delivery.key).where(Delivery.key.in_(wanted[chunk:chunk + 500]))))
+        found.update(
+            session.scalars(select(Delivery.key).where(Delivery.key.in_(wanted[chunk : chunk + 500])))
+        )
     return found
 
 
@@ -410,8 +440,11 @@ def lease_delivery(session: Session, delivery_id: int, now: datetime, until: dat
     `until`. Atomic, so two senders never both take it; False if someone else did."""
     stmt = (
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.state == "pending",
-               or_(Delivery.next_try_at.is_(None), Delivery.next_try_at <= now))
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.state == "pending",
+            or_(Delivery.next_try_at.is_(None), Delivery.next_try_at <= now),
+        )
         .values(attempts=Delivery.attempts + 1, next_try_at=until, last_error=None)
         .execution_options(synchronize_session=False)
     )
@@ -423,8 +456,12 @@ def release_unfinished_leases(session: Session, now: datetime) -> int:
     Only the sender that has just taken the sender lock calls this: nobody else can be mid-attempt."""
     stmt = (
         update(Delivery)
-        .where(Delivery.state == "pending", Delivery.attempts > 0, Delivery.last_error.is_(None),
-               Delivery.next_try_at > now)
+        .where(
+            Delivery.state == "pending",
+            Delivery.attempts > 0,
+            Delivery.last_error.is_(None),
+            Delivery.next_try_at > now,
+        )
         .values(next_try_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -454,15 +491,16 @@ def deliveries_by_keys(session: Session, keys: Iterable[str]) -> list[Delivery]:
     wanted = sorted(set(keys))
     found: list[Delivery] = []
     for chunk in range(0, len(wanted), 500):
-        found.extend(session.scalars(select(Delivery).where(Delivery.key.in_(wanted[chunk:chunk + 500]))))
+        found.extend(session.scalars(select(Delivery).where(Delivery.key.in_(wanted[chunk : chunk + 500]))))
     return found
 
 
 # ---------------------------------------------------------------- what a digest flags about its cases
 
 
-def digest_case_facts(session: Session, numbers: Iterable[str],
-                      offers_before: date) -> list[tuple[str, str, str, date | None, int, bool]]:
+def digest_case_facts(
+    session: Session, numbers: Iterable[str], offers_before: date
+) -> list[tuple[str, str, str, date | None, int, bool]]:
     """For the cases a digest lists, in one round trip: (number, "case", stage, limitation date, 0, False);
     (number, "holdup", kind, opened on, 0, False) for each open hold-up; and (number, "offer", "", received
     on, n, final) for each offer the client was not told of, received before `offers_before`. Reads only
@@ -470,10 +508,13 @@ def digest_case_facts(session: Session, numbers: Iterable[str],
     keys = sorted({case_key(n) for n in numbers})
     if not keys:
         return []
-    cases = select(Case.number, literal("case"), Case.stage, Case.limitation_on, literal(0), literal(False)).where(
-        Case.number_key.in_(keys))
+    cases = select(
+        Case.number, literal("case"), Case.stage, Case.limitation_on, literal(0), literal(False)
+    ).where(Case.number_key.in_(keys))
     holdups = (
-        select(Case.number, literal("holdup"), HoldUpRow.kind, HoldUpRow.opened_on, literal(0), literal(False))
+        select(
+            Case.number, literal("holdup"), HoldUpRow.kind, HoldUpRow.opened_on, literal(0), literal(False)
+        )
         .join(Case, Case.id == HoldUpRow.case_id)
         .where(Case.number_key.in_(keys), HoldUpRow.cleared_on.is_(None))
     )

@@ -75,8 +75,9 @@ def _pg_database() -> Iterator[str | None]:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template: Path,
-                 _pg_database: str | None) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template: Path, _pg_database: str | None
+) -> Iterator[str]:
     if request.param == "sqlite":
         path = tmp_path / "casebot.db"
         shutil.copy(_sqlite_template, path)

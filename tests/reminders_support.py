@@ -36,7 +36,11 @@ def per_channel(slack: SlackStandIn) -> Counter[str]:
 
 def digests(slack: SlackStandIn) -> Counter[str]:
     """Digests received, by DM channel."""
-    return Counter(c.params["channel"] for c in posts(slack) if c.params.get("text", "").startswith("Your casebot digest"))
+    return Counter(
+        c.params["channel"]
+        for c in posts(slack)
+        if c.params.get("text", "").startswith("Your casebot digest")
+    )
 
 
 def texts(slack: SlackStandIn, channel: str) -> list[str]:

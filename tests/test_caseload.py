@@ -42,7 +42,11 @@ def test_a_lead_moves_every_open_case_and_its_open_obligations_to_another_manage
     with firm.db.uow() as s:
         audit = q.audit_of(s, q.get_case(s, "PI-2").id)[-1]
         assert (audit.action, audit.by, audit.detail["from_manager"], audit.detail["to_manager"]) == (
-            "assign", lead, "U1", "U2")
+            "assign",
+            lead,
+            "U1",
+            "U2",
+        )
     # The new manager may now change the case; the old one may not.
     sv.log_contact(firm, "U2", "PI-1")
     with pytest.raises(NotAllowed):
@@ -61,14 +65,18 @@ def test_only_a_lead_or_an_admin_moves_a_caseload(firm, lead):
 
 def test_the_leads_overview_counts_stages_overdue_escalations_limitation_and_untold_offers(firm, clock, lead):
     today = D(2026, 11, 26)
-    sv.create_case(firm, "U1", "PI-1", "A", on=D(2026, 10, 27), limitation_on=D(2027, 1, 10))  # 30 days in records
+    sv.create_case(
+        firm, "U1", "PI-1", "A", on=D(2026, 10, 27), limitation_on=D(2027, 1, 10)
+    )  # 30 days in records
     sv.create_case(firm, "U1", "PI-2", "B", on=D(2026, 11, 16))  # 10 days in records
     sv.create_case(firm, "U2", "PI-3", "C", on=D(2026, 9, 1), limitation_on=D(2027, 8, 1))
     sv.add_provider(firm, "U2", "PI-3", "Valley Ortho", on=D(2026, 9, 2))
     sv.provider_received(firm, "U2", "PI-3", "1", "both", on=D(2026, 9, 20))
     sv.advance(firm, "U2", "PI-3", on=D(2026, 10, 5))
     sv.demand_sent(firm, "U2", "PI-3", on=D(2026, 10, 6))
-    sv.offer_received(firm, "U2", "PI-3", Decimal("5000"), on=D(2026, 11, 20))  # Fri: 3 business days, not told
+    sv.offer_received(
+        firm, "U2", "PI-3", Decimal("5000"), on=D(2026, 11, 20)
+    )  # Fri: 3 business days, not told
     sv.create_case(firm, "U2", "PI-4", "D", on=D(2026, 11, 2))
     sv.close_case(firm, "U2", "PI-4", "dropped")
     with firm.db.uow() as s:
@@ -79,7 +87,9 @@ def test_the_leads_overview_counts_stages_overdue_escalations_limitation_and_unt
 
     assert view.open_cases == 3
     assert [(st.stage, st.cases, st.average_days, st.longest_days) for st in view.stages] == [
-        ("records", 2, 20.0, 30), ("negotiation", 1, 6.0, 6)]
+        ("records", 2, 20.0, 30),
+        ("negotiation", 1, 6.0, 6),
+    ]
     assert [o.manager for o in view.overdue] == ["U2", "U1"]  # PI-3 has waited since Sep 1
     assert sum(o.overdue for o in view.overdue) == len(sv.overdue(firm, lead))
     assert view.escalations_open == 1
@@ -107,5 +117,9 @@ def test_stage_ages_bucket_open_cases_by_days_in_stage_and_draw_a_png(firm):
 def test_the_chart_of_an_empty_firm_still_draws():
     from bot.caseload import StageAgeRow, StageAges
 
-    empty = StageAges(D(2026, 11, 26), ("under 14 days", "14+ days"), (StageAgeRow("records", "Collecting records", (0, 0)),))
+    empty = StageAges(
+        D(2026, 11, 26),
+        ("under 14 days", "14+ days"),
+        (StageAgeRow("records", "Collecting records", (0, 0)),),
+    )
     assert render_stage_chart(empty).startswith(b"\x89PNG")

@@ -16,7 +16,9 @@ def casebot(args, database_url, **env):
     full = {**os.environ, "DATABASE_URL": database_url, **env}
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
         full.pop(name, None)
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=full, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=full, timeout=60
+    )
 
 
 def test_db_upgrade_applies_migrations_and_is_safe_to_repeat(tmp_path):
@@ -34,10 +36,20 @@ def test_due_as_json_has_exactly_the_documented_keys(firm, database_url):
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert {r["case"] for r in rows} == {"PI-2041"}
-    assert all(set(r) == {"case", "client", "manager", "kind", "rule", "due", "overdue_days", "reason"} for r in rows)
+    assert all(
+        set(r) == {"case", "client", "manager", "kind", "rule", "due", "overdue_days", "reason"} for r in rows
+    )
     r1 = next(r for r in rows if r["rule"] == "R1")
-    assert r1 == {"case": "PI-2041", "client": "Jane Roe", "manager": "U1", "kind": "client", "rule": "R1",
-                  "due": "2026-11-02", "overdue_days": 28, "reason": r1["reason"]}
+    assert r1 == {
+        "case": "PI-2041",
+        "client": "Jane Roe",
+        "manager": "U1",
+        "kind": "client",
+        "rule": "R1",
+        "due": "2026-11-02",
+        "overdue_days": 28,
+        "reason": r1["reason"],
+    }
     everyone = json.loads(casebot(["due", "--date", "2026-11-30", "--format", "json"], database_url).stdout)
     assert {r["manager"] for r in everyone} == {"U1", "U2"}
 
@@ -51,17 +63,30 @@ def test_due_as_text_and_a_bad_date_is_refused_with_an_example(firm, database_ur
 
 
 def test_settings_read_every_playbook_number_and_refuse_bad_values():
-    s = Settings.from_env({"PLAYBOOK_RECORDS_CADENCE_DAYS": "7", "PLAYBOOK_FEE_PRESUIT": "3/10",
-                           "PLAYBOOK_LIMITATION_ALERT_DAYS": "30,180", "HOLIDAYS": "US-CA",
-                           "ADMIN_USERS": "U1, U2", "DIGEST_TIME": "07:45"})
+    s = Settings.from_env(
+        {
+            "PLAYBOOK_RECORDS_CADENCE_DAYS": "7",
+            "PLAYBOOK_FEE_PRESUIT": "3/10",
+            "PLAYBOOK_LIMITATION_ALERT_DAYS": "30,180",
+            "HOLIDAYS": "US-CA",
+            "ADMIN_USERS": "U1, U2",
+            "DIGEST_TIME": "07:45",
+        }
+    )
     assert s.numbers.records_cadence_days == 7 and str(s.numbers.fee_presuit) == "3/10"
     assert s.numbers.limitation_alert_days == (180, 30)
     assert (s.holidays_country, s.holidays_subdiv, s.admin_users) == ("US", "CA", frozenset({"U1", "U2"}))
     assert Settings.from_env({"FEE_BASE": "net"}).numbers.fee_base == "net"
     rehearsal = Settings.from_env({"CASEBOT_NOW": "2026-11-24T10:00:00-08:00", "REMINDER_TICK_SECONDS": "5"})
     assert (rehearsal.now.isoformat(), rehearsal.reminder_tick_seconds) == ("2026-11-24T10:00:00-08:00", 5)
-    for bad in ({"FEE_BASE": "half"}, {"DIGEST_TIME": "8am"}, {"FIRM_TIMEZONE": "Mars/Olympus"}, {"PLAYBOOK_CHECKIN_DAYS": "soon"},
-                {"CASEBOT_NOW": "2026-11-24 10:00"}, {"REMINDER_TICK_SECONDS": "0"}):
+    for bad in (
+        {"FEE_BASE": "half"},
+        {"DIGEST_TIME": "8am"},
+        {"FIRM_TIMEZONE": "Mars/Olympus"},
+        {"PLAYBOOK_CHECKIN_DAYS": "soon"},
+        {"CASEBOT_NOW": "2026-11-24 10:00"},
+        {"REMINDER_TICK_SECONDS": "0"},
+    ):
         with pytest.raises(SettingsError):
             Settings.from_env(bad)
 
@@ -69,7 +94,10 @@ def test_settings_read_every_playbook_number_and_refuse_bad_values():
 def test_casebot_now_runs_the_firm_as_if_it_were_that_moment(tmp_path):
     from bot.services import Firm
 
-    firm = Firm.from_settings(Settings.from_env({"CASEBOT_NOW": "2026-11-24T10:00:00-08:00",
-                                                 "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}))
+    firm = Firm.from_settings(
+        Settings.from_env(
+            {"CASEBOT_NOW": "2026-11-24T10:00:00-08:00", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+        )
+    )
     assert firm.today() == date(2026, 11, 24)
     assert abs((firm.now() - datetime.fromisoformat("2026-11-24T18:00:00+00:00")).total_seconds()) < 60

@@ -23,6 +23,7 @@ def _run_together(workers):
                 fn()
             except BaseException as exc:  # noqa: BLE001 - collected and asserted below
                 errors.append(exc)
+
         return go
 
     threads = [threading.Thread(target=wrap(w)) for w in workers]
@@ -39,7 +40,9 @@ def test_concurrent_changes_to_one_case_all_land(firm):
     workers = []
     for i in range(8):
         workers.append(lambda i=i: sv.add_provider(firm, "U1", "PI-1", f"Provider {i}", on=date(2026, 11, 2)))
-        workers.append(lambda i=i: sv.log_contact(firm, "ULEAD", "PI-1", on=date(2026, 11, 3 + i % 20), note=f"call {i}"))
+        workers.append(
+            lambda i=i: sv.log_contact(firm, "ULEAD", "PI-1", on=date(2026, 11, 3 + i % 20), note=f"call {i}")
+        )
         workers.append(lambda i=i: sv.set_holdup(firm, "U1", "PI-1", "other", f"reason {i}"))
     errors = _run_together(workers)
     assert errors == []
@@ -64,7 +67,9 @@ def test_twenty_concurrent_advances_move_the_case_exactly_one_stage(firm):
     assert sv.show_case(firm, "U1", "PI-2").stage == "demand_queue"
     with firm.db.uow() as s:
         case = q.get_case(s, "PI-2")
-        assert s.scalar(select(func.count()).select_from(StageChange).where(StageChange.case_id == case.id)) == 2
+        assert (
+            s.scalar(select(func.count()).select_from(StageChange).where(StageChange.case_id == case.id)) == 2
+        )
 
 
 @pytest.mark.parametrize("n", [12])

@@ -13,7 +13,9 @@ from storage.models import AuditEntry, Obligation, Provider
 
 def counts(firm):
     with firm.db.uow() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) for m in (Provider, Obligation, AuditEntry))
+        return tuple(
+            s.scalar(select(func.count()).select_from(m)) for m in (Provider, Obligation, AuditEntry)
+        )
 
 
 def _kill_own_backend_after_first_flush(firm):
@@ -57,7 +59,10 @@ def test_a_dropped_connection_mid_change_saves_nothing_and_says_try_again(firm):
         event.remove(firm.db.sessions, "after_flush", hook)
     assert counts(firm) == before
     # And the next command works: the pool threw the dead connection away.
-    assert sv.add_provider(firm, "U1", "PI-1", "Valley Ortho", on=date(2026, 11, 2)).card.providers[0].name == "Valley Ortho"
+    assert (
+        sv.add_provider(firm, "U1", "PI-1", "Valley Ortho", on=date(2026, 11, 2)).card.providers[0].name
+        == "Valley Ortho"
+    )
 
 
 def test_an_unreachable_database_says_try_again(settings, clock):

@@ -187,8 +187,16 @@ def test_due_mine_and_home_at_scale_stay_within_limits() -> None:
         offers_not_told=tuple(OfferNotTold(f"PI-{i}", "U1", 2, TODAY, False, 5) for i in range(300)),
     )
     numbers = Numbers()
-    home = build_home("U1", today=TODAY, due=items, cases=cases, overview=overview, role="lead",
-                      red_days=numbers.limitation_red_days, inform_days=numbers.offer_inform_business_days)
+    home = build_home(
+        "U1",
+        today=TODAY,
+        due=items,
+        cases=cases,
+        overview=overview,
+        role="lead",
+        red_days=numbers.limitation_red_days,
+        inform_days=numbers.offer_inform_business_days,
+    )
     assert_valid_view(home)
     text = all_text(home["blocks"])
     for part in ("Overdue by manager* (900)", "Escalations open*: 7", "limitation date* (300)", "(300)"):

@@ -15,14 +15,17 @@ D = date
 N = Numbers()
 
 
-@pytest.mark.parametrize("state, loss, last_day", [
-    ("CA", D(2025, 3, 2), D(2027, 3, 2)),
-    ("tx", D(2025, 3, 2), D(2027, 3, 2)),
-    ("NY", D(2025, 3, 2), D(2028, 3, 2)),
-    ("GA", D(2025, 3, 2), D(2027, 3, 2)),
-    ("FL", D(2023, 3, 24), D(2025, 3, 24)),  # HB 837's first day: the shorter period
-    ("FL", D(2023, 3, 23), D(2027, 3, 23)),  # the day before: four years
-])
+@pytest.mark.parametrize(
+    "state, loss, last_day",
+    [
+        ("CA", D(2025, 3, 2), D(2027, 3, 2)),
+        ("tx", D(2025, 3, 2), D(2027, 3, 2)),
+        ("NY", D(2025, 3, 2), D(2028, 3, 2)),
+        ("GA", D(2025, 3, 2), D(2027, 3, 2)),
+        ("FL", D(2023, 3, 24), D(2025, 3, 24)),  # HB 837's first day: the shorter period
+        ("FL", D(2023, 3, 23), D(2027, 3, 23)),  # the day before: four years
+    ],
+)
 def test_each_state_uses_its_personal_injury_period(state, loss, last_day):
     assert sol.limitation_from_loss(loss, state) == last_day
 

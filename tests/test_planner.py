@@ -32,7 +32,14 @@ def by_key(f: CaseFacts, numbers: Numbers | None = None):
 
 
 def test_r1_is_due_the_day_the_case_is_created_and_names_the_providers():
-    items = by_key(facts(providers=(ProviderFacts(1, "Valley Ortho", D(2026, 10, 1)), ProviderFacts(2, "Kaiser", D(2026, 10, 1)))))
+    items = by_key(
+        facts(
+            providers=(
+                ProviderFacts(1, "Valley Ortho", D(2026, 10, 1)),
+                ProviderFacts(2, "Kaiser", D(2026, 10, 1)),
+            )
+        )
+    )
     r1 = items["R1"]
     assert (r1.kind, r1.due_on, r1.state) == ("client", D(2026, 10, 1), OPEN)
     assert "2 places — Valley Ortho, Kaiser" in r1.talking_points
@@ -50,73 +57,127 @@ def test_r2_lists_outstanding_providers_and_is_cancelled_on_leaving_records():
     pr = ProviderFacts(1, "Valley Ortho", D(2026, 10, 1), records_on=D(2026, 10, 5))
     items = by_key(facts(providers=(pr,)))
     assert "Valley Ortho (bills" in items["R2:0:2026-10-01"].talking_points
-    moved = by_key(facts(stages=[StageEntry(Stage.RECORDS, D(2026, 10, 1)), StageEntry(Stage.DEMAND_QUEUE, D(2026, 10, 9))]))
+    moved = by_key(
+        facts(
+            stages=[StageEntry(Stage.RECORDS, D(2026, 10, 1)), StageEntry(Stage.DEMAND_QUEUE, D(2026, 10, 9))]
+        )
+    )
     assert (moved["R2:0:2026-10-01"].state, moved["R2:0:2026-10-01"].closed_by) == (CANCELLED, "stage left")
 
 
 def test_r3_per_provider_restarts_on_follow_up_and_partial_receipt_and_ends_when_all_is_in():
-    pr = ProviderFacts(7, "Kaiser", D(2026, 10, 1), records_on=D(2026, 10, 20), bills_on=D(2026, 11, 2),
-                       followups=(D(2026, 10, 16),))
+    pr = ProviderFacts(
+        7,
+        "Kaiser",
+        D(2026, 10, 1),
+        records_on=D(2026, 10, 20),
+        bills_on=D(2026, 11, 2),
+        followups=(D(2026, 10, 16),),
+    )
     items = {k: v for k, v in by_key(facts(providers=(pr,))).items() if k.startswith("R3")}
     assert [(i.due_on, i.state) for i in items.values()] == [
-        (D(2026, 10, 15), DONE), (D(2026, 10, 30), DONE), (D(2026, 11, 3), DONE)
+        (D(2026, 10, 15), DONE),
+        (D(2026, 10, 30), DONE),
+        (D(2026, 11, 3), DONE),
     ]
     assert items["R3:7:2026-10-20"].closed_by == "records and bills received"
     assert all(i.kind == "provider" and i.provider_id == 7 for i in items.values())
 
 
 def test_r4_on_the_day_of_the_move_moved_to_a_business_day():
-    items = by_key(facts(stages=[StageEntry(Stage.RECORDS, D(2026, 10, 1)), StageEntry(Stage.DEMAND_QUEUE, D(2026, 11, 7))]))
+    items = by_key(
+        facts(
+            stages=[StageEntry(Stage.RECORDS, D(2026, 10, 1)), StageEntry(Stage.DEMAND_QUEUE, D(2026, 11, 7))]
+        )
+    )
     assert items["R4:1"].due_on == D(2026, 11, 9)  # Saturday -> Monday
     assert "time frame" in items["R4:1"].talking_points
 
 
 def test_r5_monthly_in_the_demand_stages_names_hold_ups_and_stops_when_the_demand_goes_out():
-    stages = [StageEntry(Stage.RECORDS, D(2026, 10, 1)), StageEntry(Stage.DEMAND_QUEUE, D(2026, 11, 2)),
-              StageEntry(Stage.DEMAND_DRAFTING, D(2026, 11, 9))]
+    stages = [
+        StageEntry(Stage.RECORDS, D(2026, 10, 1)),
+        StageEntry(Stage.DEMAND_QUEUE, D(2026, 11, 2)),
+        StageEntry(Stage.DEMAND_DRAFTING, D(2026, 11, 9)),
+    ]
     from bot.playbook import HoldUp
 
-    items = by_key(facts(stages=stages, client_contacts=(D(2026, 11, 20),), holdups=((HoldUp.CHART_NOTES, None),)))
+    items = by_key(
+        facts(stages=stages, client_contacts=(D(2026, 11, 20),), holdups=((HoldUp.CHART_NOTES, None),))
+    )
     assert items["R5:1:2026-11-02"].due_on == D(2026, 12, 2)
     assert items["R5:1:2026-11-02"].state == DONE
     assert items["R5:1:2026-11-20"].due_on == D(2026, 12, 21)  # 12-20 is a Sunday
     assert "missing chart notes" in items["R5:1:2026-11-20"].talking_points
-    sent = by_key(facts(stages=[*stages, StageEntry(Stage.DEMAND_SENT, D(2026, 12, 1))], client_contacts=(D(2026, 11, 20),),
-                        demand=(DemandFacts("sent", D(2026, 12, 1)),)))
+    sent = by_key(
+        facts(
+            stages=[*stages, StageEntry(Stage.DEMAND_SENT, D(2026, 12, 1))],
+            client_contacts=(D(2026, 11, 20),),
+            demand=(DemandFacts("sent", D(2026, 12, 1)),),
+        )
+    )
     assert sent["R5:1:2026-11-20"].state == CANCELLED
 
 
-DEMAND_STAGES = [StageEntry(Stage.RECORDS, D(2026, 9, 1)), StageEntry(Stage.DEMAND_QUEUE, D(2026, 10, 1)),
-                 StageEntry(Stage.DEMAND_DRAFTING, D(2026, 10, 5)), StageEntry(Stage.DEMAND_SENT, D(2026, 11, 1))]
+DEMAND_STAGES = [
+    StageEntry(Stage.RECORDS, D(2026, 9, 1)),
+    StageEntry(Stage.DEMAND_QUEUE, D(2026, 10, 1)),
+    StageEntry(Stage.DEMAND_DRAFTING, D(2026, 10, 5)),
+    StageEntry(Stage.DEMAND_SENT, D(2026, 11, 1)),
+]
 
 
 def test_r6_r7_r8_follow_the_playbook_example_of_a_demand_sent_on_a_sunday():
-    items = by_key(facts(created=D(2026, 9, 1), stages=DEMAND_STAGES, demand=(DemandFacts("sent", D(2026, 11, 1), "Bob"),)))
+    items = by_key(
+        facts(
+            created=D(2026, 9, 1), stages=DEMAND_STAGES, demand=(DemandFacts("sent", D(2026, 11, 1), "Bob"),)
+        )
+    )
     assert items["R6:0"].due_on == D(2026, 11, 2)
     assert "30 days" in items["R6:0"].talking_points
     assert (items["R7:0"].kind, items["R7:0"].due_on) == ("adjuster", D(2026, 11, 12))  # past Veterans Day
     assert "Bob" in items["R7:0"].reason
-    assert (items["R8:0"].kind, items["R8:0"].triggered_on, items["R8:0"].due_on) == ("client", D(2026, 12, 1), D(2026, 12, 1))
+    assert (items["R8:0"].kind, items["R8:0"].triggered_on, items["R8:0"].due_on) == (
+        "client",
+        D(2026, 12, 1),
+        D(2026, 12, 1),
+    )
     assert items["R8T:0"].kind == "task" and items["R8T:0"].rule == "R8"
 
 
 def test_an_acknowledgment_closes_r7_and_cancels_r8_and_its_task():
-    items = by_key(facts(created=D(2026, 9, 1), stages=DEMAND_STAGES,
-                         demand=(DemandFacts("sent", D(2026, 11, 1)), DemandFacts("ack", D(2026, 11, 20)))))
+    items = by_key(
+        facts(
+            created=D(2026, 9, 1),
+            stages=DEMAND_STAGES,
+            demand=(DemandFacts("sent", D(2026, 11, 1)), DemandFacts("ack", D(2026, 11, 20))),
+        )
+    )
     assert (items["R7:0"].state, items["R7:0"].closed_by) == (DONE, "acknowledgment")
     assert items["R8:0"].state == items["R8T:0"].state == CANCELLED
 
 
 def test_an_adjuster_contact_closes_r7_but_not_r8():
-    items = by_key(facts(created=D(2026, 9, 1), stages=DEMAND_STAGES, demand=(DemandFacts("sent", D(2026, 11, 1)),),
-                         adjuster_contacts=(D(2026, 11, 12),)))
+    items = by_key(
+        facts(
+            created=D(2026, 9, 1),
+            stages=DEMAND_STAGES,
+            demand=(DemandFacts("sent", D(2026, 11, 1)),),
+            adjuster_contacts=(D(2026, 11, 12),),
+        )
+    )
     assert (items["R7:0"].state, items["R7:0"].closed_on) == (DONE, D(2026, 11, 12))
     assert items["R8:0"].state == OPEN
 
 
 def test_r9_a_resent_demand_replaces_r7_and_r8_with_clocks_from_the_new_day():
-    items = by_key(facts(created=D(2026, 9, 1), stages=DEMAND_STAGES,
-                         demand=(DemandFacts("sent", D(2026, 11, 1)), DemandFacts("resent", D(2026, 12, 3), "Carol"))))
+    items = by_key(
+        facts(
+            created=D(2026, 9, 1),
+            stages=DEMAND_STAGES,
+            demand=(DemandFacts("sent", D(2026, 11, 1)), DemandFacts("resent", D(2026, 12, 3), "Carol")),
+        )
+    )
     assert items["R7:0"].state == CANCELLED and items["R8:0"].state == CANCELLED
     assert (items["R8T:0"].state, items["R8T:0"].closed_by) == (DONE, "demand resent")
     assert items["R9:1"].due_on == D(2026, 12, 3) and "to Carol" in items["R9:1"].reason
@@ -126,22 +187,32 @@ def test_r9_a_resent_demand_replaces_r7_and_r8_with_clocks_from_the_new_day():
 
 
 def test_r10_and_r11_each_offer_on_the_day_received_closed_by_telling_the_client():
-    items = by_key(facts(created=D(2026, 9, 1), offers=(OfferFacts(1, D(2026, 11, 16), False), OfferFacts(2, D(2026, 11, 23), True)),
-                         client_contacts=(D(2026, 11, 17),)))
+    items = by_key(
+        facts(
+            created=D(2026, 9, 1),
+            offers=(OfferFacts(1, D(2026, 11, 16), False), OfferFacts(2, D(2026, 11, 23), True)),
+            client_contacts=(D(2026, 11, 17),),
+        )
+    )
     assert "1st offer" in items["R10:1"].reason and items["R10:1"].state == DONE
     assert items["R11:2"].due_on == D(2026, 11, 23) and items["R11:2"].state == OPEN
 
 
 def test_r12_on_entering_settlement_mentions_both_fees():
-    stages = [StageEntry(Stage.RECORDS, D(2026, 9, 1)), StageEntry(Stage.FINAL_OFFER, D(2026, 11, 2)),
-              StageEntry(Stage.SETTLEMENT, D(2026, 11, 21))]
+    stages = [
+        StageEntry(Stage.RECORDS, D(2026, 9, 1)),
+        StageEntry(Stage.FINAL_OFFER, D(2026, 11, 2)),
+        StageEntry(Stage.SETTLEMENT, D(2026, 11, 21)),
+    ]
     r12 = by_key(facts(created=D(2026, 9, 1), stages=stages))["R12:2"]
     assert r12.due_on == D(2026, 11, 23) and "40%" in r12.talking_points
 
 
 def test_r13_checks_in_30_days_after_the_last_contact_only_when_nothing_else_reaches_the_client_first():
     stages = [StageEntry(Stage.RECORDS, D(2026, 9, 1)), StageEntry(Stage.NEGOTIATION, D(2026, 10, 1))]
-    items = by_key(facts(created=D(2026, 9, 1), stages=stages, client_contacts=(D(2026, 9, 1), D(2026, 10, 27))))
+    items = by_key(
+        facts(created=D(2026, 9, 1), stages=stages, client_contacts=(D(2026, 9, 1), D(2026, 10, 27)))
+    )
     r13 = items["R13:2026-10-27"]
     assert (r13.state, r13.due_on) == (OPEN, D(2026, 11, 27))  # 11-26 is Thanksgiving
     assert items["R13:2026-09-01"].state == DONE

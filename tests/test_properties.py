@@ -22,9 +22,27 @@ from storage import queries as q
 from storage.models import ACTIVE, AuditEntry
 from tests.conftest import LA
 
-ACTIONS = ("client", "client", "adjuster", "provider", "records", "bills", "followup", "advance", "advance",
-           "sent", "ack", "resent", "offer", "final", "holdup", "snooze")
-steps = st.lists(st.tuples(st.integers(0, 21), st.sampled_from(ACTIONS), st.integers(1, 3)), min_size=1, max_size=14)
+ACTIONS = (
+    "client",
+    "client",
+    "adjuster",
+    "provider",
+    "records",
+    "bills",
+    "followup",
+    "advance",
+    "advance",
+    "sent",
+    "ack",
+    "resent",
+    "offer",
+    "final",
+    "holdup",
+    "snooze",
+)
+steps = st.lists(
+    st.tuples(st.integers(0, 21), st.sampled_from(ACTIONS), st.integers(1, 3)), min_size=1, max_size=14
+)
 _numbers = itertools.count(1)
 CADENCE = ("R2", "R5", "R13")
 
@@ -58,7 +76,9 @@ def _snooze_first(firm, number, day):
 def _state(firm, number):
     with firm.db.uow() as s:
         case = q.get_case(s, number)
-        rows = [(o.key, o.rule, o.kind, o.state, o.triggered_on, o.due_on, o.remind_on) for o in case.obligations]
+        rows = [
+            (o.key, o.rule, o.kind, o.state, o.triggered_on, o.due_on, o.remind_on) for o in case.obligations
+        ]
         audit = s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.case_id == case.id))
         contacts = sorted(c.on for c in case.contacts if c.kind == "client")
         return case.treatment_completed_on, case.closed_on, sorted(rows), audit, contacts
@@ -96,4 +116,6 @@ def test_the_playbook_invariants_hold_over_any_sequence_of_events(firm, clock, s
     if contacts:
         last = contacts[-1]
         for key, rule, _kind, _s, triggered, _due, _remind in active_client:
-            assert triggered > last or (triggered == last and rule in CADENCE), f"{key} survived the contact of {last}"
+            assert triggered > last or (triggered == last and rule in CADENCE), (
+                f"{key} survived the contact of {last}"
+            )

@@ -40,29 +40,106 @@ def _db_state(firm) -> tuple:
         )
 
 
-SUBCOMMANDS = ["new", "show", "provider", "contacted", "advance", "holdup", "demand", "accounting", "assign",
-               "close", "mine", "due", "overdue", "away", "back", "role", "help", "received", "list", "informed"]
-WORDS = ["PI-1", "pi-1", "PI-404", "add", "received", "followed-up", "records", "bills", "both", "client",
-         "adjuster", "sent", "ack", "resent", "final", "because", "clear", "all", "chart-notes", "other",
-         "until", "cover", "sol", "settled", "dropped", "lead", "admin", "1", "2", "0", "-1"]
+SUBCOMMANDS = [
+    "new",
+    "show",
+    "provider",
+    "contacted",
+    "advance",
+    "holdup",
+    "demand",
+    "accounting",
+    "assign",
+    "close",
+    "mine",
+    "due",
+    "overdue",
+    "away",
+    "back",
+    "role",
+    "help",
+    "received",
+    "list",
+    "informed",
+]
+WORDS = [
+    "PI-1",
+    "pi-1",
+    "PI-404",
+    "add",
+    "received",
+    "followed-up",
+    "records",
+    "bills",
+    "both",
+    "client",
+    "adjuster",
+    "sent",
+    "ack",
+    "resent",
+    "final",
+    "because",
+    "clear",
+    "all",
+    "chart-notes",
+    "other",
+    "until",
+    "cover",
+    "sol",
+    "settled",
+    "dropped",
+    "lead",
+    "admin",
+    "1",
+    "2",
+    "0",
+    "-1",
+]
 DATES = ["2026-11-02", "2026-11-26", "2099-01-01", "2026-13-45", "2026-02-30", "11/02/2026", "yesterday"]
 AMOUNTS = ["12500", "12,500", "$12,500.00", "12.5k", "-5", "1e9", "12,50", "$", "0", "9" * 30]
-MENTIONS = ["<@U1>", "<@U2|dana>", "<@UGUEST>", "<@UBOT>", "<@UNKNOWN9>", "<@", "<@>", "<!here>", "<#C1|general>"]
-QUOTES = ["“Valley Ortho”", "‘Kaiser’", "\"Valley", "”", "'", "O'Brien"]
+MENTIONS = [
+    "<@U1>",
+    "<@U2|dana>",
+    "<@UGUEST>",
+    "<@UBOT>",
+    "<@UNKNOWN9>",
+    "<@",
+    "<@>",
+    "<!here>",
+    "<#C1|general>",
+]
+QUOTES = ["“Valley Ortho”", "‘Kaiser’", '"Valley', "”", "'", "O'Brien"]
 token = st.one_of(
-    st.sampled_from(WORDS), st.sampled_from(DATES), st.sampled_from(AMOUNTS), st.sampled_from(MENTIONS),
-    st.sampled_from(QUOTES), st.text(min_size=1, max_size=12),
+    st.sampled_from(WORDS),
+    st.sampled_from(DATES),
+    st.sampled_from(AMOUNTS),
+    st.sampled_from(MENTIONS),
+    st.sampled_from(QUOTES),
+    st.text(min_size=1, max_size=12),
 )
 command_text = st.one_of(
-    st.builds(lambda sub, rest: " ".join([sub, *rest]), st.sampled_from(SUBCOMMANDS), st.lists(token, max_size=8)),
+    st.builds(
+        lambda sub, rest: " ".join([sub, *rest]), st.sampled_from(SUBCOMMANDS), st.lists(token, max_size=8)
+    ),
     st.text(max_size=60),
-    st.builds(lambda sub, blob: f"{sub} PI-1 {blob}", st.sampled_from(SUBCOMMANDS), st.text(min_size=2000, max_size=6000)),
+    st.builds(
+        lambda sub, blob: f"{sub} PI-1 {blob}",
+        st.sampled_from(SUBCOMMANDS),
+        st.text(min_size=2000, max_size=6000),
+    ),
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-@given(command=st.sampled_from(["/case", "/offer"]), text=command_text, user=st.sampled_from(["U1", "U2", "UADMIN", "UGUEST"]))
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    command=st.sampled_from(["/case", "/offer"]),
+    text=command_text,
+    user=st.sampled_from(["U1", "U2", "UADMIN", "UGUEST"]),
+)
 def test_generated_command_texts_never_break_and_refusals_change_nothing(slack, command, text, user):
     if services.has_cases(slack.firm) is False:
         slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
@@ -154,7 +231,10 @@ def test_every_event_delivery_is_handled_at_most_once(slack):
     assert len(slack.standin.calls_to("views.publish")) == 1
     slack.event(opened, event_id="EvHome2")  # a new delivery is work again
     assert len(slack.standin.calls_to("views.publish")) == 2
-    guest = {"type": "user_change", "user": {"id": "U2", "name": "u2", "is_restricted": True, "tz": "America/Chicago"}}
+    guest = {
+        "type": "user_change",
+        "user": {"id": "U2", "name": "u2", "is_restricted": True, "tz": "America/Chicago"},
+    }
     slack.event(guest, event_id="EvUser1")
     assert services.person(slack.firm, "U2").is_guest is True
     undo = {"type": "user_change", "user": {"id": "U2", "name": "u2", "tz": "America/Chicago"}}

@@ -43,10 +43,23 @@ def _press(slack: Slack, user: str, message: dict, action: dict) -> dict:
     payload = {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-        "api_app_id": "ACASEBOT", "token": "unused", "team": {"id": "T0CASEBOT", "domain": "casebot"},
-        "container": {"type": "message", "message_ts": "1.000001", "channel_id": "DU1", "is_ephemeral": False},
-        "trigger_id": "trig.1", "channel": {"id": "DU1", "name": "directmessage"},
-        "message": {"type": "message", "text": message["text"], "blocks": message["blocks"], "ts": "1.000001"},
+        "api_app_id": "ACASEBOT",
+        "token": "unused",
+        "team": {"id": "T0CASEBOT", "domain": "casebot"},
+        "container": {
+            "type": "message",
+            "message_ts": "1.000001",
+            "channel_id": "DU1",
+            "is_ephemeral": False,
+        },
+        "trigger_id": "trig.1",
+        "channel": {"id": "DU1", "name": "directmessage"},
+        "message": {
+            "type": "message",
+            "text": message["text"],
+            "blocks": message["blocks"],
+            "ts": "1.000001",
+        },
         "response_url": slack.standin.response_url("digest"),
         "actions": [{**action, "block_id": "b", "action_ts": f"{time.time():.6f}"}],
     }
@@ -66,7 +79,9 @@ def _element(message: dict, action_id: str, case: str) -> dict:
 def test_log_contact_from_the_digest_closes_the_item_and_marks_it_done(slack, clock):
     message = _digest(slack, clock)
     button = _element(message, LOG_CONTACT, "PI-1")
-    answer = _press(slack, "U1", message, {"type": "button", "action_id": LOG_CONTACT, "value": button["value"]})
+    answer = _press(
+        slack, "U1", message, {"type": "button", "action_id": LOG_CONTACT, "value": button["value"]}
+    )
     assert answer["replace_original"] is True
     assert_valid_blocks(answer["blocks"])
     ob = json.loads(button["value"])["o"]
@@ -80,8 +95,12 @@ def test_snooze_from_the_digest_moves_the_reminder_not_the_due_date(slack, clock
     select = _element(message, SNOOZE, "")
     option = next(o for o in select["options"] if o["text"]["text"] == "In 3 days")
     ob = int(option["value"].split(":")[0])
-    answer = _press(slack, "U1", message, {"type": "static_select", "action_id": SNOOZE, "selected_option": option})
-    assert "Snoozed" in json.dumps(answer["blocks"]) and "its due date stays Nov 20" in json.dumps(answer["blocks"])
+    answer = _press(
+        slack, "U1", message, {"type": "static_select", "action_id": SNOOZE, "selected_option": option}
+    )
+    assert "Snoozed" in json.dumps(answer["blocks"]) and "its due date stays Nov 20" in json.dumps(
+        answer["blocks"]
+    )
     card = services.show_case(slack.firm, "U1", "PI-1")
     item = next(o for o in card.obligations if o.obligation_id == ob)
     assert item.due_on == date(2026, 11, 20) and item.snoozed_until == date(2026, 11, 23)
@@ -91,7 +110,9 @@ def test_snooze_from_the_digest_moves_the_reminder_not_the_due_date(slack, clock
 def test_a_button_pressed_by_someone_else_changes_nothing(slack, clock):
     message = _digest(slack, clock)
     button = _element(message, LOG_CONTACT, "PI-1")
-    answer = _press(slack, "U2", message, {"type": "button", "action_id": LOG_CONTACT, "value": button["value"]})
+    answer = _press(
+        slack, "U2", message, {"type": "button", "action_id": LOG_CONTACT, "value": button["value"]}
+    )
     assert answer.get("replace_original") is not True
     assert "U1" in answer["text"]
     assert len(services.due_for(slack.firm, ["U1"])) == 2
@@ -100,6 +121,8 @@ def test_a_button_pressed_by_someone_else_changes_nothing(slack, clock):
 def test_open_case_shows_the_card(slack, clock):
     message = _digest(slack, clock)
     button = _element(message, OPEN_CASE, "PI-2")
-    answer = _press(slack, "U1", message, {"type": "button", "action_id": OPEN_CASE, "value": button["value"]})
+    answer = _press(
+        slack, "U1", message, {"type": "button", "action_id": OPEN_CASE, "value": button["value"]}
+    )
     assert answer["response_type"] == "ephemeral" and "PI-2" in answer["text"]
     assert_valid_blocks(answer["blocks"])

@@ -121,7 +121,11 @@ def test_the_digest_lists_overdue_first_then_due_today_with_buttons_and_fallback
     text, blocks = call.params["text"], call.params["blocks"]
     assert "2 overdue" in text and "due today" in text
     assert_valid_blocks(blocks)
-    sections = [b["text"]["text"] for b in blocks if b["type"] == "section" and b.get("block_id", "").startswith("item:")]
+    sections = [
+        b["text"]["text"]
+        for b in blocks
+        if b["type"] == "section" and b.get("block_id", "").startswith("item:")
+    ]
     assert [s.split("*")[1] for s in sections][:2] == ["PI-OLD", "PI-MID"], "most overdue first"
     assert all(s.split("*")[1] == "PI-NEW" for s in sections[2:])
     assert "4 days overdue" in sections[0] and "Ann Older" in sections[0]
@@ -131,7 +135,11 @@ def test_the_digest_lists_overdue_first_then_due_today_with_buttons_and_fallback
     assert len(actions) == len(sections)
     ids = [e["action_id"] for e in actions[0]["elements"]]
     assert ids == [LOG_CONTACT, SNOOZE, OPEN_CASE]
-    assert [o["text"]["text"] for o in actions[0]["elements"][1]["options"]] == ["Tomorrow", "In 3 days", "Next week"]
+    assert [o["text"]["text"] for o in actions[0]["elements"][1]["options"]] == [
+        "Tomorrow",
+        "In 3 days",
+        "Next week",
+    ]
 
 
 def test_a_person_with_nothing_due_gets_no_digest(sfirm, clock, slack):

@@ -41,7 +41,11 @@ def sfirm(firm: Firm, slack: SlackStandIn) -> Firm:
 
 
 def escalations(slack: SlackStandIn, channel: str) -> list[dict]:
-    return [c.params for c in posts(slack) if c.params["channel"] == channel and "overdue more than" in c.params["text"]]
+    return [
+        c.params
+        for c in posts(slack)
+        if c.params["channel"] == channel and "overdue more than" in c.params["text"]
+    ]
 
 
 def test_an_obligation_due_today_after_the_digest_is_sent_at_once_and_once(sfirm, clock, slack):
@@ -110,7 +114,9 @@ def test_an_away_managers_items_go_to_the_cover_and_wait_without_one(sfirm, cloc
     assert digests(slack) == {"DUCOVER": 1, "DULA": 1}
 
 
-def test_overdue_two_business_days_is_escalated_once_to_the_leads_and_a_contact_clears_it(sfirm, clock, slack):
+def test_overdue_two_business_days_is_escalated_once_to_the_leads_and_a_contact_clears_it(
+    sfirm, clock, slack
+):
     services.set_role(sfirm, "UADMIN", "ULEAD", "lead")
     at(clock, date(2026, 11, 19), 7)  # Thursday: R1 due today
     open_case(sfirm, "PI-1", "ULA")

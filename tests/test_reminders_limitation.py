@@ -40,8 +40,11 @@ def sfirm(firm: Firm, slack: SlackStandIn) -> Firm:
 
 
 def sol_alerts(slack: SlackStandIn, channel: str) -> list[dict]:
-    return [c.params for c in posts(slack) if c.params["channel"] == channel
-            and c.params.get("text", "").startswith("Statute of limitations")]
+    return [
+        c.params
+        for c in posts(slack)
+        if c.params["channel"] == channel and c.params.get("text", "").startswith("Statute of limitations")
+    ]
 
 
 def thresholds(slack: SlackStandIn, channel: str) -> list[int]:
@@ -97,7 +100,11 @@ def test_each_threshold_is_alerted_once_to_the_manager_and_the_lead(sfirm, clock
     first, *_, last = sol_alerts(slack, "DULA")
     assert_valid_blocks(first["blocks"])
     assert_valid_blocks(last["blocks"])
-    assert "PI-1" in first["text"] and "Jane Roe" in first["text"] and f"{limitation_on:%b %-d, %Y}" in first["text"]
+    assert (
+        "PI-1" in first["text"]
+        and "Jane Roe" in first["text"]
+        and f"{limitation_on:%b %-d, %Y}" in first["text"]
+    )
     assert ":red_circle: missing chart notes" not in str(first["blocks"]), "180 days out: not red yet"
     assert "missing chart notes" in str(first["blocks"])
     body = str(last["blocks"])
@@ -110,12 +117,14 @@ def test_each_threshold_is_alerted_once_to_the_manager_and_the_lead(sfirm, clock
 
 
 def test_litigation_and_closed_cases_get_none_and_a_case_entered_inside_60_days_gets_the_60_day_alert_only(
-        sfirm, clock, slack):
+    sfirm, clock, slack
+):
     friday = date(2026, 11, 20)
     at(clock, friday, 7)
     for number in ("PI-LIT", "PI-DROP", "PI-OPEN"):
-        services.create_case(sfirm, "UADMIN", number, "Jane Roe", manager="ULA",
-                             limitation_on=friday + timedelta(days=45))
+        services.create_case(
+            sfirm, "UADMIN", number, "Jane Roe", manager="ULA", limitation_on=friday + timedelta(days=45)
+        )
     services.close_case(sfirm, "UADMIN", "PI-LIT", "litigation")
     services.close_case(sfirm, "UADMIN", "PI-DROP", "dropped")
     notifier, _ = notifier_for(sfirm)
@@ -131,10 +140,14 @@ def test_litigation_and_closed_cases_get_none_and_a_case_entered_inside_60_days_
     assert {d.key.split(":")[1] for d in _deliveries(sfirm, "sol")} == {"PI-OPEN"}
 
 
-def test_an_alert_claimed_for_a_case_that_goes_to_litigation_before_it_is_sent_is_not_sent(sfirm, clock, slack):
+def test_an_alert_claimed_for_a_case_that_goes_to_litigation_before_it_is_sent_is_not_sent(
+    sfirm, clock, slack
+):
     friday = date(2026, 11, 20)
     at(clock, friday, 10)
-    services.create_case(sfirm, "UADMIN", "PI-1", "Jane Roe", manager="ULA", limitation_on=friday + timedelta(days=80))
+    services.create_case(
+        sfirm, "UADMIN", "PI-1", "Jane Roe", manager="ULA", limitation_on=friday + timedelta(days=80)
+    )
     slack.fail("chat.postMessage", status=503, times=1000)
     notifier, _ = notifier_for(sfirm, retries=0)
     tick(sfirm, notifier)
@@ -150,7 +163,9 @@ def test_an_alert_claimed_for_a_case_that_goes_to_litigation_before_it_is_sent_i
 def test_a_sol_alert_that_fails_is_retried_and_sent_once(sfirm, clock, slack):
     friday = date(2026, 11, 20)
     at(clock, friday, 10)
-    services.create_case(sfirm, "UADMIN", "PI-1", "Jane Roe", manager="ULA", limitation_on=friday + timedelta(days=80))
+    services.create_case(
+        sfirm, "UADMIN", "PI-1", "Jane Roe", manager="ULA", limitation_on=friday + timedelta(days=80)
+    )
     services.log_contact(sfirm, "ULA", "PI-1")  # nothing else due: only the alerts go out
     slack.fail("chat.postMessage", status=500, times=3)
     notifier, _ = notifier_for(sfirm, retries=0)
@@ -168,7 +183,9 @@ def test_a_sol_alert_that_fails_is_retried_and_sent_once(sfirm, clock, slack):
 def test_an_away_managers_alert_goes_to_the_cover_and_a_corrected_date_alerts_again(sfirm, clock, slack):
     friday = date(2026, 11, 20)
     at(clock, friday, 7)
-    services.create_case(sfirm, "UADMIN", "PI-1", "Jane Roe", manager="ULA", limitation_on=friday + timedelta(days=85))
+    services.create_case(
+        sfirm, "UADMIN", "PI-1", "Jane Roe", manager="ULA", limitation_on=friday + timedelta(days=85)
+    )
     services.set_away(sfirm, "ULA", cover="UCOVER")
     notifier, _ = notifier_for(sfirm)
     state = SenderState()
@@ -189,11 +206,23 @@ def test_an_away_managers_alert_goes_to_the_cover_and_a_corrected_date_alerts_ag
 
 def test_the_digest_flags_red_limitation_hold_ups_and_an_offer_not_told(sfirm, clock, slack):
     at(clock, date(2026, 11, 16), 9)  # Monday
-    services.create_case(sfirm, "UADMIN", "PI-RED", "Ann Red", manager="ULA",
-                         limitation_on=date(2026, 11, 20) + timedelta(days=45))
+    services.create_case(
+        sfirm,
+        "UADMIN",
+        "PI-RED",
+        "Ann Red",
+        manager="ULA",
+        limitation_on=date(2026, 11, 20) + timedelta(days=45),
+    )
     services.set_holdup(sfirm, "ULA", "PI-RED", "billing")
-    services.create_case(sfirm, "UADMIN", "PI-CALM", "Bo Calm", manager="ULA",
-                         limitation_on=date(2026, 11, 20) + timedelta(days=300))
+    services.create_case(
+        sfirm,
+        "UADMIN",
+        "PI-CALM",
+        "Bo Calm",
+        manager="ULA",
+        limitation_on=date(2026, 11, 20) + timedelta(days=300),
+    )
     services.set_holdup(sfirm, "ULA", "PI-CALM", "billing")
     services.offer_received(sfirm, "ULA", "PI-CALM", Decimal("18000"))  # Monday; not told by Friday
     notifier, _ = notifier_for(sfirm)
@@ -201,13 +230,18 @@ def test_the_digest_flags_red_limitation_hold_ups_and_an_offer_not_told(sfirm, c
     tick(sfirm, notifier)
     [digest] = [c.params for c in posts(slack) if c.params["text"].startswith("Your casebot digest")]
     assert_valid_blocks(digest["blocks"])
-    items = {b["text"]["text"].split("*")[1]: b["text"]["text"] for b in digest["blocks"]
-             if b.get("block_id", "").startswith("item:")}
+    items = {
+        b["text"]["text"].split("*")[1]: b["text"]["text"]
+        for b in digest["blocks"]
+        if b.get("block_id", "").startswith("item:")
+    }
     assert ":red_circle: *limitation in 45 days*" in items["PI-RED"]
     assert ":red_circle: hold-up: missing billing" in items["PI-RED"]
     assert ":red_circle:" not in items["PI-CALM"], "300 days out: no red flag, hold-ups not flagged"
-    assert ":warning: the client was not told of the 1st offer (received Nov 16, 4 business days ago)" \
+    assert (
+        ":warning: the client was not told of the 1st offer (received Nov 16, 4 business days ago)"
         in items["PI-CALM"]
+    )
     assert "limitation near: PI-RED." in digest["text"]
     assert "18,000" not in str(digest) and "18000" not in str(digest)
 
@@ -215,17 +249,28 @@ def test_the_digest_flags_red_limitation_hold_ups_and_an_offer_not_told(sfirm, c
 def test_the_digest_reads_its_flags_for_its_own_cases_in_one_query(sfirm, clock, monkeypatch):
     at(clock, date(2026, 11, 20), 7)
     services.create_case(sfirm, "UADMIN", "PI-1", "Jane Roe", manager="ULA", limitation_on=date(2027, 1, 4))
-    services.create_case(sfirm, "UADMIN", "PI-2", "Bo Other", manager="UCOVER", limitation_on=date(2027, 1, 4))
-    for name in ("all_cases", "open_cases", "active_obligations_of_manager", "open_cases_with_limitation_by",
-                 "offers_not_told"):
+    services.create_case(
+        sfirm, "UADMIN", "PI-2", "Bo Other", manager="UCOVER", limitation_on=date(2027, 1, 4)
+    )
+    for name in (
+        "all_cases",
+        "open_cases",
+        "active_obligations_of_manager",
+        "open_cases_with_limitation_by",
+        "offers_not_told",
+    ):
         monkeypatch.setattr(q, name, lambda *a, **k: pytest.fail("read every case"))
     seen: list[list[str]] = []
     facts = q.digest_case_facts
-    monkeypatch.setattr(q, "digest_case_facts", lambda s, numbers, **k: seen.append(list(numbers)) or facts(s, numbers, **k))
+    monkeypatch.setattr(
+        q, "digest_case_facts", lambda s, numbers, **k: seen.append(list(numbers)) or facts(s, numbers, **k)
+    )
     at(clock, date(2026, 11, 20), 9)
     claimed = claim_digests(sfirm, sfirm.now())
     messages = [reminders.render(sfirm, d) for d in _deliveries(sfirm, "digest")]
-    assert len(claimed) == 2 and sorted(seen) == [["PI-1"], ["PI-2"]], "one query a digest, for its cases only"
+    assert len(claimed) == 2 and sorted(seen) == [["PI-1"], ["PI-2"]], (
+        "one query a digest, for its cases only"
+    )
     assert all(m is not None and m.flags and m.flags[0].red for m in messages)
 
 
@@ -241,14 +286,19 @@ def test_the_monday_report_uploads_its_chart_once_even_when_the_first_upload_fai
     tick(sfirm, notifier, state)
     reports = [t for t in texts(slack, "DULEAD") if t.startswith("Weekly report")]
     assert len(reports) == 1
-    assert len(slack.calls_to("files.upload_bytes")) == 1 and slack.calls_to("files.completeUploadExternal") == []
+    assert (
+        len(slack.calls_to("files.upload_bytes")) == 1
+        and slack.calls_to("files.completeUploadExternal") == []
+    )
     [chart] = _deliveries(sfirm, "weekly-chart")
     assert chart.key == "weekly-chart:ULEAD:2026-11-23" and chart.state == "pending" and chart.last_error
     for _ in range(5):
         clock.advance(minutes=2)
         tick(sfirm, notifier, state)
         tick(sfirm, notifier, SenderState())
-    assert [t for t in texts(slack, "DULEAD") if t.startswith("Weekly report")] == reports, "the text is not sent again"
+    assert [t for t in texts(slack, "DULEAD") if t.startswith("Weekly report")] == reports, (
+        "the text is not sent again"
+    )
     uploads = slack.calls_to("files.upload_bytes")
     [complete] = slack.calls_to("files.completeUploadExternal")
     assert len(uploads) == 2
@@ -266,4 +316,6 @@ def test_the_chart_is_claimed_with_the_report_in_one_transaction(sfirm, clock):
     at(clock, date(2026, 11, 23), 9)
     assert reminders.claim_weekly_reports(sfirm, sfirm.now()) == ["weekly:ULEAD:2026-11-23"]
     assert reminders.claim_weekly_reports(sfirm, sfirm.now()) == []
-    assert [d.key for d in _deliveries(sfirm, "weekly-chart")] == [alerts.weekly_chart_key("ULEAD", date(2026, 11, 23))]
+    assert [d.key for d in _deliveries(sfirm, "weekly-chart")] == [
+        alerts.weekly_chart_key("ULEAD", date(2026, 11, 23))
+    ]

@@ -71,13 +71,33 @@ def standin() -> Iterator[SlackStandIn]:
 
 def _start(name: str, pg_url: str, standin: SlackStandIn, tmp_path: Path, *extra: str) -> Replica:
     port, log = _free_port(), tmp_path / f"{name}.log"
-    env = {**os.environ, "DATABASE_URL": pg_url, "SLACK_BOT_TOKEN": "xoxb-replicas",
-           "SLACK_SIGNING_SECRET": "replica-secret", "SLACK_API_BASE_URL": standin.base_url,
-           "CASEBOT_NOW": NOW.isoformat(), "REMINDER_TICK_SECONDS": "1", "DIGEST_TIME": "08:30"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": pg_url,
+        "SLACK_BOT_TOKEN": "xoxb-replicas",
+        "SLACK_SIGNING_SECRET": "replica-secret",
+        "SLACK_API_BASE_URL": standin.base_url,
+        "CASEBOT_NOW": NOW.isoformat(),
+        "REMINDER_TICK_SECONDS": "1",
+        "DIGEST_TIME": "08:30",
+    }
     env.pop("SLACK_APP_TOKEN", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(port), *extra],
-        env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "--http",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *extra,
+        ],
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     return Replica(name, port, process, log)
 
@@ -93,8 +113,14 @@ def _wait(condition, timeout: float, what: str) -> None:
 
 def _sent(firm) -> int:
     with firm.db.uow() as s:
-        return int(s.scalar(select(func.count()).select_from(Delivery).where(
-            Delivery.kind == "digest", Delivery.state == "sent")) or 0)
+        return int(
+            s.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(Delivery.kind == "digest", Delivery.state == "sent")
+            )
+            or 0
+        )
 
 
 def _kill_between_attempts(sender: Replica, standin: SlackStandIn, firm) -> None:
@@ -112,7 +138,9 @@ def _kill_between_attempts(sender: Replica, standin: SlackStandIn, firm) -> None
     raise AssertionError("never caught the sender between two attempts")
 
 
-def test_three_replicas_one_sender_killed_mid_fanout_nothing_twice_nothing_skipped(pg_url, standin, firm, clock, tmp_path):
+def test_three_replicas_one_sender_killed_mid_fanout_nothing_twice_nothing_skipped(
+    pg_url, standin, firm, clock, tmp_path
+):
     clock.at = NOW.replace(hour=7)
     for i, manager in enumerate(MANAGERS):
         services.create_case(firm, "UADMIN", f"PI-{i}", f"Client {i}", manager=manager, on=date(2026, 11, 2))
@@ -139,8 +167,12 @@ def test_three_replicas_one_sender_killed_mid_fanout_nothing_twice_nothing_skipp
 
         # The serve-only replica answers Slack like any other.
         body = slash_body("/case", "show PI-1", "UM001", response_url=standin.response_url("x"))
-        request = urllib.request.Request(f"http://127.0.0.1:{replicas[-1].port}/slack/events", data=body.encode(),
-                                         headers={**sign("replica-secret", body)}, method="POST")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{replicas[-1].port}/slack/events",
+            data=body.encode(),
+            headers={**sign("replica-secret", body)},
+            method="POST",
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 200 and b"PI-1" in response.read()
     finally:

@@ -73,7 +73,12 @@ def test_a_client_contact_closes_what_it_answers_and_restarts_the_cadence(firm):
     assert card.last_client_contact_on == D(2026, 11, 10)
     with firm.db.uow() as s:
         r1 = s.scalar(select(Obligation).where(Obligation.rule == "R1"))
-        assert (r1.state, r1.closed_on, r1.closed_by, r1.closed_why) == ("done", D(2026, 11, 10), "U1", "client contact")
+        assert (r1.state, r1.closed_on, r1.closed_by, r1.closed_why) == (
+            "done",
+            D(2026, 11, 10),
+            "U1",
+            "client contact",
+        )
 
 
 def test_advance_needs_every_providers_records_and_bills_unless_a_lead_overrides_with_a_reason(firm):
@@ -170,7 +175,9 @@ def test_offers_are_numbered_move_the_stage_and_record_when_the_client_was_told(
     assert told.offers[0].informed_on == D(2026, 11, 17)
     assert not [r for r in open_rules(told) if r[0] == "R10"]
     final = sv.offer_received(firm, "U1", "PI-7", parse_amount("$20,000.00"), final=True, on=D(2026, 11, 24))
-    assert final.card.stage == "final_offer" and final.card.offers[1].nth == "2nd" and final.card.offers[1].final
+    assert (
+        final.card.stage == "final_offer" and final.card.offers[1].nth == "2nd" and final.card.offers[1].final
+    )
     assert ("R11", "client", D(2026, 11, 24)) in open_rules(final.card)
     assert final.card.offers[1].inform_late is False
 

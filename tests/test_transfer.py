@@ -28,7 +28,10 @@ def write(tmp_path, text, name="cases.csv"):
 
 def counts(firm):
     with firm.db.uow() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) for m in (Case, Provider, Contact, Obligation, AuditEntry))
+        return tuple(
+            s.scalar(select(func.count()).select_from(m))
+            for m in (Case, Provider, Contact, Obligation, AuditEntry)
+        )
 
 
 def test_the_sample_file_imports_and_a_dry_run_saves_nothing(firm, tmp_path, capsys):
@@ -41,29 +44,35 @@ def test_the_sample_file_imports_and_a_dry_run_saves_nothing(firm, tmp_path, cap
     out = capsys.readouterr().out
     assert "Imported cases.csv: 6 cases (6 new, 0 updated, 0 unchanged) in" in out
     card = sv.show_case(firm, "U0LEE002", "PI-2044")
-    assert (card.stage, card.demand.sent_on, card.demand.adjuster) == ("demand_sent", D(2026, 11, 9), "Pat Quinn")
+    assert (card.stage, card.demand.sent_on, card.demand.adjuster) == (
+        "demand_sent",
+        D(2026, 11, 9),
+        "Pat Quinn",
+    )
     assert card.limitation_on == D(2027, 2, 11)  # two years from the Texas loss
     assert sv.show_case(firm, "U0DANA01", "PI-2041").limitation_on == D(2027, 6, 14)
 
 
 def test_a_file_with_bad_rows_is_refused_whole_and_every_error_is_named(firm, tmp_path, capsys):
     sv.remember_person(firm, "U0GUEST", email="guest@example.com", is_guest=True)
-    text = "\n".join([
-        HEADER,
-        "PI-1,Good Row,U0DANA01,records,2026-10-01,,,,,,,,,,",
-        "PI-2,Bad Day,U0DANA01,records,2026-13-01,,,,,,,,,,",
-        "PI-3,Future,U0DANA01,records,2026-12-01,,,,,,,,,,",
-        "PI-4,Who,nobody@example.com,records,2026-10-01,,,,,,,,,,",
-        "PI-5,Stage,U0DANA01,lunch,2026-10-01,,,,,,,,,,",
-        "PI-1,Twice,U0DANA01,records,2026-10-01,,,,,,,,,,",
-        "PI-6,Early records,U0DANA01,records,2026-10-01,Kaiser:2026-10-05:2026-10-01:,,,,,,,,,",
-        "PI-7,Adjuster alone,U0DANA01,records,2026-10-01,,,,Pat Quinn,,,,,,",
-        "PI-8,Demand too early,U0DANA01,records,2026-10-01,,,2026-10-15,,,,,,,",
-        "PI-9,Guest,guest@example.com,records,2026-10-01,,,,,,,,,,",
-        ",No number,U0DANA01,records,2026-10-01,,,,,,,,,,",
-        "PI-10,Fee,U0DANA01,records,2026-10-01,,,,,,,,150%,,",
-        "PI-11,State,U0DANA01,records,2026-10-01,,,,,,2025-01-01,OH,,,",
-    ])
+    text = "\n".join(
+        [
+            HEADER,
+            "PI-1,Good Row,U0DANA01,records,2026-10-01,,,,,,,,,,",
+            "PI-2,Bad Day,U0DANA01,records,2026-13-01,,,,,,,,,,",
+            "PI-3,Future,U0DANA01,records,2026-12-01,,,,,,,,,,",
+            "PI-4,Who,nobody@example.com,records,2026-10-01,,,,,,,,,,",
+            "PI-5,Stage,U0DANA01,lunch,2026-10-01,,,,,,,,,,",
+            "PI-1,Twice,U0DANA01,records,2026-10-01,,,,,,,,,,",
+            "PI-6,Early records,U0DANA01,records,2026-10-01,Kaiser:2026-10-05:2026-10-01:,,,,,,,,,",
+            "PI-7,Adjuster alone,U0DANA01,records,2026-10-01,,,,Pat Quinn,,,,,,",
+            "PI-8,Demand too early,U0DANA01,records,2026-10-01,,,2026-10-15,,,,,,,",
+            "PI-9,Guest,guest@example.com,records,2026-10-01,,,,,,,,,,",
+            ",No number,U0DANA01,records,2026-10-01,,,,,,,,,,",
+            "PI-10,Fee,U0DANA01,records,2026-10-01,,,,,,,,150%,,",
+            "PI-11,State,U0DANA01,records,2026-10-01,,,,,,2025-01-01,OH,,,",
+        ]
+    )
     assert import_command(firm, write(tmp_path, text)) == 1
     err = capsys.readouterr().err
     expected = {
@@ -81,7 +90,11 @@ def test_a_file_with_bad_rows_is_refused_whole_and_every_error_is_named(firm, tm
         14: "loss_state “OH” is not a state casebot knows",
     }
     for line, words in expected.items():
-        assert any(f"cases.csv line {line}: " in e and words in e for e in err.splitlines()), (line, words, err)
+        assert any(f"cases.csv line {line}: " in e and words in e for e in err.splitlines()), (
+            line,
+            words,
+            err,
+        )
     assert "cases.csv line 2:" not in err
     assert "Nothing was imported: 12 bad rows (of 13)." in err
     assert counts(firm) == (0, 0, 0, 0, 0)
@@ -104,9 +117,11 @@ def test_managers_come_as_slack_ids_or_emails_staff_already_has(firm, tmp_path):
 
 
 def test_a_case_entered_late_keeps_its_clocks(firm):
-    text = (f"{HEADER}\n"
-            "PI-1,A,U1,records,2026-09-01,Valley Ortho:2026-09-02::,,,,,,,,,\n"
-            "PI-2,B,U1,demand_sent,2026-06-01,Kaiser:2026-06-02:2026-07-01:2026-07-01,2026-11-20,2026-11-02,Pat Quinn,,,,,,\n")
+    text = (
+        f"{HEADER}\n"
+        "PI-1,A,U1,records,2026-09-01,Valley Ortho:2026-09-02::,,,,,,,,,\n"
+        "PI-2,B,U1,demand_sent,2026-06-01,Kaiser:2026-06-02:2026-07-01:2026-07-01,2026-11-20,2026-11-02,Pat Quinn,,,,,,\n"
+    )
     assert import_cases(firm, text).ok
     records = {(o.rule, o.due_on) for o in sv.show_case(firm, "U1", "PI-1").obligations}
     assert ("R3", D(2026, 9, 16)) in records  # 14 days after the request: long overdue, as it should be
@@ -115,14 +130,19 @@ def test_a_case_entered_late_keeps_its_clocks(firm):
     assert {(o.rule, o.due_on) for o in sent.obligations} >= {("R7", D(2026, 11, 12)), ("R8", D(2026, 12, 2))}
     assert "R6" not in {o.rule for o in sent.obligations}  # the client was told: contact on Nov 20
     assert [(st.stage, st.on) for st in _stages(firm, "PI-2")] == [
-        ("records", D(2026, 6, 1)), ("demand_sent", D(2026, 11, 2))]
+        ("records", D(2026, 6, 1)),
+        ("demand_sent", D(2026, 11, 2)),
+    ]
 
 
 def test_stages_past_the_demand_enter_on_the_demand_day_and_then_the_import_day(firm):
     text = f"{HEADER}\nPI-1,A,U1,negotiation,2026-06-01,,,2026-08-20,Lee Wong,,,,,,\n"
     assert import_cases(firm, text).ok
     assert [(st.stage, st.on) for st in _stages(firm, "PI-1")] == [
-        ("records", D(2026, 6, 1)), ("demand_sent", D(2026, 8, 20)), ("negotiation", D(2026, 11, 26))]
+        ("records", D(2026, 6, 1)),
+        ("demand_sent", D(2026, 8, 20)),
+        ("negotiation", D(2026, 11, 26)),
+    ]
     # In negotiation the insurer has answered: no adjuster check or resend task left weeks overdue.
     card = sv.show_case(firm, "U1", "PI-1")
     assert card.demand.acknowledged_on == D(2026, 11, 26)
@@ -150,10 +170,12 @@ def test_reimport_updates_instead_of_duplicating(firm, capsys, tmp_path):
     sv.add_provider(firm, "U1", "PI-1", "Kaiser", on=D(2026, 9, 2))
     sv.provider_received(firm, "U1", "PI-1", "Kaiser", "records", on=D(2026, 9, 20))
     sv.log_contact(firm, "U1", "PI-1", on=D(2026, 10, 1))
-    text = (f"{HEADER}\n"
-            "pi-1,Jane Q. Roe,U2,records,2026-09-01,"
-            "Valley Ortho:2026-09-02:2026-10-01:2026-10-03|Kaiser:2026-09-02:2026-09-25:2026-09-25|Bay Imaging:2026-10-05::,"
-            "2026-11-20,,,2027-09-01,,,,,\n")
+    text = (
+        f"{HEADER}\n"
+        "pi-1,Jane Q. Roe,U2,records,2026-09-01,"
+        "Valley Ortho:2026-09-02:2026-10-01:2026-10-03|Kaiser:2026-09-02:2026-09-25:2026-09-25|Bay Imaging:2026-10-05::,"
+        "2026-11-20,,,2027-09-01,,,,,\n"
+    )
     assert import_command(firm, write(tmp_path, text)) == 0
     out = capsys.readouterr().out
     assert "0 new, 1 updated, 0 unchanged" in out
@@ -161,8 +183,10 @@ def test_reimport_updates_instead_of_duplicating(firm, capsys, tmp_path):
     card = sv.show_case(firm, "U2", "PI-1")
     assert (card.client, card.manager, card.limitation_on) == ("Jane Q. Roe", "U2", D(2027, 9, 1))
     assert [(p.name, p.records_on, p.bills_on) for p in card.providers] == [
-        ("Valley Ortho", D(2026, 10, 1), D(2026, 10, 3)), ("Kaiser", D(2026, 9, 20), D(2026, 9, 25)),
-        ("Bay Imaging", None, None)]
+        ("Valley Ortho", D(2026, 10, 1), D(2026, 10, 3)),
+        ("Kaiser", D(2026, 9, 20), D(2026, 9, 25)),
+        ("Bay Imaging", None, None),
+    ]
     assert card.last_client_contact_on == D(2026, 11, 20)
     assert all(o.manager == "U2" for o in card.obligations)
     with firm.db.uow() as s:
@@ -174,7 +198,9 @@ def test_reimport_never_moves_a_stage_back_and_says_so(firm):
     assert import_cases(firm, f"{HEADER}\nPI-1,A,U1,demand_queue,2026-09-01,,,,,,,,,,\n").ok
     report = import_cases(firm, f"{HEADER}\nPI-1,A,U1,records,2026-09-01,,,,,,,,,,\n")
     assert report.unchanged == ["PI-1"]
-    assert report.notes == [(2, "PI-1: stage kept at demand_queue: an import never moves a case back (the file says records)")]
+    assert report.notes == [
+        (2, "PI-1: stage kept at demand_queue: an import never moves a case back (the file says records)")
+    ]
     report = import_cases(firm, f"{HEADER}\nPI-1,A,U1,records,2026-09-02,,,,,,,,,,\n")
     assert not report.ok and "treatment_complete 2026-09-02 differs" in report.errors[0][1]
 
@@ -200,7 +226,14 @@ def test_import_then_export_then_import_again_changes_nothing(firm, tmp_path, ca
         assert {c.number: c.version for c in q.all_cases(s)} == versions
     assert export_csv(firm) == first
     rows = list(csv.DictReader(io.StringIO(first)))
-    assert [r["case_number"] for r in rows] == ["PI-2041", "PI-2042", "PI-2043", "PI-2044", "PI-2045", "PI-2046"]
+    assert [r["case_number"] for r in rows] == [
+        "PI-2041",
+        "PI-2042",
+        "PI-2043",
+        "PI-2044",
+        "PI-2045",
+        "PI-2046",
+    ]
     assert "Dr. Kim\\: Pain \\| Spine:2026-11-20::" in rows[0]["providers"]
 
 
@@ -214,8 +247,11 @@ def test_import_into_an_empty_firm_from_an_export_rebuilds_the_same_cases(firm, 
     assert counts(firm)[0] == 0
     assert import_cases(firm, exported).ok
     assert export_csv(firm) == exported
-    strip = lambda d: [{k: v for k, v in c.items() if k in ("number", "stage", "limitation_on", "last_client_contact_on")}  # noqa: E731
-                       for c in d["cases"]]
+
+    def strip(d):
+        kept = ("number", "stage", "limitation_on", "last_client_contact_on")
+        return [{k: v for k, v in c.items() if k in kept} for c in d["cases"]]
+
     assert strip(export_data(firm)) == strip(json_before)
 
 
@@ -227,7 +263,16 @@ def test_json_export_is_complete(firm, capsys):
     data = json.loads(capsys.readouterr().out)
     case = next(c for c in data["cases"] if c["number"] == "PI-2045")
     assert case["offers"][0]["amount"] == "12500.00" and case["offers"][0]["received_on"] == "2026-11-23"
-    assert {"stages", "providers", "contacts", "demand_events", "offers", "holdups", "obligations", "audit"} <= set(case)
+    assert {
+        "stages",
+        "providers",
+        "contacts",
+        "demand_events",
+        "offers",
+        "holdups",
+        "obligations",
+        "audit",
+    } <= set(case)
     assert any(o["rule"] == "R10" for o in case["obligations"])
     assert next(c for c in data["cases"] if c["number"] == "PI-2043")["holdups"][0]["kind"] == "chart-notes"
     assert case["audit"][0]["action"] == "import"
@@ -241,8 +286,10 @@ def test_a_thousand_cases_import_in_one_go(firm, tmp_path, capsys):
         demand = "2026-11-02" if stage in ("demand_sent", "negotiation") else ""
         adjuster = "Pat Quinn" if demand else ""
         providers = f"Valley Ortho:2026-08-0{1 + i % 9}:2026-09-01:2026-09-02|Kaiser {i % 7}:2026-08-10::"
-        lines.append(f"PI-{10000 + i},Client {i},U{i % 12:03d}MGR,{stage},2026-07-{1 + i % 28:02d},"
-                     f"{providers},2026-11-{1 + i % 20:02d},{demand},{adjuster},2027-0{1 + i % 9}-15,,,,,")
+        lines.append(
+            f"PI-{10000 + i},Client {i},U{i % 12:03d}MGR,{stage},2026-07-{1 + i % 28:02d},"
+            f"{providers},2026-11-{1 + i % 20:02d},{demand},{adjuster},2027-0{1 + i % 9}-15,,,,,"
+        )
     path = write(tmp_path, "\n".join(lines) + "\n")
     started = time.perf_counter()
     assert import_command(firm, path) == 0

@@ -18,8 +18,13 @@ _OPEN = sa.text("closed_on IS NULL AND limitation_on IS NOT NULL")
 
 def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.create_index("ix_cases_open_limitation", ["limitation_on"], unique=False,
-                              sqlite_where=_OPEN, postgresql_where=_OPEN)
+        batch_op.create_index(
+            "ix_cases_open_limitation",
+            ["limitation_on"],
+            unique=False,
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
+        )
 
 
 def downgrade() -> None:
