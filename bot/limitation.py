@@ -136,21 +136,6 @@ def threshold_crossed(
     return min(inside) if inside else None
 
 
-def thresholds_crossed(
-    limitation_on: date | None,
-    day: date,
-    numbers: Numbers,
-    *,
-    stage: str | Stage = Stage.RECORDS,
-    closed: bool = False,
-) -> tuple[int, ...]:
-    """Every threshold the case is inside on `day`, largest first (empty when not watched)."""
-    if limitation_on is None or not watched(stage, closed):
-        return ()
-    left = days_left(limitation_on, day)
-    return tuple(sorted((t for t in numbers.limitation_alert_days if left <= t), reverse=True))
-
-
 def is_red(
     limitation_on: date | None,
     day: date,

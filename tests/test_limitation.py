@@ -59,7 +59,6 @@ def test_the_alert_due_is_the_smallest_threshold_crossed():
     assert sol.threshold_crossed(lim, D(2027, 4, 17), N) == 60
     assert sol.threshold_crossed(lim, D(2027, 5, 2), N) == 30
     assert sol.threshold_crossed(lim, D(2027, 6, 10), N) == 30  # already passed: still the last alert
-    assert sol.thresholds_crossed(lim, D(2027, 4, 17), N) == (180, 90, 60)
     assert sol.threshold_crossed(lim, D(2027, 5, 2), N, stage="litigation") is None
     assert sol.threshold_crossed(None, D(2027, 5, 2), N) is None
 
