@@ -36,7 +36,7 @@ is the few milliseconds between Slack's answer and one UPDATE, so duplicates are
 Who, when
 ---------
 A person's digest is due at DIGEST_TIME in their own time zone (Slack's tz, cached on Staff; the firm's
-when unknown), on the firm's business days, until their working day ends (WORKDAY_END): the first tick
+when unknown), on the firm's business days, until their working day ends (WORKDAY_END, default 18:00): the first tick
 after DIGEST_TIME claims it, and after downtime the first tick at start does (catch-up); a day that is
 over gets none. An away manager's items go to their cover while away; with no cover they wait.
 Decisions read only what is due (index range scans on active obligations), never every case.
@@ -49,7 +49,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -74,9 +74,6 @@ from storage.models import ACTIVE, Delivery, Escalation, Staff
 
 log = logging.getLogger(__name__)
 
-WORKDAY_END = time(
-    18, 0
-)  # after this, local time, nothing new is decided for the day: the next digest carries it
 LEASE = timedelta(
     minutes=10
 )  # one attempt's hold on a delivery; longer than the Web API client's own retries
@@ -152,7 +149,7 @@ def _in_day(firm: Firm, local: datetime) -> bool:
     """A business day, at or after the person's digest time and before their working day ends."""
     return (
         firm.calendar.is_business_day(local.date())
-        and firm.settings.digest_time <= local.time().replace(tzinfo=None) < WORKDAY_END
+        and firm.settings.digest_time <= local.time().replace(tzinfo=None) < firm.settings.workday_end
     )
 
 

@@ -30,6 +30,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     firm_timezone: str = "America/Los_Angeles"
     digest_time: time = time(8, 30)
+    workday_end: time = time(18, 0)  # after this, local time, nothing new goes out that day
     holidays_country: str = "US"
     holidays_subdiv: str | None = None
     extra_closed_days: frozenset[date] = frozenset()
@@ -61,6 +62,7 @@ class Settings:
             database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             firm_timezone=_timezone(get("FIRM_TIMEZONE") or "America/Los_Angeles"),
             digest_time=_clock_time(get("DIGEST_TIME") or "08:30"),
+            workday_end=_clock_time(get("WORKDAY_END") or "18:00", "WORKDAY_END"),
             admin_users=frozenset(re.split(r"[\s,]+", get("ADMIN_USERS") or "")) - {""},
             numbers=_numbers(env),
             extra_closed_days=_closed_days(get("FIRM_CLOSED_DAYS") or ""),
@@ -83,10 +85,10 @@ def _timezone(name: str) -> str:
     return name
 
 
-def _clock_time(text: str) -> time:
+def _clock_time(text: str, name: str = "DIGEST_TIME") -> time:
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise SettingsError(f"DIGEST_TIME={text!r} is not a time of day; e.g. 08:30")
+        raise SettingsError(f"{name}={text!r} is not a time of day; e.g. 08:30")
     return time(int(match[1]), int(match[2]))
 
 

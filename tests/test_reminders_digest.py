@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -387,3 +387,17 @@ def test_casebot_digest_sends_only_while_holding_the_sender_lock(db, sfirm, cloc
     out = io.StringIO()
     assert digest_command(sfirm, notifier=notifier, out=out) == 0
     assert digests(slack) == {"DULA": 1}
+
+
+def test_a_firm_with_a_longer_working_day_still_gets_its_catch_up_digest_in_the_evening(sfirm, clock, slack):
+    from dataclasses import replace
+
+    at(clock, date(2026, 11, 19), 7)
+    open_case(sfirm, "PI-2", "UNY")
+    notifier, _ = notifier_for(sfirm)
+    at(clock, date(2026, 11, 20), 18, 30, NY)
+    tick(sfirm, notifier, SenderState())
+    assert digests(slack) == {}, "after 18:00 by default the day is over"
+    sfirm.settings = replace(sfirm.settings, workday_end=time(20, 0))  # WORKDAY_END=20:00
+    tick(sfirm, notifier, SenderState())
+    assert digests(slack) == {"DUNY": 1}
