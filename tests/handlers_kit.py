@@ -116,9 +116,21 @@ class Slack:
     def offer(self, user: str, text: str) -> Answer:
         return self.command(user, text, "/offer")
 
-    def click(self, user: str, action_id: str, value: str, *, channel: str = "C1") -> Answer:
+    def click(
+        self,
+        user: str,
+        action_id: str,
+        value: str,
+        *,
+        channel: str = "C1",
+        message: dict[str, Any] | None = None,
+        action: dict[str, Any] | None = None,
+    ) -> Answer:
+        """A button press. In a DM (`channel` "D…") the message is not ephemeral; `message` is the one the
+        button sits in (Slack sends it for non-ephemeral messages); `action` overrides the pressed element."""
         self._n += 1
-        payload = {
+        in_dm = channel.startswith("D")
+        payload: dict[str, Any] = {
             "type": "block_actions",
             "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
             "api_app_id": "ACASEBOT",
@@ -128,21 +140,29 @@ class Slack:
                 "type": "message",
                 "message_ts": "1.000001",
                 "channel_id": channel,
-                "is_ephemeral": True,
+                "is_ephemeral": not in_dm,
             },
             "trigger_id": f"trig.{self._n}",
-            "channel": {"id": channel, "name": "general"},
+            "channel": {"id": channel, "name": "directmessage" if in_dm else "general"},
             "response_url": self.standin.response_url(f"click{self._n}"),
             "actions": [
                 {
                     "type": "button",
                     "action_id": action_id,
-                    "block_id": "b",
                     "value": value,
+                    **(action or {}),
+                    "block_id": "b",
                     "action_ts": f"{time.time():.6f}",
                 }
             ],
         }
+        if message is not None:
+            payload["message"] = {
+                "type": "message",
+                "text": message["text"],
+                "blocks": message["blocks"],
+                "ts": "1.000001",
+            }
         return self.dispatch(urlencode({"payload": json.dumps(payload)}))
 
     def submit(

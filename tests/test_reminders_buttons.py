@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from datetime import date
-from urllib.parse import urlencode
 
 import pytest
 
@@ -40,30 +38,9 @@ def _digest(slack: Slack, clock) -> dict:
 
 
 def _press(slack: Slack, user: str, message: dict, action: dict) -> dict:
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-        "api_app_id": "ACASEBOT",
-        "token": "unused",
-        "team": {"id": "T0CASEBOT", "domain": "casebot"},
-        "container": {
-            "type": "message",
-            "message_ts": "1.000001",
-            "channel_id": "DU1",
-            "is_ephemeral": False,
-        },
-        "trigger_id": "trig.1",
-        "channel": {"id": "DU1", "name": "directmessage"},
-        "message": {
-            "type": "message",
-            "text": message["text"],
-            "blocks": message["blocks"],
-            "ts": "1.000001",
-        },
-        "response_url": slack.standin.response_url("digest"),
-        "actions": [{**action, "block_id": "b", "action_ts": f"{time.time():.6f}"}],
-    }
-    slack.dispatch(urlencode({"payload": json.dumps(payload)}))
+    slack.click(
+        user, action["action_id"], action.get("value", ""), channel="DU1", message=message, action=action
+    )
     return slack.standin.calls_to("response_url")[-1].params
 
 
