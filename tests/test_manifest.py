@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -13,21 +12,11 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+# Everything the tests read is in the repository: Slack's schema (see docs/slack/SOURCE.md) and our contract.
+SCHEMA = REPO / "docs" / "slack" / "manifest.schema.1.0.0.json"
+COMMANDS = REPO / "docs" / "commands.md"
 EVENTS_URL = "https://casebot.example.com/slack/events"
 EXPECTED_BOT_SCOPES = {"commands", "chat:write", "im:write", "users:read", "users:read.email", "files:write"}
-
-
-def shared_dir() -> Path:
-    """The shared/ folder: $CASEBOT_SHARED, else beside the repo, else the nearest parent holding shared/slack."""
-    if env := os.environ.get("CASEBOT_SHARED"):
-        return Path(env)
-    beside = Path(__file__).resolve().parents[2] / "shared"
-    if (beside / "slack").is_dir():
-        return beside
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "slack").is_dir():
-            return parent / "shared"
-    pytest.fail("shared/slack not found beside the repo or above it; set CASEBOT_SHARED to the shared folder")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +27,7 @@ def manifest() -> dict[str, Any]:
 
 
 def test_manifest_matches_slack_schema(manifest: dict[str, Any]) -> None:
-    schema = json.loads((shared_dir() / "slack" / "manifest.schema.1.0.0.json").read_text(encoding="utf-8"))
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(manifest), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors)
 
@@ -46,13 +35,13 @@ def test_manifest_matches_slack_schema(manifest: dict[str, Any]) -> None:
 def test_commands_escape_mentions_and_list_every_subcommand(manifest: dict[str, Any]) -> None:
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
     assert set(commands) == {"/case", "/offer"}
-    contract = (shared_dir() / "COMMANDS.md").read_text(encoding="utf-8")
+    contract = COMMANDS.read_text(encoding="utf-8")
     for name, command in commands.items():
         # Without escaping, Slack sends "@jane" instead of <@U123>, and names are neither unique nor stable.
         assert command["should_escape"] is True, name
         assert command["url"] == EVENTS_URL
         subcommands = set(re.findall(rf"`{name} ([a-z-]+)", contract))
-        assert subcommands, f"COMMANDS.md names no {name} subcommands"
+        assert subcommands, f"docs/commands.md names no {name} subcommands"
         missing = {s for s in subcommands if not re.search(rf"\b{s}\b", command["usage_hint"])}
         assert not missing, f"{name} usage_hint leaves out {sorted(missing)}"
 
