@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m bot.launch
+	$(BIN)/python -m bot.entrypoints.launch
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -101,8 +101,8 @@ def server_env(database_url: str, slack_base_url: str) -> dict[str, str]:
 def casebot_server(database_url: str, slack_base_url: str, log_dir: Path, *, fixes: bool = False) -> Server:
     """`casebot run --http --no-scheduler`; with `fixes`, the same through bench.fixes."""
     port = free_port()
-    # `python -m bot.cli` is the `casebot` command, importing from this tree (PYTHONPATH) whatever is installed.
-    program = [sys.executable, "-m", "bench.fixes" if fixes else "bot.cli"]
+    # `python -m bot.entrypoints.cli` is the `casebot` command, importing from this tree (PYTHONPATH) whatever is installed.
+    program = [sys.executable, "-m", "bench.fixes" if fixes else "bot.entrypoints.cli"]
     argv = [*program, "run", "--http", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler"]
     name = "casebot-fixes" if fixes else "casebot"
     return Server(name, argv, server_env(database_url, slack_base_url), port, log_dir / f"{name}-server.log")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.services import Firm
+from bot.services.firm import Firm
 from bot.settings import Settings
 from storage.db import Database
 
@@ -17,15 +17,15 @@ from storage.db import Database
 def digest_builder() -> tuple[str, Callable[[Firm, date], list[Any]]]:
     """The reminders' own builder when this build has it, else the same work from the services."""
     try:
-        from bot.reminders import preview_digests
+        from bot.delivery.digests import preview_digests
     except ImportError:
         return "services.due_for + DigestMessage (fallback)", _fallback
-    return "bot.reminders.preview_digests", preview_digests
+    return "bot.delivery.digests.preview_digests", preview_digests
 
 
 def _fallback(firm: Firm, day: date) -> list[Any]:
     from bot import services
-    from bot.ports import DigestMessage
+    from bot.delivery.ports import DigestMessage
 
     by_manager: dict[str, list[Any]] = {}
     for item in services.due_for(firm, None, day):

@@ -1,5 +1,5 @@
 """The baseline for command latency: a bare Bolt app on the bot's own server stack (waitress and Bolt's
-WSGI adapter, through bot.app), with one command listener that answers inside its ack and touches nothing.
+WSGI adapter, through bot.entrypoints.app), with one command listener that answers inside its ack and touches nothing.
 
     python -m bench.echo --port 3101   (needs SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_BASE_URL)"""
 
@@ -36,7 +36,9 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    from bot.app import http_server  # the very server the bot runs: same waitress settings, same WSGI wrapper
+    from bot.entrypoints.app import (
+        http_server,  # the very server the bot runs: same waitress settings, same WSGI wrapper
+    )
 
     app = create_echo_app(
         os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_BOT_TOKEN"], os.environ["SLACK_API_BASE_URL"]

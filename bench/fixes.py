@@ -99,7 +99,7 @@ def applied() -> Iterator[None]:
 
 def main() -> int:
     apply()
-    from bot.cli import main as casebot
+    from bot.entrypoints.cli import main as casebot
 
     return casebot(sys.argv[1:])
 

@@ -17,9 +17,9 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.calendar import BusinessCalendar
-from bot.planner import OPEN, CaseFacts, DemandFacts, OfferFacts, ProviderFacts, StageEntry, plan
-from bot.playbook import HoldUp, Numbers, Stage
+from bot.rules.calendar import BusinessCalendar
+from bot.rules.planner import OPEN, CaseFacts, DemandFacts, OfferFacts, ProviderFacts, StageEntry, plan
+from bot.rules.playbook import HoldUp, Numbers, Stage
 from storage.models import (
     Base,
     Case,

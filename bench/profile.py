@@ -37,8 +37,8 @@ def main() -> int:
         apply()
 
     from bot import services
-    from bot.app import create_app, wsgi_app
-    from bot.services import Firm
+    from bot.entrypoints.app import create_app, wsgi_app
+    from bot.services.firm import Firm
     from bot.settings import Settings
     from handlers.standin import SlackStandIn
 

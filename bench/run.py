@@ -26,7 +26,7 @@ from bench import commands as cmd
 from bench import load
 from bench.digests import DigestTiming, time_digests
 from bench.generate import Firm
-from bot.calendar import BusinessCalendar
+from bot.rules.calendar import BusinessCalendar
 from storage import bulk
 from storage.db import Database
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
-from bot.playbook import Numbers
+from bot.rules.playbook import Numbers
 
 DEFAULT_DATABASE_URL = "sqlite:///casebot.db"
 SLACK_API_DEFAULT = "https://slack.com/api/"

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.cards import CaseCard, DueItem
-from bot.caseload import LeadOverview
 from bot.errors import CasebotError, UnknownCase
-from bot.parsing import money
-from bot.playbook import STAGES, Stage
-from bot.playbook import ordinal as ordinal_word
+from bot.rules.parsing import money
+from bot.rules.playbook import STAGES, Stage
+from bot.rules.playbook import ordinal as ordinal_word
+from bot.services.cards import CaseCard, DueItem
+from bot.services.caseload import LeadOverview
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
@@ -565,7 +565,7 @@ def read_page_value(value: str) -> tuple[int, str | None]:
 
 
 def build_accounting(statement: Any) -> Reply:
-    """The settlement statement (bot.accounting.Statement): settle now and litigate, side by side."""
+    """The settlement statement (bot.rules.fees.Statement): settle now and litigate, side by side."""
     number = getattr(statement, "case", None)
     title = "Settlement statement" + (f" · {number}" if number else "")
     client = getattr(statement, "client", None)

@@ -14,8 +14,9 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import accounting, caseload, limitation, services
+from bot import services
 from bot.errors import CasebotError, InputError
+from bot.services import accounting, caseload, limitation
 from handlers import parse as p
 from handlers.blocks import (
     Reply,

@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.services import Firm
+from bot.services.firm import Firm
 from handlers.people import People
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.cards import DueItem
-from bot.ports import (
+from bot.delivery.ports import (
     CaseFlags,
     DigestMessage,
     EscalationMessage,
@@ -21,6 +20,7 @@ from bot.ports import (
     ReminderMessage,
     WeeklyReportMessage,
 )
+from bot.services.cards import DueItem
 
 MAX_BLOCKS = 50
 SECTION_MAX = 3000

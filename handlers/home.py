@@ -9,8 +9,9 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot import caseload, services
+from bot import services
 from bot.errors import CasebotError
+from bot.services import caseload
 from handlers.blocks import build_home, section
 from handlers.context import Context
 

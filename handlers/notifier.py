@@ -24,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.ports import DeliveryFailed, Message, PersonInfo, WeeklyChartMessage
+from bot.delivery.ports import DeliveryFailed, Message, PersonInfo, WeeklyChartMessage
 from bot.settings import Settings
 from handlers.digest_blocks import build_message
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.errors import BadAmount, BadDate, InputError
-from bot.parsing import looks_like_date, parse_amount, parse_day, printable
+from bot.rules.parsing import looks_like_date, parse_amount, parse_day, printable
 
 # Slack's escaped mentions, `<@U123ABC>` or `<@U123ABC|dana>`; `@U123ABC` is accepted too (the console).
 _MENTION_RE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@([UW][A-Z0-9]+)$")
@@ -497,7 +497,7 @@ _FEE_KEYS = {"presuit": "presuit", "pre-suit": "presuit", "litigation": "litigat
 
 def parse_fees(words: list[str]) -> dict[str, Any]:
     """`presuit 33 1/3%`, `litigation 40%`, `base net`, in any order; `default` puts a term back."""
-    from bot.accounting import parse_rate
+    from bot.rules.fees import parse_rate
 
     sub = "fees"
     number = _case_no(CASE, sub, words)

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import services
 from bot.errors import NotAllowed, TryAgain
-from bot.services import Firm
+from bot.services.firm import Firm
 
 log = logging.getLogger(__name__)
 

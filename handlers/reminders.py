@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import reminders, services
+from bot import services
 from bot.errors import CasebotError
 from handlers.blocks import build_case_card, build_error
 from handlers.context import Context
@@ -48,7 +48,7 @@ def handle_digest_log_contact(
     ctx: Context = context["casebot"]
     try:
         value = json.loads(_action(body).get("value") or "{}")
-        outcome = reminders.log_from_digest(ctx.firm, body["user"]["id"], int(value["o"]))
+        outcome = services.log_from_digest(ctx.firm, body["user"]["id"], int(value["o"]))
     except Exception as exc:
         _fail(ctx, respond, exc)
         return
@@ -61,7 +61,7 @@ def handle_digest_snooze(ack: Ack, body: dict[str, Any], respond: Respond, conte
     try:
         raw = str((_action(body).get("selected_option") or {}).get("value") or "")
         ob, _, choice = raw.partition(":")
-        until = reminders.snooze_until(choice, ctx.firm.today())
+        until = services.snooze_until(choice, ctx.firm.today())
         outcome = services.snooze(ctx.firm, body["user"]["id"], int(ob), until)
     except Exception as exc:
         _fail(ctx, respond, exc)

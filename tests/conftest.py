@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.services import Firm
+from bot.services.firm import Firm
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Base

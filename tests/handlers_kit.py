@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 from slack_bolt import App, BoltRequest
 from sqlalchemy import func, select
 
-from bot.app import create_app
-from bot.services import Firm
+from bot.entrypoints.app import create_app
+from bot.services.firm import Firm
 from handlers.context import Context
 from handlers.standin import Call, SlackStandIn
 from storage.models import AuditEntry

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot import services
-from bot.services import Firm
+from bot.services.firm import Firm
 from handlers.notifier import SlackNotifier, make_client
 from handlers.standin import Call, SlackStandIn
 

@@ -9,17 +9,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import accounting as acc
 from bot import services as sv
 from bot.errors import InputError, NotAllowed
-from bot.playbook import Numbers
+from bot.rules import fees
+from bot.rules.playbook import Numbers
+from bot.services import accounting as acc
 from storage import queries as q
 
 D = Decimal
 
 
 def test_the_worked_example_nets_10800_settling_now_and_8800_in_litigation():
-    s = acc.statement(D("30000"), D("1200"), D("8000"))
+    s = fees.statement(D("30000"), D("1200"), D("8000"))
     now, court = s.settle_now, s.litigate
     assert (now.fee_rate, now.fee, now.costs, now.liens, now.net_to_client) == (
         Fraction(1, 3),
@@ -34,18 +35,18 @@ def test_the_worked_example_nets_10800_settling_now_and_8800_in_litigation():
 
 
 def test_a_higher_litigation_cost_estimate_replaces_the_costs_in_the_litigation_column_only():
-    s = acc.statement(D("30000"), D("1200"), D("8000"), litigation_costs=D("5000"))
+    s = fees.statement(D("30000"), D("1200"), D("8000"), litigation_costs=D("5000"))
     assert s.settle_now.net_to_client == D("10800.00")
     assert (s.litigate.costs, s.litigate.net_to_client) == (D("5000.00"), D("5000.00"))
 
 
 def test_a_litigation_estimate_below_the_costs_so_far_is_refused():
     with pytest.raises(InputError, match="can't be less"):
-        acc.statement(D("30000"), D("1200"), D("0"), litigation_costs=D("1000"))
+        fees.statement(D("30000"), D("1200"), D("0"), litigation_costs=D("1000"))
 
 
 def test_the_fee_on_the_net_is_a_share_of_gross_less_costs():
-    s = acc.statement(D("30000"), D("1200"), D("8000"), base="net")
+    s = fees.statement(D("30000"), D("1200"), D("8000"), base="net")
     assert (s.settle_now.fee_base_amount, s.settle_now.fee, s.settle_now.net_to_client) == (
         D("28800.00"),
         D("9600.00"),
@@ -55,11 +56,11 @@ def test_the_fee_on_the_net_is_a_share_of_gross_less_costs():
 
 
 def test_a_third_of_an_odd_amount_rounds_half_up_once_and_the_lines_add_up():
-    s = acc.statement(D("10000.01"), D("0"), D("0"))  # a third is 3333.33666…
+    s = fees.statement(D("10000.01"), D("0"), D("0"))  # a third is 3333.33666…
     assert s.settle_now.fee == D("3333.34")
     assert s.settle_now.net_to_client == D("6666.67")
-    assert acc.cents(D("0.005")) == D("0.01") and acc.cents(D("2.675")) == D("2.68")
-    assert acc.cents(Fraction(-1, 200)) == D("-0.01")
+    assert fees.cents(D("0.005")) == D("0.01") and fees.cents(D("2.675")) == D("2.68")
+    assert fees.cents(Fraction(-1, 200)) == D("-0.01")
 
 
 @given(
@@ -69,14 +70,14 @@ def test_a_third_of_an_odd_amount_rounds_half_up_once_and_the_lines_add_up():
     rate=st.fractions(min_value=Fraction(1, 100), max_value=Fraction(99, 100)),
 )
 def test_every_statement_adds_up_to_the_cent(gross, costs, liens, rate):
-    s = acc.statement(gross, costs, liens, presuit=rate, litigation=rate)
+    s = fees.statement(gross, costs, liens, presuit=rate, litigation=rate)
     for side in (s.settle_now, s.litigate):
         assert side.gross - side.fee - side.costs - side.liens == side.net_to_client
         assert abs(Fraction(side.fee) - Fraction(gross) * rate) <= Fraction(1, 200)
 
 
 def test_liens_larger_than_what_is_left_show_a_negative_net():
-    s = acc.statement(D("10000"), D("0"), D("9000"))
+    s = fees.statement(D("10000"), D("0"), D("9000"))
     assert s.settle_now.net_to_client == D("-2333.33")
 
 
@@ -92,13 +93,13 @@ def test_liens_larger_than_what_is_left_show_a_negative_net():
     ],
 )
 def test_fee_rates_read_as_a_retainer_writes_them(text, rate):
-    assert acc.parse_rate(text) == rate
+    assert fees.parse_rate(text) == rate
 
 
 @pytest.mark.parametrize("text", ["", "abc", "140%", "0", "1/0", "1"])
 def test_nonsense_rates_are_refused(text):
     with pytest.raises(InputError):
-        acc.parse_rate(text)
+        fees.parse_rate(text)
 
 
 def test_the_service_uses_the_firms_defaults_and_is_for_the_manager_a_lead_or_an_admin(firm):

@@ -1,6 +1,6 @@
 from datetime import date
 
-from bot.calendar import BusinessCalendar
+from bot.rules.calendar import BusinessCalendar
 
 cal = BusinessCalendar()
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from bot import services as sv
-from bot.caseload import lead_overview, move_caseload, stage_ages
-from bot.chart import render_stage_chart
+from bot.delivery.chart import render_stage_chart
 from bot.errors import InputError, NotAllowed
+from bot.services.caseload import lead_overview, move_caseload, stage_ages
 from storage import queries as q
 from storage.models import Escalation
 
@@ -115,7 +115,7 @@ def test_stage_ages_bucket_open_cases_by_days_in_stage_and_draw_a_png(firm):
 
 
 def test_the_chart_of_an_empty_firm_still_draws():
-    from bot.caseload import StageAgeRow, StageAges
+    from bot.services.caseload import StageAgeRow, StageAges
 
     empty = StageAges(
         D(2026, 11, 26),

@@ -17,7 +17,11 @@ def casebot(args, database_url, **env):
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
         full.pop(name, None)
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=full, timeout=60
+        [sys.executable, "-m", "bot.entrypoints.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=60,
     )
 
 
@@ -92,7 +96,7 @@ def test_settings_read_every_playbook_number_and_refuse_bad_values():
 
 
 def test_casebot_now_runs_the_firm_as_if_it_were_that_moment(tmp_path):
-    from bot.services import Firm
+    from bot.services.firm import Firm
 
     firm = Firm.from_settings(
         Settings.from_env(

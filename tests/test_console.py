@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from bot import services
-from bot.services import Firm
-from handlers.console import run_console
+from bot.entrypoints.console import run_console
+from bot.services.firm import Firm
 
 CASEBOT = Path(sys.executable).with_name("casebot")
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from bot.cards import CaseCard, DemandLine, DueItem, OfferLine, ProviderLine
-from bot.caseload import LeadOverview, LimitationLine, ManagerOverdue, OfferNotTold, StageLine
 from bot.errors import BadAmount, BadDate, InputError
-from bot.playbook import OPEN_STAGES, Numbers
+from bot.rules.playbook import OPEN_STAGES, Numbers
+from bot.services.cards import CaseCard, DemandLine, DueItem, OfferLine, ProviderLine
+from bot.services.caseload import LeadOverview, LimitationLine, ManagerOverdue, OfferNotTold, StageLine
 from handlers import parse
 from handlers.blocks import (
     all_text,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot import services
-from bot.services import Firm
+from bot.services.firm import Firm
 from handlers.standin import SlackStandIn
 from tests.handlers_kit import Slack
 

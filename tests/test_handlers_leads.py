@@ -7,12 +7,13 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from bot import services
-from bot.services import Firm
+from bot.services.firm import Firm
 from handlers.blocks import all_text
 from handlers.standin import SlackStandIn
 from tests.conftest import Clock
@@ -210,7 +211,7 @@ def test_the_lead_home_shows_the_firm_and_a_manager_home_does_not(slack: Slack) 
 def test_the_lead_home_counts_open_escalations_until_a_contact_clears_them(
     slack: Slack, clock: Clock
 ) -> None:
-    from bot.reminders import claim_escalations
+    from bot.delivery.digests import claim_escalations
 
     clock.set(date(2026, 11, 30))  # a Monday, 10:00: inside the working day, when escalations go out
     slack.case("UADMIN", "role <@ULEAD> lead")
@@ -235,9 +236,7 @@ def test_the_lead_home_stays_within_100_blocks_for_a_big_firm(slack: Slack) -> N
             on=date(2026, 10, 1),
             limitation_on=date(2027, 1, 1) + timedelta(days=i),
         )
-        services.offer_received(
-            slack.firm, "UADMIN", f"PI-{500 + i}", services.Decimal(1000), on=date(2026, 11, 2)
-        )
+        services.offer_received(slack.firm, "UADMIN", f"PI-{500 + i}", Decimal(1000), on=date(2026, 11, 2))
     view = _home(slack, "ULEAD", "EvBig")
     text = all_text(view["blocks"])
     assert len(view["blocks"]) <= 100

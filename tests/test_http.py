@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 import pytest
 
 from bot import services
-from bot.app import http_server
+from bot.entrypoints.app import http_server
 from bot.errors import UnknownCase
-from bot.services import Firm
+from bot.services.firm import Firm
 from handlers.standin import SlackStandIn
 from tests.handlers_kit import SECRET, SENSITIVE, Slack
 from tests.slack_helpers import sign, slash_body

@@ -5,10 +5,11 @@ from datetime import date
 
 import pytest
 
-from bot import limitation as sol
 from bot import services as sv
 from bot.errors import FutureDate, InputError, NotAllowed
-from bot.playbook import Numbers
+from bot.rules import limitation as sol
+from bot.rules.playbook import Numbers
+from bot.services import limitation as sol_service
 from storage import queries as q
 
 D = date
@@ -72,7 +73,7 @@ def test_inside_90_days_is_red_while_open():
 
 def test_set_limitation_from_a_loss_date_and_state_is_stored_audited_and_shown(firm):
     sv.create_case(firm, "U1", "PI-1", "Jane Roe", on=D(2026, 11, 2))
-    out = sol.set_limitation(firm, "U1", "pi-1", loss_on=D(2025, 3, 2), state="ca")
+    out = sol_service.set_limitation(firm, "U1", "pi-1", loss_on=D(2025, 3, 2), state="ca")
     assert out.card.limitation_on == D(2027, 3, 2)
     assert "Cal. Civ. Proc. Code § 335.1" in out.message and "96 days from today" in out.message
     with firm.db.uow() as s:
@@ -83,24 +84,24 @@ def test_set_limitation_from_a_loss_date_and_state_is_stored_audited_and_shown(f
 
 def test_a_date_given_with_a_loss_date_wins_and_the_message_says_what_the_loss_would_give(firm):
     sv.create_case(firm, "U1", "PI-1", "Jane Roe", on=D(2026, 11, 2))
-    out = sol.set_limitation(firm, "U1", "PI-1", on=D(2027, 9, 1), loss_on=D(2025, 9, 1), state="TX")
+    out = sol_service.set_limitation(firm, "U1", "PI-1", on=D(2027, 9, 1), loss_on=D(2025, 9, 1), state="TX")
     assert out.card.limitation_on == D(2027, 9, 1)
-    out = sol.set_limitation(firm, "U1", "PI-1", on=D(2027, 10, 1), loss_on=D(2025, 9, 1), state="TX")
+    out = sol_service.set_limitation(firm, "U1", "PI-1", on=D(2027, 10, 1), loss_on=D(2025, 9, 1), state="TX")
     assert "would be 2027-09-01" in out.message
 
 
 def test_set_limitation_refuses_bad_input_and_strangers(firm):
     sv.create_case(firm, "U1", "PI-1", "Jane Roe", on=D(2026, 11, 2))
     with pytest.raises(InputError):
-        sol.set_limitation(firm, "U1", "PI-1")
+        sol_service.set_limitation(firm, "U1", "PI-1")
     with pytest.raises(InputError):
-        sol.set_limitation(firm, "U1", "PI-1", loss_on=D(2025, 3, 2))
+        sol_service.set_limitation(firm, "U1", "PI-1", loss_on=D(2025, 3, 2))
     with pytest.raises(InputError):
-        sol.set_limitation(firm, "U1", "PI-1", loss_on=D(2025, 3, 2), state="OH")
+        sol_service.set_limitation(firm, "U1", "PI-1", loss_on=D(2025, 3, 2), state="OH")
     with pytest.raises(FutureDate):
-        sol.set_limitation(firm, "U1", "PI-1", loss_on=D(2027, 3, 2), state="CA")
+        sol_service.set_limitation(firm, "U1", "PI-1", loss_on=D(2027, 3, 2), state="CA")
     with pytest.raises(NotAllowed):
-        sol.set_limitation(firm, "U2", "PI-1", on=D(2027, 3, 2))
+        sol_service.set_limitation(firm, "U2", "PI-1", on=D(2027, 3, 2))
     assert sv.show_case(firm, "U1", "PI-1").limitation_on is None
 
 
@@ -113,14 +114,14 @@ def test_alerts_due_list_open_cases_inside_a_threshold_soonest_first(firm, clock
     sv.create_case(firm, "U2", "PI-5", "E", on=D(2026, 11, 2), limitation_on=D(2027, 1, 1))
     sv.close_case(firm, "U2", "PI-5", "litigation")  # suit filed: no more alerts
     sv.create_case(firm, "U2", "PI-6", "F", on=D(2026, 11, 2))  # no date
-    alerts = sol.limitation_alerts_due(firm, today)
+    alerts = sol_service.limitation_alerts_due(firm, today)
     assert alerts == [("PI-4", "U2", -6, 30), ("PI-3", "U1", 45, 60), ("PI-1", "U1", 180, 180)]
     number, manager, left, threshold = alerts[1]
     assert f"sol:{number}:{threshold}" == "sol:PI-3:60"
-    assert [r[0] for r in sol.cases_inside_red(firm, today)] == ["PI-4", "PI-3"]
+    assert [r[0] for r in sol_service.cases_inside_red(firm, today)] == ["PI-4", "PI-3"]
 
 
 def test_a_firm_with_other_thresholds_gets_those(firm):
     firm.settings = replace(firm.settings, numbers=replace(Numbers(), limitation_alert_days=(120, 14)))
     sv.create_case(firm, "U1", "PI-1", "A", on=D(2026, 11, 2), limitation_on=D(2027, 1, 10))
-    assert sol.limitation_alerts_due(firm, D(2026, 11, 26)) == [("PI-1", "U1", 45, 120)]
+    assert sol_service.limitation_alerts_due(firm, D(2026, 11, 26)) == [("PI-1", "U1", 45, 120)]

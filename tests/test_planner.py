@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from bot.calendar import BusinessCalendar
-from bot.planner import (
+from bot.rules.calendar import BusinessCalendar
+from bot.rules.planner import (
     CANCELLED,
     DONE,
     OPEN,
@@ -14,7 +14,7 @@ from bot.planner import (
     StageEntry,
     plan,
 )
-from bot.playbook import Numbers, Stage
+from bot.rules.playbook import Numbers, Stage
 
 cal = BusinessCalendar()
 D = date
@@ -100,7 +100,7 @@ def test_r5_monthly_in_the_demand_stages_names_hold_ups_and_stops_when_the_deman
         StageEntry(Stage.DEMAND_QUEUE, D(2026, 11, 2)),
         StageEntry(Stage.DEMAND_DRAFTING, D(2026, 11, 9)),
     ]
-    from bot.playbook import HoldUp
+    from bot.rules.playbook import HoldUp
 
     items = by_key(
         facts(stages=stages, client_contacts=(D(2026, 11, 20),), holdups=((HoldUp.CHART_NOTES, None),))

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from bot import services
-from bot.reminders import tick
-from bot.services import Firm
+from bot.delivery.sending import tick
+from bot.services.firm import Firm
 from handlers.digest_blocks import LOG_CONTACT, OPEN_CASE, SNOOZE
 from handlers.notifier import SlackNotifier, make_client
 from handlers.standin import SlackStandIn

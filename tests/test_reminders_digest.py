@@ -7,9 +7,14 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from bot import reminders, services
-from bot.reminders import SenderState, claim_digests, digest_command, tick
-from bot.services import Firm
+from bot import services
+from bot.delivery import digests as owed
+from bot.delivery import outbox
+from bot.delivery.digests import claim_digests
+from bot.delivery.outbox import SenderState
+from bot.delivery.sending import tick
+from bot.entrypoints.operator import digest_command
+from bot.services.firm import Firm
 from handlers.digest_blocks import LOG_CONTACT, OPEN_CASE, SNOOZE
 from handlers.standin import SlackStandIn
 from storage.models import Delivery
@@ -338,13 +343,13 @@ def test_the_digest_cost_follows_what_is_due(sfirm, clock, monkeypatch):
         monkeypatch.setattr(q, name, lambda *a, **k: pytest.fail("read every case"))
     at(clock, date(2026, 11, 20), 9)
     assert claim_digests(sfirm, sfirm.now()) == ["digest:ULA:2026-11-20"]
-    assert reminders.preview_digests(sfirm, date(2026, 11, 20))[0].due_today
-    assert timedelta(0) < reminders.backoff(3) <= reminders.BACKOFF_MAX
+    assert owed.preview_digests(sfirm, date(2026, 11, 20))[0].due_today
+    assert timedelta(0) < outbox.backoff(3) <= outbox.BACKOFF_MAX
 
 
 def test_a_new_sender_retries_a_dead_senders_unfinished_attempt_at_once(sfirm, clock, slack):
     """The scheduler's Sender, on becoming the sender, does not wait out a dead sender's lease."""
-    from bot.scheduler import Sender
+    from bot.entrypoints.scheduler import Sender
 
     at(clock, date(2026, 11, 20), 7)
     open_case(sfirm, "PI-1", "ULA")

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from bot import services
-from bot.reminders import SenderState, tick
-from bot.services import Firm
+from bot.delivery.outbox import SenderState
+from bot.delivery.sending import tick
+from bot.services.firm import Firm
 from handlers.standin import SlackStandIn
 from storage.models import Escalation
 from tests.reminders_support import (

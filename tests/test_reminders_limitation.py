@@ -10,9 +10,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot import alerts, limitation, reminders, services
-from bot.reminders import SenderState, claim_digests, tick
-from bot.services import Firm
+from bot import services
+from bot.delivery import alerts, digests, sending
+from bot.delivery.digests import claim_digests
+from bot.delivery.outbox import SenderState
+from bot.delivery.sending import tick
+from bot.services import limitation
+from bot.services.firm import Firm
 from handlers.digest_blocks import OPEN_CASE
 from handlers.standin import SlackStandIn
 from storage import queries as q
@@ -267,7 +271,7 @@ def test_the_digest_reads_its_flags_for_its_own_cases_in_one_query(sfirm, clock,
     )
     at(clock, date(2026, 11, 20), 9)
     claimed = claim_digests(sfirm, sfirm.now())
-    messages = [reminders.render(sfirm, d) for d in _deliveries(sfirm, "digest")]
+    messages = [sending.render(sfirm, d) for d in _deliveries(sfirm, "digest")]
     assert len(claimed) == 2 and sorted(seen) == [["PI-1"], ["PI-2"]], (
         "one query a digest, for its cases only"
     )
@@ -314,8 +318,8 @@ def test_the_monday_report_uploads_its_chart_once_even_when_the_first_upload_fai
 
 def test_the_chart_is_claimed_with_the_report_in_one_transaction(sfirm, clock):
     at(clock, date(2026, 11, 23), 9)
-    assert reminders.claim_weekly_reports(sfirm, sfirm.now()) == ["weekly:ULEAD:2026-11-23"]
-    assert reminders.claim_weekly_reports(sfirm, sfirm.now()) == []
+    assert digests.claim_weekly_reports(sfirm, sfirm.now()) == ["weekly:ULEAD:2026-11-23"]
+    assert digests.claim_weekly_reports(sfirm, sfirm.now()) == []
     assert [d.key for d in _deliveries(sfirm, "weekly-chart")] == [
         alerts.weekly_chart_key("ULEAD", date(2026, 11, 23))
     ]

@@ -86,7 +86,7 @@ def _start(name: str, pg_url: str, standin: SlackStandIn, tmp_path: Path, *extra
         [
             sys.executable,
             "-m",
-            "bot.cli",
+            "bot.entrypoints.cli",
             "run",
             "--http",
             "--host",

@@ -17,7 +17,7 @@ from bot.errors import (
     UnknownCase,
     UnknownProvider,
 )
-from bot.parsing import parse_amount, parse_day
+from bot.rules.parsing import parse_amount, parse_day
 from storage import queries as q
 from storage.models import AuditEntry, Contact, Obligation
 

@@ -11,7 +11,10 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from bot import services as sv
-from bot.transfer import COLUMNS, export_command, export_csv, export_data, import_cases, import_command
+from bot.entrypoints.operator import export_command, import_command
+from bot.services.exports import export_csv, export_data
+from bot.services.import_rows import COLUMNS
+from bot.services.imports import import_cases
 from storage import queries as q
 from storage.models import AuditEntry, Case, Contact, Obligation, Provider
 
@@ -317,7 +320,7 @@ def test_an_empty_file_is_refused(firm, text):
 
 
 def test_the_casebot_command_line_imports_and_exports(tmp_path, monkeypatch, capsys):
-    from bot.cli import main
+    from bot.entrypoints.cli import main
 
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")

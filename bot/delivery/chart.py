@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.caseload import StageAges
+from bot.services.caseload import StageAges
 
 # Calm to alarming: the longer a case has sat in its stage, the warmer its colour.
 _COLOURS = ("#4e9a6b", "#9cc17a", "#f2c14e", "#f08a4b", "#d1495b", "#8e2c48")

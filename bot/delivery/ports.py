@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from bot.cards import DueItem
+from bot.services.cards import DueItem
 
 
 class DeliveryFailed(Exception):

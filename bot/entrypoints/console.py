@@ -21,7 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot import services
 from bot.errors import CasebotError
-from bot.services import Firm
+from bot.services.firm import Firm
 from handlers.parse import mention, tokenize
 from handlers.render import render_message, render_view
 from handlers.standin import Call, SlackStandIn
@@ -77,7 +77,7 @@ class Console:
             admin_users=firm.settings.admin_users | {as_user},
         )
         self.firm = Firm(db=firm.db, settings=settings, calendar=firm.calendar, clock=firm.clock)
-        from bot.app import create_app
+        from bot.entrypoints.app import create_app
 
         self.app: App
         self.app, self.ctx = create_app(self.firm, token=CONSOLE_TOKEN, signing_secret=self.secret)

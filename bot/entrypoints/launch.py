@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli import main
+from bot.entrypoints.cli import main
 from bot.settings import Settings, SettingsError
 
 

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.calendar import BusinessCalendar
-from bot.playbook import CLOSED_STAGES, HOLDUP_LABELS, RULES, HoldUp, Kind, Numbers, Stage, ordinal
+from bot.rules.calendar import BusinessCalendar
+from bot.rules.playbook import CLOSED_STAGES, HOLDUP_LABELS, RULES, HoldUp, Kind, Numbers, Stage, ordinal
 
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 

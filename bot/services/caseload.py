@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.errors import InputError, NotAllowed
-from bot.playbook import OPEN_STAGES, STAGE_ORDER, STAGES, Stage
-from bot.services import LEAD_ROLES, Firm, Transaction, announce_change, audit, role_of
+from bot.rules.playbook import OPEN_STAGES, STAGE_ORDER, STAGES, Stage
+from bot.services.changes import announce_change, audit, role_of
+from bot.services.firm import LEAD_ROLES, Firm, Transaction
 from storage import queries as q
 from storage.models import ACTIVE
 

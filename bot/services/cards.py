@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from bot.calendar import BusinessCalendar
-from bot.planner import owed
-from bot.playbook import CLOSED_STAGES, HOLDUP_LABELS, STAGES, HoldUp, Numbers, Stage, ordinal
+from bot.rules.calendar import BusinessCalendar
+from bot.rules.planner import owed
+from bot.rules.playbook import CLOSED_STAGES, HOLDUP_LABELS, STAGES, HoldUp, Numbers, Stage, ordinal
 from storage.models import ACTIVE, Case, Obligation
 
 

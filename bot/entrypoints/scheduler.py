@@ -18,9 +18,10 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.ports import Notifier
-from bot.reminders import SenderState, SendReport, take_over, tick
-from bot.services import Firm
+from bot.delivery.outbox import SenderState
+from bot.delivery.ports import Notifier
+from bot.delivery.sending import SendReport, take_over, tick
+from bot.services.firm import Firm
 from storage.locks import SenderLock
 
 log = logging.getLogger(__name__)

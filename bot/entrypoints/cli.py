@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.errors import CasebotError
-from bot.parsing import parse_day
+from bot.rules.parsing import parse_day
 from bot.settings import Settings, SettingsError
 
 
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"casebot: {exc}", file=sys.stderr)
         return 2
-    from bot.services import Firm
+    from bot.services.firm import Firm
 
     firm = Firm.from_settings(settings)
     firm.db.upgrade()
@@ -79,30 +79,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "due":
         return _due(firm, args.date, args.user, args.format)
     if args.command == "run":
-        from bot.app import run
+        from bot.entrypoints.app import run
 
         return run(firm, http=args.http, host=args.host, port=args.port, scheduler=not args.no_scheduler)
     if args.command == "console":
-        from handlers.console import run_console
+        from bot.entrypoints.console import run_console
 
         return run_console(firm, as_user=args.as_user, demo=args.demo)
     if args.command == "digest":
-        from bot.reminders import digest_command
+        from bot.entrypoints.operator import digest_command
 
         return digest_command(firm, day=args.date, dry_run=args.dry_run)
     if args.command == "import":
-        from bot.transfer import import_command
+        from bot.entrypoints.operator import import_command
 
         return import_command(firm, args.file, dry_run=args.dry_run)
     if args.command == "export":
-        from bot.transfer import export_command
+        from bot.entrypoints.operator import export_command
 
         return export_command(firm, fmt=args.format)
     return 2  # pragma: no cover - argparse refuses unknown commands
 
 
 def _due(firm: object, day: date | None, user: str | None, fmt: str) -> int:
-    from bot.services import Firm, due_for
+    from bot.services.firm import Firm
+    from bot.services.obligations import due_for
 
     assert isinstance(firm, Firm)
     items = due_for(firm, [user] if user else None, day)

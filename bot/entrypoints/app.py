@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.services import Firm
+from bot.services.firm import Firm
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def _start_scheduler(firm: Firm, client: WebClient) -> Any:
     """The reminders scheduler (bot/scheduler.py), if this build has it: `start(firm, client)` answers an
     object with `shutdown()`."""
     try:
-        from bot import scheduler  # type: ignore[attr-defined]
+        from bot.entrypoints import scheduler  # type: ignore[attr-defined]
     except ImportError:
         log.warning("No scheduler in this build: serving Slack only, sending no reminders")
         return None

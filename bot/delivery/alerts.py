@@ -1,4 +1,4 @@
-"""Statute-of-limitations alerts, the weekly chart and a digest's flags, delivered through bot/reminders.py.
+"""Statute-of-limitations alerts, the weekly chart and a digest's flags, delivered through the outbox.
 
 Limitation alerts. `limitation_alerts_due` names the open cases (not in litigation) inside a threshold
 (180, 90, 60, 30 days; a case entered already inside 60 days is due the 60-day alert only). Each tick
@@ -27,12 +27,21 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot import reminders as r
-from bot.cards import DueItem
-from bot.limitation import days_left, is_red, limitation_alerts_due, watched
-from bot.playbook import HOLDUP_LABELS, STAGES, HoldUp, Stage
-from bot.ports import CaseFlags, LateOffer, LimitationAlertMessage, WeeklyChartMessage
-from bot.services import Firm
+from bot.delivery.outbox import (
+    claim,
+    in_working_day,
+    leads,
+    load_routes,
+    local_time,
+    new_delivery,
+    unless_taken,
+)
+from bot.delivery.ports import CaseFlags, LateOffer, LimitationAlertMessage, WeeklyChartMessage
+from bot.rules.limitation import days_left, is_red, watched
+from bot.rules.playbook import HOLDUP_LABELS, STAGES, HoldUp, Stage
+from bot.services.cards import DueItem
+from bot.services.firm import Firm
+from bot.services.limitation import limitation_alerts_due
 from storage import queries as q
 from storage.models import Delivery
 
@@ -71,8 +80,8 @@ def claim_limitation_alerts(firm: Firm, now: datetime, taken: set[str] | None = 
     if not alerts:
         return []
     with firm.db.uow() as s:
-        routes, staff = r._load_routes(s, {a.manager for a in alerts}, today)
-        to_leads = r.leads(s, firm)
+        routes, staff = load_routes(s, {a.manager for a in alerts}, today)
+        to_leads = leads(s, firm)
         staff.update(q.staff_by_ids(s, set(to_leads) - staff.keys()))
     by_manager = {m: who for who, ms in routes.items() for m in ms}
     wanted: list[tuple[str, Delivery]] = []
@@ -87,13 +96,13 @@ def claim_limitation_alerts(firm: Firm, now: datetime, taken: set[str] | None = 
             key = sol_key(a.case, a.threshold, user, limitation_on)
             if key in taken:
                 continue
-            local = r._local(firm, staff.get(user), now)
-            if not r._in_day(firm, local):
+            local = local_time(firm, staff.get(user), now)
+            if not in_working_day(firm, local):
                 continue
             wanted.append(
                 (
                     key,
-                    r._delivery(
+                    new_delivery(
                         firm,
                         key,
                         SOL,
@@ -116,15 +125,15 @@ def claim_limitation_alerts(firm: Firm, now: datetime, taken: set[str] | None = 
     for key, delivery in wanted:
         if key in found:
             continue
-        if r._claim(firm, r._unless_taken(delivery)):
+        if claim(firm, unless_taken(delivery)):
             claimed.append(key)
         taken.add(key)
     return claimed
 
 
 def weekly_chart_delivery(firm: Firm, lead: str, monday: date, day: date) -> Delivery:
-    """The chart's own delivery, to be claimed with the report's text (see bot/reminders.claim_weekly_reports)."""
-    return r._delivery(
+    """The chart's own delivery, to be claimed with the report's text (see digests.claim_weekly_reports)."""
+    return new_delivery(
         firm, weekly_chart_key(lead, monday), WEEKLY_CHART, lead, day, monday=monday.isoformat()
     )
 
@@ -162,8 +171,8 @@ def render_limitation_alert(s: Session, firm: Firm, d: Delivery) -> LimitationAl
 
 
 def render_weekly_chart(s: Session, firm: Firm, d: Delivery) -> WeeklyChartMessage:
-    from bot.caseload import stage_ages
-    from bot.chart import render_stage_chart
+    from bot.delivery.chart import render_stage_chart
+    from bot.services.caseload import stage_ages
 
     monday = date.fromisoformat((d.payload or {})["monday"])
     data = stage_ages(firm)
@@ -234,7 +243,3 @@ def _flags(
         holdups=tuple(holdups),
         late_offers=tuple(late),
     )
-
-
-r.RENDERERS[SOL] = render_limitation_alert
-r.RENDERERS[WEEKLY_CHART] = render_weekly_chart

@@ -1,0 +1,80 @@
+"""The services: one function per user action, each one transaction that changes a case and writes its audit
+entry together, or changes nothing. One module per subject; this package names them all in one place."""
+
+from __future__ import annotations
+
+from bot.services.cases import assign, close_case, create_case, has_cases, my_cases, show_case
+from bot.services.changes import (
+    announce_change,
+    audit,
+    card_of,
+    change_case,
+    enter_stage,
+    event_day,
+    find_case,
+    may_change,
+    replan,
+    require_open,
+    role_of,
+)
+from bot.services.contacts import log_contact, record_contact
+from bot.services.demand import demand_ack, demand_resent, demand_sent
+from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome, Transaction
+from bot.services.holdups import clear_holdup, set_holdup
+from bot.services.obligations import SNOOZE_DAYS, due_for, log_from_digest, overdue, snooze, snooze_until
+from bot.services.offers import list_offers, offer_informed, offer_received
+from bot.services.people import claim_event, person, remember_person, role, set_away, set_back, set_role
+from bot.services.providers import add_provider, provider_followed_up, provider_received
+from bot.services.stages import advance
+
+__all__ = [
+    "Firm",
+    "LEAD_ROLES",
+    "Outcome",
+    "ROLES",
+    "SNOOZE_DAYS",
+    "Transaction",
+    "add_provider",
+    "advance",
+    "announce_change",
+    "assign",
+    "audit",
+    "card_of",
+    "change_case",
+    "claim_event",
+    "clear_holdup",
+    "close_case",
+    "create_case",
+    "demand_ack",
+    "demand_resent",
+    "demand_sent",
+    "due_for",
+    "enter_stage",
+    "event_day",
+    "find_case",
+    "has_cases",
+    "list_offers",
+    "log_contact",
+    "log_from_digest",
+    "may_change",
+    "my_cases",
+    "offer_informed",
+    "offer_received",
+    "overdue",
+    "person",
+    "provider_followed_up",
+    "provider_received",
+    "record_contact",
+    "remember_person",
+    "replan",
+    "require_open",
+    "role",
+    "role_of",
+    "set_away",
+    "set_back",
+    "set_holdup",
+    "set_role",
+    "show_case",
+    "snooze",
+    "snooze_until",
+]

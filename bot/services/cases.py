@@ -1,0 +1,164 @@
+"""Cases as a whole: open one, show its card, assign its manager, close it, list a manager's cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.errors import (
+    Conflict,
+    InputError,
+    NotAllowed,
+)
+from bot.rules.parsing import printable
+from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
+from bot.services.cards import CaseCard, case_card
+from bot.services.changes import (
+    announce_change,
+    audit,
+    card_of,
+    change_case,
+    enter_stage,
+    event_day,
+    find_case,
+    replan,
+    require_open,
+    role_of,
+)
+from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from storage import queries as q
+from storage.models import (
+    ACTIVE,
+    Case,
+    StageChange,
+)
+
+
+def create_case(
+    firm: Firm,
+    actor: str,
+    number: str,
+    client: str,
+    *,
+    manager: str | None = None,
+    on: date | None = None,
+    limitation_on: date | None = None,
+) -> Outcome:
+    number, client = printable(number).strip(), " ".join(printable(client).split())
+    if not number or len(number) > 40 or not all(ch.isalnum() or ch in "-_./" for ch in number):
+        raise InputError(
+            f"“{number[:40]}” is not a case number: letters, digits and dashes, up to 40.",
+            example="/case new PI-2041 Jane Roe",
+        )
+    if not client or len(client) > 200:
+        raise InputError(
+            "Give the client's name after the case number.", example="/case new PI-2041 Jane Roe"
+        )
+    day = event_day(firm, on)
+    manager = manager or actor
+    with Transaction(firm) as s:
+        role = role_of(s, firm, actor)
+        if manager != actor and role not in LEAD_ROLES:
+            raise NotAllowed(
+                "Only a lead or an admin can open a case for someone else; leave out the @manager to take it yourself."
+            )
+        if q.get_case(s, number, children=False) is not None:
+            raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}")
+        case = Case(
+            number=number.upper(),
+            number_key=q.case_key(number),
+            client_name=client,
+            manager_id=manager,
+            stage=Stage.RECORDS.value,
+            stage_entered_on=day,
+            treatment_completed_on=day,
+            limitation_on=limitation_on,
+            created_at=firm.now(),
+        )
+        s.add(case)
+        try:
+            s.flush()
+        except IntegrityError as exc:
+            raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}") from exc
+        case.stages.append(
+            StageChange(
+                seq=1,
+                from_stage=None,
+                to_stage=Stage.RECORDS.value,
+                on=day,
+                by=actor,
+                reason="case created",
+                at=firm.now(),
+            )
+        )
+        audit(
+            s,
+            firm,
+            case,
+            actor,
+            "create",
+            client=client,
+            manager=manager,
+            on=day,
+            limitation_on=limitation_on,
+        )
+        replan(s, firm, case, actor)
+        card = card_of(s, firm, case)
+    announce_change(firm, actor, card.number)
+    return Outcome(f"Opened {card.number} for {client}, treatment complete {day:%b %-d}.", card)
+
+
+def show_case(firm: Firm, actor: str, number: str) -> CaseCard:
+    with Transaction(firm, write=False) as s:
+        return case_card(find_case(s, number, card_only=True), firm.today(), firm.calendar, firm.numbers)
+
+
+def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:
+    def change(s: Session, case: Case) -> str:
+        previous = case.manager_id
+        if previous == manager:
+            return f"{case.number} is already <@{manager}>'s."
+        case.manager_id = manager
+        for o in case.obligations:
+            if o.state in ACTIVE:
+                o.manager_id = manager
+        audit(s, firm, case, actor, "assign", from_manager=previous, to_manager=manager)
+        return f"{case.number} is now <@{manager}>'s (was <@{previous}>'s); its open obligations went along."
+
+    return change_case(firm, actor, number, change)
+
+
+def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
+    try:
+        to = Stage(outcome)
+    except ValueError:
+        to = None
+    if to not in CLOSED_STAGES:
+        raise InputError(
+            "Close a case as settled, litigation or dropped.", example=f"/case close {number} settled"
+        )
+
+    def change(s: Session, case: Case) -> str:
+        require_open(case)
+        enter_stage(s, firm, case, to, firm.today(), actor, None)
+        return f"Closed {case.number} as {to.value}; its open obligations were cancelled."
+
+    return change_case(firm, actor, number, change)
+
+
+def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:
+    """The caller's open cases: (number, client, stage, days in stage), in stage order."""
+    today = firm.today()
+    with Transaction(firm, write=False) as s:
+        rows = [
+            (n, client, stage, (today - entered).days)
+            for n, client, stage, entered in q.open_cases_of(s, actor)
+        ]
+    return sorted(rows, key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
+
+
+def has_cases(firm: Firm) -> bool:
+    with Transaction(firm, write=False) as s:
+        return q.has_cases(s)

@@ -1,0 +1,233 @@
+"""The shape of every change: find the case, check who may change it, record the event, re-plan its
+obligations and write the audit entry, all in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.errors import (
+    FutureDate,
+    InputError,
+    NotAllowed,
+    PreconditionNotMet,
+    UnknownCase,
+)
+from bot.rules.planner import (
+    CANCELLED,
+    DONE,
+    OPEN,
+    CaseFacts,
+    DemandFacts,
+    OfferFacts,
+    ProviderFacts,
+    StageEntry,
+    plan,
+)
+from bot.rules.playbook import CLOSED_STAGES, HoldUp, Stage
+from bot.services.cards import CaseCard, case_card
+from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from storage import queries as q
+from storage.models import (
+    ACTIVE,
+    AuditEntry,
+    Case,
+    Obligation,
+    StageChange,
+)
+
+log = logging.getLogger(__name__)
+
+
+def role_of(s: Session, firm: Firm, user_id: str) -> str:
+    if user_id in firm.settings.admin_users:
+        return "admin"
+    staff = q.get_staff(s, user_id)
+    return staff.role if staff else "manager"
+
+
+def find_case(s: Session, number: str, *, for_update: bool = False, card_only: bool = False) -> Case:
+    case = q.get_case(s, number, for_update=for_update, card_only=card_only)
+    if case is None:
+        raise UnknownCase(number.strip().upper()[:40], q.closest_numbers(s, number))
+    return case
+
+
+def may_change(s: Session, firm: Firm, actor: str, case: Case) -> str:
+    role = role_of(s, firm, actor)
+    if role not in LEAD_ROLES and case.manager_id != actor:
+        raise NotAllowed(
+            f"{case.number} is <@{case.manager_id}>'s case: only its manager, a lead or an admin can change it."
+        )
+    return role
+
+
+def require_open(case: Case) -> None:
+    if case.closed_on is not None:
+        raise PreconditionNotMet(f"{case.number} is closed ({case.stage}); closed cases do not change.")
+
+
+def event_day(firm: Firm, on: date | None, *, not_before: date | None = None, what: str = "That") -> date:
+    today = firm.today()
+    day = on or today
+    if day > today:
+        raise FutureDate(
+            f"{day:%Y-%m-%d} is in the future: record events on the day they happened (today or earlier).",
+            example=f"{today:%Y-%m-%d}",
+        )
+    if not_before is not None and day < not_before:
+        raise InputError(
+            f"{what} can't be dated {day:%Y-%m-%d}, before {not_before:%Y-%m-%d}.",
+            example=f"{not_before:%Y-%m-%d}",
+        )
+    return day
+
+
+def audit(s: Session, firm: Firm, case: Case | None, actor: str, action: str, **detail: Any) -> None:
+    clean = {
+        k: (v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, Decimal) else v)
+        for k, v in detail.items()
+        if v is not None
+    }
+    s.add(AuditEntry(case_id=case.id if case else None, at=firm.now(), by=actor, action=action, detail=clean))
+
+
+def _facts(case: Case) -> CaseFacts:
+    followups: dict[int, list[date]] = {}
+    for c in case.contacts:
+        if c.kind == "provider" and c.provider_id is not None:
+            followups.setdefault(c.provider_id, []).append(c.on)
+    return CaseFacts(
+        created_on=case.treatment_completed_on,
+        stages=tuple(StageEntry(Stage(sc.to_stage), sc.on) for sc in case.stages),
+        providers=tuple(
+            ProviderFacts(
+                p.id, p.name, p.requested_on, p.records_on, p.bills_on, tuple(sorted(followups.get(p.id, [])))
+            )
+            for p in case.providers
+        ),
+        client_contacts=tuple(sorted(c.on for c in case.contacts if c.kind == "client")),
+        adjuster_contacts=tuple(sorted(c.on for c in case.contacts if c.kind == "adjuster")),
+        demand=tuple(DemandFacts(d.kind, d.on, d.adjuster) for d in case.demand_events),
+        offers=tuple(OfferFacts(o.n, o.received_on, o.final) for o in case.offers),
+        holdups=tuple((HoldUp(h.kind), h.note) for h in case.holdups if h.cleared_on is None),
+    )
+
+
+def replan(s: Session, firm: Firm, case: Case, actor: str) -> None:
+    """Bring the case's stored obligations in line with the playbook's plan for its facts.
+
+    Done rows stay done; snoozed rows keep their snooze while open; only rows that change are written.
+    Every child of a case is added through the case's own collections (`case.contacts.append(...)`), so
+    the facts planned here are the ones in memory: nothing is read from the database twice."""
+    s.flush()  # new children get their ids (an R3's key names its provider's)
+    stored = {o.key: o for o in case.obligations}
+    now = firm.now()
+    planned = plan(_facts(case), firm.calendar, firm.numbers)
+    for item in planned:
+        row = stored.pop(item.key, None)
+        if row is None:
+            if item.state == OPEN:
+                case.obligations.append(
+                    Obligation(
+                        key=item.key,
+                        rule=item.rule,
+                        kind=item.kind.value,
+                        provider_id=item.provider_id,
+                        manager_id=case.manager_id,
+                        triggered_on=item.triggered_on,
+                        due_on=item.due_on,
+                        remind_on=item.due_on,
+                        reason=item.reason,
+                        talking_points=item.talking_points,
+                        state=OPEN,
+                        created_at=now,
+                    )
+                )
+            continue
+        if row.state == DONE or (row.state == CANCELLED and item.state != OPEN):
+            continue
+        if item.state == OPEN:
+            if row.state == CANCELLED:
+                row.state, row.closed_on, row.closed_why, row.closed_by, row.snoozed_until = (
+                    OPEN,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
+            remind = max(item.due_on, row.snoozed_until) if row.snoozed_until else item.due_on
+            _set(
+                row,
+                due_on=item.due_on,
+                remind_on=remind,
+                reason=item.reason,
+                talking_points=item.talking_points,
+            )
+        else:
+            _set(row, state=item.state, closed_on=item.closed_on, closed_why=item.closed_by, closed_by=actor)
+    # A row the plan no longer has was started by facts that a later one overtook on the same day (a
+    # contact, then the stage left that day): it no longer applies.
+    for row in stored.values():
+        if row.state in ACTIVE:
+            _set(
+                row, state=CANCELLED, closed_on=firm.today(), closed_why="no longer applies", closed_by=actor
+            )
+
+
+def _set(row: Obligation, **values: Any) -> None:
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
+def card_of(s: Session, firm: Firm, case: Case) -> CaseCard:
+    s.flush()  # new obligations get the ids their buttons carry
+    return case_card(case, firm.today(), firm.calendar, firm.numbers)
+
+
+def enter_stage(
+    s: Session, firm: Firm, case: Case, to: Stage, on: date, actor: str, reason: str | None
+) -> None:
+    case.stages.append(
+        StageChange(
+            seq=len(case.stages) + 1,
+            from_stage=case.stage,
+            to_stage=to.value,
+            on=on,
+            by=actor,
+            reason=reason,
+            at=firm.now(),
+        )
+    )
+    audit(s, firm, case, actor, "stage", from_stage=case.stage, to_stage=to.value, on=on, reason=reason)
+    case.stage, case.stage_entered_on = to.value, on
+    case.closed_on = on if to in CLOSED_STAGES else None
+
+
+def announce_change(firm: Firm, actor: str, number: str) -> None:
+    for hook in firm.on_change:
+        try:
+            hook(actor, number)
+        except Exception:  # a refresh of someone's Home tab must never undo a saved change
+            log.exception("Failed to run a change hook for %s", number)
+
+
+def change_case(
+    firm: Firm, actor: str, number: str, change: Callable[[Session, Case], str], *, lock_check: bool = True
+) -> Outcome:
+    """The shape of every change: lock the case, check who may, change, re-plan, audit, commit, show."""
+    with Transaction(firm) as s:
+        case = find_case(s, number, for_update=True)
+        if lock_check:
+            may_change(s, firm, actor, case)
+        message = change(s, case)
+        replan(s, firm, case, actor)
+        card = card_of(s, firm, case)
+    announce_change(firm, actor, card.number)
+    return Outcome(message, card)

@@ -1,0 +1,89 @@
+"""The demand: sent, acknowledged, resent (R6 to R9)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from bot.errors import (
+    Conflict,
+    PreconditionNotMet,
+)
+from bot.rules.parsing import printable
+from bot.rules.playbook import STAGES, Stage
+from bot.services.changes import audit, change_case, enter_stage, event_day, require_open
+from bot.services.firm import Firm, Outcome
+from storage.models import (
+    Case,
+    DemandEvent,
+)
+
+
+def demand_sent(
+    firm: Firm, actor: str, number: str, *, on: date | None = None, adjuster: str | None = None
+) -> Outcome:
+    def change(s: Session, case: Case) -> str:
+        require_open(case)
+        if any(d.kind == "sent" for d in case.demand_events):
+            raise Conflict(
+                f"{case.number}'s demand was already sent; if it went out again: /case demand {case.number} resent"
+            )
+        current = Stage(case.stage)
+        if current not in (Stage.DEMAND_QUEUE, Stage.DEMAND_DRAFTING):
+            raise PreconditionNotMet(
+                f"{case.number} is at “{STAGES[current].label}”: a demand is sent from the demand stages "
+                f"(/case advance {case.number} first)."
+            )
+        day = event_day(firm, on, not_before=case.stage_entered_on, what="The demand")
+        case.demand_events.append(
+            DemandEvent(kind="sent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now())
+        )
+        enter_stage(s, firm, case, Stage.DEMAND_SENT, day, actor, None)
+        audit(s, firm, case, actor, "demand_sent", on=day, adjuster=_name(adjuster))
+        return (
+            f"Demand on {case.number} sent {day:%b %-d}: tell the client today; check with the adjuster by "
+            f"{firm.calendar.due(day, firm.numbers.adjuster_check_days):%b %-d}."
+        )
+
+    return change_case(firm, actor, number, change)
+
+
+def demand_ack(firm: Firm, actor: str, number: str, *, on: date | None = None) -> Outcome:
+    def change(s: Session, case: Case) -> str:
+        rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
+        if not rounds:
+            raise PreconditionNotMet(
+                f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]"
+            )
+        day = event_day(firm, on, not_before=rounds[-1].on, what="The acknowledgment")
+        case.demand_events.append(DemandEvent(kind="ack", on=day, by=actor, at=firm.now()))
+        audit(s, firm, case, actor, "demand_ack", on=day)
+        return f"Acknowledgment of {case.number}'s demand recorded for {day:%b %-d}."
+
+    return change_case(firm, actor, number, change)
+
+
+def demand_resent(
+    firm: Firm, actor: str, number: str, *, on: date | None = None, adjuster: str | None = None
+) -> Outcome:
+    def change(s: Session, case: Case) -> str:
+        require_open(case)
+        rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
+        if not rounds:
+            raise PreconditionNotMet(
+                f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]"
+            )
+        day = event_day(firm, on, not_before=rounds[-1].on, what="The resent demand")
+        case.demand_events.append(
+            DemandEvent(kind="resent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now())
+        )
+        audit(s, firm, case, actor, "demand_resent", on=day, adjuster=_name(adjuster))
+        return f"Demand on {case.number} resent {day:%b %-d}: tell the client; the adjuster check and the 30-day clock start again."
+
+    return change_case(firm, actor, number, change)
+
+
+def _name(text: str | None) -> str | None:
+    text = " ".join(printable(text or "").split())
+    return text[:200] or None

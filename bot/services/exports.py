@@ -1,0 +1,98 @@
+"""`casebot export`: every case out as CSV (the import's own columns) or complete JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from bot.services.firm import Firm, Transaction
+from bot.services.import_rows import COLUMNS, escape_name
+from storage import queries as q
+from storage.models import Case
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _columns(obj: Any, skip: Iterable[str] = ()) -> dict[str, Any]:
+    return {c.key: _iso(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in skip}
+
+
+def csv_row(case: Case) -> dict[str, str]:
+    """A case in the import's columns: importing it again changes nothing."""
+    rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
+    sent = next((d for d in case.demand_events if d.kind == "sent"), None)
+    adjuster = next((d.adjuster for d in reversed(rounds) if d.adjuster), None)
+    day = lambda d: d.isoformat() if d else ""  # noqa: E731
+    providers = "|".join(
+        f"{escape_name(p.name)}:{day(p.requested_on)}:{day(p.records_on)}:{day(p.bills_on)}"
+        for p in case.providers
+    )
+    return {
+        "case_number": case.number,
+        "client": case.client_name,
+        "manager": case.manager_id,
+        "stage": case.stage,
+        "treatment_complete": day(case.treatment_completed_on),
+        "providers": providers,
+        "last_client_contact": day(case.last_client_contact_on),
+        "demand_sent": day(sent.on if sent else None),
+        "adjuster": adjuster or "",
+        "limitation_date": day(case.limitation_on),
+        "loss_date": day(case.loss_on),
+        "loss_state": case.loss_state or "",
+        "fee_presuit": case.fee_presuit or "",
+        "fee_litigation": case.fee_litigation or "",
+        "fee_base": case.fee_base or "",
+    }
+
+
+def export_csv(firm: Firm) -> str:
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    with Transaction(firm) as s:
+        for case in q.all_cases(s):
+            writer.writerow(csv_row(case))
+    return out.getvalue()
+
+
+def export_data(firm: Firm) -> dict[str, Any]:
+    """Everything casebot holds: every case with all its facts, obligations and audit trail, and the staff."""
+
+    with Transaction(firm) as s:
+        audit: dict[int | None, list[dict[str, Any]]] = {}
+        for entry in q.all_audit(s):
+            audit.setdefault(entry.case_id, []).append(_columns(entry, ("case_id",)))
+        cases = []
+        for case in q.all_cases(s):
+            data = _columns(case)
+            data.update(
+                stages=[_columns(x, ("case_id",)) for x in case.stages],
+                providers=[_columns(x, ("case_id",)) for x in case.providers],
+                contacts=[_columns(x, ("case_id",)) for x in case.contacts],
+                demand_events=[_columns(x, ("case_id",)) for x in case.demand_events],
+                offers=[_columns(x, ("case_id",)) for x in case.offers],
+                holdups=[_columns(x, ("case_id",)) for x in case.holdups],
+                obligations=[_columns(x, ("case_id",)) for x in case.obligations],
+                audit=audit.get(case.id, []),
+            )
+            cases.append(data)
+        staff = [_columns(x) for x in q.all_staff(s)]
+    return {
+        "exported_at": firm.now().isoformat(),
+        "firm_timezone": firm.settings.firm_timezone,
+        "cases": cases,
+        "staff": staff,
+        "audit": audit.get(None, []),
+    }

@@ -1,0 +1,113 @@
+"""The ports every service takes (the firm: database, calendar, settings, clock), the shape of a
+service's answer, and the transaction each service runs in."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.errors import (
+    TryAgain,
+)
+from bot.rules.calendar import BusinessCalendar
+from bot.rules.playbook import Numbers
+from bot.services.cards import CaseCard
+from bot.settings import Settings
+from storage.db import Database, DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+log = logging.getLogger(__name__)
+
+
+ROLES = ("manager", "lead", "admin")
+
+
+LEAD_ROLES = ("lead", "admin")
+
+
+@dataclass
+class Firm:
+    """The ports every service takes: the database, the firm's calendar, its settings and a clock."""
+
+    db: Database
+    settings: Settings
+    calendar: BusinessCalendar
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    on_change: list[Callable[[str, str], None]] = field(
+        default_factory=list
+    )  # (actor, case number) after commit
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, db: Database | None = None, clock: Callable[[], datetime] | None = None
+    ) -> Firm:
+        calendar = BusinessCalendar(
+            country=settings.holidays_country,
+            subdiv=settings.holidays_subdiv,
+            closed_days=settings.extra_closed_days,
+            timezone=settings.firm_timezone,
+        )
+        firm = cls(db=db or Database(settings.database_url), settings=settings, calendar=calendar)
+        if clock is not None:
+            firm.clock = clock
+        elif settings.now is not None:
+            firm.clock = _shifted_clock(settings.now)
+        return firm
+
+    @property
+    def numbers(self) -> Numbers:
+        return self.settings.numbers
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.calendar.today(self.clock())
+
+
+def _shifted_clock(start: datetime) -> Callable[[], datetime]:
+    """A clock that reads `start` now and runs on in real time from there (CASEBOT_NOW)."""
+    offset = start - datetime.now(UTC)
+    return lambda: datetime.now(UTC) + offset
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a change did: a one-line message for the person, and the case as it now stands."""
+
+    message: str
+    card: CaseCard | None = None
+    moved_to: str | None = None
+
+
+class Transaction:
+    """One service call's transaction; database trouble becomes a friendly TryAgain."""
+
+    def __init__(self, firm: Firm, *, write: bool = True) -> None:
+        self.firm = firm
+        self.write = write
+
+    def __enter__(self) -> Session:
+        try:
+            self._cm = self.firm.db.uow(write=self.write)
+            return self._cm.__enter__()
+        except DatabaseUnavailable as exc:
+            raise _try_again() from exc
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            self._cm.__exit__(*exc)
+        except DatabaseUnavailable as err:
+            raise _try_again() from err
+
+
+def _try_again() -> TryAgain:
+    return TryAgain(
+        "casebot could not reach its database just now, so nothing was saved. Please try again in a moment."
+    )

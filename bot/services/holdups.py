@@ -1,0 +1,65 @@
+"""Hold-ups: what keeps the demand from going out (R5 names them)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.errors import (
+    InputError,
+    PreconditionNotMet,
+)
+from bot.rules.parsing import printable
+from bot.rules.playbook import HoldUp
+from bot.services.changes import audit, change_case, require_open
+from bot.services.firm import Firm, Outcome
+from storage.models import (
+    Case,
+    HoldUpRow,
+)
+
+
+def set_holdup(firm: Firm, actor: str, number: str, kind: str, note: str | None = None) -> Outcome:
+    hold = _holdup_word(kind, number)
+    note = printable(note or "").strip()[:2000] or None
+    if hold is HoldUp.OTHER and not note:
+        raise InputError("Say what holds it up.", example=f"/case holdup {number} other police report")
+
+    def change(s: Session, case: Case) -> str:
+        require_open(case)
+        existing = next((h for h in case.holdups if h.kind == hold.value and h.cleared_on is None), None)
+        if existing and hold is not HoldUp.OTHER:
+            existing.note = note or existing.note
+        else:
+            case.holdups.append(HoldUpRow(kind=hold.value, note=note, opened_on=firm.today(), by=actor))
+        audit(s, firm, case, actor, "holdup", kind=hold.value, note=note)
+        return f"Hold-up on {case.number}: {hold.value}" + (f" ({note})" if note else "") + "."
+
+    return change_case(firm, actor, number, change)
+
+
+def clear_holdup(firm: Firm, actor: str, number: str, kind: str = "all") -> Outcome:
+    hold = None if kind.strip().lower() == "all" else _holdup_word(kind, number)
+
+    def change(s: Session, case: Case) -> str:
+        cleared = 0
+        for h in case.holdups:
+            if h.cleared_on is None and (hold is None or h.kind == hold.value):
+                h.cleared_on, cleared = firm.today(), cleared + 1
+        if not cleared:
+            raise PreconditionNotMet(
+                f"{case.number} has no open {hold.value if hold else ''} hold-up.".replace("  ", " ")
+            )
+        audit(s, firm, case, actor, "holdup_clear", kind=hold.value if hold else "all")
+        return f"Cleared {cleared} hold-up{'s' if cleared > 1 else ''} on {case.number}."
+
+    return change_case(firm, actor, number, change)
+
+
+def _holdup_word(word: str, number: str) -> HoldUp:
+    try:
+        return HoldUp(word.strip().lower())
+    except ValueError:
+        raise InputError(
+            f"“{word[:30]}” is not a hold-up: chart-notes, billing, wage-loss or other.",
+            example=f"/case holdup {number} chart-notes",
+        ) from None

@@ -1,0 +1,346 @@
+"""Reading an import file: the CSV's columns and rows, checked one by one, with no database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.errors import CasebotError
+from bot.rules.fees import FEE_BASES, parse_rate
+from bot.rules.limitation import STATES, limitation_from_loss
+from bot.rules.playbook import STAGE_ORDER, STAGES, Stage
+
+COLUMNS: tuple[str, ...] = (
+    "case_number",  # required: PI-2041
+    "client",  # required: the client's name
+    "manager",  # required: a Slack user id (U123ABC) or an email known to casebot
+    "stage",  # records (default), demand_queue, demand_drafting, demand_sent, negotiation, …
+    "treatment_complete",  # YYYY-MM-DD; the case's clocks start here (default: the import day)
+    "providers",  # name:requested:records:bills|… (days YYYY-MM-DD, blank when not yet)
+    "last_client_contact",  # YYYY-MM-DD
+    "demand_sent",  # YYYY-MM-DD
+    "adjuster",  # the adjuster's name (goes with the demand)
+    "limitation_date",  # YYYY-MM-DD
+    "loss_date",  # YYYY-MM-DD: with loss_state, computes the limitation date when it is blank
+    "loss_state",  # CA, FL, TX, NY, GA
+    "fee_presuit",  # 1/3, 33⅓%, 40%: blank for the firm's default
+    "fee_litigation",
+    "fee_base",  # gross | net
+)
+
+
+REQUIRED = ("case_number", "client", "manager")
+
+
+_ALIASES = {
+    "case": "case_number",
+    "case_no": "case_number",
+    "case_#": "case_number",
+    "number": "case_number",
+    "client_name": "client",
+    "treatment_completed": "treatment_complete",
+    "treatment_complete_day": "treatment_complete",
+    "limitation": "limitation_date",
+    "sol": "limitation_date",
+    "statute_of_limitations": "limitation_date",
+    "last_contact": "last_client_contact",
+    "demand_sent_day": "demand_sent",
+}
+
+
+_NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{0,39}$")
+
+
+_SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]+$")
+
+
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class ProviderIn:
+    name: str
+    requested_on: date | None
+    records_on: date | None
+    bills_on: date | None
+
+
+@dataclass
+class Row:
+    line: int
+    number: str
+    client: str
+    manager_ref: str
+    stage: Stage | None = None
+    treatment_on: date | None = None
+    providers: list[ProviderIn] = field(default_factory=list)
+    last_contact: date | None = None
+    demand_sent: date | None = None
+    adjuster: str | None = None
+    limitation_on: date | None = None
+    loss_on: date | None = None
+    loss_state: str | None = None
+    fee_presuit: str | None = None
+    fee_litigation: str | None = None
+    fee_base: str | None = None
+    manager: str = ""  # the Slack user id, once resolved
+
+    @property
+    def key(self) -> str:
+        return self.number.upper()
+
+
+class _Rows:
+    """Reads and checks the cells of one row, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.problems: list[str] = []
+
+    def day(self, value: str, column: str, *, past_only: bool = True) -> date | None:
+        if not value:
+            return None
+        try:
+            if not _DAY_RE.match(value):
+                raise ValueError(value)
+            day = date.fromisoformat(value)
+        except ValueError:
+            self.problems.append(f"{column} “{value[:40]}” is not a day: write it as YYYY-MM-DD")
+            return None
+        if past_only and day > self.today:
+            self.problems.append(f"{column} {value} is in the future (today is {self.today:%Y-%m-%d})")
+            return None
+        return day
+
+
+def _split(text: str, sep: str, *, keep_escapes: bool = False) -> list[str]:
+    r"""Split on `sep`, honouring backslash escapes (\: \| \\) that export writes into provider names;
+    with keep_escapes the parts keep them, for a second split."""
+    parts, current, escaped = [], [], False
+    for ch in text:
+        if escaped:
+            current.append("\\" + ch if keep_escapes else ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == sep:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def escape_name(name: str) -> str:
+    return name.replace("\\", "\\\\").replace(":", "\\:").replace("|", "\\|")
+
+
+def _stage(word: str) -> Stage | None:
+    key = word.strip().lower().replace("-", "_").replace(" ", "_")
+    for stage in Stage:
+        if key in (stage.value, stage.value.replace("_", ""), STAGES[stage].label.lower().replace(" ", "_")):
+            return stage
+    return None
+
+
+def _providers(text: str, r: _Rows) -> list[ProviderIn]:
+    providers: list[ProviderIn] = []
+    if not text:
+        return providers
+    seen: set[str] = set()
+    for i, chunk in enumerate(_split(text, "|", keep_escapes=True), start=1):
+        if not chunk.strip():
+            continue
+        fields = _split(chunk, ":")
+        name = " ".join(fields[0].split())
+        if len(fields) > 4:
+            r.problems.append(
+                f"provider {i} “{name[:40]}” has {len(fields)} parts: write name:requested:records:bills"
+            )
+            continue
+        fields += [""] * (4 - len(fields))
+        if not name or len(name) > 200:
+            r.problems.append(f"provider {i} has no name: write name:requested:records:bills")
+            continue
+        if name.lower() in seen:
+            r.problems.append(f"provider “{name[:40]}” is listed twice")
+            continue
+        seen.add(name.lower())
+        what = f"provider “{name[:40]}”"
+        requested = r.day(fields[1].strip(), f"{what} requested day")
+        records = r.day(fields[2].strip(), f"{what} records day")
+        bills = r.day(fields[3].strip(), f"{what} bills day")
+        for label, got in (("records", records), ("bills", bills)):
+            if got and requested and got < requested:
+                r.problems.append(
+                    f"{what}: {label} received {got:%Y-%m-%d}, before they were requested {requested:%Y-%m-%d}"
+                )
+        providers.append(ProviderIn(name, requested, records, bills))
+    return providers
+
+
+def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row | None, list[str]]:
+    r = _Rows(today)
+    number = cells.get("case_number", "")
+    client = " ".join(cells.get("client", "").split())
+    manager = cells.get("manager", "").strip()
+    if not number:
+        r.problems.append("case_number is empty")
+    elif not _NUMBER_RE.match(number):
+        r.problems.append(
+            f"case_number “{number[:40]}” is not a case number: letters, digits and dashes, up to 40"
+        )
+    if not client:
+        r.problems.append("client is empty")
+    elif len(client) > 200:
+        r.problems.append("client is longer than 200 characters")
+    manager = manager[2:-1].split("|")[0] if manager.startswith("<@") and manager.endswith(">") else manager
+    if not manager:
+        r.problems.append("manager is empty: give a Slack user id (U123ABC) or an email")
+    elif "@" not in manager and not _SLACK_ID_RE.match(manager.upper()):
+        r.problems.append(f"manager “{manager[:40]}” is neither a Slack user id (U123ABC) nor an email")
+    stage = None
+    if cells.get("stage"):
+        stage = _stage(cells["stage"])
+        if stage is None:
+            r.problems.append(
+                f"stage “{cells['stage'][:30]}” is not a stage: {', '.join(s.value for s in Stage)}"
+            )
+    treatment = r.day(cells.get("treatment_complete", ""), "treatment_complete")
+    providers = _providers(cells.get("providers", ""), r)
+    last_contact = r.day(cells.get("last_client_contact", ""), "last_client_contact")
+    demand = r.day(cells.get("demand_sent", ""), "demand_sent")
+    adjuster = " ".join(cells.get("adjuster", "").split())[:200] or None
+    limitation = r.day(cells.get("limitation_date", ""), "limitation_date", past_only=False)
+    loss = r.day(cells.get("loss_date", ""), "loss_date")
+    state = cells.get("loss_state", "").strip().upper() or None
+    if state and state not in STATES:
+        r.problems.append(
+            f"loss_state “{state[:10]}” is not a state casebot knows ({', '.join(STATES)}); "
+            "give limitation_date instead"
+        )
+    if bool(cells.get("loss_date")) != bool(state):
+        r.problems.append("loss_date and loss_state go together")
+    fees: dict[str, str | None] = {}
+    for column, what in (("fee_presuit", "pre-suit fee"), ("fee_litigation", "litigation fee")):
+        fees[column] = None
+        if cells.get(column):
+            try:
+                fees[column] = str(parse_rate(cells[column], what=what))
+            except CasebotError as exc:
+                r.problems.append(f"{column}: {exc.message}")
+    base = cells.get("fee_base", "").strip().lower() or None
+    if base and base not in FEE_BASES:
+        r.problems.append(f"fee_base “{base[:10]}” is gross or net")
+
+    for p in providers:
+        early = [d for d in (p.records_on, p.bills_on) if d and treatment and d < treatment]
+        if p.requested_on is None and early:
+            r.problems.append(
+                f"provider “{p.name[:40]}”: give its requested day (something arrived {min(early):%Y-%m-%d}, "
+                "before treatment_complete, which a blank requested day stands for)"
+            )
+    if demand and treatment and demand < treatment:
+        r.problems.append(f"demand_sent {demand:%Y-%m-%d} is before treatment_complete {treatment:%Y-%m-%d}")
+    if stage is not None and demand and STAGE_ORDER[stage] < STAGE_ORDER[Stage.DEMAND_SENT]:
+        r.problems.append(
+            f"demand_sent {demand:%Y-%m-%d} says the demand went out, but stage is {stage.value}: "
+            "use demand_sent or a later stage"
+        )
+    if adjuster and not demand:
+        r.problems.append("adjuster is recorded with the demand: give demand_sent too")
+    if r.problems:
+        return None, r.problems
+    return Row(
+        line=line,
+        number=number,
+        client=client,
+        manager_ref=manager,
+        stage=stage,
+        treatment_on=treatment,
+        providers=providers,
+        last_contact=last_contact,
+        demand_sent=demand,
+        adjuster=adjuster,
+        limitation_on=limitation or (limitation_from_loss(loss, state) if loss and state else None),
+        loss_on=loss,
+        loss_state=state,
+        fee_presuit=fees["fee_presuit"],
+        fee_litigation=fees["fee_litigation"],
+        fee_base=base,
+    ), []
+
+
+def read_rows(text: str, today: date) -> tuple[list[Row], list[tuple[int, str]]]:
+    """Every row of the file, and every problem found without the database: (line, message)."""
+    errors: list[tuple[int, str]] = []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [(1, "the file is empty: the first line names the columns")]
+    except csv.Error as exc:
+        return [], [(1, f"the first line can't be read as CSV ({exc})")]
+    names = []
+    for raw in header:
+        name = re.sub(r"[\s\-]+", "_", raw.strip().lower())
+        names.append(_ALIASES.get(name, name))
+    unknown = [h for h, n in zip(header, names, strict=True) if n not in COLUMNS]
+    missing = [c for c in REQUIRED if c not in names]
+    twice = sorted({n for n in names if names.count(n) > 1 and n in COLUMNS})
+    if unknown:
+        errors.append(
+            (
+                1,
+                f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(repr(u) for u in unknown)}; "
+                f"the columns are {', '.join(COLUMNS)}",
+            )
+        )
+    if missing:
+        errors.append((1, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"))
+    if twice:
+        errors.append((1, f"column{'s' if len(twice) > 1 else ''} {', '.join(twice)} given twice"))
+    if errors:
+        return [], errors
+
+    rows: list[Row] = []
+    first_line: dict[str, int] = {}
+    line = 1
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append((start, f"can't be read as CSV ({exc})"))
+            break
+        line = start
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(names):
+            errors.append(
+                (
+                    line,
+                    f"has {len(cells)} cells but the header names {len(names)} columns "
+                    "(a comma inside a value needs quotes)",
+                )
+            )
+            continue
+        values = {n: c.strip() for n, c in zip(names, cells, strict=False)}
+        row, problems = _row_from_cells(line, values, today)
+        label = values.get("case_number", "")[:40]
+        for p in problems:
+            errors.append((line, f"{label}: {p}" if label else p))
+        if row is None:
+            continue
+        if row.key in first_line:
+            errors.append((line, f"{row.number}: the case is already on line {first_line[row.key]}"))
+            continue
+        first_line[row.key] = line
+        rows.append(row)
+    return rows, errors

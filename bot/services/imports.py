@@ -1,0 +1,389 @@
+"""`casebot import`: rows read from a CSV brought into the firm in one transaction, all or nothing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
+from bot.services.changes import audit, enter_stage, replan
+from bot.services.contacts import record_contact
+from bot.services.firm import Firm, Transaction
+from bot.services.import_rows import Row, read_rows
+from storage import queries as q
+from storage.models import ACTIVE, Case, Contact, DemandEvent, Provider, StageChange
+
+IMPORT_ACTOR = "casebot-import"  # who the audit trail says made an imported change
+
+
+@dataclass
+class ImportReport:
+    source: str
+    rows: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, what is wrong)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was kept as recorded)
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _check_against_firm(
+    s: Session, rows: list[Row], existing: dict[str, Case], today: date
+) -> list[tuple[int, str]]:
+    errors: list[tuple[int, str]] = []
+    emails = [r.manager_ref for r in rows if "@" in r.manager_ref]
+    by_email = q.staff_by_emails(s, emails)
+    ids = [r.manager_ref.upper() for r in rows if "@" not in r.manager_ref]
+    by_id = q.staff_by_ids(s, ids)
+    for r in rows:
+        if "@" in r.manager_ref:
+            staff = by_email.get(r.manager_ref.lower())
+            if staff is None:
+                errors.append(
+                    (
+                        r.line,
+                        f"{r.number}: manager {r.manager_ref} is not an email casebot knows; "
+                        "use their Slack user id (U123ABC)",
+                    )
+                )
+                continue
+        else:
+            staff = by_id.get(r.manager_ref.upper())
+        if staff is not None and (staff.is_guest or staff.is_bot or staff.deleted):
+            errors.append(
+                (
+                    r.line,
+                    f"{r.number}: manager {r.manager_ref} can't manage cases "
+                    "(a guest, a bot or a deactivated account)",
+                )
+            )
+            continue
+        r.manager = staff.user_id if staff is not None else r.manager_ref.upper()
+        case = existing.get(r.key)
+        if case is None:
+            if r.demand_sent and r.treatment_on is None and r.demand_sent < today:
+                errors.append(
+                    (
+                        r.line,
+                        f"{r.number}: demand_sent {r.demand_sent:%Y-%m-%d} needs the treatment_complete "
+                        "day (blank means the import day, which is later)",
+                    )
+                )
+            continue
+        if r.treatment_on and r.treatment_on != case.treatment_completed_on:
+            errors.append(
+                (
+                    r.line,
+                    f"{r.number}: treatment_complete {r.treatment_on:%Y-%m-%d} differs from the "
+                    f"case's {case.treatment_completed_on:%Y-%m-%d}; casebot counts every clock from "
+                    "that day, so it is not changed by an import",
+                )
+            )
+        target = _target_stage(r, Stage(case.stage))
+        has_sent = any(d.kind == "sent" for d in case.demand_events)
+        if (
+            r.demand_sent
+            and not has_sent
+            and case.closed_on is None
+            and STAGE_ORDER[Stage(case.stage)] < STAGE_ORDER[Stage.DEMAND_SENT] <= STAGE_ORDER[target]
+            and r.demand_sent < case.stage_entered_on
+        ):
+            errors.append(
+                (
+                    r.line,
+                    f"{r.number}: demand_sent {r.demand_sent:%Y-%m-%d} is before the case entered "
+                    f"{case.stage} on {case.stage_entered_on:%Y-%m-%d}",
+                )
+            )
+    return errors
+
+
+def _target_stage(r: Row, current: Stage = Stage.RECORDS) -> Stage:
+    """Where the row puts the case: its stage; else demand_sent when it gives a demand day; else as is."""
+    if r.stage is not None:
+        return r.stage
+    if r.demand_sent and STAGE_ORDER[current] < STAGE_ORDER[Stage.DEMAND_SENT]:
+        return Stage.DEMAND_SENT
+    return current
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run, so that the transaction rolls back."""
+
+
+def _stage_path(r: Row, start: Stage, start_on: date, today: date) -> list[tuple[Stage, date]]:
+    """The stage entries that take a case from `start` to the row's stage: the demand_sent stage on the
+    demand day when the row passes through it, the final stage on the import day."""
+    target = _target_stage(r, start)
+    if target == start or STAGE_ORDER[target] < STAGE_ORDER[start] or start in CLOSED_STAGES:
+        return []
+    path: list[tuple[Stage, date]] = []
+    sent = Stage.DEMAND_SENT
+    if r.demand_sent and STAGE_ORDER[start] < STAGE_ORDER[sent] <= STAGE_ORDER[target]:
+        path.append((sent, max(r.demand_sent, start_on)))
+    if target != sent or not path:
+        path.append((target, max(today, start_on)))
+    return path
+
+
+def _insurer_answered(stage: Stage) -> bool:
+    """A case imported at negotiation or later has had offers: the insurer answered the demand. The file
+    has no acknowledgment day, so the import records it on the import day, which closes the adjuster
+    check (R7) and the no-acknowledgment task (R8) instead of leaving them weeks overdue."""
+    return stage in (Stage.NEGOTIATION, Stage.FINAL_OFFER, Stage.SETTLEMENT)
+
+
+def _new_case(s: Session, firm: Firm, r: Row, today: date) -> Case:
+    day = r.treatment_on or today
+    case = Case(
+        number=r.number.upper(),
+        number_key=r.key,
+        client_name=r.client,
+        manager_id=r.manager,
+        stage=Stage.RECORDS.value,
+        stage_entered_on=day,
+        treatment_completed_on=day,
+        limitation_on=r.limitation_on,
+        loss_on=r.loss_on,
+        loss_state=r.loss_state,
+        fee_presuit=r.fee_presuit,
+        fee_litigation=r.fee_litigation,
+        fee_base=r.fee_base,
+        last_client_contact_on=r.last_contact,
+        created_at=firm.now(),
+    )
+    return case
+
+
+def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> None:
+
+    now, day = firm.now(), case.treatment_completed_on
+    entries = [(Stage.RECORDS, day), *_stage_path(r, Stage.RECORDS, day, today)]
+    for seq, (stage, on) in enumerate(entries, start=1):
+        case.stages.append(
+            StageChange(
+                seq=seq,
+                from_stage=entries[seq - 2][0].value if seq > 1 else None,
+                to_stage=stage.value,
+                on=on,
+                by=IMPORT_ACTOR,
+                reason="case created" if seq == 1 else "imported",
+                at=now,
+            )
+        )
+    last_stage, last_on = entries[-1]
+    case.stage, case.stage_entered_on = last_stage.value, last_on
+    case.closed_on = last_on if last_stage in CLOSED_STAGES else None
+    for seq, p in enumerate(r.providers, start=1):
+        case.providers.append(
+            Provider(
+                seq=seq,
+                name=p.name,
+                requested_on=p.requested_on or day,
+                records_on=p.records_on,
+                bills_on=p.bills_on,
+            )
+        )
+    if r.last_contact:
+        case.contacts.append(
+            Contact(
+                kind="client",
+                on=r.last_contact,
+                note="last client contact (imported)",
+                by=IMPORT_ACTOR,
+                at=now,
+            )
+        )
+    if r.demand_sent:
+        case.demand_events.append(
+            DemandEvent(kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now)
+        )
+        if _insurer_answered(last_stage):
+            case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
+    audit(
+        s,
+        firm,
+        case,
+        IMPORT_ACTOR,
+        "import",
+        created=True,
+        line=r.line,
+        manager=r.manager,
+        stage=last_stage.value,
+        on=day,
+        limitation_on=r.limitation_on,
+    )
+
+
+def _update_case(
+    s: Session, firm: Firm, case: Case, r: Row, today: date, note: Callable[[str], None]
+) -> dict[str, Any]:
+    """Apply the row to an existing case as the module's docstring says; the changes made, by name."""
+
+    changed: dict[str, Any] = {}
+    now = firm.now()
+    if r.client != case.client_name:
+        changed["client"], case.client_name = r.client, r.client
+    if r.manager != case.manager_id:
+        changed["manager"] = {"from": case.manager_id, "to": r.manager}
+        case.manager_id = r.manager
+        for ob in case.obligations:
+            if ob.state in ACTIVE:
+                ob.manager_id = r.manager
+    for name, value in (
+        ("limitation_on", r.limitation_on),
+        ("loss_on", r.loss_on),
+        ("loss_state", r.loss_state),
+        ("fee_presuit", r.fee_presuit),
+        ("fee_litigation", r.fee_litigation),
+        ("fee_base", r.fee_base),
+    ):
+        if value is not None and getattr(case, name) != value:
+            changed[name] = value.isoformat() if isinstance(value, date) else value
+            setattr(case, name, value)
+
+    known = {p.name.lower(): p for p in case.providers}
+    seq = max((p.seq for p in case.providers), default=0)
+    for p in r.providers:
+        stored = known.get(p.name.lower())
+        if stored is None:
+            seq += 1
+            case.providers.append(
+                Provider(
+                    seq=seq,
+                    name=p.name,
+                    requested_on=p.requested_on or case.treatment_completed_on,
+                    records_on=p.records_on,
+                    bills_on=p.bills_on,
+                )
+            )
+            changed.setdefault("providers_added", []).append(p.name)
+            continue
+        for what in ("records_on", "bills_on"):
+            given, have = getattr(p, what), getattr(stored, what)
+            if given is None or given == have:
+                continue
+            if have is None and given >= stored.requested_on:
+                setattr(stored, what, given)
+                changed.setdefault("providers_received", []).append(
+                    f"{stored.name} {what[:-3]} {given:%Y-%m-%d}"
+                )
+            else:
+                note(
+                    f"{stored.name}: {what[:-3]} kept as {have or 'not received'} (the file says {given:%Y-%m-%d})"
+                )
+        if p.requested_on and p.requested_on != stored.requested_on:
+            note(
+                f"{stored.name}: requested day kept as {stored.requested_on:%Y-%m-%d} (the file says {p.requested_on:%Y-%m-%d})"
+            )
+
+    current = Stage(case.stage)
+    sent = [d for d in case.demand_events if d.kind == "sent"]
+    target = _target_stage(r, current)
+    if case.closed_on is not None and target != current:
+        note(f"closed as {current.value}: the stage is kept (the file says {target.value})")
+    elif STAGE_ORDER[target] < STAGE_ORDER[current]:
+        note(
+            f"stage kept at {current.value}: an import never moves a case back (the file says {target.value})"
+        )
+    if (
+        r.demand_sent
+        and not sent
+        and STAGE_ORDER[max(target, current, key=STAGE_ORDER.__getitem__)] >= STAGE_ORDER[Stage.DEMAND_SENT]
+        and case.closed_on is None
+    ):
+        case.demand_events.append(
+            DemandEvent(kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now)
+        )
+        changed["demand_sent"] = r.demand_sent.isoformat()
+    elif r.demand_sent and sent and sent[0].on != r.demand_sent:
+        note(f"demand kept as sent {sent[0].on:%Y-%m-%d} (the file says {r.demand_sent:%Y-%m-%d})")
+    elif r.demand_sent and sent and r.adjuster:
+        rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
+        if r.adjuster.lower() not in {(d.adjuster or "").lower() for d in rounds}:
+            if rounds[-1].adjuster is None:
+                rounds[-1].adjuster = r.adjuster
+                changed["adjuster"] = r.adjuster
+            else:
+                note(f"adjuster kept as {rounds[-1].adjuster} (the file says {r.adjuster})")
+    if case.closed_on is None:
+        for stage, on in _stage_path(r, current, case.stage_entered_on, today):
+            enter_stage(s, firm, case, stage, on, IMPORT_ACTOR, "imported")
+            changed["stage"] = stage.value
+        has_demand = bool(sent) or "demand_sent" in changed
+        no_ack = not any(d.kind == "ack" for d in case.demand_events)
+        if (
+            ("stage" in changed or "demand_sent" in changed)
+            and has_demand
+            and no_ack
+            and _insurer_answered(Stage(case.stage))
+        ):
+            case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
+            changed["demand_ack"] = today.isoformat()
+
+    if r.last_contact and (
+        case.last_client_contact_on is None or r.last_contact > case.last_client_contact_on
+    ):
+        record_contact(
+            s, firm, case, IMPORT_ACTOR, "client", r.last_contact, "last client contact (imported)"
+        )
+        changed["last_client_contact"] = r.last_contact.isoformat()
+    return changed
+
+
+def import_cases(firm: Firm, text: str, *, dry_run: bool = False, source: str = "the file") -> ImportReport:
+    """Check every row, then (when all are good) create or update every case in one transaction."""
+
+    started = time.perf_counter()
+    today = firm.today()
+    report = ImportReport(source=source, dry_run=dry_run)
+    rows, errors = read_rows(text, today)
+    report.rows = len(rows) + len({line for line, _ in errors if line > 1})
+    try:
+        with Transaction(firm) as s:
+            existing = q.cases_by_keys(s, [r.key for r in rows], for_update=True)
+            errors += _check_against_firm(s, rows, existing, today)
+            if errors:
+                report.errors = sorted(errors, key=lambda e: e[0])
+                raise _DryRun
+            fresh = [(r, _new_case(s, firm, r, today)) for r in rows if r.key not in existing]
+            s.add_all([c for _, c in fresh])
+            s.flush()
+            for r, case in fresh:
+                _fill_new_case(s, firm, case, r, today)
+            s.flush()
+            for _, case in fresh:
+                replan(s, firm, case, IMPORT_ACTOR)
+                report.created.append(case.number)
+            for r in rows:
+                known = existing.get(r.key)
+                if known is None:
+                    continue
+
+                def note(text: str, r: Row = r, case: Case = known) -> None:
+                    report.notes.append((r.line, f"{case.number}: {text}"))
+
+                changed = _update_case(s, firm, known, r, today, note)
+                if changed:
+                    audit(s, firm, known, IMPORT_ACTOR, "import", line=r.line, changed=changed)
+                    replan(s, firm, known, IMPORT_ACTOR)
+                    report.updated.append(known.number)
+                else:
+                    report.unchanged.append(known.number)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    report.seconds = time.perf_counter() - started
+    return report

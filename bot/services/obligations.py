@@ -1,0 +1,104 @@
+"""Obligations as a person meets them: what is due, what is overdue, snoozing, and the digest's Log button."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from bot.errors import (
+    Conflict,
+    InputError,
+    NotAllowed,
+)
+from bot.services.cards import DueItem, due_item
+
+# Limitation alerts, the weekly chart and the digest's flags; importing it registers their renderers.
+from bot.services.changes import announce_change, audit, card_of, may_change, role_of
+from bot.services.contacts import log_contact
+from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.providers import provider_followed_up
+from storage import queries as q
+from storage.models import (
+    ACTIVE,
+)
+
+
+def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
+    today = firm.today()
+    if until <= today:
+        raise InputError("Snooze to a later day.", example=f"{today + timedelta(days=1):%Y-%m-%d}")
+    with Transaction(firm) as s:
+        ob = q.get_obligation(s, obligation_id)
+        if ob is None:
+            raise InputError("That reminder no longer exists.")
+        case = q.get_case_by_id(s, ob.case_id, for_update=True)
+        assert case is not None
+        may_change(s, firm, actor, case)
+        s.refresh(ob)
+        if ob.state not in ACTIVE:
+            raise Conflict(f"That {ob.rule} on {case.number} is already {ob.state}.")
+        day = firm.calendar.on_or_after(until)
+        ob.state, ob.snoozed_until, ob.remind_on = "snoozed", day, max(day, ob.due_on)
+        audit(s, firm, case, actor, "snooze", rule=ob.rule, key=ob.key, until=day)
+        card = card_of(s, firm, case)
+    announce_change(firm, actor, card.number)
+    return Outcome(
+        f"Snoozed {ob.rule} on {card.number} until {day:%a %b %-d}; its due date stays {ob.due_on:%b %-d}.",
+        card,
+    )
+
+
+def due_for(firm: Firm, user_ids: Iterable[str] | None, day: date | None = None) -> list[DueItem]:
+    """Obligations to act on by `day` (default today) for these people (None: everyone), overdue first."""
+    day = day or firm.today()
+    with Transaction(firm, write=False) as s:
+        ids = list(user_ids) if user_ids is not None else q.managers_with_active_due(s, day)
+        rows = q.active_due_for(s, ids, day) if ids else []
+        return [due_item(o, c, day, firm.calendar) for o, c in rows]
+
+
+def overdue(firm: Firm, actor: str, user: str | None = None) -> list[DueItem]:
+    """A manager sees their own; a lead or an admin sees everyone's (or one person's)."""
+    today = firm.today()
+    with Transaction(firm, write=False) as s:
+        role = role_of(s, firm, actor)
+        if role not in LEAD_ROLES:
+            if user not in (None, actor):
+                raise NotAllowed("Only a lead or an admin can see someone else's overdue list.")
+            user = actor
+        rows = q.active_overdue(s, today, None if user is None else [user])
+        items = [due_item(o, c, today, firm.calendar) for o, c in rows]
+    return sorted(items, key=lambda d: (d.manager, -d.overdue_days, d.case))
+
+
+SNOOZE_DAYS = {"tomorrow": 1, "3days": 3}
+
+
+def snooze_until(choice: str, today: date) -> date:
+    """Tomorrow, in 3 days, or next week (its Monday); snooze() moves it to a business day."""
+    if choice == "nextweek":
+        return today + timedelta(days=7 - today.weekday())
+    return today + timedelta(days=SNOOZE_DAYS.get(choice, 1))
+
+
+def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
+    """Log the contact an item asks for, today: client, adjuster, or a provider follow-up."""
+    with firm.db.uow() as s:
+        found = q.obligations_by_ids(s, [obligation_id])
+        if not found:
+            raise InputError("That reminder no longer exists.")
+        ob, case = found[0]
+        provider = (
+            next((p.seq for p in case.providers if p.id == ob.provider_id), None)
+            if ob.kind == "provider"
+            else None
+        )
+        number, kind = case.number, ob.kind
+    if kind == "provider" and provider is not None:
+        return provider_followed_up(firm, actor, number, str(provider))
+    if kind in ("client", "adjuster"):
+        return log_contact(firm, actor, number, kind=kind, note="from the digest")
+    raise InputError(
+        f"That item on {number} is a task: it closes when the work is recorded (/case show {number})."
+    )

@@ -1,0 +1,101 @@
+"""Providers: records and bills requested, followed up and received (R3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from bot.errors import (
+    Conflict,
+    InputError,
+    UnknownProvider,
+)
+from bot.rules.parsing import printable
+from bot.rules.planner import (
+    owed,
+)
+from bot.services.changes import audit, change_case, event_day, require_open
+from bot.services.firm import Firm, Outcome
+from storage.models import (
+    Case,
+    Contact,
+    Provider,
+)
+
+
+def _provider(case: Case, ref: str) -> Provider:
+    ref = ref.strip()
+    if ref.isdigit():
+        match = [p for p in case.providers if p.seq == int(ref)]
+    else:
+        match = [p for p in case.providers if p.name.lower() == ref.lower()] or [
+            p for p in case.providers if p.name.lower().startswith(ref.lower())
+        ]
+    if len(match) == 1:
+        return match[0]
+    listed = ", ".join(f"{p.seq}. {p.name}" for p in case.providers) or "none yet"
+    if not match:
+        raise UnknownProvider(
+            f"{case.number} has no provider “{ref[:60]}”. Its providers: {listed}.",
+            example=f"/case provider {case.number} received 1 both",
+        )
+    raise UnknownProvider(
+        f"“{ref[:60]}” matches more than one provider on {case.number}: {listed}. Use its number.",
+        example=f"/case provider {case.number} received 1 both",
+    )
+
+
+def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | None = None) -> Outcome:
+    name = " ".join(printable(name).split())
+    if not name or len(name) > 200:
+        raise InputError("Name the provider.", example=f"/case provider {number} add Valley Orthopedics")
+    day = event_day(firm, on)
+
+    def change(s: Session, case: Case) -> str:
+        require_open(case)
+        if any(p.name.lower() == name.lower() for p in case.providers):
+            raise Conflict(f"{case.number} already has {name}.")
+        seq = max((p.seq for p in case.providers), default=0) + 1
+        case.providers.append(Provider(seq=seq, name=name, requested_on=day))
+        audit(s, firm, case, actor, "provider_add", provider=name, requested_on=day)
+        return f"Added provider {seq}, {name}: records and bills requested {day:%b %-d}."
+
+    return change_case(firm, actor, number, change)
+
+
+def provider_received(
+    firm: Firm, actor: str, number: str, ref: str, what: str, *, on: date | None = None
+) -> Outcome:
+    if what not in ("records", "bills", "both"):
+        raise InputError(
+            "Say what arrived: records, bills or both.", example=f"/case provider {number} received 1 both"
+        )
+
+    def change(s: Session, case: Case) -> str:
+        require_open(case)
+        p = _provider(case, ref)
+        day = event_day(firm, on, not_before=p.requested_on, what=f"What {p.name} sent")
+        if what in ("records", "both") and p.records_on is None:
+            p.records_on = day
+        if what in ("bills", "both") and p.bills_on is None:
+            p.bills_on = day
+        audit(s, firm, case, actor, "provider_received", provider=p.name, what=what, on=day)
+        still = owed(p.records_on, p.bills_on)
+        return f"{p.name}: {what} received {day:%b %-d}." + (
+            f" Still owed: {still}." if still else " Nothing more owed."
+        )
+
+    return change_case(firm, actor, number, change)
+
+
+def provider_followed_up(firm: Firm, actor: str, number: str, ref: str, *, on: date | None = None) -> Outcome:
+    def change(s: Session, case: Case) -> str:
+        require_open(case)
+        p = _provider(case, ref)
+        day = event_day(firm, on, not_before=p.requested_on, what=f"A follow-up with {p.name}")
+        case.contacts.append(Contact(kind="provider", provider_id=p.id, on=day, by=actor, at=firm.now()))
+        audit(s, firm, case, actor, "provider_followed_up", provider=p.name, on=day)
+        return f"Logged a follow-up with {p.name} on {day:%b %-d}; the next is due in {firm.numbers.provider_followup_days} days."
+
+    return change_case(firm, actor, number, change)

@@ -1,0 +1,144 @@
+"""Moving a case along the stage table, with the playbook's preconditions and a lead's override."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.errors import (
+    Conflict,
+    InputError,
+    NotAllowed,
+    PreconditionNotMet,
+)
+from bot.rules.parsing import printable
+from bot.rules.planner import (
+    owed,
+)
+from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, STAGES, Stage
+from bot.services.changes import (
+    announce_change,
+    card_of,
+    enter_stage,
+    event_day,
+    find_case,
+    may_change,
+    replan,
+    require_open,
+)
+from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from storage import queries as q
+from storage.models import (
+    Case,
+    StageChange,
+)
+
+
+def advance(
+    firm: Firm,
+    actor: str,
+    number: str,
+    *,
+    to: str | None = None,
+    on: date | None = None,
+    because: str | None = None,
+    expected: str | None = None,
+) -> Outcome:
+    """Move the case to its next stage, or to the named one.
+
+    `expected` is the stage the person saw (a button carries it); if the case has moved since, nothing
+    happens and they are told. A plain advance right after another move is refused the same way, so that
+    a double submit never moves a case two stages."""
+    target = _stage_word(to, number) if to else None
+    because = printable(because or "").strip()[:2000] or None
+
+    with Transaction(firm) as s:
+        case = find_case(s, number, for_update=True)
+        role = may_change(s, firm, actor, case)
+        require_open(case)
+        current = Stage(case.stage)
+        last = q.last_stage_change(s, case.id)
+        if expected is not None and expected != current.value:
+            raise Conflict(_moved_message(case, last))
+        recent = case.advanced_at and firm.now() - _aware(case.advanced_at) < timedelta(
+            seconds=firm.numbers.advance_guard_seconds
+        )
+        if target is None and expected is None and recent:
+            raise Conflict(
+                _moved_message(case, last)
+                + f" To move it again, name the stage: /case advance {case.number} {STAGES[current].next or ''}".rstrip()
+            )
+        info = STAGES[current]
+        dest = target or info.next
+        if dest is None or dest in CLOSED_STAGES:  # noqa: SIM114 - two reasons, one answer
+            raise PreconditionNotMet(
+                f"{case.number} is at its last open stage; close it with /case close {case.number} settled|litigation|dropped."
+            )
+        if dest == current:
+            raise Conflict(f"{case.number} is already at “{info.label}”.")
+        forward_one = dest == info.next
+        if STAGE_ORDER[dest] < STAGE_ORDER[current]:
+            if role not in LEAD_ROLES or not because:
+                raise NotAllowed(
+                    f"A stage never moves backwards, except by a lead or an admin with a reason: "
+                    f"/case advance {case.number} {dest.value} because <reason>."
+                )
+        else:
+            problem = _precondition(case, current, dest, forward_one)
+            if problem:
+                if not because:
+                    raise PreconditionNotMet(
+                        problem
+                        + f" A lead or an admin can override: /case advance {case.number} {dest.value} because <reason>."
+                    )
+                if role not in LEAD_ROLES:
+                    raise NotAllowed(problem + " Only a lead or an admin can override it with a reason.")
+        day = event_day(firm, on, not_before=case.stage_entered_on, what=f"Leaving “{info.label}”")
+        enter_stage(s, firm, case, dest, day, actor, because)
+        case.advanced_at = firm.now()
+        replan(s, firm, case, actor)
+        card = card_of(s, firm, case)
+    announce_change(firm, actor, card.number)
+    return Outcome(
+        f"{card.number} moved to “{STAGES[dest].label}” as of {day:%b %-d}.", card, moved_to=dest.value
+    )
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _moved_message(case: Case, last: StageChange | None) -> str:
+    who = f" by <@{last.by}>" if last else ""
+    return f"{case.number} already moved to “{STAGES[Stage(case.stage)].label}”{who}; nothing changed."
+
+
+def _stage_word(word: str, number: str) -> Stage:
+    key = word.strip().lower().replace("-", "_")
+    for stage in Stage:
+        if key in (stage.value, stage.value.replace("_", "")):
+            return stage
+    names = ", ".join(s.value for s in Stage if s not in CLOSED_STAGES)
+    raise InputError(
+        f"“{word[:30]}” is not a stage. Stages: {names}.", example=f"/case advance {number} demand_queue"
+    )
+
+
+def _precondition(case: Case, current: Stage, dest: Stage, forward_one: bool) -> str | None:
+    """Why the playbook says not yet, or None."""
+    if not forward_one:
+        return f"{case.number} is at “{STAGES[current].label}”; going straight to “{STAGES[dest].label}” skips steps."
+    if STAGES[current].requires == "all_records_in":
+        if not case.providers:
+            return (
+                f"{case.number} has no providers yet: add them with /case provider {case.number} add <name>."
+            )
+        owing = [
+            f"{p.name} ({owed(p.records_on, p.bills_on)})"
+            for p in case.providers
+            if owed(p.records_on, p.bills_on)
+        ]
+        if owing:
+            return f"{case.number} can't go to the demand yet: still owed by {'; '.join(owing)}."
+    if via := STAGES[current].via:
+        return f"Record it instead with {via.format(case=case.number)}."
+    return None
