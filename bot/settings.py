@@ -53,7 +53,11 @@ class Settings:
             if dotenv:
                 load_dotenv(Path.cwd() / ".env", override=False)
             env = dict(os.environ)
-        get = lambda name: (env.get(name) or "").strip() or None  # noqa: E731
+        values = env
+
+        def get(name: str) -> str | None:
+            return (values.get(name) or "").strip() or None
+
         settings = cls(
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_app_token=get("SLACK_APP_TOKEN"),

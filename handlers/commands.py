@@ -1,6 +1,6 @@
 """`/case` and `/offer`: a routing table from subcommand to parser, one service call and one builder.
 
-Every reply is ephemeral and is the ack itself (see bot/app.py for why that is fast enough)."""
+Every reply is ephemeral and is the ack itself (see bot/entrypoints/app.py for why that is fast enough)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Block Kit for what casebot sends on its own: digests, same-day reminders, escalations, the weekly report,
 statute-of-limitations alerts.
 
-Pure `build_*` functions: plain messages from bot/ports.py in, `(fallback text, blocks)` out. Every message
+Pure `build_*` functions: plain messages from bot/delivery/ports.py in, `(fallback text, blocks)` out. Every message
 stays within Slack's 50 blocks and text limits; what does not fit is summarised with a pointer, never dropped.
 No dollar amounts and no medical details in any of them."""
 

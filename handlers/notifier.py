@@ -1,7 +1,7 @@
 """The Slack Notifier: direct messages through the Web API, with Slack's rate limits respected.
 
 The WebClient retries 429s (after Retry-After), 500/503s and dropped connections itself; what still
-fails becomes DeliveryFailed for bot/reminders.py to retry later. Messages to one channel are spaced
+fails becomes DeliveryFailed for the outbox (bot/delivery/) to retry later. Messages to one channel are spaced
 about a second apart (Slack's chat.postMessage limit). This runs in the scheduler's worker thread, so the
 spacing never holds up a reply to anyone. A picture (the weekly chart) is uploaded to the DM with
 files_upload_v2 (files.getUploadURLExternal, the upload itself, files.completeUploadExternal; `files:write`):

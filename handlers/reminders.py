@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
-    return (body.get("actions") or [{}])[0]
+    action: dict[str, Any] = (body.get("actions") or [{}])[0]
+    return action
 
 
 def _replace_item(

@@ -43,7 +43,7 @@ def insert_rows(
     session: Session, model: type[Base], rows: Sequence[dict[str, Any]], *, chunk: int = 5000
 ) -> int:
     """Insert `rows` (dicts of column values) into `model`'s table, `chunk` rows per executemany."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = Base.metadata.tables[model.__tablename__]
     for start in range(0, len(rows), chunk):
         session.execute(insert(table), list(rows[start : start + chunk]))
     return len(rows)

@@ -248,7 +248,7 @@ def test_a_crash_after_slack_accepted_is_sent_again_at_least_once_as_documented(
     assert digests(slack) == {"DULA": 1}
     clock.advance(minutes=11)
     tick(sfirm, notifier, SenderState())
-    # The window between Slack's answer and marking it sent: at-least-once (see bot/reminders.py).
+    # The window between Slack's answer and marking it sent: at-least-once (see bot/delivery/outbox.py).
     assert digests(slack) == {"DULA": 2}
     assert "no outcome" in caplog.text
     clock.advance(minutes=30)

@@ -125,7 +125,7 @@ def _sent(firm) -> int:
 
 def _kill_between_attempts(sender: Replica, standin: SlackStandIn, firm) -> None:
     """Freeze the sender; kill it only when no attempt is in flight (every digest Slack has is marked sent).
-    A kill inside an attempt is the documented at-least-once window (bot/reminders.py), tested there."""
+    A kill inside an attempt is the documented at-least-once window (bot/delivery/outbox.py), tested there."""
     for _ in range(500):
         os.kill(sender.process.pid, signal.SIGSTOP)
         time.sleep(0.05)  # let a commit already on the wire land

@@ -194,7 +194,7 @@ def claim_weekly_reports(firm: Firm, now: datetime) -> list[str]:
             continue
         key = f"weekly:{lead}:{monday.isoformat()}"
         delivery = new_delivery(firm, key, "weekly", lead, day, monday=monday.isoformat())
-        # The chart is its own delivery, claimed with the text (see bot/alerts.py).
+        # The chart is its own delivery, claimed with the text (see alerts.py).
         chart = alerts.weekly_chart_delivery(firm, lead, monday, day)
         if claim(firm, unless_taken(delivery, chart)):
             claimed.append(key)

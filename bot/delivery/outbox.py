@@ -250,5 +250,5 @@ def finish(firm: Firm, delivery_id: int, **values: Any) -> None:
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
-    wait = min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    wait: timedelta = min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
     return max(wait, timedelta(seconds=retry_after or 0))

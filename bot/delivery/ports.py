@@ -1,6 +1,6 @@
 """The Notifier port: how the core hands a message to someone, and the plain messages it hands over.
 
-bot/reminders.py decides what is owed to whom and calls a Notifier; handlers/notifier.py is the Slack
+bot/delivery/ decides what is owed to whom and calls a Notifier; handlers/notifier.py is the Slack
 implementation (Block Kit from handlers/digest_blocks.py). Tests and the console may plug in their own.
 Nothing here knows Slack."""
 

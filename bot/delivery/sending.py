@@ -144,13 +144,14 @@ def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> Se
             people |= set(leads(s, firm))
             people |= {st.cover_id for st in q.staff_by_ids(s, people).values() if st.cover_id}
         learn_time_zones(firm, notifier, people, state)
-        for step in (
+        steps: tuple[Callable[[], object], ...] = (
             lambda: claim_digests(firm, now),
             lambda: claim_reminders(firm, now, state),
             lambda: claim_escalations(firm, now),
             lambda: claim_weekly_reports(firm, now),
             lambda: alerts.claim_limitation_alerts(firm, now, state.alerts_taken),
-        ):
+        )
+        for step in steps:
             try:
                 step()
             except Exception:

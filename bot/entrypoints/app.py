@@ -99,18 +99,10 @@ def http_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: i
 
 
 def _start_scheduler(firm: Firm, client: WebClient) -> Any:
-    """The reminders scheduler (bot/scheduler.py), if this build has it: `start(firm, client)` answers an
-    object with `shutdown()`."""
-    try:
-        from bot.entrypoints import scheduler  # type: ignore[attr-defined]
-    except ImportError:
-        log.warning("No scheduler in this build: serving Slack only, sending no reminders")
-        return None
-    start = getattr(scheduler, "start", None)
-    if start is None:
-        log.warning("bot.scheduler has no start(firm, client); sending no reminders")
-        return None
-    return start(firm, client)
+    """The reminders scheduler (scheduler.py): an object with `shutdown()`."""
+    from bot.entrypoints import scheduler
+
+    return scheduler.start(firm, client)
 
 
 def run(
@@ -156,7 +148,7 @@ def run(
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             log.info("casebot connecting to Slack in Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).start()
+            SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
     except KeyboardInterrupt:
         pass
     finally:

@@ -110,7 +110,7 @@ def start_scheduler(
 
 
 def start(firm: Firm, client: Any = None) -> RunningScheduler:
-    """What bot/app.py's run() calls. Sends with its own Web API client (retrying 429s, 5xx and dropped
+    """What bot/entrypoints/app.py's run() calls. Sends with its own Web API client (retrying 429s, 5xx and dropped
     connections), pointed where the app's is."""
     from handlers.notifier import SlackNotifier, make_client
 

@@ -23,7 +23,7 @@ class BusinessCalendar:
         self._closed = frozenset(closed_days)
         self.tz = ZoneInfo(timezone)
         # One cache per calendar: the dates a firm asks about cluster in a few years.
-        self.is_business_day = lru_cache(maxsize=8192)(self._is_business_day)  # type: ignore[method-assign]
+        self.is_business_day = lru_cache(maxsize=8192)(self._is_business_day)
 
     def _is_business_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self._holidays and day not in self._closed

@@ -32,7 +32,10 @@ def csv_row(case: Case) -> dict[str, str]:
     rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
     sent = next((d for d in case.demand_events if d.kind == "sent"), None)
     adjuster = next((d.adjuster for d in reversed(rounds) if d.adjuster), None)
-    day = lambda d: d.isoformat() if d else ""  # noqa: E731
+
+    def day(d: date | None) -> str:
+        return d.isoformat() if d else ""
+
     providers = "|".join(
         f"{escape_name(p.name)}:{day(p.requested_on)}:{day(p.records_on)}:{day(p.bills_on)}"
         for p in case.providers
