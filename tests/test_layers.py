@@ -115,3 +115,11 @@ def test_no_two_modules_import_each_other() -> None:
         if v not in index:
             visit(v)
     assert not circles, circles
+
+
+def test_the_delivery_engine_is_tested_without_handlers() -> None:
+    modules = project_modules()
+    core = [REPO / "tests" / "test_delivery_core.py", REPO / "tests" / "memory_notifier.py"]
+    for path in core:
+        assert not [i for i in imports_of(path, modules) if i.startswith("handlers")], path
+        assert "tests.reminders_support" not in path.read_text(encoding="utf-8"), path
