@@ -1,0 +1,1 @@
+"""casebot: the core, in layers (rules, services, delivery, entry points); see the README's Layout."""

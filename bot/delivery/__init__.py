@@ -1,0 +1,1 @@
+"""Delivery: what is owed to whom, claimed once and sent through the Notifier port."""

@@ -1,0 +1,1 @@
+"""Alembic migrations, applied by `casebot db upgrade` and at every start."""
