@@ -40,7 +40,7 @@ def main() -> int:
     from bot.entrypoints.app import create_app, wsgi_app
     from bot.services.firm import Firm
     from bot.settings import Settings
-    from handlers.standin import SlackStandIn
+    from handlers.slack.standin import SlackStandIn
 
     with SlackStandIn() as standin:
         if args.user:

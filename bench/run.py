@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     say("machine: " + ", ".join(f"{k} {v}" for k, v in report.machine.items()))
 
-    from handlers.standin import SlackStandIn
+    from handlers.slack.standin import SlackStandIn
 
     standin = SlackStandIn().start()
     echo: cmd.Server | None = None

@@ -12,7 +12,8 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.services.firm import Firm
-from handlers.people import People
+from handlers.slack.client import lookup_client
+from handlers.slack.people import People
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +34,7 @@ class Context:
     def __post_init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="casebot-later")
         # Looked up before a first reply: no retries and a short timeout, so a command still answers in time.
-        lookup = WebClient(
-            token=self.client.token, base_url=self.client.base_url, timeout=2, retry_handlers=[]
-        )
-        self.people = People(self.firm, lookup, later=self.later)
+        self.people = People(self.firm, lookup_client(self.client), later=self.later)
 
     def later(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Run `fn` after the reply has gone; a failure is logged, never shown to anyone as an error."""

@@ -11,8 +11,8 @@ from slack_bolt import Ack, App, Respond
 from bot import services
 from bot.errors import CasebotError
 from handlers.blocks import build_case_card, build_error
+from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE, mark_done
 from handlers.context import Context
-from handlers.digest_blocks import LOG_CONTACT, OPEN_CASE, SNOOZE, mark_done
 
 log = logging.getLogger(__name__)
 

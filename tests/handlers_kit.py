@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bot.entrypoints.app import create_app
 from bot.services.firm import Firm
 from handlers.context import Context
-from handlers.standin import Call, SlackStandIn
+from handlers.slack.standin import Call, SlackStandIn
 from storage.models import AuditEntry
 from tests.slack_helpers import assert_valid_blocks, assert_valid_view, sign, slash_body
 

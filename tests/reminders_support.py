@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from bot import services
 from bot.services.firm import Firm
-from handlers.notifier import SlackNotifier, make_client
-from handlers.standin import Call, SlackStandIn
+from handlers.slack.client import make_client
+from handlers.slack.notifier import SlackNotifier
+from handlers.slack.standin import Call, SlackStandIn
 
 LA = ZoneInfo("America/Los_Angeles")
 NY = ZoneInfo("America/New_York")

@@ -10,7 +10,7 @@ import pytest
 from bot import services
 from bot.services.firm import Firm
 from handlers.blocks import all_text
-from handlers.standin import SlackStandIn
+from handlers.slack.standin import SlackStandIn
 from tests.handlers_kit import Slack
 
 

@@ -15,7 +15,7 @@ import pytest
 from bot import services
 from bot.services.firm import Firm
 from handlers.blocks import all_text
-from handlers.standin import SlackStandIn
+from handlers.slack.standin import SlackStandIn
 from tests.conftest import Clock
 from tests.handlers_kit import SENSITIVE, Slack
 from tests.slack_helpers import assert_valid_blocks, assert_valid_view

@@ -18,7 +18,7 @@ from bot import services
 from bot.entrypoints.app import http_server
 from bot.errors import UnknownCase
 from bot.services.firm import Firm
-from handlers.standin import SlackStandIn
+from handlers.slack.standin import SlackStandIn
 from tests.handlers_kit import SECRET, SENSITIVE, Slack
 from tests.slack_helpers import sign, slash_body
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot import services
-from handlers.standin import SlackStandIn
+from handlers.slack.standin import SlackStandIn
 from storage.models import AuditEntry, Case, Obligation, StageChange
 from tests.handlers_kit import SECRET, Slack
 from tests.slack_helpers import sign, slash_body

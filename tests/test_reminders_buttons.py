@@ -11,9 +11,10 @@ import pytest
 from bot import services
 from bot.delivery.sending import tick
 from bot.services.firm import Firm
-from handlers.digest_blocks import LOG_CONTACT, OPEN_CASE, SNOOZE
-from handlers.notifier import SlackNotifier, make_client
-from handlers.standin import SlackStandIn
+from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE
+from handlers.slack.client import make_client
+from handlers.slack.notifier import SlackNotifier
+from handlers.slack.standin import SlackStandIn
 from tests.handlers_kit import Slack
 from tests.reminders_support import at
 from tests.slack_helpers import assert_valid_blocks

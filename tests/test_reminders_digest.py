@@ -15,8 +15,8 @@ from bot.delivery.outbox import SenderState
 from bot.delivery.sending import tick
 from bot.entrypoints.operator import digest_command
 from bot.services.firm import Firm
-from handlers.digest_blocks import LOG_CONTACT, OPEN_CASE, SNOOZE
-from handlers.standin import SlackStandIn
+from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE
+from handlers.slack.standin import SlackStandIn
 from storage.models import Delivery
 from tests.reminders_support import (
     LA,

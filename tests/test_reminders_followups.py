@@ -13,7 +13,7 @@ from bot import services
 from bot.delivery.outbox import SenderState
 from bot.delivery.sending import tick
 from bot.services.firm import Firm
-from handlers.standin import SlackStandIn
+from handlers.slack.standin import SlackStandIn
 from storage.models import Escalation
 from tests.reminders_support import (
     at,

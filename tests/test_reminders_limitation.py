@@ -17,8 +17,8 @@ from bot.delivery.outbox import SenderState
 from bot.delivery.sending import tick
 from bot.services import limitation
 from bot.services.firm import Firm
-from handlers.digest_blocks import OPEN_CASE
-from handlers.standin import SlackStandIn
+from handlers.blocks.digests import OPEN_CASE
+from handlers.slack.standin import SlackStandIn
 from storage import queries as q
 from storage.models import Delivery
 from tests.reminders_support import at, notifier_for, posts, slack_firm, texts

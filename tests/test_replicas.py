@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import services
-from handlers.standin import SlackStandIn
+from handlers.slack.standin import SlackStandIn
 from storage.models import Delivery
 from tests.conftest import LA
 from tests.reminders_support import digests

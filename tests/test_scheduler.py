@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.entrypoints.scheduler import MISFIRE_GRACE, TICK_JOB_ID, Sender, build_scheduler, start_scheduler
-from handlers.standin import SlackStandIn
+from handlers.slack.standin import SlackStandIn
 from storage.locks import SenderLock
 from tests.reminders_support import at, digests, notifier_for, open_case, slack_firm
 

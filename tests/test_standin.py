@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, DividerBlock
 from slack_sdk.signature import Clock, SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from handlers.standin import Call, SlackStandIn
+from handlers.slack.standin import Call, SlackStandIn
 from tests.slack_helpers import assert_valid_blocks, assert_valid_view, sign, slash_body
 
 TOKEN = "xoxb-test"

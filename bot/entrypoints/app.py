@@ -14,11 +14,6 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.services.firm import Firm
 
@@ -26,21 +21,6 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-
-
-def web_client(firm: Firm, token: str | None = None) -> WebClient:
-    """A Web API client for the firm's Slack (or the stand-in at SLACK_API_BASE_URL), retrying what Slack
-    asks to be retried: 429 after its Retry-After, 5xx and dropped connections a couple of times."""
-    return WebClient(
-        token=token or firm.settings.slack_bot_token,
-        base_url=firm.settings.slack_api_base_url,
-        timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
 
 
 def create_app(
@@ -55,8 +35,10 @@ def create_app(
     Bolt calls auth.test through `client` once here, so a wrong token or base URL fails at start."""
     from handlers import register
     from handlers.context import Context
+    from handlers.slack.client import REPLY_TIMEOUT, make_client
 
-    client = client or web_client(firm, token)
+    # Retries what Slack asks to be retried: 429 after its Retry-After, 5xx and dropped connections.
+    client = client or make_client(firm.settings, token=token, timeout=REPLY_TIMEOUT)
     # process_before_response=True: a listener runs to the end before Bolt answers the HTTP request, and
     # a reply given to ack() (blocks, text, response_type) *is* that answer. Bolt's default path instead
     # runs the listener in a thread and polls for the ack in 10 ms steps (slack_bolt/listener/thread_runner.py);

@@ -24,7 +24,7 @@ from bot.errors import CasebotError
 from bot.services.firm import Firm
 from handlers.parse import mention, tokenize
 from handlers.render import render_message, render_view
-from handlers.standin import Call, SlackStandIn
+from handlers.slack.standin import Call, SlackStandIn
 
 CONSOLE_TOKEN = "xoxb-casebot-console"
 DEMO_COLLEAGUE = "U0DEMOLEAD"

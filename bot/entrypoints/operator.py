@@ -24,7 +24,7 @@ from storage.locks import SenderLock
 
 def _default_notifier(firm: Firm) -> Notifier:
     # The composition root's choice; the core knows only the port.
-    from handlers.notifier import SlackNotifier
+    from handlers.slack.notifier import SlackNotifier
 
     return SlackNotifier.from_settings(firm.settings)
 

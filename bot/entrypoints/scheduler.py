@@ -99,7 +99,7 @@ def start_scheduler(
     """Start sending reminders from this process (`casebot run`, not with --no-scheduler)."""
     if notifier is None:
         # The composition root's choice; the core knows only the port.
-        from handlers.notifier import SlackNotifier
+        from handlers.slack.notifier import SlackNotifier
 
         notifier = SlackNotifier.from_settings(firm.settings)
     sender = Sender(firm, notifier)
@@ -112,7 +112,8 @@ def start_scheduler(
 def start(firm: Firm, client: Any = None) -> RunningScheduler:
     """What bot/entrypoints/app.py's run() calls. Sends with its own Web API client (retrying 429s, 5xx and dropped
     connections), pointed where the app's is."""
-    from handlers.notifier import SlackNotifier, make_client
+    from handlers.slack.client import make_client
+    from handlers.slack.notifier import SlackNotifier
 
     settings = firm.settings
     if client is not None and getattr(client, "base_url", None):

@@ -18,15 +18,12 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.delivery.ports import DeliveryFailed, Message, PersonInfo, WeeklyChartMessage
 from bot.settings import Settings
-from handlers.digest_blocks import build_message
+from handlers.blocks.outbound import build_notification
+from handlers.slack.client import make_client
+from handlers.slack.people import person_from_slack
 
 log = logging.getLogger(__name__)
 
@@ -54,22 +51,8 @@ PERMANENT = frozenset(
 )
 
 
-def make_client(settings: Settings, *, retries: int = 2, timeout: int = 30) -> WebClient:
-    """A Web API client for sending on casebot's own initiative (not for replies, which must be quick)."""
-    return WebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_base_url,
-        timeout=timeout,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=retries),
-            ServerErrorRetryHandler(max_retry_count=retries),
-            ConnectionErrorRetryHandler(max_retry_count=retries),
-        ],
-    )
-
-
 class SlackNotifier:
-    """Implements bot.ports.Notifier. `sleep` and `monotonic` go in through the constructor for tests."""
+    """Implements bot.delivery.ports.Notifier. `sleep` and `monotonic` go in through the constructor for tests."""
 
     def __init__(
         self,
@@ -94,7 +77,7 @@ class SlackNotifier:
     def send(self, message: Message) -> str:
         if isinstance(message, WeeklyChartMessage):
             return self._upload(message)
-        text, blocks = build_message(message)
+        text, blocks = build_notification(message)
         try:
             channel = self._channel(message.user_id)
             self._pace(channel)
@@ -133,16 +116,7 @@ class SlackNotifier:
         except SlackApiError as exc:
             log.warning("Could not look up %s: %s", user_id, exc.response.get("error"))
             return None
-        profile = user.get("profile") or {}
-        return PersonInfo(
-            user_id=user_id,
-            name=profile.get("real_name") or user.get("real_name") or user.get("name"),
-            email=profile.get("email"),
-            tz=user.get("tz"),
-            is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
-            is_bot=bool(user.get("is_bot")),
-            deleted=bool(user.get("deleted")),
-        )
+        return person_from_slack(user, user_id)
 
     def _channel(self, user_id: str) -> str:
         with self._lock:

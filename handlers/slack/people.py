@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import services
+from bot.delivery.ports import PersonInfo
 from bot.errors import NotAllowed, TryAgain
 from bot.services.firm import Firm
 
@@ -19,17 +20,21 @@ log = logging.getLogger(__name__)
 REFRESH_AFTER = timedelta(hours=24)
 
 
-def facts_from_slack(user: dict[str, Any]) -> dict[str, Any]:
-    """What casebot keeps of a users.info `user` object."""
+def person_from_slack(user: Mapping[str, Any], user_id: str | None = None) -> PersonInfo:
+    """What casebot keeps of a users.info `user` object: the one reading of it, for commands and for sending.
+
+    A bot is a bot user or an app user (Slackbot aside); a guest is a single- or multi-channel guest. Guests,
+    bots and deactivated accounts are not the firm's people: they may not act, be given cases or be sent to."""
     profile = user.get("profile") or {}
-    return {
-        "name": (user.get("real_name") or profile.get("real_name") or user.get("name") or None),
-        "email": profile.get("email") or None,
-        "tz": user.get("tz") or None,
-        "is_guest": bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
-        "is_bot": bool(user.get("is_bot") or user.get("is_app_user")) and user.get("id") != "USLACKBOT",
-        "deleted": bool(user.get("deleted")),
-    }
+    return PersonInfo(
+        user_id=str(user.get("id") or user_id or ""),
+        name=user.get("real_name") or profile.get("real_name") or user.get("name") or None,
+        email=profile.get("email") or None,
+        tz=user.get("tz") or None,
+        is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+        is_bot=bool(user.get("is_bot") or user.get("is_app_user")) and user.get("id") != "USLACKBOT",
+        deleted=bool(user.get("deleted")),
+    )
 
 
 class People:
@@ -44,9 +49,19 @@ class People:
         self.lookup = lookup
         self.later = later
 
-    def remember(self, user: dict[str, Any]) -> None:
+    def remember(self, user: Mapping[str, Any]) -> None:
         if user.get("id"):
-            services.remember_person(self.firm, user["id"], **facts_from_slack(user))
+            p = person_from_slack(user)
+            services.remember_person(
+                self.firm,
+                p.user_id,
+                name=p.name,
+                email=p.email,
+                tz=p.tz,
+                is_guest=p.is_guest,
+                is_bot=p.is_bot,
+                deleted=p.deleted,
+            )
 
     def refresh(self, user_id: str) -> bool:
         try:

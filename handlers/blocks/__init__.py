@@ -1,0 +1,107 @@
+"""Every message, modal and Home tab casebot shows, as pure `build_*` functions from plain data to Block Kit.
+
+One kit (kit.py: blocks at Slack's limits and `esc()` for user text), then the builders by subject: replies
+(help, refusals, outcomes), card, offers (and accounting), lists (mine, due, overdue), home, modals, digests
+(the digest and reminders), alerts (escalations, the weekly report, limitation alerts) and outbound (each
+message kind casebot sends on its own to its builder). Nothing here talks to Slack or the database.
+
+The replies to commands are importable from here; the digests' own action ids live in handlers.blocks.digests."""
+
+from handlers.blocks.card import ADVANCE, LOG_CONTACT, PROVIDER_RECEIVED, build_case_card
+from handlers.blocks.home import build_home
+from handlers.blocks.kit import (
+    BUTTON_CHARS,
+    HEADER_CHARS,
+    MESSAGE_BLOCKS,
+    SECTION_CHARS,
+    VIEW_BLOCKS,
+    Block,
+    Reply,
+    all_text,
+    button,
+    context,
+    day,
+    divider,
+    esc,
+    fit,
+    header,
+    lines_sections,
+    section,
+)
+from handlers.blocks.lists import (
+    OVERDUE_NEXT,
+    OVERDUE_PAGE_ITEMS,
+    OVERDUE_PREVIOUS,
+    build_due,
+    build_mine,
+    build_overdue,
+    due_line,
+    overdue_line,
+    overdue_order,
+    overdue_page_count,
+    read_page_value,
+)
+from handlers.blocks.modals import (
+    LOG_CONTACT_VIEW,
+    NEW_CASE_VIEW,
+    build_log_contact_modal,
+    build_new_case_modal,
+)
+from handlers.blocks.offers import OFFER_INFORMED, build_accounting, build_offers
+from handlers.blocks.replies import (
+    CASE_HELP,
+    OFFER_HELP,
+    build_error,
+    build_help,
+    build_message,
+    build_outcome,
+)
+
+__all__ = [
+    "ADVANCE",
+    "BUTTON_CHARS",
+    "CASE_HELP",
+    "HEADER_CHARS",
+    "LOG_CONTACT",
+    "LOG_CONTACT_VIEW",
+    "MESSAGE_BLOCKS",
+    "NEW_CASE_VIEW",
+    "OFFER_HELP",
+    "OFFER_INFORMED",
+    "OVERDUE_NEXT",
+    "OVERDUE_PAGE_ITEMS",
+    "OVERDUE_PREVIOUS",
+    "PROVIDER_RECEIVED",
+    "SECTION_CHARS",
+    "VIEW_BLOCKS",
+    "Block",
+    "Reply",
+    "all_text",
+    "build_accounting",
+    "build_case_card",
+    "build_due",
+    "build_error",
+    "build_help",
+    "build_home",
+    "build_log_contact_modal",
+    "build_message",
+    "build_mine",
+    "build_new_case_modal",
+    "build_offers",
+    "build_outcome",
+    "build_overdue",
+    "button",
+    "context",
+    "day",
+    "divider",
+    "due_line",
+    "esc",
+    "fit",
+    "header",
+    "lines_sections",
+    "overdue_line",
+    "overdue_order",
+    "overdue_page_count",
+    "read_page_value",
+    "section",
+]

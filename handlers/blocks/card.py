@@ -1,0 +1,158 @@
+"""The case card (`/case show`, the digest's Open case): stage, manager, providers, hold-ups, demand, offers,
+obligations, contact, and the buttons that act on it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from bot.rules.playbook import STAGES, Stage
+from bot.services.cards import CaseCard
+from handlers.blocks.kit import (
+    Block,
+    Reply,
+    actions,
+    button,
+    confirm,
+    context,
+    day,
+    days,
+    fit,
+    header,
+    lines_sections,
+    section,
+)
+from handlers.blocks.lists import due_line
+from handlers.blocks.offers import offer_line, told_buttons
+
+# action_ids; a suffix after ":" keeps several of one kind in a message apart.
+LOG_CONTACT = "log_contact"
+ADVANCE = "advance"
+PROVIDER_RECEIVED = "provider_received"
+
+_PROVIDER_BUTTONS = 12
+
+
+def _provider_line(p: Any) -> str:
+    if not p.owed:
+        return f"*{p.seq}. {p.name}* — all in (records {day(p.records_on)}, bills {day(p.bills_on)})"
+    slow = " :snail: *slow*" if p.slow else ""
+    return f"*{p.seq}. {p.name}* — owes {p.owed}, asked {day(p.requested_on)} ({days(p.days_open)}){slow}"
+
+
+def _demand_text(card: CaseCard) -> str | None:
+    d = card.demand
+    if d.sent_on is None:
+        return None
+    parts = [f"Sent {day(d.sent_on)}" + (f" to {d.adjuster}" if d.adjuster else "")]
+    if d.resent_on:
+        parts.append("resent " + ", ".join(day(x) for x in d.resent_on))
+    if d.acknowledged_on:
+        parts.append(f"acknowledged {day(d.acknowledged_on)}")
+    else:
+        parts.append(f"adjuster check by {day(d.adjuster_check_on)}")
+        parts.append(f"acknowledgment due by {day(d.ack_due_on)}")
+    return " · ".join(parts)
+
+
+def _limitation_left(card: CaseCard) -> str:
+    left = card.limitation_days_left
+    if left is None:
+        return "no date"
+    if left > 0:
+        return f"{days(left)} left"
+    return "the last day is today" if left == 0 else f"passed {days(-left)} ago"
+
+
+def _limitation_countdown(card: CaseCard) -> str:
+    left = card.limitation_days_left or 0
+    if left > 0:
+        return f"{days(left)} to the limitation date"
+    return "the limitation date is today" if left == 0 else f"the limitation date passed {days(-left)} ago"
+
+
+def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Reply:
+    """The case card: stage and days in it, manager, providers, hold-ups, demand, offers, obligations, contact."""
+    stage = Stage(card.stage)
+    summary = [
+        f"*{card.stage_label}* for {days(card.days_in_stage)} (since {day(card.stage_entered_on)}) · "
+        f"manager <@{card.manager}>"
+    ]
+    contact = day(card.last_client_contact_on) if card.last_client_contact_on else "none logged yet"
+    summary.append(f"Last client contact: {contact}")
+    if card.limitation_on:
+        flag = ":red_circle: " if card.limitation_red else ""
+        summary.append(
+            f"{flag}Statute of limitations: {card.limitation_on:%Y-%m-%d} ({_limitation_left(card)})"
+        )
+    blocks: list[Block] = [header(f"{card.number} · {card.client}"), section("\n".join(summary))]
+
+    blocks.append(section("*Providers*"))
+    if not card.providers:
+        blocks.append(context(f"None yet: `/case provider {card.number} add <name>`"))
+    owing = [p for p in card.providers if p.owed]
+    # One section per provider still owing something, so each carries its own "Mark received" button;
+    # past 12 of them (rare) the rest are listed as text and marked with the command.
+    with_buttons = owing[:_PROVIDER_BUTTONS] if buttons and not card.closed else []
+    for p in card.providers:
+        if p in with_buttons:
+            value = f"{card.number}|{p.seq}|{'both' if p.owed == 'records and bills' else p.owed}"
+            sure = confirm("Mark received?", f"Mark {p.owed} from {p.name} as received today?", "Received")
+            blocks.append(
+                section(
+                    _provider_line(p),
+                    button("Mark received", f"{PROVIDER_RECEIVED}:{p.seq}", value, confirm=sure),
+                )
+            )
+    rest = [_provider_line(p) for p in card.providers if p not in with_buttons]
+    if rest:
+        blocks.extend(lines_sections(rest))
+
+    if card.holdups:
+        lines = [
+            f"{':red_circle: ' if h.red else ''}{h.label}"
+            + (f" — {h.note}" if h.note else "")
+            + f" (since {day(h.since)})"
+            + (f" · *{_limitation_countdown(card)}*" if h.red else "")
+            for h in card.holdups
+        ]
+        blocks.append(section("*Hold-ups*\n" + "\n".join(lines)))
+
+    demand = _demand_text(card)
+    if demand:
+        blocks.append(section("*Demand*\n" + demand))
+
+    if card.offers:
+        blocks.append(section("*Offers*\n" + "\n".join(offer_line(o) for o in card.offers)))
+        if buttons and (told := told_buttons(card)):
+            blocks.append(told)
+
+    lines = [
+        due_line(o, today, with_client=False).replace(f"*{card.number}* · ", "") for o in card.obligations
+    ]
+    blocks.append(section("*Open obligations*"))
+    blocks.extend(lines_sections(lines, empty="_None open._", max_blocks=2))
+
+    if buttons and not card.closed:
+        elements = [button("Log contact", LOG_CONTACT, card.number, style="primary")]
+        info = STAGES[stage]
+        if info.next is not None and info.via is None:
+            label = STAGES[info.next].label
+            elements.append(
+                button(
+                    f"Advance to {label}",
+                    ADVANCE,
+                    json.dumps({"case": card.number, "expected": card.stage}),
+                    confirm=confirm(
+                        "Advance the case?",
+                        f"Move {card.number} from “{STAGES[stage].label}” to “{label}” as of today?",
+                        "Advance",
+                    ),
+                )
+            )
+        blocks.append(actions("case", elements))
+    elif card.closed:
+        blocks.append(context("This case is closed."))
+    text = f"{card.number} · {card.client}: {card.stage_label}, {days(card.days_in_stage)}"
+    return Reply(text, fit(blocks, note=f"…the card is longer than Slack shows; `/case show {card.number}`"))

@@ -1,0 +1,106 @@
+"""The App Home tab: a person's due today, overdue and open cases by stage; a lead also sees the firm."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from bot.rules.playbook import ordinal as ordinal_word
+from bot.services.cards import DueItem
+from bot.services.caseload import LeadOverview
+from handlers.blocks.kit import (
+    VIEW_BLOCKS,
+    Block,
+    context,
+    day,
+    days,
+    divider,
+    fit,
+    header,
+    lines_sections,
+    section,
+)
+from handlers.blocks.lists import cases_by_stage, due_line
+
+
+def build_home(
+    user: str,
+    *,
+    today: date,
+    due: Sequence[DueItem],
+    cases: Sequence[tuple[str, str, str, int]],
+    overview: LeadOverview | None = None,
+    overdue_ages: Mapping[str, int] | None = None,
+    red_days: int,
+    inform_days: int,
+    role: str = "manager",
+) -> dict[str, Any]:
+    """A person's Home tab: due today, overdue, their cases by stage; a lead also sees the firm's overview.
+
+    `overdue_ages` is each manager's oldest overdue item in business days; `red_days` and `inform_days` are
+    the playbook's numbers the overview was counted with (for its headings)."""
+    due_today = [i for i in due if i.due_on >= today]
+    late = [i for i in due if i.due_on < today]
+    blocks: list[Block] = [
+        header(f"casebot · {today:%A %b} {today.day}"),
+        context(f"<@{user}> · {role} · `/case help` for everything"),
+        section(f"*Due today* ({len(due_today)})"),
+        *lines_sections([due_line(i, today) for i in due_today], empty="_Nothing due today._", max_blocks=8),
+        section(f"*Overdue* ({len(late)})"),
+        *lines_sections([due_line(i, today) for i in late], empty="_Nothing overdue._", max_blocks=8),
+        divider(),
+        section(f"*Your open cases* ({len(cases)})"),
+        *(cases_by_stage(cases, max_blocks=30) if cases else [section("_None open._")]),
+    ]
+    if overview is not None:
+        blocks.extend(_lead_overview(overview, overdue_ages or {}, red_days, inform_days))
+    return {"type": "home", "blocks": fit(blocks, VIEW_BLOCKS, note="…more with `/case overdue`")}
+
+
+def _lead_overview(o: LeadOverview, ages: Mapping[str, int], red_days: int, inform_days: int) -> list[Block]:
+    """The firm as a lead sees it: at most 17 blocks, so a lead's Home stays inside Slack's 100."""
+    blocks: list[Block] = [divider(), header("The firm")]
+    stages = [
+        f"• *{s.label}*: {s.cases} · average {s.average_days:g} days in stage (longest {s.longest_days})"
+        for s in o.stages
+    ]
+    blocks.append(
+        section(f"*Open cases by stage* ({o.open_cases})\n" + ("\n".join(stages) or "_None open._"))
+    )
+
+    total = sum(m.overdue for m in o.overdue)
+    lines = [f"*Overdue by manager* ({total})"]
+    for m in o.overdue:
+        n = ages.get(m.manager, m.oldest_days)
+        lines.append(
+            f"• <@{m.manager}>: {m.overdue} · oldest {n} business day{'' if n == 1 else 's'} "
+            f"(due {day(m.oldest_due_on)})"
+        )
+    if not o.overdue:
+        lines.append("_Nothing overdue across the firm._")
+    blocks.extend(lines_sections(lines, max_blocks=3, more="…and {n} more: `/case overdue`"))
+    blocks.append(section(f"*Escalations open*: {o.escalations_open}"))
+
+    lines = [f"*Inside {red_days} days of the limitation date* ({len(o.inside_limitation)})"]
+    lines += [
+        f"• :red_circle: *{c.case}* · <@{c.manager}> · {c.limitation_on:%Y-%m-%d} · "
+        + (f"{days(c.days_left)} left" if c.days_left >= 0 else f"passed {days(-c.days_left)} ago")
+        for c in o.inside_limitation
+    ]
+    if not o.inside_limitation:
+        lines.append("_None._")
+    blocks.extend(lines_sections(lines, max_blocks=3))
+
+    lines = [
+        f"*Offers the client was not told of within {inform_days} business days* ({len(o.offers_not_told)})"
+    ]
+    lines += [
+        f"• :warning: *{x.case}* · {'final' if x.final else ordinal_word(x.n)} offer · received "
+        f"{day(x.received_on)}, {x.business_days} business days ago · <@{x.manager}>"
+        for x in o.offers_not_told
+    ]
+    if not o.offers_not_told:
+        lines.append("_None._")
+    blocks.extend(lines_sections(lines, max_blocks=3))
+    return blocks
