@@ -122,6 +122,9 @@ class StageChange(Base):
     by: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The command that made the move: `advance` (plain: no stage, no day), `advance-to`, `demand`, `offer`,
+    # `close`, `create`, `import`. The double-submit guard catches only a repeated plain advance.
+    via: Mapped[str | None] = mapped_column(String(16))
 
 
 class Provider(Base):
@@ -185,6 +188,7 @@ class Contact(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # client | adjuster | provider
+    topic: Mapped[str | None] = mapped_column(String(16))  # `accounting`: step 9's conversation (closes R12)
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"))
     on: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)

@@ -147,6 +147,25 @@ def active_due_for(session: Session, user_ids: Sequence[str], day: date) -> list
     return [(o, c) for o, c in session.execute(stmt)]
 
 
+def active_coming_up(
+    session: Session, user_ids: Sequence[str], after: date, through: date
+) -> list[tuple[Obligation, Case]]:
+    """Active obligations of these people's cases that ask for attention after `after`, up to `through`
+    (their due day, or the day they were snoozed to): a range scan of the manager's reminder index."""
+    stmt = (
+        select(Obligation, Case)
+        .join(Case, Case.id == Obligation.case_id)
+        .where(
+            Obligation.manager_id.in_(list(user_ids)),
+            _active(),
+            Obligation.remind_on > after,
+            Obligation.remind_on <= through,
+        )
+        .order_by(Obligation.remind_on, Obligation.due_on, Case.number_key, Obligation.id)
+    )
+    return [(o, c) for o, c in session.execute(stmt)]
+
+
 def active_overdue(
     session: Session, today: date, user_ids: Sequence[str] | None = None
 ) -> list[tuple[Obligation, Case]]:

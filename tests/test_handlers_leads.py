@@ -184,6 +184,9 @@ def test_the_lead_home_shows_the_firm_and_a_manager_home_does_not(slack: Slack) 
     slack.case("U1", "new PI-1 Jane Roe 2026-10-01")  # 2 overdue, the oldest Oct 1
     slack.case("U2", "new PI-2 Sam Poe 2026-11-02 sol 2027-01-15")  # 50 days to its limitation date
     slack.case("U2", "new PI-3 Ann Lee 2026-11-02 sol 2029-01-15")  # far away: not listed
+    for number in ("PI-2", "PI-3"):  # an offer moves a case to Negotiating once its demand is sent
+        slack.case("UADMIN", f"advance {number} demand_drafting 2026-11-09 because the file came complete")
+        slack.case("U2", f"demand {number} sent 2026-11-09")
     slack.offer("U2", "received PI-2 12,500 2026-11-20")  # Friday; 3 business days by Thanksgiving
     slack.offer("U2", "received PI-3 9k 2026-11-25")  # yesterday: not late yet
 

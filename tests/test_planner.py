@@ -1,5 +1,6 @@
 """Each playbook rule on dated cases, through the pure planner."""
 
+from dataclasses import replace
 from datetime import date
 
 from bot.rules.calendar import BusinessCalendar
@@ -9,12 +10,13 @@ from bot.rules.planner import (
     OPEN,
     CaseFacts,
     DemandFacts,
+    HoldUpFacts,
     OfferFacts,
     ProviderFacts,
     StageEntry,
     plan,
 )
-from bot.rules.playbook import Numbers, Stage
+from bot.rules.playbook import HoldUp, Numbers, Stage
 
 cal = BusinessCalendar()
 D = date
@@ -65,7 +67,7 @@ def test_r2_lists_outstanding_providers_and_is_cancelled_on_leaving_records():
     assert (moved["R2:0:2026-10-01"].state, moved["R2:0:2026-10-01"].closed_by) == (CANCELLED, "stage left")
 
 
-def test_r3_per_provider_restarts_on_follow_up_and_partial_receipt_and_ends_when_all_is_in():
+def test_r3_per_provider_restarts_on_follow_up_only_and_ends_when_all_is_in():
     pr = ProviderFacts(
         7,
         "Kaiser",
@@ -75,13 +77,31 @@ def test_r3_per_provider_restarts_on_follow_up_and_partial_receipt_and_ends_when
         followups=(D(2026, 10, 16),),
     )
     items = {k: v for k, v in by_key(facts(providers=(pr,))).items() if k.startswith("R3")}
-    assert [(i.due_on, i.state) for i in items.values()] == [
-        (D(2026, 10, 15), DONE),
-        (D(2026, 10, 30), DONE),
-        (D(2026, 11, 3), DONE),
-    ]
-    assert items["R3:7:2026-10-20"].closed_by == "records and bills received"
+    # The request (Oct 1) and the follow-up (Oct 16) start the clock; the records arriving on Oct 20
+    # (bills still owed) does not.
+    assert list(items) == ["R3:7:2026-10-01", "R3:7:2026-10-16"]
+    assert [(i.due_on, i.state) for i in items.values()] == [(D(2026, 10, 15), DONE), (D(2026, 10, 30), DONE)]
+    assert items["R3:7:2026-10-01"].closed_by == "provider follow-up"
+    assert items["R3:7:2026-10-16"].closed_by == "records and bills received"
+    assert items["R3:7:2026-10-16"].closed_on == D(2026, 11, 2)
     assert all(i.kind == "provider" and i.provider_id == 7 for i in items.values())
+
+
+def test_r3_a_partial_receipt_does_not_move_the_follow_up_clock():
+    requested = D(2026, 11, 2)
+    pr = ProviderFacts(3, "Valley Ortho", requested, records_on=D(2026, 11, 10))  # bills still owed
+    items = {k: v for k, v in by_key(facts(created=requested, providers=(pr,))).items() if k.startswith("R3")}
+    assert list(items) == ["R3:3:2026-11-02"]
+    r3 = items["R3:3:2026-11-02"]
+    assert (r3.due_on, r3.state) == (D(2026, 11, 16), OPEN)  # 14 days from the request, not from Nov 10
+    assert "bills" in r3.reason and "records" not in r3.reason
+
+
+def test_r1_without_providers_asks_for_them_instead_of_counting_none():
+    r1 = by_key(facts())["R1"]
+    assert "0 places" not in r1.talking_points and "no providers are recorded yet" in r1.talking_points
+    one = by_key(facts(providers=(ProviderFacts(1, "Kaiser", OCT_1),)))["R1"]
+    assert "I see you went to 1 place — Kaiser. Is there more?" in one.talking_points
 
 
 def test_r4_on_the_day_of_the_move_moved_to_a_business_day():
@@ -100,10 +120,12 @@ def test_r5_monthly_in_the_demand_stages_names_hold_ups_and_stops_when_the_deman
         StageEntry(Stage.DEMAND_QUEUE, D(2026, 11, 2)),
         StageEntry(Stage.DEMAND_DRAFTING, D(2026, 11, 9)),
     ]
-    from bot.rules.playbook import HoldUp
-
     items = by_key(
-        facts(stages=stages, client_contacts=(D(2026, 11, 20),), holdups=((HoldUp.CHART_NOTES, None),))
+        facts(
+            stages=stages,
+            client_contacts=(D(2026, 11, 20),),
+            holdups=(HoldUpFacts(HoldUp.CHART_NOTES, None, D(2026, 11, 3)),),
+        )
     )
     assert items["R5:1:2026-11-02"].due_on == D(2026, 12, 2)
     assert items["R5:1:2026-11-02"].state == DONE
@@ -206,6 +228,56 @@ def test_r12_on_entering_settlement_mentions_both_fees():
     ]
     r12 = by_key(facts(created=D(2026, 9, 1), stages=stages))["R12:2"]
     assert r12.due_on == D(2026, 11, 23) and "40%" in r12.talking_points
+
+
+SETTLING = [
+    StageEntry(Stage.RECORDS, D(2026, 9, 1)),
+    StageEntry(Stage.DEMAND_SENT, D(2026, 10, 1)),
+    StageEntry(Stage.FINAL_OFFER, D(2026, 11, 16)),
+    StageEntry(Stage.SETTLEMENT, D(2026, 11, 20)),
+]
+
+
+def test_r12_stays_open_through_plain_client_contacts_until_the_accounting_conversation():
+    told = facts(
+        created=D(2026, 9, 1),
+        stages=SETTLING,
+        offers=(OfferFacts(1, D(2026, 11, 16), True),),
+        client_contacts=(D(2026, 11, 20), D(2026, 11, 23)),  # told of the final offer the day it entered
+    )
+    items = by_key(told)
+    assert items["R11:1"].state == DONE  # the plain contact answers the final offer...
+    assert items["R12:3"].state == OPEN  # ...but not step 9's conversation
+    talked = by_key(
+        replace(
+            told,
+            client_contacts=(*told.client_contacts, D(2026, 11, 24)),
+            accounting_contacts=(D(2026, 11, 24),),
+        )
+    )
+    r12 = talked["R12:3"]
+    assert (r12.state, r12.closed_on, r12.closed_by) == (DONE, D(2026, 11, 24), "accounting conversation")
+
+
+def test_r12_closes_on_the_clients_decision_and_is_cancelled_when_the_case_is_dropped():
+    for closed_as, state, why in (
+        (Stage.SETTLED, DONE, "client's decision"),
+        (Stage.LITIGATION, DONE, "client's decision"),
+        (Stage.DROPPED, CANCELLED, "case closed"),
+    ):
+        stages = [*SETTLING, StageEntry(closed_as, D(2026, 11, 25))]
+        r12 = by_key(facts(created=D(2026, 9, 1), stages=stages))["R12:3"]
+        assert (r12.state, r12.closed_on, r12.closed_by) == (state, D(2026, 11, 25), why)
+
+
+def test_r5_names_each_hold_up_with_its_since_day():
+    stages = [StageEntry(Stage.RECORDS, D(2026, 10, 1)), StageEntry(Stage.DEMAND_QUEUE, D(2026, 10, 5))]
+    holdups = (
+        HoldUpFacts(HoldUp.CHART_NOTES, None, D(2026, 10, 7)),
+        HoldUpFacts(HoldUp.OTHER, "police report", D(2026, 10, 9)),
+    )
+    r5 = by_key(facts(stages=stages, holdups=holdups))["R5:1:2026-10-05"]
+    assert "missing chart notes (since Oct 7); police report (since Oct 9)" in r5.talking_points
 
 
 def test_r13_checks_in_30_days_after_the_last_contact_only_when_nothing_else_reaches_the_client_first():

@@ -157,6 +157,9 @@ def test_each_lead_gets_the_weekly_report_on_monday_morning_once(sfirm, clock, s
     at(clock, date(2026, 11, 19), 7)
     open_case(sfirm, "PI-1", "ULA")
     open_case(sfirm, "PI-2", "ULA")
+    # An offer moves a case to Negotiating once its demand is sent.
+    services.advance(sfirm, "UADMIN", "PI-2", to="demand_drafting", because="the file came complete")
+    services.demand_sent(sfirm, "ULA", "PI-2")
     services.offer_received(sfirm, "ULA", "PI-2", Decimal("25000"))
     notifier, _ = notifier_for(sfirm)
     state = SenderState()

@@ -115,12 +115,47 @@ def test_stages_never_move_backwards_except_by_a_lead_with_a_reason(firm, clock)
 
 def test_a_second_plain_advance_right_after_a_move_is_refused_and_changes_nothing(firm, clock):
     case_in_demand_stage(firm, clock)
+    clock.advance(minutes=5)
+    assert sv.advance(firm, "U1", "PI-7").card.stage == "demand_drafting"  # a plain advance
     before = snapshot(firm)
     with pytest.raises(Conflict, match="already moved"):
-        sv.advance(firm, "U1", "PI-7")
+        sv.advance(firm, "U1", "PI-7")  # the same words again, seconds later: a double submit
     assert snapshot(firm) == before
     clock.advance(minutes=5)
+    sv.demand_sent(firm, "U1", "PI-7")
+    assert sv.advance(firm, "U1", "PI-7").card.stage == "negotiation"
+
+
+def test_only_a_repeated_plain_advance_by_the_same_person_is_a_double_submit(firm, clock):
+    case_in_demand_stage(firm, clock)  # its advance named its day (Oct 5)
+    # Right after an advance that named its day, a plain one is a new move, not a double submit.
     assert sv.advance(firm, "U1", "PI-7").card.stage == "demand_drafting"
+    # A move by another command in between (the demand) is not taken for an advance.
+    sv.demand_sent(firm, "U1", "PI-7")
+    assert sv.advance(firm, "U1", "PI-7").card.stage == "negotiation"
+    # The final offer moves it on; an advance right after is meant, not a double submit.
+    sv.offer_received(firm, "U1", "PI-7", Decimal("20000"), final=True)
+    assert sv.advance(firm, "U1", "PI-7").card.stage == "settlement"
+    # An advance naming its own day or stage seconds after a plain one is meant too.
+    sv.create_case(firm, "U1", "PI-8", "John Doe", on=D(2026, 9, 1))
+    sv.add_provider(firm, "U1", "PI-8", "Kaiser", on=D(2026, 9, 2))
+    sv.provider_received(firm, "U1", "PI-8", "1", "both", on=D(2026, 9, 20))
+    assert sv.advance(firm, "U1", "PI-8").card.stage == "demand_queue"
+    assert sv.advance(firm, "U1", "PI-8", on=D(2026, 11, 26)).card.stage == "demand_drafting"
+    sv.create_case(firm, "U1", "PI-9", "Jo Doe", on=D(2026, 9, 1))
+    sv.add_provider(firm, "U1", "PI-9", "Kaiser", on=D(2026, 9, 2))
+    sv.provider_received(firm, "U1", "PI-9", "1", "both", on=D(2026, 9, 20))
+    assert sv.advance(firm, "U1", "PI-9").card.stage == "demand_queue"
+    assert sv.advance(firm, "U1", "PI-9", to="demand_drafting").card.stage == "demand_drafting"
+
+
+def test_a_plain_advance_by_someone_else_right_after_is_not_a_double_submit(firm, clock):
+    sv.create_case(firm, "U1", "PI-7", "Jane Roe", on=D(2026, 9, 1))
+    sv.add_provider(firm, "U1", "PI-7", "Valley Ortho", on=D(2026, 9, 2))
+    sv.provider_received(firm, "U1", "PI-7", "valley", "both", on=D(2026, 9, 20))
+    sv.set_role(firm, "UADMIN", "ULEAD", "lead")
+    assert sv.advance(firm, "U1", "PI-7").card.stage == "demand_queue"
+    assert sv.advance(firm, "ULEAD", "PI-7").card.stage == "demand_drafting"
 
 
 def test_an_advance_button_from_a_stale_card_changes_nothing(firm, clock):
@@ -239,7 +274,9 @@ def test_hold_ups_feed_the_monthly_update(firm, clock):
     card = sv.set_holdup(firm, "U1", "PI-7", "other", "police report").card
     assert [h.kind for h in card.holdups] == ["wage-loss", "other"]
     r5 = next(o for o in card.obligations if o.rule == "R5")
-    assert "missing wage-loss authorization; police report" in " ".join(r5.talking_points)
+    assert "missing wage-loss authorization (since Nov 26); police report (since Nov 26)" in " ".join(
+        r5.talking_points
+    )
     card = sv.clear_holdup(firm, "U1", "PI-7", "all").card
     assert card.holdups == ()
 
@@ -290,7 +327,10 @@ def test_a_contact_and_a_stage_change_on_the_same_day_leave_no_stale_cadence(fir
     """Found by the property test: a contact started a new R2 that the stage change the same day ended."""
     sv.create_case(firm, "U1", "PI-1", "Jane Roe", on=D(2026, 9, 1))
     sv.log_contact(firm, "U1", "PI-1", on=D(2026, 9, 2))
-    card = sv.offer_received(firm, "U1", "PI-1", Decimal("1000"), on=D(2026, 9, 2)).card
+    assert sv.offer_received(firm, "U1", "PI-1", Decimal("1000"), on=D(2026, 9, 2)).card.stage == "records"
+    card = sv.advance(
+        firm, "UADMIN", "PI-1", to="negotiation", on=D(2026, 9, 2), because="demand sent by mail"
+    ).card
     assert card.stage == "negotiation"
     assert [o for o in card.obligations if o.rule == "R2"] == []
     with firm.db.uow() as s:

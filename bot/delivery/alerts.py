@@ -38,7 +38,7 @@ from bot.delivery.outbox import (
 )
 from bot.delivery.ports import CaseFlags, LateOffer, LimitationAlertMessage, WeeklyChartMessage
 from bot.rules.limitation import days_left, is_red, watched
-from bot.rules.playbook import HOLDUP_LABELS, STAGES, HoldUp, Stage
+from bot.rules.playbook import HOLDUP_LABELS, HOLDUP_STAGES, STAGES, HoldUp, Stage
 from bot.services.cards import DueItem
 from bot.services.firm import Firm
 from bot.services.limitation import limitation_alerts_due
@@ -153,7 +153,12 @@ def render_limitation_alert(s: Session, firm: Firm, d: Delivery) -> LimitationAl
         return None  # closed or in litigation since the claim
     today = firm.calendar.today(firm.now())
     red = is_red(case.limitation_on, today, firm.numbers, stage=case.stage, closed=closed)
-    holdups = tuple(_holdup_label(h.kind) for h in case.holdups if h.cleared_on is None)
+    # Hold-ups hold up the demand: once it is sent, none is listed (nor flagged red).
+    holdups = tuple(
+        _holdup_label(h.kind)
+        for h in case.holdups
+        if h.cleared_on is None and Stage(case.stage) in HOLDUP_STAGES
+    )
     return LimitationAlertMessage(
         user_id=d.user_id,
         day=d.for_day,
@@ -240,6 +245,7 @@ def _flags(
         limitation_on=limitation_on,
         days_left=days_left(limitation_on, day) if limitation_on else None,
         red=red,
-        holdups=tuple(holdups),
+        # Hold-ups hold up the demand: after it is sent they are flagged no more.
+        holdups=tuple(holdups) if Stage(stage) in HOLDUP_STAGES else (),
         late_offers=tuple(late),
     )

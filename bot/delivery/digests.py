@@ -28,15 +28,13 @@ from bot.delivery.ports import (
     ReminderMessage,
     WeeklyReportMessage,
 )
-from bot.rules.playbook import STAGES, Stage
+from bot.rules.playbook import ESCALATE_KINDS, STAGES, Stage
 from bot.services.cards import DueItem, due_item
 from bot.services.firm import Firm
 from storage import queries as q
 from storage.models import ACTIVE, Delivery, Escalation
 
 log = logging.getLogger(__name__)
-
-ESCALATE_KINDS = ("client", "adjuster")
 
 
 def digest_key(user: str, day: date) -> str:
@@ -226,7 +224,8 @@ def weekly_report(s: Session, firm: Firm, lead: str, monday: date, day: date) ->
 
 
 def digest_text(m: DigestMessage) -> str:
-    """A digest as plain text (for `casebot digest --dry-run`)."""
+    """A digest as plain text (for `casebot digest --dry-run`): each item with its age, said as everywhere
+    else, and its talking points."""
     lines = [
         f"Digest for {m.user_id}, {m.day:%a %Y-%m-%d}: {len(m.overdue)} overdue, {len(m.due_today)} due today"
     ]
@@ -234,8 +233,9 @@ def digest_text(m: DigestMessage) -> str:
         if items:
             lines.append(f"  {title}:")
         for i in items:
-            late = f"{i.overdue_days}d overdue" if i.overdue_days else "due today"
-            lines.append(f"    {i.case:<12} {i.client[:24]:<24} {i.kind:<9} {late:<12} {i.reason}")
+            lines.append(f"    {i.case:<12} {i.client[:24]:<24} {i.rule:<4} {i.kind:<9} {i.when(m.day)}")
+            lines.append(f"      {i.reason}")
+            lines += [f"      • {p}" for p in i.talking_points]
     return "\n".join(lines)
 
 

@@ -68,9 +68,11 @@ def send_pending(
     only: Iterable[str] | None = None,
     limit: int = 500,
     expire: bool = True,
+    retry_in: Callable[[int, float | None], timedelta] = backoff,
 ) -> SendReport:
     """Send every pending delivery that is due (or only the given keys), each exactly as described in the
-    module docstring. Sends one after another in the caller's thread; the notifier paces them."""
+    module docstring. Sends one after another in the caller's thread; the notifier paces them. `retry_in`
+    (attempts so far, Slack's Retry-After) says when a failure Slack may get over is tried again."""
     report = SendReport()
     now = firm.now()
     with firm.db.uow() as s:
@@ -100,7 +102,7 @@ def send_pending(
                 finish(
                     firm,
                     d.id,
-                    next_try_at=now + backoff(d.attempts + 1, exc.retry_after),
+                    next_try_at=now + retry_in(d.attempts + 1, exc.retry_after),
                     last_error=exc.reason[:2000],
                 )
                 report.retrying += 1
@@ -111,7 +113,7 @@ def send_pending(
             continue
         except Exception as exc:  # unknown trouble: keep it, try again later
             log.exception("Failed to deliver %s", d.key)
-            finish(firm, d.id, next_try_at=now + backoff(d.attempts + 1), last_error=repr(exc)[:2000])
+            finish(firm, d.id, next_try_at=now + retry_in(d.attempts + 1, None), last_error=repr(exc)[:2000])
             report.retrying += 1
             continue
         finish(firm, d.id, state="sent", sent_at=firm.now(), slack_ts=ts, next_try_at=None, last_error=None)

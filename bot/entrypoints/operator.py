@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from bot.services.firm import Firm
 from bot.services.imports import import_cases
 from storage import queries as q
 from storage.locks import SenderLock
+from storage.models import Delivery
 
 
 def _default_notifier(firm: Firm) -> Notifier:
@@ -29,6 +32,19 @@ def _default_notifier(firm: Firm) -> Notifier:
     return SlackNotifier.from_settings(firm.settings)
 
 
+# How long one `casebot digest` run keeps trying what Slack turned away for a moment (429, 5xx, network):
+# long enough to wait out a burst, short enough for a cron job or a person at a terminal.
+DIGEST_PATIENCE = timedelta(minutes=3)
+RETRY_FIRST = timedelta(seconds=2)
+RETRY_MOST = timedelta(seconds=30)
+
+
+def retry_soon(attempts: int, retry_after: float | None) -> timedelta:
+    """Within the command: Slack's Retry-After when it gives one, else 2 s doubling up to 30 s."""
+    wait = min(RETRY_FIRST * (2 ** max(attempts - 1, 0)), RETRY_MOST)
+    return max(wait, timedelta(seconds=retry_after or 0))
+
+
 def digest_command(
     firm: Firm,
     day: date | None = None,
@@ -36,9 +52,16 @@ def digest_command(
     *,
     notifier: Notifier | None = None,
     out: Any = None,
+    sleep: Callable[[float], None] = time.sleep,
+    patience: timedelta = DIGEST_PATIENCE,
 ) -> int:
     """`casebot digest [--date] [--dry-run]`: send (or print) that day's digests now, whatever the hour.
-    A digest already claimed for a person and day is not sent again; running it twice sends nothing new."""
+    A digest already claimed for a person and day is not sent again; running it twice sends nothing new.
+
+    What Slack turns away for a moment is tried again within the command (after Retry-After when Slack
+    says), for at most `patience`: a single run during a burst of 429s or 500s still delivers each digest
+    once. Exit 0 when every digest went out; 1 when some are still pending or failed, and the last line
+    says which and why."""
     out = out or sys.stdout
     day = day or firm.today()
     if dry_run:
@@ -67,23 +90,67 @@ def digest_command(
         return 0
     try:
         with firm.db.uow() as s:
-            pending = [
+            keys = set(claimed) | {
                 d.key
                 for d in q.deliveries_by_keys(s, [digest_key(u, day) for u in digest_recipients(firm, day)])
                 if d.state == "pending"
-            ]
-        # Asked for explicitly, so a past day's digest goes out too (the tick would let it expire).
-        report = send_pending(firm, notifier, only=set(claimed) | set(pending), expire=False)
+            }
+        sent, failed, waiting = _send_patiently(firm, notifier, keys, sleep, patience)
     finally:
         sender.release()
-    print(
-        f"{report.sent} digest(s) sent for {day:%a %Y-%m-%d}"
-        + (f", {report.retrying} will be retried by the running bot" if report.retrying else "")
-        + (f", {report.failed} failed" if report.failed else "")
-        + ".",
-        file=out,
-    )
-    return 1 if report.failed or report.retrying else 0
+    line = f"{sent} digest(s) sent for {day:%a %Y-%m-%d}"
+    if failed:
+        line += f"; {len(failed)} failed for good ({_why(failed)})"
+    if waiting:
+        line += (
+            f"; {len(waiting)} still pending after retrying for up to {_minutes(patience)} ({_why(waiting)}): "
+            "a running casebot sends them on its next tick, or run `casebot digest` again"
+        )
+    print(line + ".", file=out)
+    return 1 if failed or waiting else 0
+
+
+def _send_patiently(
+    firm: Firm, notifier: Notifier, keys: set[str], sleep: Callable[[float], None], patience: timedelta
+) -> tuple[int, list[Delivery], list[Delivery]]:
+    """Send these deliveries, waiting out transient failures until each is sent, failed for good, or the
+    patience runs out. Answers (sent, failed, still pending)."""
+    deadline = firm.now() + patience
+    sent = 0
+    for _ in range(1000):  # a bound on rounds too, should the clock stand still
+        report = send_pending(firm, notifier, only=keys, expire=False, retry_in=retry_soon)
+        sent += report.sent
+        with firm.db.uow() as s:
+            rows = q.deliveries_by_keys(s, keys)
+            s.expunge_all()
+        failed = [d for d in rows if d.state == "failed"]
+        waiting = [d for d in rows if d.state == "pending"]
+        if not waiting:
+            return sent, failed, []
+        now = firm.now()
+        next_try = min(_aware(d.next_try_at) if d.next_try_at else now for d in waiting)
+        if next_try > deadline:
+            return sent, failed, waiting
+        pause = (next_try - now).total_seconds()
+        if pause > 0:
+            sleep(pause)
+    return sent, failed, waiting
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _why(rows: list[Delivery]) -> str:
+    """ "U1, U2: ratelimited (HTTP 429)": whose digests, and what Slack last said."""
+    who = ", ".join(d.user_id for d in rows[:5]) + (" …" if len(rows) > 5 else "")
+    reasons = sorted({(d.last_error or "no answer from Slack yet")[:120] for d in rows})
+    return f"{who}: " + "; ".join(reasons[:3])
+
+
+def _minutes(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    return f"{seconds // 60} min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds} s"
 
 
 def import_command(firm: Firm, path: str, *, dry_run: bool = False) -> int:

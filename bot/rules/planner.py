@@ -5,10 +5,14 @@ when later facts close or cancel it. Facts only ever grow (contacts, stage moves
 offers are never rewritten), so planning again after any change is safe and gives the same answer.
 
 Two kinds of obligation close differently on a client contact made on day C:
-- event obligations (R1, R4, R6, R8–R12) close when their trigger day is on or before C;
+- event obligations (R1, R4, R6, R8–R11) close when their trigger day is on or before C;
 - cadence obligations (R2, R5, R13, and R3 for providers) are anchored on the day their clock
   started; a contact after the anchor closes them, and the next one is anchored on C. A contact on
   the anchor day itself is what started that clock, so it leaves the obligation open.
+R12 is the accounting conversation of step 9: only a client contact logged as that conversation on or
+after its trigger closes it, or the client's decision (closing the case as settled or litigation).
+R3's clock counts from the request and from each follow-up; part of what was asked arriving (records but
+not bills) is not a follow-up and leaves the clock where it was.
 """
 
 from __future__ import annotations
@@ -17,8 +21,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from bot.rules.ages import plural
 from bot.rules.calendar import BusinessCalendar
-from bot.rules.playbook import CLOSED_STAGES, HOLDUP_LABELS, RULES, HoldUp, Kind, Numbers, Stage, ordinal
+from bot.rules.playbook import (
+    CLOSED_STAGES,
+    HOLDUP_LABELS,
+    R1_NO_PROVIDERS,
+    R1_PROVIDERS,
+    RULES,
+    HoldUp,
+    Kind,
+    Numbers,
+    Stage,
+    ordinal,
+)
 
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 
@@ -69,6 +85,22 @@ class OfferFacts:
 
 
 @dataclass(frozen=True)
+class HoldUpFacts:
+    kind: HoldUp
+    note: str | None
+    since: date
+
+    @property
+    def label(self) -> str:
+        """ "missing chart notes — from Dr. Lee (since Nov 3)"; an `other` hold-up by its note."""
+        if self.kind is HoldUp.OTHER:
+            what = self.note or "other"
+        else:
+            what = HOLDUP_LABELS[self.kind] + (f" — {self.note}" if self.note else "")
+        return f"{what} (since {self.since:%b} {self.since.day})"
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     created_on: date
     stages: tuple[StageEntry, ...]
@@ -77,12 +109,18 @@ class CaseFacts:
     adjuster_contacts: tuple[date, ...] = ()
     demand: tuple[DemandFacts, ...] = ()
     offers: tuple[OfferFacts, ...] = ()
-    holdups: tuple[tuple[HoldUp, str | None], ...] = ()
+    holdups: tuple[HoldUpFacts, ...] = ()  # the open ones
+    accounting_contacts: tuple[date, ...] = ()  # client contacts logged as step 9's conversation
 
     @property
     def closed_on(self) -> date | None:
         last = self.stages[-1] if self.stages else None
         return last.on if last and last.stage in CLOSED_STAGES else None
+
+    @property
+    def closed_as(self) -> Stage | None:
+        last = self.stages[-1] if self.stages else None
+        return last.stage if last and last.stage in CLOSED_STAGES else None
 
 
 @dataclass
@@ -151,8 +189,11 @@ def plan(facts: CaseFacts, cal: BusinessCalendar, numbers: Numbers) -> list[Plan
     _demand(p, contacts)
     _checkin(p, contacts)
     if (closed := facts.closed_on) is not None:
+        decided = facts.closed_as in (Stage.SETTLED, Stage.LITIGATION)
         for item in p.items:
-            if item.state == OPEN:
+            if item.state == OPEN and item.rule == "R12" and decided:
+                item.close(DONE, closed, "client's decision")
+            elif item.state == OPEN:
                 item.close(CANCELLED, closed, "case closed")
     return sorted(p.items, key=lambda i: (i.triggered_on, i.due_on, i.key))
 
@@ -166,22 +207,31 @@ def _close_event_by_contact(item: Planned, contacts: Sequence[date]) -> None:
         item.close(DONE, c, "client contact")
 
 
+def _provider_list(providers: Sequence[ProviderFacts]) -> str:
+    if not providers:
+        return R1_NO_PROVIDERS
+    names = ", ".join(pr.name for pr in providers)
+    return R1_PROVIDERS.format(places=plural(len(providers), "place"), names=names)
+
+
 def _events(p: _Plan, contacts: Sequence[date]) -> None:
     f = p.facts
-    names = ", ".join(pr.name for pr in f.providers) or "no providers recorded yet"
-    items = [
-        p.add("R1", "R1", f.created_on, fill={"provider_count": len(f.providers), "provider_names": names})
-    ]
+    items = [p.add("R1", "R1", f.created_on, fill={"provider_list": _provider_list(f.providers)})]
+    accounting: list[Planned] = []
     for i, entry in enumerate(f.stages):
         if entry.stage is Stage.DEMAND_QUEUE:
             items.append(p.add(f"R4:{i}", "R4", entry.on))
         elif entry.stage is Stage.SETTLEMENT:
-            items.append(p.add(f"R12:{i}", "R12", entry.on))
+            accounting.append(p.add(f"R12:{i}", "R12", entry.on))
     for offer in f.offers:
         rule = "R11" if offer.final else "R10"
         items.append(p.add(f"{rule}:{offer.n}", rule, offer.on, fill={"nth": ordinal(offer.n)}))
     for item in items:
         _close_event_by_contact(item, contacts)
+    talks = sorted(set(f.accounting_contacts))
+    for item in accounting:
+        if (c := _first_on_or_after(talks, item.triggered_on)) is not None:
+            item.close(DONE, c, "accounting conversation")
 
 
 def _spans(stages: Sequence[StageEntry], within: Iterable[Stage]) -> list[tuple[int, date, date | None]]:
@@ -229,23 +279,19 @@ def _outstanding(providers: Sequence[ProviderFacts]) -> str:
     return "Still outstanding: " + "; ".join(owing) + "."
 
 
-def _holdups(holdups: Sequence[tuple[HoldUp, str | None]]) -> str:
+def _holdups(holdups: Sequence[HoldUpFacts]) -> str:
     if not holdups:
         return "No hold-up recorded: say what the demand is waiting on."
-    parts = [HOLDUP_LABELS[kind] if kind is not HoldUp.OTHER else (note or "other") for kind, note in holdups]
-    return "Holding it up: " + "; ".join(parts) + "."
+    return "Holding it up: " + "; ".join(h.label for h in holdups) + "."
 
 
 def _providers(p: _Plan) -> None:
     for pr in p.facts.providers:
-        partial = [d for d in (pr.records_on, pr.bills_on) if d is not None]
         complete = pr.complete_on
+        # Only the request and each follow-up start the clock; records without bills (or bills without
+        # records) arriving is not a follow-up.
         restarts = sorted(
-            {
-                d
-                for d in (*pr.followups, *partial)
-                if d > pr.requested_on and (complete is None or d < complete)
-            }
+            {d for d in pr.followups if d > pr.requested_on and (complete is None or d < complete)}
         )
         anchors = [pr.requested_on, *restarts]
         owed = pr.owed or "records and bills"

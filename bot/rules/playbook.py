@@ -88,6 +88,20 @@ STAGES: dict[Stage, StageInfo] = {
         StageInfo(Stage.DROPPED, "Closed: dropped", "—", None),
     )
 }
+# Hold-ups are what keeps the demand from going out: they matter (and are flagged red near the limitation
+# date) only until it is sent, and sending it closes those still open.
+HOLDUP_STAGES: tuple[Stage, ...] = (Stage.RECORDS, Stage.DEMAND_QUEUE, Stage.DEMAND_DRAFTING)
+
+
+def offer_moves_to(current: Stage, final: bool) -> Stage | None:
+    """The stage an offer takes the case to, or None when it stays: an offer before the demand is sent is
+    kept with its R10/R11 but skips nothing, and an offer never moves a case backwards."""
+    if STAGE_ORDER[current] < STAGE_ORDER[Stage.DEMAND_SENT]:
+        return None
+    target = Stage.FINAL_OFFER if final else Stage.NEGOTIATION
+    return target if STAGE_ORDER[current] < STAGE_ORDER[target] else None
+
+
 OPEN_STAGES: tuple[Stage, ...] = tuple(
     s for s in Stage if STAGES[s].next is not None or s is Stage.SETTLEMENT
 )
@@ -100,6 +114,14 @@ class Kind(StrEnum):
     ADJUSTER = "adjuster"
     PROVIDER = "provider"
     TASK = "task"
+
+
+# The kinds the escalation rule raises to a lead after Numbers.escalate_after_business_days: their age is
+# shown in calendar days with the business days beside them.
+ESCALATE_KINDS: tuple[str, ...] = (Kind.CLIENT.value, Kind.ADJUSTER.value)
+
+# A client contact logged as the accounting conversation of step 9: the only contact that closes R12.
+ACCOUNTING = "accounting"
 
 
 class HoldUp(StrEnum):
@@ -134,7 +156,7 @@ RULES: dict[str, Rule] = {
             Kind.CLIENT,
             "Treatment is complete: walk the client through what happens next",
             (
-                "Confirm the provider list: “I see you went to {provider_count} places — {provider_names}. Is there more?”",
+                "{provider_list}",
                 "Explain the road ahead: records → demand → adjuster → negotiation.",
             ),
         ),
@@ -231,6 +253,12 @@ RULES: dict[str, Rule] = {
     )
 }
 CADENCE_RULES = ("R2", "R5")
+
+# R1's first talking point, with the providers recorded and without any yet.
+R1_PROVIDERS = "Confirm the provider list: “I see you went to {places} — {names}. Is there more?”"
+R1_NO_PROVIDERS = (
+    "Ask where they were treated: no providers are recorded yet, so take the whole list from them."
+)
 
 
 def ordinal(n: int) -> str:

@@ -21,13 +21,25 @@ from bot.services.contacts import log_contact, record_contact
 from bot.services.demand import demand_ack, demand_resent, demand_sent
 from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome, Transaction
 from bot.services.holdups import clear_holdup, set_holdup
-from bot.services.obligations import SNOOZE_DAYS, due_for, log_from_digest, overdue, snooze, snooze_until
+from bot.services.obligations import (
+    COMING_UP_BUSINESS_DAYS,
+    SNOOZE_DAYS,
+    ComingDay,
+    coming_up,
+    due_for,
+    log_from_digest,
+    overdue,
+    snooze,
+    snooze_until,
+)
 from bot.services.offers import list_offers, offer_informed, offer_received
 from bot.services.people import claim_event, person, remember_person, role, set_away, set_back, set_role
 from bot.services.providers import add_provider, provider_followed_up, provider_received
 from bot.services.stages import advance
 
 __all__ = [
+    "COMING_UP_BUSINESS_DAYS",
+    "ComingDay",
     "Firm",
     "LEAD_ROLES",
     "Outcome",
@@ -44,6 +56,7 @@ __all__ = [
     "claim_event",
     "clear_holdup",
     "close_case",
+    "coming_up",
     "create_case",
     "demand_ack",
     "demand_resent",

@@ -6,9 +6,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from bot.rules.ages import due_phrase, short_day
 from bot.rules.calendar import BusinessCalendar
 from bot.rules.planner import owed
-from bot.rules.playbook import CLOSED_STAGES, HOLDUP_LABELS, STAGES, HoldUp, Numbers, Stage, ordinal
+from bot.rules.playbook import (
+    CLOSED_STAGES,
+    ESCALATE_KINDS,
+    HOLDUP_LABELS,
+    HOLDUP_STAGES,
+    STAGES,
+    HoldUp,
+    Numbers,
+    Stage,
+    ordinal,
+)
 from storage.models import ACTIVE, Case, Obligation
 
 
@@ -59,6 +70,17 @@ class DueItem:
     talking_points: tuple[str, ...]
     state: str
     snoozed_until: date | None
+    remind_on: date | None = None  # the day it asks for attention: its due day, or the snooze day
+
+    @property
+    def escalates(self) -> bool:
+        """The escalation rule counts this kind's lateness in business days."""
+        return self.kind in ESCALATE_KINDS
+
+    def when(self, today: date) -> str:
+        """ "due today", "due Mon Nov 30", or "due Nov 6 — 22 days overdue (15 business days)" (the business
+        days only for the kinds the escalation rule counts). `today` is the day the item was read for."""
+        return due_phrase(self.due_on, today, self.overdue_business_days if self.escalates else None)
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,7 @@ def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> D
         talking_points=tuple(p for p in o.talking_points.split("\n") if p),
         state=o.state,
         snoozed_until=o.snoozed_until,
+        remind_on=o.remind_on,
     )
 
 
@@ -118,6 +141,8 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
     stage = Stage(case.stage)
     days_left = (case.limitation_on - today).days if case.limitation_on else None
     red = days_left is not None and days_left <= numbers.limitation_red_days and stage not in CLOSED_STAGES
+    # Hold-ups hold up the demand: once it is sent they are flagged no more.
+    holdups_red = red and stage in HOLDUP_STAGES
     providers = tuple(
         ProviderLine(
             seq=p.seq,
@@ -133,17 +158,18 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         for p in case.providers
     )
     holdups = tuple(
-        HoldUpLine(h.kind, HOLDUP_LABELS[HoldUp(h.kind)], h.note, h.opened_on, red)
+        HoldUpLine(h.kind, HOLDUP_LABELS[HoldUp(h.kind)], h.note, h.opened_on, holdups_red)
         for h in case.holdups
         if h.cleared_on is None
     )
     rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
     acks = [d.on for d in case.demand_events if d.kind == "ack"]
     latest = rounds[-1] if rounds else None
+    acknowledged = next((a for a in sorted(acks) if latest and a >= latest.on), None)
     demand = DemandLine(
         sent_on=rounds[0].on if rounds else None,
         adjuster=next((d.adjuster for d in reversed(rounds) if d.adjuster), None),
-        acknowledged_on=acks[-1] if acks else None,
+        acknowledged_on=acknowledged,
         resent_on=tuple(d.on for d in rounds[1:]),
         ack_due_on=cal.due(latest.on, numbers.ack_window_days) if latest else None,
         adjuster_check_on=cal.due(latest.on, numbers.adjuster_check_days) if latest else None,
@@ -168,12 +194,15 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         )
     )
     info = STAGES[stage]
+    label = info.label
+    if stage is Stage.DEMAND_SENT and acknowledged is not None:
+        label = f"Demand sent, acknowledged {short_day(acknowledged)}"
     return CaseCard(
         number=case.number,
         client=case.client_name,
         manager=case.manager_id,
         stage=stage.value,
-        stage_label=info.label,
+        stage_label=label,
         stage_entered_on=case.stage_entered_on,
         days_in_stage=(today - case.stage_entered_on).days,
         closed=stage in CLOSED_STAGES,

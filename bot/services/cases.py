@@ -91,6 +91,7 @@ def create_case(
                 by=actor,
                 reason="case created",
                 at=firm.now(),
+                via="create",
             )
         )
         audit(
@@ -142,7 +143,13 @@ def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
 
     def change(s: Session, case: Case) -> str:
         require_open(case)
-        enter_stage(s, firm, case, to, firm.today(), actor, None)
+        accounting_open = any(o.rule == "R12" and o.state in ACTIVE for o in case.obligations)
+        enter_stage(s, firm, case, to, firm.today(), actor, None, via="close")
+        if accounting_open and to in (Stage.SETTLED, Stage.LITIGATION):
+            return (
+                f"Closed {case.number} as {to.value}: the client's decision closes R12; "
+                "its other open obligations were cancelled."
+            )
         return f"Closed {case.number} as {to.value}; its open obligations were cancelled."
 
     return change_case(firm, actor, number, change)

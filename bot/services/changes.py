@@ -18,18 +18,20 @@ from bot.errors import (
     PreconditionNotMet,
     UnknownCase,
 )
+from bot.rules.ages import due_phrase
 from bot.rules.planner import (
     CANCELLED,
     DONE,
     OPEN,
     CaseFacts,
     DemandFacts,
+    HoldUpFacts,
     OfferFacts,
     ProviderFacts,
     StageEntry,
     plan,
 )
-from bot.rules.playbook import CLOSED_STAGES, HoldUp, Stage
+from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES, ESCALATE_KINDS, HoldUp, Stage
 from bot.services.cards import CaseCard, case_card
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
@@ -88,6 +90,14 @@ def event_day(firm: Firm, on: date | None, *, not_before: date | None = None, wh
     return day
 
 
+def due_words(firm: Firm, due_on: date, kind: str = "client") -> str:
+    """How a reply speaks of a due day: "due today", "due Mon Nov 30" or "due Nov 6 — 22 days overdue
+    (15 business days)", counted from today however long ago the event was."""
+    today = firm.today()
+    late = firm.calendar.business_days_between(due_on, today) if kind in ESCALATE_KINDS else None
+    return due_phrase(due_on, today, late)
+
+
 def audit(s: Session, firm: Firm, case: Case | None, actor: str, action: str, **detail: Any) -> None:
     clean = {
         k: (v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, Decimal) else v)
@@ -115,7 +125,12 @@ def _facts(case: Case) -> CaseFacts:
         adjuster_contacts=tuple(sorted(c.on for c in case.contacts if c.kind == "adjuster")),
         demand=tuple(DemandFacts(d.kind, d.on, d.adjuster) for d in case.demand_events),
         offers=tuple(OfferFacts(o.n, o.received_on, o.final) for o in case.offers),
-        holdups=tuple((HoldUp(h.kind), h.note) for h in case.holdups if h.cleared_on is None),
+        holdups=tuple(
+            HoldUpFacts(HoldUp(h.kind), h.note, h.opened_on) for h in case.holdups if h.cleared_on is None
+        ),
+        accounting_contacts=tuple(
+            sorted(c.on for c in case.contacts if c.kind == "client" and c.topic == ACCOUNTING)
+        ),
     )
 
 
@@ -192,8 +207,17 @@ def card_of(s: Session, firm: Firm, case: Case) -> CaseCard:
 
 
 def enter_stage(
-    s: Session, firm: Firm, case: Case, to: Stage, on: date, actor: str, reason: str | None
+    s: Session,
+    firm: Firm,
+    case: Case,
+    to: Stage,
+    on: date,
+    actor: str,
+    reason: str | None,
+    *,
+    via: str | None = None,
 ) -> None:
+    """Record the move; `via` names the command that made it (see StageChange.via)."""
     case.stages.append(
         StageChange(
             seq=len(case.stages) + 1,
@@ -203,9 +227,12 @@ def enter_stage(
             by=actor,
             reason=reason,
             at=firm.now(),
+            via=via,
         )
     )
-    audit(s, firm, case, actor, "stage", from_stage=case.stage, to_stage=to.value, on=on, reason=reason)
+    audit(
+        s, firm, case, actor, "stage", from_stage=case.stage, to_stage=to.value, on=on, reason=reason, via=via
+    )
     case.stage, case.stage_entered_on = to.value, on
     case.closed_on = on if to in CLOSED_STAGES else None
 

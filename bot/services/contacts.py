@@ -1,4 +1,7 @@
-"""Contacts with the client or the adjuster, which close what they answer and restart the cadence clocks."""
+"""Contacts with the client or the adjuster, which close what they answer and restart the cadence clocks.
+
+A client contact may be logged as the accounting conversation of step 9 (topic `accounting`): the only
+contact that closes R12."""
 
 from __future__ import annotations
 
@@ -8,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from bot.errors import (
     InputError,
+    PreconditionNotMet,
 )
 from bot.rules.parsing import printable
+from bot.rules.playbook import ACCOUNTING, STAGES, Stage
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
 from storage import queries as q
@@ -17,6 +22,8 @@ from storage.models import (
     Case,
     Contact,
 )
+
+TOPICS = (ACCOUNTING,)
 
 
 def log_contact(
@@ -27,15 +34,29 @@ def log_contact(
     kind: str = "client",
     on: date | None = None,
     note: str | None = None,
+    topic: str | None = None,
 ) -> Outcome:
     if kind not in ("client", "adjuster"):
         raise InputError(
             "A contact is with the client or the adjuster.", example=f"/case contacted {number} client"
         )
+    if topic is not None and (topic not in TOPICS or kind != "client"):
+        raise InputError(
+            "Only a client contact can be the accounting conversation.",
+            example=f"/case contacted {number} client accounting",
+        )
 
     def change(s: Session, case: Case) -> str:
         day = event_day(firm, on)
-        record_contact(s, firm, case, actor, kind, day, note)
+        if topic == ACCOUNTING:
+            _check_accounting(case, day)
+        record_contact(s, firm, case, actor, kind, day, note, topic=topic)
+        if topic == ACCOUNTING:
+            return (
+                f"Logged the accounting conversation with the client on {case.number} for {day:%b %-d}: "
+                f"step 9's talk is done (R12); the client's decision is /case close {case.number} "
+                "settled|litigation."
+            )
         return (
             f"Logged {'an' if kind == 'adjuster' else 'a'} {kind} contact on {case.number} for {day:%b %-d}."
         )
@@ -43,11 +64,37 @@ def log_contact(
     return change_case(firm, actor, number, change)
 
 
+def _check_accounting(case: Case, day: date) -> None:
+    """The accounting conversation is step 9's: on or after the day the case entered settlement."""
+    entered = [sc.on for sc in case.stages if sc.to_stage == Stage.SETTLEMENT.value]
+    if not entered:
+        raise PreconditionNotMet(
+            f"The accounting conversation is step 9, and {case.number} is at "
+            f"“{STAGES[Stage(case.stage)].label}”: it has not reached "
+            f"“{STAGES[Stage.SETTLEMENT].label}”. Log it as a plain client contact, or advance the case first.",
+            example=f"/case contacted {case.number} client",
+        )
+    if day < min(entered):
+        raise InputError(
+            f"{case.number} entered “{STAGES[Stage.SETTLEMENT].label}” on {min(entered):%b %-d}; the "
+            f"accounting conversation can't be dated {day:%b %-d}, before it.",
+            example=f"/case contacted {case.number} client {min(entered):%Y-%m-%d} accounting",
+        )
+
+
 def record_contact(
-    s: Session, firm: Firm, case: Case, actor: str, kind: str, day: date, note: str | None
+    s: Session,
+    firm: Firm,
+    case: Case,
+    actor: str,
+    kind: str,
+    day: date,
+    note: str | None,
+    *,
+    topic: str | None = None,
 ) -> None:
     note = printable(note or "").strip()[:2000] or None
-    case.contacts.append(Contact(kind=kind, on=day, note=note, by=actor, at=firm.now()))
+    case.contacts.append(Contact(kind=kind, topic=topic, on=day, note=note, by=actor, at=firm.now()))
     if kind == "client":
         if case.last_client_contact_on is None or day > case.last_client_contact_on:
             case.last_client_contact_on = day
@@ -57,4 +104,4 @@ def record_contact(
                 offer.informed_on = day
     for esc in q.open_escalations_of_case(s, case.id):
         esc.cleared_at = firm.now()
-    audit(s, firm, case, actor, "contact", kind=kind, on=day, note=note)
+    audit(s, firm, case, actor, "contact", kind=kind, on=day, note=note, topic=topic)

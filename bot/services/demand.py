@@ -11,12 +11,14 @@ from bot.errors import (
     PreconditionNotMet,
 )
 from bot.rules.parsing import printable
-from bot.rules.playbook import STAGES, Stage
-from bot.services.changes import audit, change_case, enter_stage, event_day, require_open
+from bot.rules.planner import HoldUpFacts
+from bot.rules.playbook import STAGES, HoldUp, Stage
+from bot.services.changes import audit, change_case, due_words, enter_stage, event_day, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
     Case,
     DemandEvent,
+    HoldUpRow,
 )
 
 
@@ -39,12 +41,25 @@ def demand_sent(
         case.demand_events.append(
             DemandEvent(kind="sent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now())
         )
-        enter_stage(s, firm, case, Stage.DEMAND_SENT, day, actor, None)
+        enter_stage(s, firm, case, Stage.DEMAND_SENT, day, actor, None, via="demand")
         audit(s, firm, case, actor, "demand_sent", on=day, adjuster=_name(adjuster))
-        return (
-            f"Demand on {case.number} sent {day:%b %-d}: tell the client today; check with the adjuster by "
-            f"{firm.calendar.due(day, firm.numbers.adjuster_check_days):%b %-d}."
+        # What held the demand up no longer does: the hold-ups still open close on the day it went out.
+        closed = [h for h in case.holdups if h.cleared_on is None]
+        for h in closed:
+            h.cleared_on = max(day, h.opened_on)
+        if closed:
+            audit(s, firm, case, actor, "holdup_clear", kind="all", on=day, why="demand sent")
+        n = firm.numbers
+        message = (
+            f"Demand on {case.number} sent {day:%b %-d}. Tell the client (R6, "
+            f"{due_words(firm, firm.calendar.due(day))}); check with the adjuster (R7, "
+            f"{due_words(firm, firm.calendar.due(day, n.adjuster_check_days), 'adjuster')})."
         )
+        if closed:
+            message += (
+                " Closed the hold-ups it was waiting on: " + "; ".join(_holdup(h) for h in closed) + "."
+            )
+        return message
 
     return change_case(firm, actor, number, change)
 
@@ -79,7 +94,13 @@ def demand_resent(
             DemandEvent(kind="resent", on=day, adjuster=_name(adjuster), by=actor, at=firm.now())
         )
         audit(s, firm, case, actor, "demand_resent", on=day, adjuster=_name(adjuster))
-        return f"Demand on {case.number} resent {day:%b %-d}: tell the client; the adjuster check and the 30-day clock start again."
+        n = firm.numbers
+        return (
+            f"Demand on {case.number} resent {day:%b %-d}. Tell the client (R9, "
+            f"{due_words(firm, firm.calendar.due(day))}); the adjuster check (R7, "
+            f"{due_words(firm, firm.calendar.due(day, n.adjuster_check_days), 'adjuster')}) and the "
+            f"{n.ack_window_days}-day clock start again."
+        )
 
     return change_case(firm, actor, number, change)
 
@@ -87,3 +108,7 @@ def demand_resent(
 def _name(text: str | None) -> str | None:
     text = " ".join(printable(text or "").split())
     return text[:200] or None
+
+
+def _holdup(h: HoldUpRow) -> str:
+    return HoldUpFacts(HoldUp(h.kind), h.note, h.opened_on).label

@@ -9,7 +9,8 @@ from bot.errors import (
     PreconditionNotMet,
 )
 from bot.rules.parsing import printable
-from bot.rules.playbook import HoldUp
+from bot.rules.planner import HoldUpFacts
+from bot.rules.playbook import HOLDUP_STAGES, STAGES, HoldUp, Stage
 from bot.services.changes import audit, change_case, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
@@ -26,13 +27,24 @@ def set_holdup(firm: Firm, actor: str, number: str, kind: str, note: str | None 
 
     def change(s: Session, case: Case) -> str:
         require_open(case)
+        if Stage(case.stage) not in HOLDUP_STAGES:
+            raise PreconditionNotMet(
+                f"{case.number}'s demand has gone out (it is at “{STAGES[Stage(case.stage)].label}”): a hold-up "
+                "is what keeps the demand from going out, so there is none to record now."
+            )
         existing = next((h for h in case.holdups if h.kind == hold.value and h.cleared_on is None), None)
         if existing and hold is not HoldUp.OTHER:
             existing.note = note or existing.note
+            row = existing
         else:
-            case.holdups.append(HoldUpRow(kind=hold.value, note=note, opened_on=firm.today(), by=actor))
+            row = HoldUpRow(kind=hold.value, note=note, opened_on=firm.today(), by=actor)
+            case.holdups.append(row)
         audit(s, firm, case, actor, "holdup", kind=hold.value, note=note)
-        return f"Hold-up on {case.number}: {hold.value}" + (f" ({note})" if note else "") + "."
+        return (
+            f"Hold-up on {case.number}: {hold.value}"
+            + (f" ({row.note})" if row.note else "")
+            + f", since {row.opened_on:%b %-d}."
+        )
 
     return change_case(firm, actor, number, change)
 
@@ -41,16 +53,19 @@ def clear_holdup(firm: Firm, actor: str, number: str, kind: str = "all") -> Outc
     hold = None if kind.strip().lower() == "all" else _holdup_word(kind, number)
 
     def change(s: Session, case: Case) -> str:
-        cleared = 0
-        for h in case.holdups:
-            if h.cleared_on is None and (hold is None or h.kind == hold.value):
-                h.cleared_on, cleared = firm.today(), cleared + 1
+        today = firm.today()
+        cleared = [h for h in case.holdups if h.cleared_on is None and (hold is None or h.kind == hold.value)]
         if not cleared:
             raise PreconditionNotMet(
                 f"{case.number} has no open {hold.value if hold else ''} hold-up.".replace("  ", " ")
             )
-        audit(s, firm, case, actor, "holdup_clear", kind=hold.value if hold else "all")
-        return f"Cleared {cleared} hold-up{'s' if cleared > 1 else ''} on {case.number}."
+        for h in cleared:
+            h.cleared_on = max(today, h.opened_on)
+        audit(s, firm, case, actor, "holdup_clear", kind=hold.value if hold else "all", on=today)
+        return (
+            f"Cleared {len(cleared)} hold-up{'s' if len(cleared) > 1 else ''} on {case.number} as of "
+            f"{today:%b %-d}: " + "; ".join(_label(h) for h in cleared) + "."
+        )
 
     return change_case(firm, actor, number, change)
 
@@ -63,3 +78,8 @@ def _holdup_word(word: str, number: str) -> HoldUp:
             f"“{word[:30]}” is not a hold-up: chart-notes, billing, wage-loss or other.",
             example=f"/case holdup {number} chart-notes",
         ) from None
+
+
+def _label(h: HoldUpRow) -> str:
+    """ "missing chart notes (since Nov 3)"."""
+    return HoldUpFacts(HoldUp(h.kind), h.note, h.opened_on).label

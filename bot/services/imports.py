@@ -180,6 +180,7 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
                 by=IMPORT_ACTOR,
                 reason="case created" if seq == 1 else "imported",
                 at=now,
+                via="import",
             )
         )
     last_stage, last_on = entries[-1]

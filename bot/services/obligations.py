@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,6 +57,36 @@ def due_for(firm: Firm, user_ids: Iterable[str] | None, day: date | None = None)
         ids = list(user_ids) if user_ids is not None else q.managers_with_active_due(s, day)
         rows = q.active_due_for(s, ids, day) if ids else []
         return [due_item(o, c, day, firm.calendar) for o, c in rows]
+
+
+COMING_UP_BUSINESS_DAYS = 5  # how far "Coming up" looks ahead on Home and in /case due
+
+
+@dataclass(frozen=True)
+class ComingDay:
+    """One business day ahead and what asks for attention on it (due then, or snoozed to it)."""
+
+    day: date
+    items: tuple[DueItem, ...]
+
+
+def coming_up(
+    firm: Firm, user_ids: Iterable[str], after: date | None = None, days: int = COMING_UP_BUSINESS_DAYS
+) -> list[ComingDay]:
+    """The next `days` business days after `after` (default today), each with its obligations, in order;
+    a day with nothing is listed empty."""
+    today = firm.today()
+    after = after or today
+    cal = firm.calendar
+    ahead = [cal.add_business_days(after, i) for i in range(1, days + 1)]
+    with Transaction(firm, write=False) as s:
+        rows = q.active_coming_up(s, list(user_ids), after, ahead[-1])
+        items = [due_item(o, c, today, cal) for o, c in rows]
+    by_day: dict[date, list[DueItem]] = {d: [] for d in ahead}
+    for item in items:
+        # A reminder on a day the firm is closed (an old snooze) is shown on the next business day.
+        by_day[cal.on_or_after(item.remind_on or item.due_on)].append(item)
+    return [ComingDay(d, tuple(by_day[d])) for d in ahead]
 
 
 def overdue(firm: Firm, actor: str, user: str | None = None) -> list[DueItem]:

@@ -18,6 +18,7 @@ from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, STAGES, Stage
 from bot.services.changes import (
     announce_change,
     card_of,
+    due_words,
     enter_stage,
     event_day,
     find_case,
@@ -46,10 +47,12 @@ def advance(
     """Move the case to its next stage, or to the named one.
 
     `expected` is the stage the person saw (a button carries it); if the case has moved since, nothing
-    happens and they are told. A plain advance right after another move is refused the same way, so that
-    a double submit never moves a case two stages."""
+    happens and they are told. A plain advance (no stage, no day) by the same person right after their own
+    plain advance is refused the same way, so that a double submit never moves a case two stages; a move
+    by any other command, or an advance naming its stage or day, is never taken for one."""
     target = _stage_word(to, number) if to else None
     because = printable(because or "").strip()[:2000] or None
+    plain = target is None and on is None
 
     with Transaction(firm) as s:
         case = find_case(s, number, for_update=True)
@@ -59,10 +62,7 @@ def advance(
         last = q.last_stage_change(s, case.id)
         if expected is not None and expected != current.value:
             raise Conflict(_moved_message(case, last))
-        recent = case.advanced_at and firm.now() - _aware(case.advanced_at) < timedelta(
-            seconds=firm.numbers.advance_guard_seconds
-        )
-        if target is None and expected is None and recent:
+        if plain and expected is None and _double_submit(firm, last, actor):
             raise Conflict(
                 _moved_message(case, last)
                 + f" To move it again, name the stage: /case advance {case.number} {STAGES[current].next or ''}".rstrip()
@@ -93,14 +93,37 @@ def advance(
                 if role not in LEAD_ROLES:
                     raise NotAllowed(problem + " Only a lead or an admin can override it with a reason.")
         day = event_day(firm, on, not_before=case.stage_entered_on, what=f"Leaving “{info.label}”")
-        enter_stage(s, firm, case, dest, day, actor, because)
+        enter_stage(s, firm, case, dest, day, actor, because, via=ADVANCE if plain else ADVANCE_TO)
         case.advanced_at = firm.now()
         replan(s, firm, case, actor)
         card = card_of(s, firm, case)
+        asks = _what_it_asks(firm, case.number, dest, day)
     announce_change(firm, actor, card.number)
     return Outcome(
-        f"{card.number} moved to “{STAGES[dest].label}” as of {day:%b %-d}.", card, moved_to=dest.value
+        f"{card.number} moved to “{STAGES[dest].label}” as of {day:%b %-d}." + asks, card, moved_to=dest.value
     )
+
+
+ADVANCE, ADVANCE_TO = "advance", "advance-to"  # StageChange.via of a plain advance, and of one naming more
+
+
+def _double_submit(firm: Firm, last: StageChange | None, actor: str) -> bool:
+    """The last move was this person's own plain advance, moments ago."""
+    if last is None or last.via != ADVANCE or last.by != actor:
+        return False
+    return firm.now() - _aware(last.at) < timedelta(seconds=firm.numbers.advance_guard_seconds)
+
+
+def _what_it_asks(firm: Firm, number: str, dest: Stage, day: date) -> str:
+    """What entering the stage asks of the manager, dated from the day of the move (R4, R12)."""
+    if dest is Stage.DEMAND_QUEUE:
+        return f" Tell the client the case goes to the legal team (R4, {due_words(firm, firm.calendar.due(day))})."
+    if dest is Stage.SETTLEMENT:
+        return (
+            f" Go over the accounting with the client (R12, {due_words(firm, firm.calendar.due(day))}); "
+            f"log that conversation with /case contacted {number} client accounting."
+        )
+    return ""
 
 
 def _aware(at: datetime) -> datetime:
