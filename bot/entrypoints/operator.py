@@ -41,7 +41,7 @@ RETRY_MOST = timedelta(seconds=30)
 
 def retry_soon(attempts: int, retry_after: float | None) -> timedelta:
     """Within the command: Slack's Retry-After when it gives one, else 2 s doubling up to 30 s."""
-    wait = min(RETRY_FIRST * (2 ** max(attempts - 1, 0)), RETRY_MOST)
+    wait: timedelta = min(RETRY_FIRST * (2 ** max(attempts - 1, 0)), RETRY_MOST)
     return max(wait, timedelta(seconds=retry_after or 0))
 
 
