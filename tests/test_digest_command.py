@@ -12,7 +12,7 @@ import pytest
 
 from bot.entrypoints.operator import DIGEST_PATIENCE, digest_command
 from bot.services.firm import Firm
-from handlers.standin import SlackStandIn
+from handlers.slack.standin import SlackStandIn
 from storage.models import Delivery
 from tests.reminders_support import at, digests, notifier_for, open_case, slack_firm
 
