@@ -17,13 +17,16 @@ from handlers.blocks import (
     all_text,
     build_case_card,
     build_due,
-    build_help,
     build_home,
     build_log_contact_modal,
     build_mine,
     build_new_case_modal,
     build_overdue,
 )
+from handlers.commands import build_help, cases, demand, offers
+from handlers.commands.cases import Advance, NewCase
+from handlers.commands.demand import DemandEvent
+from handlers.commands.offers import OfferInformed
 from handlers.render import render_blocks
 from tests.slack_helpers import assert_valid_blocks, assert_valid_view
 
@@ -64,37 +67,36 @@ def test_mentions_as_slack_escapes_them(word: str, user: str | None) -> None:
 
 
 def test_new_reads_manager_date_and_limitation_in_any_order() -> None:
-    args = parse.parse_new(parse.tokenize("PI-9 Sol Martinez sol 2028-01-02 <@U2|x> 2026-11-02"))
-    assert args == {
-        "number": "PI-9",
-        "client": "Sol Martinez",
-        "manager": "U2",
-        "on": date(2026, 11, 2),
-        "limitation_on": date(2028, 1, 2),
-    }
+    args = cases.parse_new(parse.tokenize("PI-9 Sol Martinez sol 2028-01-02 <@U2|x> 2026-11-02"))
+    assert args == NewCase(
+        number="PI-9",
+        client="Sol Martinez",
+        manager="U2",
+        on=date(2026, 11, 2),
+        limitation_on=date(2028, 1, 2),
+    )
 
 
 def test_parse_errors_carry_the_usage_and_an_example() -> None:
     with pytest.raises(BadDate) as bad_date:
-        parse.parse_contacted(["PI-1", "client", "2026-02-30"])
+        cases.parse_contacted(["PI-1", "client", "2026-02-30"])
     assert bad_date.value.usage.startswith("/case contacted") and bad_date.value.example
     with pytest.raises(BadAmount) as bad_amount:
-        parse.parse_offer_received(["PI-1", "12,50"])
+        offers.parse_received(["PI-1", "12,50"])
     assert bad_amount.value.usage.startswith("/offer received")
     with pytest.raises(InputError) as extra:
-        parse.parse_advance(["PI-1", "demand_queue", "2026-11-02", "now"])
+        cases.parse_advance(["PI-1", "demand_queue", "2026-11-02", "now"])
     assert "now" in extra.value.message
 
 
 def test_advance_and_demand_words() -> None:
-    assert parse.parse_advance(
+    assert cases.parse_advance(
         parse.tokenize("PI-1 demand_queue 2026-11-02 because the last bill is late")
-    ) == {"number": "PI-1", "to": "demand_queue", "on": date(2026, 11, 2), "because": "the last bill is late"}
-    assert parse.parse_demand(parse.tokenize("PI-1 resent adjuster Kim Wu 2026-11-20")) == (
-        "resent",
-        {"number": "PI-1", "on": date(2026, 11, 20), "adjuster": "Kim Wu"},
+    ) == Advance(number="PI-1", to="demand_queue", on=date(2026, 11, 2), because="the last bill is late")
+    assert demand.parse_demand(parse.tokenize("PI-1 resent adjuster Kim Wu 2026-11-20")) == DemandEvent(
+        number="PI-1", event="resent", on=date(2026, 11, 20), adjuster="Kim Wu"
     )
-    assert parse.parse_offer_informed(["PI-1", "2nd"]) == {"number": "PI-1", "n": 2, "on": None}
+    assert offers.parse_informed(["PI-1", "2nd"]) == OfferInformed(number="PI-1", n=2, on=None)
 
 
 def _item(i: int, manager: str, late: int) -> DueItem:

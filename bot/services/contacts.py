@@ -14,7 +14,7 @@ from bot.errors import (
     PreconditionNotMet,
 )
 from bot.rules.parsing import printable
-from bot.rules.playbook import ACCOUNTING, STAGES, Stage
+from bot.rules.playbook import ACCOUNTING, STAGES, Kind, Stage
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
 from storage import queries as q
@@ -24,6 +24,8 @@ from storage.models import (
 )
 
 TOPICS = (ACCOUNTING,)
+# Whom a contact is with.
+CONTACT_KINDS: tuple[str, ...] = (Kind.CLIENT.value, Kind.ADJUSTER.value)
 
 
 def log_contact(
@@ -36,7 +38,7 @@ def log_contact(
     note: str | None = None,
     topic: str | None = None,
 ) -> Outcome:
-    if kind not in ("client", "adjuster"):
+    if kind not in CONTACT_KINDS:
         raise InputError(
             "A contact is with the client or the adjuster.", example=f"/case contacted {number} client"
         )

@@ -23,6 +23,9 @@ from storage.models import (
     Provider,
 )
 
+# What may arrive from a provider.
+RECEIVED: tuple[str, ...] = ("records", "bills", "both")
+
 
 def _provider(case: Case, ref: str) -> Provider:
     ref = ref.strip()
@@ -67,7 +70,7 @@ def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | N
 def provider_received(
     firm: Firm, actor: str, number: str, ref: str, what: str, *, on: date | None = None
 ) -> Outcome:
-    if what not in ("records", "bills", "both"):
+    if what not in RECEIVED:
         raise InputError(
             "Say what arrived: records, bills or both.", example=f"/case provider {number} received 1 both"
         )

@@ -49,24 +49,20 @@ from handlers.blocks.modals import (
 )
 from handlers.blocks.offers import OFFER_INFORMED, build_accounting, build_offers
 from handlers.blocks.replies import (
-    CASE_HELP,
-    OFFER_HELP,
     build_error,
-    build_help,
     build_message,
     build_outcome,
+    build_usage_card,
 )
 
 __all__ = [
     "ADVANCE",
     "BUTTON_CHARS",
-    "CASE_HELP",
     "HEADER_CHARS",
     "LOG_CONTACT",
     "LOG_CONTACT_VIEW",
     "MESSAGE_BLOCKS",
     "NEW_CASE_VIEW",
-    "OFFER_HELP",
     "OFFER_INFORMED",
     "OVERDUE_NEXT",
     "OVERDUE_PAGE_ITEMS",
@@ -81,7 +77,7 @@ __all__ = [
     "build_case_card",
     "build_due",
     "build_error",
-    "build_help",
+    "build_usage_card",
     "build_home",
     "build_log_contact_modal",
     "build_message",

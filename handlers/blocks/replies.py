@@ -2,59 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot.errors import CasebotError, UnknownCase
 from bot.services.cards import CaseCard
-from handlers.blocks.kit import Reply, context, days, section
+from handlers.blocks.kit import Reply, context, days, lines_sections, section
 from handlers.blocks.lists import when
 
-CASE_HELP = (
-    (
-        "new <case-no> <client name…> [@manager] [YYYY-MM-DD] [sol YYYY-MM-DD]",
-        "open a case (no words: a form)",
-    ),
-    ("show <case-no>", "the case card, with buttons"),
-    ("provider <case-no> add|received|followed-up …", "providers' records and bills"),
-    ("contacted <case-no> [client|adjuster] [YYYY-MM-DD] [note…]", "log a contact"),
-    ("advance <case-no> [<stage>] [YYYY-MM-DD] [because <reason…>]", "next stage"),
-    (
-        "holdup <case-no> chart-notes|billing|wage-loss|other [note…] · clear [kind|all]",
-        "what holds the demand up",
-    ),
-    ("demand <case-no> sent|ack|resent [YYYY-MM-DD] [adjuster <name…>]", "the demand's clocks"),
-    (
-        "accounting <case-no> <gross> [costs <amt>] [liens <amt>] [litigation-costs <amt>]",
-        "settle now vs. litigate",
-    ),
-    ("assign <case-no> @user · close <case-no> settled|litigation|dropped", "hand over or close"),
-    ("mine · due [YYYY-MM-DD] · overdue [@user]", "your cases and what is due"),
-    ("away [until YYYY-MM-DD] [cover @user] · back", "away and cover"),
-    ("role @user manager|lead|admin", "admins only"),
-    ("sol <case-no> <YYYY-MM-DD> · sol <case-no> loss <YYYY-MM-DD> <state>", "the statute of limitations"),
-    ("fees <case-no> [presuit <rate>] [litigation <rate>] [base gross|net]", "the retainer's fee terms"),
-    ("handover @from @to", "move a manager's open cases (leads and admins)"),
-)
-OFFER_HELP = (
-    ("received <case-no> <amount> [final] [YYYY-MM-DD]", "record an offer"),
-    ("list <case-no>", "the offers and when the client was told"),
-    ("informed <case-no> [<n>] [YYYY-MM-DD]", "the client was told of offer n (default the latest)"),
-)
 
-
-def build_help(command: str = "/case") -> Reply:
-    rows = CASE_HELP if command == "/case" else OFFER_HELP
-    lines = [f"`{command} {usage}` — {what}" for usage, what in rows]
+def build_usage_card(command: str, rows: Sequence[tuple[str, str]], *, see_also: str) -> Reply:
+    """The help card: each usage line of the command table and what it does."""
+    lines = [f"`{usage}` — {what}" for usage, what in rows]
     blocks = [
         section(f"*{command}* — what you can do:"),
-        section("\n".join(lines)),
+        *lines_sections(lines, max_blocks=5),
         context(
             "Dates are YYYY-MM-DD, today or earlier (a limitation date may be later). "
-            "Amounts: 12500, 12,500, $12,500.00 or 12.5k. "
-            + ("Offers: /offer help." if command == "/case" else "Cases: /case help.")
+            "Amounts: 12500, 12,500, $12,500.00 or 12.5k. " + see_also
         ),
     ]
-    return Reply(f"{command} help: " + "; ".join(f"{command} {u}" for u, _ in rows), blocks)
+    return Reply(f"{command} help: " + "; ".join(u for u, _ in rows), blocks)
 
 
 def build_error(error: CasebotError, *, usage: str | None = None, example: str | None = None) -> Reply:

@@ -1,0 +1,105 @@
+"""`/case` and `/offer`: find the subcommand in the table, read its words, run it, reply privately.
+
+Every reply is ephemeral and is the ack itself (see bot/entrypoints/app.py for why that is fast enough).
+
+The package: `table.py` is the one command table (which subcommands exist, in help-card order);
+`subcommand.py` says what an entry is and holds the strict readers parsers use; each subject module
+(`cases`, `providers`, `demand`, `terms`, `work`, `staff`, `offers`) holds, per subcommand, its typed
+arguments, its parser, its run function and its entry.
+
+To add a subcommand (say `/case cost <case-no> <amount> <description…>`):
+
+1. In the subject's module (or a new one under handlers/commands/), write
+   - its arguments as a frozen dataclass (`class Cost: number: str; amount: Decimal; description: str`);
+   - its parser, `parse_cost(words: list[str]) -> Cost`, reading with the helpers of `subcommand.py`
+     (`case_no`, `amount`, `date_opt`, `user`, `no_more`, `refuse`), each given the entry (`COST`) so a
+     refusal carries that subcommand's usage line and example; vocabularies come from the playbook's enums
+     or the services' constants, never typed out again here;
+   - its run function, `run_cost(ctx, actor, a: Cost) -> Reply`: check any other person it names
+     (`ctx.people.check(user, who="them")`), call ONE service, pick one builder (`outcome(ctx, result)` for
+     a change);
+   - its entry: `COST = Subcommand(CASE, "cost", usage="<case-no> <amount> <description…>", help="a case
+     cost", example="PI-2041 350 filing fee", parse=parse_cost, run=run_cost, aliases=(…))`. `usage` and
+     `example` are the words after the name; `also=` adds other shapes to the usage line, `forms=` gives
+     each arguments type its own usage line and example when one subcommand has several shapes.
+2. List the entry in `TABLES` in `table.py`, where the help card should show it.
+3. Name it in docs/commands.md and in manifest.yml's usage_hint (tests check the three agree), and test it
+   through tests/handlers_kit.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.errors import CasebotError
+from handlers.blocks import Reply, build_error, build_message, build_new_case_modal
+from handlers.commands.subcommand import CASE, Shown
+from handlers.commands.table import TABLES, Table, build_help
+from handlers.commands.work import overdue_reply
+from handlers.context import Context
+from handlers.parse import tokenize
+
+log = logging.getLogger(__name__)
+
+__all__ = ["TABLES", "Table", "answer", "build_help", "opens_modal", "overdue_reply", "register"]
+
+
+def opens_modal(command: str, text: str) -> bool:
+    """`/case new` with nothing after it opens the new-case form instead of answering."""
+    return command == CASE and tokenize(text) in (["new"], ["New"], ["NEW"])
+
+
+def answer(ctx: Context, command: str, actor: str, text: str) -> Reply:
+    """The reply to one slash command: checks the caller, reads the words, calls one service, renders."""
+    table = TABLES.get(command)
+    if table is None:
+        return build_message(f"casebot does not know {command}.")
+    shown: Shown | None = None
+    try:
+        words = tokenize(text)
+        ctx.people.check(actor)
+        sub = table.find(words.pop(0) if words else "help")
+        shown = sub
+        args = sub.parse(words)
+        shown = sub.shown_for(args)
+        return sub.run(ctx, actor, args)
+    except CasebotError as exc:
+        if shown is None:
+            return build_error(exc)
+        return build_error(exc, usage=shown.usage_line, example=shown.example_line)
+    except Exception:
+        log.exception("Failed to answer %s %s for %s", command, text[:200], actor)
+        return build_message(
+            ":x: casebot ran into a problem and could not finish that; it has been logged. "
+            "Check the case with `/case show` before trying again."
+        )
+
+
+def handle_slash(ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+    ctx: Context = context["casebot"]
+    name, actor, text = command["command"], command["user_id"], command.get("text") or ""
+    if opens_modal(name, text):
+        try:
+            ctx.people.check(actor)
+        except CasebotError as exc:
+            reply = build_error(exc)
+            ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
+            return
+        ack()
+        # trigger_id lives 3 seconds: the form opens right away, before anything else.
+        client.views_open(
+            trigger_id=command["trigger_id"],
+            view=build_new_case_modal(actor, ctx.firm.today(), channel=command.get("channel_id")),
+        )
+        return
+    reply = answer(ctx, name, actor, text)
+    ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
+
+
+def register(app: App, ctx: Context) -> None:
+    for command in TABLES:
+        app.command(command)(handle_slash)

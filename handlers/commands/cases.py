@@ -1,0 +1,272 @@
+"""A case's life: new, show, contacted, advance, assign, close (their words, what runs, their table entries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot import services
+from bot.rules.playbook import CLOSED_STAGES
+from bot.services.contacts import CONTACT_KINDS
+from handlers.blocks import Reply, build_case_card
+from handlers.commands.subcommand import (
+    CASE,
+    Subcommand,
+    case_no,
+    date_opt,
+    day,
+    no_more,
+    one_of,
+    outcome,
+    refuse,
+    user,
+)
+from handlers.context import Context
+from handlers.parse import is_dateish, mention
+
+CLOSE_OUTCOMES: tuple[str, ...] = tuple(stage.value for stage in CLOSED_STAGES)
+
+
+# ---------------------------------------------------------------- new
+
+
+@dataclass(frozen=True)
+class NewCase:
+    number: str
+    client: str
+    manager: str | None
+    on: date | None
+    limitation_on: date | None
+
+
+def parse_new(words: list[str]) -> NewCase:
+    number = case_no(NEW, words)
+    manager: str | None = None
+    on: date | None = None
+    limitation: date | None = None
+    name: list[str] = []
+    while words:
+        word = words.pop(0)
+        if word.lower() == "sol" and words and is_dateish(words[0]):
+            if limitation is not None:
+                raise refuse(NEW, "Give the statute of limitations date once.")
+            limitation = day(NEW, words.pop(0))
+        elif mention(word):
+            if manager is not None:
+                raise refuse(NEW, "A case has one manager: @-mention just one person.")
+            manager = mention(word)
+        elif is_dateish(word):
+            if on is not None:
+                raise refuse(NEW, "Give one treatment-complete date (and the limitation date after “sol”).")
+            on = day(NEW, word)
+        elif word.startswith("<@") or word.startswith("<#") or word.startswith("<!"):
+            raise refuse(NEW, f"“{word[:40]}” is not a person: @-mention the manager.")
+        else:
+            name.append(word)
+    if not name:
+        raise refuse(NEW, "Give the client's name after the case number.")
+    return NewCase(number=number, client=" ".join(name), manager=manager, on=on, limitation_on=limitation)
+
+
+def run_new(ctx: Context, actor: str, a: NewCase) -> Reply:
+    if a.manager and a.manager != actor:
+        ctx.people.check(a.manager, who="them")
+    return outcome(
+        ctx,
+        services.create_case(
+            ctx.firm, actor, a.number, a.client, manager=a.manager, on=a.on, limitation_on=a.limitation_on
+        ),
+    )
+
+
+NEW = Subcommand(
+    CASE,
+    "new",
+    usage="<case-no> <client name…> [@manager] [YYYY-MM-DD] [sol YYYY-MM-DD]",
+    help="open a case (no words: a form)",
+    example="PI-2041 Jane Roe 2026-11-02",
+    parse=parse_new,
+    run=run_new,
+)
+
+
+# ---------------------------------------------------------------- show
+
+
+@dataclass(frozen=True)
+class CaseNumber:
+    number: str
+
+
+def parse_show(words: list[str]) -> CaseNumber:
+    number = case_no(SHOW, words)
+    no_more(SHOW, words)
+    return CaseNumber(number)
+
+
+def run_show(ctx: Context, actor: str, a: CaseNumber) -> Reply:
+    return build_case_card(services.show_case(ctx.firm, actor, a.number), ctx.firm.today())
+
+
+SHOW = Subcommand(
+    CASE,
+    "show",
+    usage="<case-no>",
+    help="the case card, with buttons",
+    example="PI-2041",
+    parse=parse_show,
+    run=run_show,
+    aliases=("card",),
+)
+
+
+# ---------------------------------------------------------------- contacted
+
+
+@dataclass(frozen=True)
+class Contacted:
+    number: str
+    kind: str
+    on: date | None
+    note: str | None
+
+
+def parse_contacted(words: list[str]) -> Contacted:
+    number = case_no(CONTACTED, words)
+    kind = CONTACT_KINDS[0]
+    if words and words[0].lower() in CONTACT_KINDS:
+        kind = words.pop(0).lower()
+    on = date_opt(CONTACTED, words)
+    note = " ".join(words).strip() or None
+    return Contacted(number=number, kind=kind, on=on, note=note)
+
+
+def run_contacted(ctx: Context, actor: str, a: Contacted) -> Reply:
+    return outcome(ctx, services.log_contact(ctx.firm, actor, a.number, kind=a.kind, on=a.on, note=a.note))
+
+
+CONTACTED = Subcommand(
+    CASE,
+    "contacted",
+    usage=f"<case-no> [{'|'.join(CONTACT_KINDS)}] [YYYY-MM-DD] [note…]",
+    help="log a contact",
+    example="PI-2041 client 2026-11-20 left a voicemail",
+    parse=parse_contacted,
+    run=run_contacted,
+    aliases=("contact",),
+)
+
+
+# ---------------------------------------------------------------- advance
+
+
+@dataclass(frozen=True)
+class Advance:
+    number: str
+    to: str | None
+    on: date | None
+    because: str | None
+
+
+def parse_advance(words: list[str]) -> Advance:
+    number = case_no(ADVANCE, words)
+    because = None
+    lowered = [w.lower() for w in words]
+    if "because" in lowered:
+        at = lowered.index("because")
+        because = " ".join(words[at + 1 :]).strip()
+        words = words[:at]
+        if not because:
+            raise refuse(
+                ADVANCE,
+                "Say why after “because”.",
+                example=f"{ADVANCE.command} {ADVANCE.name} {number} demand_queue because the last bill is on its way",
+            )
+    to = None
+    if words and not is_dateish(words[0]):
+        to = words.pop(0)
+    on = date_opt(ADVANCE, words)
+    no_more(ADVANCE, words)
+    return Advance(number=number, to=to, on=on, because=because)
+
+
+def run_advance(ctx: Context, actor: str, a: Advance) -> Reply:
+    return outcome(ctx, services.advance(ctx.firm, actor, a.number, to=a.to, on=a.on, because=a.because))
+
+
+ADVANCE = Subcommand(
+    CASE,
+    "advance",
+    usage="<case-no> [<stage>] [YYYY-MM-DD] [because <reason…>]",
+    help="next stage",
+    example="PI-2041",
+    parse=parse_advance,
+    run=run_advance,
+)
+
+
+# ---------------------------------------------------------------- assign
+
+
+@dataclass(frozen=True)
+class Assign:
+    number: str
+    manager: str
+
+
+def parse_assign(words: list[str]) -> Assign:
+    number = case_no(ASSIGN, words)
+    manager = user(ASSIGN, words.pop(0) if words else None, "new manager")
+    no_more(ASSIGN, words)
+    return Assign(number=number, manager=manager)
+
+
+def run_assign(ctx: Context, actor: str, a: Assign) -> Reply:
+    ctx.people.check(a.manager, who="them")
+    return outcome(ctx, services.assign(ctx.firm, actor, a.number, a.manager))
+
+
+ASSIGN = Subcommand(
+    CASE,
+    "assign",
+    usage="<case-no> @user",
+    help="change the case manager",
+    example="PI-2041 @dana",
+    parse=parse_assign,
+    run=run_assign,
+    aliases=("reassign",),
+)
+
+
+# ---------------------------------------------------------------- close
+
+
+@dataclass(frozen=True)
+class Close:
+    number: str
+    outcome: str
+
+
+def parse_close(words: list[str]) -> Close:
+    number = case_no(CLOSE, words)
+    said = words.pop(0).lower() if words else ""
+    if said not in CLOSE_OUTCOMES:
+        got = f"“{said[:30]}” is not" if said else "Say whether it"
+        raise refuse(CLOSE, f"{got} {one_of(CLOSE_OUTCOMES)}.")
+    no_more(CLOSE, words)
+    return Close(number=number, outcome=said)
+
+
+def run_close(ctx: Context, actor: str, a: Close) -> Reply:
+    return outcome(ctx, services.close_case(ctx.firm, actor, a.number, a.outcome))
+
+
+CLOSE = Subcommand(
+    CASE,
+    "close",
+    usage=f"<case-no> {'|'.join(CLOSE_OUTCOMES)}",
+    help="close the case",
+    example="PI-2041 settled",
+    parse=parse_close,
+    run=run_close,
+)

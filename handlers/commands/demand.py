@@ -1,0 +1,141 @@
+"""On the way to a settlement: what holds the demand up (`holdup`) and the demand's clocks (`demand`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot import services
+from bot.rules.playbook import HoldUp
+from handlers.blocks import Reply
+from handlers.commands.subcommand import (
+    CASE,
+    Subcommand,
+    case_no,
+    date_opt,
+    day,
+    no_more,
+    one_of,
+    outcome,
+    refuse,
+)
+from handlers.context import Context
+from handlers.parse import is_dateish
+
+HOLDUP_KINDS: tuple[str, ...] = tuple(kind.value for kind in HoldUp)
+_HOLDUP_SPELLINGS = {"chartnotes": "chart-notes", "chart": "chart-notes", "wageloss": "wage-loss"}
+
+# ---------------------------------------------------------------- holdup
+
+
+@dataclass(frozen=True)
+class SetHoldUp:
+    number: str
+    kind: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ClearHoldUp:
+    number: str
+    kind: str  # a hold-up kind or "all"
+
+
+def parse_holdup(words: list[str]) -> SetHoldUp | ClearHoldUp:
+    number = case_no(HOLDUP, words)
+    if not words:
+        raise refuse(HOLDUP, f"Say what holds it up: {one_of(HOLDUP_KINDS)} (or clear).")
+    kind = words.pop(0).lower().replace("_", "-")
+    kind = _HOLDUP_SPELLINGS.get(kind, kind)
+    if kind == "clear":
+        what = words.pop(0).lower() if words else "all"
+        if what not in (*HOLDUP_KINDS, "all"):
+            raise refuse(HOLDUP, f"“{what[:30]}” is not a hold-up: {one_of((*HOLDUP_KINDS, 'all'))}.")
+        no_more(HOLDUP, words)
+        return ClearHoldUp(number=number, kind=what)
+    if kind not in HOLDUP_KINDS:
+        raise refuse(HOLDUP, f"“{kind[:30]}” is not a hold-up: {one_of(HOLDUP_KINDS)}.")
+    note = " ".join(words).strip() or None
+    if kind == HoldUp.OTHER and not note:
+        raise refuse(
+            HOLDUP,
+            "Say what holds it up.",
+            example=f"{HOLDUP.command} {HOLDUP.name} {number} other police report",
+        )
+    return SetHoldUp(number=number, kind=kind, note=note)
+
+
+def run_holdup(ctx: Context, actor: str, a: SetHoldUp | ClearHoldUp) -> Reply:
+    if isinstance(a, ClearHoldUp):
+        return outcome(ctx, services.clear_holdup(ctx.firm, actor, a.number, a.kind))
+    return outcome(ctx, services.set_holdup(ctx.firm, actor, a.number, a.kind, a.note))
+
+
+HOLDUP: Subcommand[SetHoldUp | ClearHoldUp] = Subcommand(
+    CASE,
+    "holdup",
+    usage=f"<case-no> {'|'.join(HOLDUP_KINDS)} [note…]",
+    also=(f"<case-no> clear [{'|'.join((*HOLDUP_KINDS, 'all'))}]",),
+    help="what holds the demand up, and clearing it",
+    example="PI-2041 chart-notes",
+    parse=parse_holdup,
+    run=run_holdup,
+    aliases=("hold-up",),
+)
+
+
+# ---------------------------------------------------------------- demand
+
+DEMAND_EVENTS = ("sent", "ack", "resent")
+_EVENT_SPELLINGS = {"acknowledged": "ack"}
+
+
+@dataclass(frozen=True)
+class DemandEvent:
+    number: str
+    event: str  # one of DEMAND_EVENTS
+    on: date | None
+    adjuster: str | None = None
+
+
+def parse_demand(words: list[str]) -> DemandEvent:
+    number = case_no(DEMAND, words)
+    said = _EVENT_SPELLINGS.get(words[0].lower(), words[0].lower()) if words else ""
+    if said not in DEMAND_EVENTS:
+        got = f"“{words[0][:30]}” is not" if words else "Say"
+        raise refuse(DEMAND, f"{got} {one_of(DEMAND_EVENTS)}.")
+    words.pop(0)
+    on = date_opt(DEMAND, words)
+    adjuster = None
+    if words and words[0].lower() == "adjuster":
+        if said == "ack":
+            raise refuse(DEMAND, "An acknowledgment takes only a date.")
+        names = words[1:]
+        if names and on is None and is_dateish(names[-1]):
+            on = day(DEMAND, names.pop())
+        adjuster = " ".join(names).strip()
+        if not adjuster:
+            raise refuse(DEMAND, "Name the adjuster after “adjuster”.")
+        words = []
+    no_more(DEMAND, words)
+    return DemandEvent(number=number, event=said, on=on, adjuster=adjuster)
+
+
+def run_demand(ctx: Context, actor: str, a: DemandEvent) -> Reply:
+    f, n = ctx.firm, a.number
+    if a.event == "sent":
+        return outcome(ctx, services.demand_sent(f, actor, n, on=a.on, adjuster=a.adjuster))
+    if a.event == "resent":
+        return outcome(ctx, services.demand_resent(f, actor, n, on=a.on, adjuster=a.adjuster))
+    return outcome(ctx, services.demand_ack(f, actor, n, on=a.on))
+
+
+DEMAND = Subcommand(
+    CASE,
+    "demand",
+    usage=f"<case-no> {'|'.join(DEMAND_EVENTS)} [YYYY-MM-DD] [adjuster <name…>]",
+    help="the demand's clocks",
+    example="PI-2041 sent 2026-11-02 adjuster Pat Lee",
+    parse=parse_demand,
+    run=run_demand,
+)

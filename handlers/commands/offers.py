@@ -1,0 +1,131 @@
+"""`/offer received|list|informed`: the insurer's offers and telling the client of each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from bot import services
+from handlers.blocks import Reply, build_offers
+from handlers.commands.subcommand import (
+    OFFER,
+    Subcommand,
+    amount,
+    case_no,
+    date_opt,
+    day,
+    no_more,
+    outcome,
+    refuse,
+)
+from handlers.context import Context
+from handlers.parse import is_dateish
+
+_ORDINAL_RE = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class OfferReceived:
+    number: str
+    amount: Decimal
+    final: bool
+    on: date | None
+
+
+def parse_received(words: list[str]) -> OfferReceived:
+    number = case_no(RECEIVED, words)
+    if not words:
+        raise refuse(RECEIVED, "Give the amount offered.")
+    offered = amount(RECEIVED, words.pop(0))
+    final, on = False, None
+    while words:
+        word = words.pop(0)
+        if word.lower() == "final" and not final:
+            final = True
+        elif is_dateish(word) and on is None:
+            on = day(RECEIVED, word)
+        else:
+            raise refuse(RECEIVED, f"I don't know what to do with “{word[:40]}”.")
+    return OfferReceived(number=number, amount=offered, final=final, on=on)
+
+
+def run_received(ctx: Context, actor: str, a: OfferReceived) -> Reply:
+    return outcome(ctx, services.offer_received(ctx.firm, actor, a.number, a.amount, final=a.final, on=a.on))
+
+
+RECEIVED = Subcommand(
+    OFFER,
+    "received",
+    usage="<case-no> <amount> [final] [YYYY-MM-DD]",
+    help="record an offer",
+    example="PI-2041 12,500 2026-11-20",
+    parse=parse_received,
+    run=run_received,
+    aliases=("receive",),
+)
+
+
+@dataclass(frozen=True)
+class OfferList:
+    number: str
+
+
+def parse_list(words: list[str]) -> OfferList:
+    number = case_no(LIST, words)
+    no_more(LIST, words)
+    return OfferList(number)
+
+
+def run_list(ctx: Context, actor: str, a: OfferList) -> Reply:
+    return build_offers(services.list_offers(ctx.firm, actor, a.number))
+
+
+LIST = Subcommand(
+    OFFER,
+    "list",
+    usage="<case-no>",
+    help="the offers and when the client was told",
+    example="PI-2041",
+    parse=parse_list,
+    run=run_list,
+    aliases=("offers",),
+)
+
+
+@dataclass(frozen=True)
+class OfferInformed:
+    number: str
+    n: int | None
+    on: date | None
+
+
+def parse_informed(words: list[str]) -> OfferInformed:
+    number = case_no(INFORMED, words)
+    n = None
+    if words and not is_dateish(words[0]):
+        match = _ORDINAL_RE.match(words[0])
+        if not match or int(match.group(1)) < 1:
+            raise refuse(INFORMED, f"“{words[0][:30]}” is not an offer number like 1 or 2nd.")
+        n = int(match.group(1))
+        words.pop(0)
+    on = date_opt(INFORMED, words)
+    no_more(INFORMED, words)
+    return OfferInformed(number=number, n=n, on=on)
+
+
+def run_informed(ctx: Context, actor: str, a: OfferInformed) -> Reply:
+    return outcome(ctx, services.offer_informed(ctx.firm, actor, a.number, a.n, on=a.on))
+
+
+INFORMED = Subcommand(
+    OFFER,
+    "informed",
+    usage="<case-no> [<n>] [YYYY-MM-DD]",
+    help="the client was told of offer n (default the latest)",
+    example="PI-2041 2",
+    parse=parse_informed,
+    run=run_informed,
+    aliases=("told", "inform"),
+)

@@ -1,0 +1,161 @@
+"""What one table entry is (a Subcommand and its Forms) and the strict readers its parser uses.
+
+A parser takes the words after the subcommand and answers its typed arguments, or raises an InputError that
+carries the usage line and example of the entry (or form) it was reading, taken from the entry itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Generic, Protocol, TypeVar
+
+from bot.errors import BadAmount, BadDate, InputError
+from bot.rules.parsing import parse_amount
+from bot.services.firm import Outcome
+from handlers.blocks import Reply, build_outcome
+from handlers.context import Context
+from handlers.parse import day_of, is_dateish, mention
+
+CASE = "/case"
+OFFER = "/offer"
+
+A = TypeVar("A")
+
+
+class Shown(Protocol):
+    """Anything a refusal can show: a whole usage line and a whole example command."""
+
+    @property
+    def usage_line(self) -> str: ...
+
+    @property
+    def example_line(self) -> str: ...
+
+
+def _line(command: str, name: str, words: str) -> str:
+    return " ".join(part for part in (command, name, words) if part)
+
+
+@dataclass(frozen=True)
+class Form:
+    """One shape of a subcommand's words, for a subcommand with several (provider add|received|followed-up).
+
+    `usage` and `example` are the words after the subcommand's name; the command and name are added."""
+
+    command: str
+    name: str
+    usage: str
+    example: str
+    help: str
+
+    @property
+    def usage_line(self) -> str:
+        return _line(self.command, self.name, self.usage)
+
+    @property
+    def example_line(self) -> str:
+        return _line(self.command, self.name, self.example)
+
+
+@dataclass(frozen=True)
+class Subcommand(Generic[A]):
+    """One `/case` or `/offer` subcommand: how it is written, what it does, how its words are read, and what
+    runs. `usage` and `example` are the words after the name (`<case-no> [YYYY-MM-DD]`, `PI-2041`); `also`
+    lists other shapes shown on the same usage line; `forms` maps an arguments type to the shape it came from
+    when the subcommand has several, so a refusal shows the one the person was writing."""
+
+    command: str
+    name: str
+    usage: str
+    help: str
+    example: str
+    parse: Callable[[list[str]], A]
+    run: Callable[[Context, str, A], Reply]
+    aliases: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
+    forms: Mapping[type[Any], Form] = field(default_factory=dict)
+
+    @property
+    def usage_line(self) -> str:
+        return "  ·  ".join(_line(self.command, self.name, u) for u in (self.usage, *self.also))
+
+    @property
+    def example_line(self) -> str:
+        return _line(self.command, self.name, self.example)
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        """The help card's lines for it: each form, or its own usage."""
+        if self.forms:
+            return [(f.usage_line, f.help) for f in self.forms.values()]
+        return [(self.usage_line, self.help)]
+
+    def shown_for(self, args: object) -> Shown:
+        """The usage and example that fit what was read: its form's, else its own."""
+        return self.forms.get(type(args), self)
+
+
+# ---------------------------------------------------------------- strict readers for parsers
+
+
+def refuse(sub: Shown, message: str, *, example: str | None = None) -> InputError:
+    return InputError(message, usage=sub.usage_line, example=example or sub.example_line)
+
+
+def case_no(sub: Shown, words: list[str]) -> str:
+    if not words:
+        raise refuse(sub, "Which case? Give its number.")
+    word = words.pop(0)
+    if mention(word) or is_dateish(word):
+        raise refuse(sub, f"“{word[:40]}” is not a case number.")
+    return word
+
+
+def no_more(sub: Shown, words: list[str]) -> None:
+    if words:
+        raise refuse(sub, f"I don't know what to do with “{' '.join(words)[:60]}”.")
+
+
+def day(sub: Shown, word: str) -> date:
+    try:
+        return day_of(word)
+    except BadDate as exc:
+        raise BadDate(exc.message, example=sub.example_line, usage=sub.usage_line) from None
+
+
+def date_opt(sub: Shown, words: list[str]) -> date | None:
+    """An optional date as the next word."""
+    if words and is_dateish(words[0]):
+        return day(sub, words.pop(0))
+    return None
+
+
+def amount(sub: Shown, word: str) -> Decimal:
+    try:
+        return parse_amount(word)
+    except BadAmount as exc:
+        raise BadAmount(exc.message, example=sub.example_line, usage=sub.usage_line) from None
+
+
+def user(sub: Shown, word: str | None, what: str = "person") -> str:
+    found = mention(word or "")
+    if found is None:
+        shown = f"“{word[:40]}” is not" if word else "Name"
+        raise refuse(sub, f"{shown} a Slack mention: @-mention the {what}.")
+    return found
+
+
+def one_of(words: tuple[str, ...]) -> str:
+    """`a, b or c`, for refusals that list a vocabulary."""
+    return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else words[0]
+
+
+@dataclass(frozen=True)
+class NoArgs:
+    """A subcommand that takes no words."""
+
+
+def outcome(ctx: Context, result: Outcome) -> Reply:
+    """A change's reply: its message and where the case now stands."""
+    return build_outcome(result.message, result.card, ctx.firm.today())

@@ -1,0 +1,231 @@
+"""The money and the deadline: `accounting` (settle now vs. litigate), `fees` (the retainer's terms), `sol`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from bot.errors import InputError
+from bot.rules.fees import parse_rate
+from bot.services import accounting, limitation
+from handlers.blocks import Reply, build_accounting
+from handlers.commands.subcommand import (
+    CASE,
+    Shown,
+    Subcommand,
+    amount,
+    case_no,
+    date_opt,
+    day,
+    no_more,
+    outcome,
+    refuse,
+)
+from handlers.context import Context
+from handlers.parse import is_dateish
+
+_STATE_RE = re.compile(r"^[A-Za-z]{2}$")
+
+
+@contextmanager
+def command_example(sub: Shown) -> Iterator[None]:
+    """The core's refusals give a bare hint (`2026-03-02 CA`); a person is shown a whole command instead."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.example and exc.example.startswith("/"):
+            raise
+        raise type(exc)(exc.message, usage=sub.usage_line, example=sub.example_line) from None
+
+
+# ---------------------------------------------------------------- accounting
+
+_COSTS = {"costs": "costs", "liens": "liens", "litigation-costs": "litigation_costs"}
+
+
+@dataclass(frozen=True)
+class Accounting:
+    number: str
+    gross: Decimal
+    costs: Decimal | None = None
+    liens: Decimal | None = None
+    litigation_costs: Decimal | None = None
+
+
+def parse_accounting(words: list[str]) -> Accounting:
+    number = case_no(ACCOUNTING, words)
+    if not words:
+        raise refuse(ACCOUNTING, "Give the gross settlement.")
+    gross = amount(ACCOUNTING, words.pop(0))
+    extra: dict[str, Decimal] = {}
+    while words:
+        key = words.pop(0).lower().replace("_", "-")
+        name = _COSTS.get(key)
+        if name is None:
+            raise refuse(ACCOUNTING, f"“{key[:30]}” is not costs, liens or litigation-costs.")
+        if not words:
+            raise refuse(ACCOUNTING, f"Give an amount after “{key}”.")
+        extra[name] = amount(ACCOUNTING, words.pop(0))
+    return Accounting(
+        number=number,
+        gross=gross,
+        costs=extra.get("costs"),
+        liens=extra.get("liens"),
+        litigation_costs=extra.get("litigation_costs"),
+    )
+
+
+def run_accounting(ctx: Context, actor: str, a: Accounting) -> Reply:
+    statement = accounting.settlement_statement(
+        ctx.firm, actor, a.number, a.gross, costs=a.costs, liens=a.liens, litigation_costs=a.litigation_costs
+    )
+    return build_accounting(statement)
+
+
+ACCOUNTING = Subcommand(
+    CASE,
+    "accounting",
+    usage="<case-no> <gross> [costs <amount>] [liens <amount>] [litigation-costs <amount>]",
+    help="the settlement statement, settle now vs. litigate",
+    example="PI-2041 60k costs 2,400 liens 8,150",
+    parse=parse_accounting,
+    run=run_accounting,
+)
+
+
+# ---------------------------------------------------------------- sol
+
+
+@dataclass(frozen=True)
+class Limitation:
+    """The limitation date itself, or the day and state of the loss to compute it (both: the date wins)."""
+
+    number: str
+    on: date | None
+    loss_on: date | None = None
+    state: str | None = None
+
+
+def parse_sol(words: list[str]) -> Limitation:
+    number = case_no(SOL, words)
+    on = date_opt(SOL, words)
+    loss_on: date | None = None
+    state: str | None = None
+    if words and words[0].lower() == "loss":
+        words.pop(0)
+        if not words or not is_dateish(words[0]):
+            raise refuse(SOL, "Give the day of the loss after “loss”, then its state.")
+        loss_on = day(SOL, words.pop(0))
+        if not words:
+            raise refuse(SOL, "Give the state where the loss happened: two letters, like CA.")
+        word = words.pop(0)
+        if not _STATE_RE.match(word):
+            raise refuse(SOL, f"“{word[:20]}” is not a state: two letters, like CA.")
+        state = word.upper()
+    no_more(SOL, words)
+    if on is None and loss_on is None:
+        raise refuse(SOL, "Give the limitation date, or “loss” with the day of the loss and its state.")
+    return Limitation(number=number, on=on, loss_on=loss_on, state=state)
+
+
+def run_sol(ctx: Context, actor: str, a: Limitation) -> Reply:
+    with command_example(SOL):
+        return outcome(
+            ctx,
+            limitation.set_limitation(ctx.firm, actor, a.number, on=a.on, loss_on=a.loss_on, state=a.state),
+        )
+
+
+SOL = Subcommand(
+    CASE,
+    "sol",
+    usage="<case-no> <YYYY-MM-DD>",
+    also=("<case-no> loss <YYYY-MM-DD> <state>",),
+    help="the statute of limitations",
+    example="PI-2041 loss 2026-03-02 CA",
+    parse=parse_sol,
+    run=run_sol,
+    aliases=("limitation", "statute"),
+)
+
+
+# ---------------------------------------------------------------- fees
+
+_FEE_KEYS = {"presuit": "presuit", "pre-suit": "presuit", "litigation": "litigation", "base": "base"}
+FEE_BASES = ("gross", "net")
+
+
+@dataclass(frozen=True)
+class FeeTerms:
+    """Each term as written (`33 1/3%`, `net`), or `default` to put it back; None leaves it as it is."""
+
+    number: str
+    presuit: str | None = None
+    litigation: str | None = None
+    base: str | None = None
+
+
+def parse_fees(words: list[str]) -> FeeTerms:
+    """`presuit 33 1/3%`, `litigation 40%`, `base net`, in any order; `default` puts a term back."""
+    number = case_no(FEES, words)
+    terms: dict[str, str] = {}
+    while words:
+        key = words.pop(0).lower()
+        name = _FEE_KEYS.get(key)
+        if name is None:
+            raise refuse(FEES, f"“{key[:30]}” is not presuit, litigation or base.")
+        if name in terms:
+            raise refuse(FEES, f"Give {name} once.")
+        value: list[str] = []
+        while words and words[0].lower() not in _FEE_KEYS:
+            value.append(words.pop(0))
+        text = " ".join(value)
+        if name == "base":
+            if text.lower() not in (*FEE_BASES, "default"):
+                got = f"“{text[:20]}” is not" if text else "Say after “base” whether the fee is on"
+                raise refuse(FEES, f"{got} gross or net (of costs).")
+            text = text.lower()
+        elif not text:
+            raise refuse(FEES, f"Give the {name} fee rate after “{key}”, like 33 1/3% or 40%.")
+        elif text.lower() == "default":
+            text = "default"
+        else:
+            try:
+                parse_rate(text, what=f"{name} fee")
+            except InputError as exc:
+                raise refuse(FEES, exc.message) from None
+        terms[name] = text
+    if not terms:
+        raise refuse(FEES, "Give at least one term: presuit <rate>, litigation <rate> or base gross|net.")
+    return FeeTerms(
+        number=number,
+        presuit=terms.get("presuit"),
+        litigation=terms.get("litigation"),
+        base=terms.get("base"),
+    )
+
+
+def run_fees(ctx: Context, actor: str, a: FeeTerms) -> Reply:
+    with command_example(FEES):
+        return outcome(
+            ctx,
+            accounting.set_fee_terms(
+                ctx.firm, actor, a.number, presuit=a.presuit, litigation=a.litigation, base=a.base
+            ),
+        )
+
+
+FEES = Subcommand(
+    CASE,
+    "fees",
+    usage=f"<case-no> [presuit <rate>] [litigation <rate>] [base {'|'.join(FEE_BASES)}]",
+    help="the retainer's fee terms",
+    example="PI-2041 presuit 33 1/3% litigation 40% base net",
+    parse=parse_fees,
+    run=run_fees,
+    aliases=("fee",),
+)
