@@ -26,9 +26,11 @@ from handlers.blocks import (
     build_error,
     build_log_contact_modal,
     build_message,
+    esc_message,
     fit,
     read_page_value,
     section,
+    user_text,
 )
 from handlers.commands import overdue_reply
 from handlers.context import Context
@@ -87,10 +89,11 @@ def _change(
             ),
         )
         return
-    reply = Reply(outcome.message, [section(f":white_check_mark: {outcome.message}")])
+    text = esc_message(outcome.message, user_text(outcome.card) if outcome.card is not None else ())
+    reply = Reply(text, [section(f":white_check_mark: {text}")])
     if outcome.card is not None:
         card = build_case_card(outcome.card, ctx.firm.today())
-        reply = Reply(outcome.message, fit(reply.blocks + card.blocks))
+        reply = Reply(text, fit(reply.blocks + card.blocks))
     _tell(ctx, respond, reply, replace=True)
 
 

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot import services
 from bot.errors import CasebotError
 from bot.services import caseload
-from handlers.blocks import build_home, section
+from handlers.blocks import build_home, esc_message, section
 from handlers.context import Context
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ def home_view(ctx: Context, user: str) -> dict[str, Any]:
     try:
         ctx.people.check(user)
     except CasebotError as exc:
-        return {"type": "home", "blocks": [section(exc.message)]}
+        return {"type": "home", "blocks": [section(esc_message(exc.message))]}
     today = firm.today()
     role = services.role(firm, user)
     overview = caseload.lead_overview(firm, user) if role in services.LEAD_ROLES else None

@@ -19,19 +19,36 @@ _EMOJI = {
 }
 
 
+# esc() puts a zero-width space on each side of a *, _, ~ or ` a person typed: such a one is a character,
+# never formatting. They are set aside (as private-use characters) while formatting is read.
+_LITERAL = re.compile("\u200b([*_~`])\u200b")
+_KEEP = {"*": "\ue000", "_": "\ue001", "~": "\ue002", "`": "\ue003"}
+
+
 def mrkdwn(text: str) -> str:
+    text = _LITERAL.sub(lambda m: _KEEP[m.group(1)], text)
     text = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
     text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
-    for code, plain in _EMOJI.items():
-        text = text.replace(code, plain)
+    text = _emoji(text)
     text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)
     text = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"\1", text)
     text = text.replace("`", "")
+    for mark, kept in _KEEP.items():
+        text = text.replace(kept, mark)
+    text = text.replace("\u200b", "")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+def _emoji(text: str) -> str:
+    for code, plain in _EMOJI.items():
+        text = text.replace(code, plain)
+    return text
 
 
 def _text(obj: Any) -> str:
     if isinstance(obj, dict):
+        if obj.get("type") == "plain_text":  # Slack shows it as it is, emoji aside
+            return _emoji(str(obj.get("text", ""))).strip()
         return mrkdwn(str(obj.get("text", "")))
     return mrkdwn(str(obj or ""))
 

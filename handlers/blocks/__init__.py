@@ -7,7 +7,7 @@ message kind casebot sends on its own to its builder). Nothing here talks to Sla
 
 The replies to commands are importable from here; the digests' own action ids live in handlers.blocks.digests."""
 
-from handlers.blocks.card import ADVANCE, LOG_CONTACT, PROVIDER_RECEIVED, build_case_card
+from handlers.blocks.card import ADVANCE, LOG_CONTACT, PROVIDER_RECEIVED, build_case_card, user_text
 from handlers.blocks.home import build_home
 from handlers.blocks.kit import (
     BUTTON_CHARS,
@@ -19,10 +19,12 @@ from handlers.blocks.kit import (
     Reply,
     all_text,
     button,
+    code,
     context,
     day,
     divider,
     esc,
+    esc_message,
     fit,
     header,
     lines_sections,
@@ -91,7 +93,9 @@ __all__ = [
     "day",
     "divider",
     "due_line",
+    "code",
     "esc",
+    "esc_message",
     "fit",
     "header",
     "lines_sections",
@@ -100,4 +104,5 @@ __all__ = [
     "overdue_page_count",
     "read_page_value",
     "section",
+    "user_text",
 ]

@@ -28,7 +28,7 @@ def build_escalation(m: EscalationMessage) -> tuple[str, list[Block]]:
     text = (
         f"{plural(n, 'client or adjuster contact')} overdue more than "
         f"{m.after_business_days} business days: "
-        + ", ".join(i.case for i in m.items[:5])
+        + ", ".join(esc(i.case) for i in m.items[:5])
         + ("…" if n > 5 else "")
     )
     blocks: list[Block] = [
@@ -104,7 +104,7 @@ def build_limitation_alert(m: LimitationAlertMessage) -> tuple[str, list[Block]]
     left = days_left(m.days_left)
     who = f" (for <@{m.covering_for}>, who is away)" if m.covering_for else ""
     text = (
-        f"Statute of limitations{who}: {m.case} · {m.client} — last day to file {m.limitation_on:%b %-d, %Y} "
+        f"Statute of limitations{who}: {esc(m.case)} · {esc(m.client)} — last day to file {m.limitation_on:%b %-d, %Y} "
         f"({left})."
     )
     icon = ":red_circle:" if m.red else ":hourglass_flowing_sand:"

@@ -14,10 +14,12 @@ from handlers.blocks.kit import (
     Reply,
     actions,
     button,
+    code,
     confirm,
     context,
     day,
     days,
+    esc,
     fit,
     header,
     lines_sections,
@@ -36,16 +38,18 @@ _PROVIDER_BUTTONS = 12
 
 def _provider_line(p: Any) -> str:
     if not p.owed:
-        return f"*{p.seq}. {p.name}* — all in (records {day(p.records_on)}, bills {day(p.bills_on)})"
+        return f"*{p.seq}. {esc(p.name)}* — all in (records {day(p.records_on)}, bills {day(p.bills_on)})"
     slow = " :snail: *slow*" if p.slow else ""
-    return f"*{p.seq}. {p.name}* — owes {p.owed}, asked {day(p.requested_on)} ({days(p.days_open)}){slow}"
+    return (
+        f"*{p.seq}. {esc(p.name)}* — owes {p.owed}, asked {day(p.requested_on)} ({days(p.days_open)}){slow}"
+    )
 
 
 def _demand_text(card: CaseCard) -> str | None:
     d = card.demand
     if d.sent_on is None:
         return None
-    parts = [f"Sent {day(d.sent_on)}" + (f" to {d.adjuster}" if d.adjuster else "")]
+    parts = [f"Sent {day(d.sent_on)}" + (f" to {esc(d.adjuster)}" if d.adjuster else "")]
     if d.resent_on:
         parts.append("resent " + ", ".join(day(x) for x in d.resent_on))
     if d.acknowledged_on:
@@ -90,7 +94,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
 
     blocks.append(section("*Providers*"))
     if not card.providers:
-        blocks.append(context(f"None yet: `/case provider {card.number} add <name>`"))
+        blocks.append(context(f"None yet: {code(f'/case provider {card.number} add <name>')}"))
     owing = [p for p in card.providers if p.owed]
     # One section per provider still owing something, so each carries its own "Mark received" button;
     # past 12 of them (rare) the rest are listed as text and marked with the command.
@@ -98,7 +102,9 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
     for p in card.providers:
         if p in with_buttons:
             value = f"{card.number}|{p.seq}|{'both' if p.owed == 'records and bills' else p.owed}"
-            sure = confirm("Mark received?", f"Mark {p.owed} from {p.name} as received today?", "Received")
+            sure = confirm(
+                "Mark received?", f"Mark {p.owed} from {esc(p.name)} as received today?", "Received"
+            )
             blocks.append(
                 section(
                     _provider_line(p),
@@ -112,7 +118,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
     if card.holdups:
         lines = [
             f"{':red_circle: ' if h.red else ''}{h.label}"
-            + (f" — {h.note}" if h.note else "")
+            + (f" — {esc(h.note)}" if h.note else "")
             + f" (since {day(h.since)})"
             + (f" · *{_limitation_countdown(card)}*" if h.red else "")
             for h in card.holdups
@@ -129,7 +135,8 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
             blocks.append(told)
 
     lines = [
-        due_line(o, today, with_client=False).replace(f"*{card.number}* · ", "") for o in card.obligations
+        due_line(o, today, with_client=False).replace(f"*{esc(card.number)}* · ", "")
+        for o in card.obligations
     ]
     blocks.append(section("*Open obligations*"))
     blocks.extend(lines_sections(lines, empty="_None open._", max_blocks=2))
@@ -146,7 +153,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
                     json.dumps({"case": card.number, "expected": card.stage}),
                     confirm=confirm(
                         "Advance the case?",
-                        f"Move {card.number} from “{STAGES[stage].label}” to “{label}” as of today?",
+                        f"Move {esc(card.number)} from “{STAGES[stage].label}” to “{label}” as of today?",
                         "Advance",
                     ),
                 )
@@ -154,5 +161,16 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
         blocks.append(actions("case", elements))
     elif card.closed:
         blocks.append(context("This case is closed."))
-    text = f"{card.number} · {card.client}: {card.stage_label}, {days(card.days_in_stage)}"
-    return Reply(text, fit(blocks, note=f"…the card is longer than Slack shows; `/case show {card.number}`"))
+    text = f"{esc(card.number)} · {esc(card.client)}: {card.stage_label}, {days(card.days_in_stage)}"
+    more = f"…the card is longer than Slack shows; {code(f'/case show {card.number}')}"
+    return Reply(text, fit(blocks, note=more))
+
+
+def user_text(card: CaseCard) -> list[str]:
+    """What people typed that a message about this case may quote: client, providers, adjuster, notes."""
+    return [
+        card.client,
+        *(p.name for p in card.providers),
+        *(h.note for h in card.holdups if h.note),
+        *([card.demand.adjuster] if card.demand.adjuster else []),
+    ]

@@ -20,6 +20,7 @@ from handlers.blocks.kit import (
     context,
     cut,
     esc,
+    esc_message,
     header,
     plain,
     plural,
@@ -128,7 +129,7 @@ def build_digest(m: DigestMessage) -> tuple[str, list[Block]]:
         if x
     )
     text = f"Your casebot digest for {m.day:%a %b %-d}: {counts}."
-    first = [i.case for i in (*m.overdue, *m.due_today)][:5]
+    first = [esc(i.case) for i in (*m.overdue, *m.due_today)][:5]
     text += " " + ", ".join(first) + ("…" if len(m.overdue) + len(m.due_today) > 5 else "")
     blocks: list[Block] = [header(f"Your digest for {m.day:%A, %B %-d}")]
     note = f"{counts}. Log each contact as you make it; snooze what can wait."
@@ -142,7 +143,10 @@ def build_digest(m: DigestMessage) -> tuple[str, list[Block]]:
             f"{esc(soonest.case)}, {days_left(soonest.days_left or 0)}."
         )
         text += (
-            "; limitation near: " + ", ".join(f.case for f in red[:5]) + ("…" if len(red) > 5 else "") + "."
+            "; limitation near: "
+            + ", ".join(esc(f.case) for f in red[:5])
+            + ("…" if len(red) > 5 else "")
+            + "."
         )
     blocks.append(context(note))
     groups = [
@@ -191,7 +195,7 @@ def build_reminder(m: ReminderMessage) -> tuple[str, list[Block]]:
     """One obligation that came due today after the digest went out."""
     item = m.item
     who = f" (for <@{m.covering_for}>, who is away)" if m.covering_for else ""
-    text = f"New today{who}: {item.case} · {item.client} — {item.reason}"
+    text = f"New today{who}: {esc(item.case)} · {esc(item.client)} — {esc(item.reason)}"
     blocks = [
         section(f"*New today*{who}\n" + item_text(item), block_id=f"item:{item.obligation_id}"),
         build_item_actions(item),
@@ -204,7 +208,7 @@ def mark_done(blocks: Sequence[Block], obligation_id: int, note: str) -> list[Bl
     out = []
     for block in blocks:
         if block.get("type") == "actions" and block.get("block_id") == f"ob:{obligation_id}":
-            out.append({**context(esc(note)), "block_id": f"done:{obligation_id}"})
+            out.append({**context(esc_message(note)), "block_id": f"done:{obligation_id}"})
         else:
             out.append(block)
     return out

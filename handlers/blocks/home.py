@@ -16,6 +16,7 @@ from handlers.blocks.kit import (
     day,
     days,
     divider,
+    esc,
     fit,
     header,
     lines_sections,
@@ -84,7 +85,7 @@ def _lead_overview(o: LeadOverview, ages: Mapping[str, int], red_days: int, info
 
     lines = [f"*Inside {red_days} days of the limitation date* ({len(o.inside_limitation)})"]
     lines += [
-        f"• :red_circle: *{c.case}* · <@{c.manager}> · {c.limitation_on:%Y-%m-%d} · "
+        f"• :red_circle: *{esc(c.case)}* · <@{c.manager}> · {c.limitation_on:%Y-%m-%d} · "
         + (f"{days(c.days_left)} left" if c.days_left >= 0 else f"passed {days(-c.days_left)} ago")
         for c in o.inside_limitation
     ]
@@ -96,7 +97,7 @@ def _lead_overview(o: LeadOverview, ages: Mapping[str, int], red_days: int, info
         f"*Offers the client was not told of within {inform_days} business days* ({len(o.offers_not_told)})"
     ]
     lines += [
-        f"• :warning: *{x.case}* · {'final' if x.final else ordinal_word(x.n)} offer · received "
+        f"• :warning: *{esc(x.case)}* · {'final' if x.final else ordinal_word(x.n)} offer · received "
         f"{day(x.received_on)}, {x.business_days} business days ago · <@{x.manager}>"
         for x in o.offers_not_told
     ]

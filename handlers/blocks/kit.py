@@ -51,9 +51,38 @@ def esc(text: object) -> str:
     return _AT.sub(f"@{_ZWSP}", s)
 
 
-def mention(user_id: str) -> str:
-    """A person, as Slack shows them (casebot's own markup: the id comes from Slack, not from typing)."""
-    return f"<@{user_id}>"
+_QUOTED = re.compile(r"“([^”]*)”")
+
+
+def esc_message(text: str, quoted: Iterable[str] = ()) -> str:
+    """A message a service or parser wrote (an outcome, a refusal), with what a person typed made literal.
+
+    The message is casebot's own mrkdwn (mentions, `/case …` in backticks) and stays as written; what it
+    quotes of a person's typing is escaped: anything between “ and ” (every message quotes a word it was
+    given that way) and the `quoted` pieces wherever they appear (e.g. the case's client, providers, notes)."""
+    spans = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
+    for piece in {p for p in quoted if p}:
+        start = text.find(piece)
+        while start != -1:
+            spans.append((start, start + len(piece)))
+            start = text.find(piece, start + len(piece))
+    out, at = [], 0
+    for start, end in sorted(spans):
+        if start < at:  # inside a span already escaped
+            start = at
+        if start >= end:
+            continue
+        out += [text[at:start], esc(text[start:end])]
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def code(text: str) -> str:
+    """`text` as inline code: Slack does not format inside it, but still reads &, < and >, and a backtick
+    would end it early."""
+    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
+    return f"`{s}`"
 
 
 # ---------------------------------------------------------------- blocks

@@ -18,6 +18,7 @@ from handlers.blocks.kit import (
     cut,
     day,
     days,
+    esc,
     fit,
     lines_sections,
     section,
@@ -40,11 +41,14 @@ def when(item: DueItem, today: date) -> str:
 
 
 def due_line(item: DueItem, today: date, *, with_client: bool = True) -> str:
-    who = f" {item.client}" if with_client else ""
+    who = f" {esc(item.client)}" if with_client else ""
     snoozed = (
         f" · snoozed to {day(item.snoozed_until)}" if item.state == "snoozed" and item.snoozed_until else ""
     )
-    return f"• *{item.case}*{who} · {item.rule} {item.kind} · {when(item, today)} · {item.reason}{snoozed}"
+    return (
+        f"• *{esc(item.case)}*{who} · {item.rule} {item.kind} · {when(item, today)} · {esc(item.reason)}"
+        f"{snoozed}"
+    )
 
 
 def build_mine(rows: Sequence[tuple[str, str, str, int]]) -> Reply:
@@ -61,7 +65,7 @@ def build_mine(rows: Sequence[tuple[str, str, str, int]]) -> Reply:
 def cases_by_stage(rows: Sequence[tuple[str, str, str, int]], *, max_blocks: int) -> list[Block]:
     by_stage: dict[str, list[str]] = {}
     for number, client, stage, n in rows:
-        by_stage.setdefault(stage, []).append(f"• *{number}* {client} · {days(n)}")
+        by_stage.setdefault(stage, []).append(f"• *{esc(number)}* {esc(client)} · {days(n)}")
     blocks: list[Block] = []
     for stage, lines in by_stage.items():
         if len(blocks) >= max_blocks:
@@ -97,7 +101,10 @@ def overdue_line(item: DueItem) -> str:
     snoozed = (
         f" · snoozed to {day(item.snoozed_until)}" if item.state == "snoozed" and item.snoozed_until else ""
     )
-    line = f"• *{item.case}* {item.client} · {item.rule} {item.kind} · {_late(item)} · {item.reason}{snoozed}"
+    line = (
+        f"• *{esc(item.case)}* {esc(item.client)} · {item.rule} {item.kind} · {_late(item)} · "
+        f"{esc(item.reason)}{snoozed}"
+    )
     return cut(line, _OVERDUE_LINE_CHARS)
 
 

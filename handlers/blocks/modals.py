@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from handlers.blocks.kit import Block, plain, section
+from handlers.blocks.kit import Block, esc, plain, section
 
 # callback_ids of the two modals
 NEW_CASE_VIEW = "new_case"
@@ -71,7 +71,7 @@ def build_log_contact_modal(number: str, today: date, *, channel: str | None = N
         "close": plain("Cancel", TITLE_CHARS),
         "private_metadata": json.dumps({"case": number, "channel": channel}),
         "blocks": [
-            section(f"*{number}*"),
+            section(f"*{esc(number)}*"),
             _input(
                 "kind",
                 "Who",

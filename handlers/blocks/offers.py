@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.rules.parsing import money
 from bot.services.cards import CaseCard
-from handlers.blocks.kit import Block, Reply, actions, button, context, day, section
+from handlers.blocks.kit import Block, Reply, actions, button, code, context, day, esc, section
 
 # action_id of a "Client told of offer" button; ":<n>" keeps several in one message apart
 OFFER_INFORMED = "offer_informed"
@@ -23,15 +23,18 @@ def offer_line(o: Any) -> str:
 
 def build_offers(card: CaseCard) -> Reply:
     if not card.offers:
-        text = f"{card.number} has no offers yet. Record one: `/offer received {card.number} <amount>`"
+        text = (
+            f"{esc(card.number)} has no offers yet. Record one: "
+            f"{code(f'/offer received {card.number} <amount>')}"
+        )
         return Reply(text, [section(text)])
     blocks = [
-        section(f"*Offers on {card.number}* · {card.client}"),
+        section(f"*Offers on {esc(card.number)}* · {esc(card.client)}"),
         section("\n".join(offer_line(o) for o in card.offers)),
     ]
     if told := told_buttons(card):
         blocks.append(told)
-    return Reply(f"{len(card.offers)} offer(s) on {card.number}", blocks)
+    return Reply(f"{len(card.offers)} offer(s) on {esc(card.number)}", blocks)
 
 
 def told_buttons(card: CaseCard) -> Block | None:
@@ -55,9 +58,9 @@ def told_buttons(card: CaseCard) -> Block | None:
 def build_accounting(statement: Any) -> Reply:
     """The settlement statement (bot.rules.fees.Statement): settle now and litigate, side by side."""
     number = getattr(statement, "case", None)
-    title = "Settlement statement" + (f" · {number}" if number else "")
+    title = "Settlement statement" + (f" · {esc(number)}" if number else "")
     client = getattr(statement, "client", None)
-    blocks: list[Block] = [section(f"*{title}*" + (f" — {client}" if client else ""))]
+    blocks: list[Block] = [section(f"*{title}*" + (f" — {esc(client)}" if client else ""))]
     fields = []
     for side in (statement.settle_now, statement.litigate):
         base = "" if side.fee_base == "gross" else f" of {money(side.fee_base_amount)} net of costs"

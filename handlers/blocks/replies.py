@@ -7,7 +7,8 @@ from datetime import date
 
 from bot.errors import CasebotError, UnknownCase
 from bot.services.cards import CaseCard
-from handlers.blocks.kit import Reply, context, days, lines_sections, section
+from handlers.blocks.card import user_text
+from handlers.blocks.kit import Reply, code, context, days, esc, esc_message, lines_sections, section
 from handlers.blocks.lists import when
 
 
@@ -33,7 +34,8 @@ def build_error(error: CasebotError, *, usage: str | None = None, example: str |
         hint, example = "`/case mine` lists your open cases.", example or error.example
     else:
         hint, example = "", error.example or example
-    blocks = [section(f":warning: {error.message}")]
+    message = esc_message(error.message)
+    blocks = [section(f":warning: {message}")]
     hints = []
     if usage:
         hints.append(f"Usage: `{usage}`")
@@ -43,21 +45,24 @@ def build_error(error: CasebotError, *, usage: str | None = None, example: str |
         hints.append(hint)
     if hints:
         blocks.append(context("  ·  ".join(hints)))
-    text = error.message + (f" Usage: {usage}" if usage else "") + (f" Example: {example}" if example else "")
+    text = message + (f" Usage: {usage}" if usage else "") + (f" Example: {example}" if example else "")
     return Reply(text, blocks)
 
 
 def build_message(text: str) -> Reply:
+    """casebot's own words, its markup kept as written (a service's message goes through esc_message)."""
     return Reply(text, [section(text)])
 
 
 def build_outcome(message: str, card: CaseCard | None, today: date) -> Reply:
-    """A change's one-line result, the case's stage, and what it asks for next."""
-    blocks = [section(f":white_check_mark: {message}")]
+    """A change's one-line result, the case's stage, and what it asks for next. What people typed on the
+    case (client, providers, notes) shows as typed wherever the message quotes it."""
+    text = esc_message(message, user_text(card) if card is not None else ())
+    blocks = [section(f":white_check_mark: {text}")]
     if card is not None:
         nxt = next((o for o in card.obligations if o.state == "open"), None)
-        bits = [f"*{card.number}* · {card.stage_label} ({days(card.days_in_stage)})"]
+        bits = [f"*{esc(card.number)}* · {card.stage_label} ({days(card.days_in_stage)})"]
         if nxt is not None:
             bits.append(f"next: {nxt.rule} {nxt.kind} {when(nxt, today)}")
-        blocks.append(context(" · ".join(bits) + f" · `/case show {card.number}`"))
-    return Reply(message, blocks)
+        blocks.append(context(" · ".join(bits) + f" · {code(f'/case show {card.number}')}"))
+    return Reply(text, blocks)
