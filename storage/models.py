@@ -93,6 +93,8 @@ class Case(Base):
     demand_events: Mapped[list[DemandEvent]] = relationship(order_by="DemandEvent.id")
     offers: Mapped[list[Offer]] = relationship(order_by="Offer.n")
     contacts: Mapped[list[Contact]] = relationship(order_by="Contact.id")
+    liens: Mapped[list[Lien]] = relationship(order_by="Lien.n")
+    costs: Mapped[list[CaseCost]] = relationship(order_by="CaseCost.n")
     obligations: Mapped[list[Obligation]] = relationship(order_by="Obligation.id", back_populates="case")
 
     __mapper_args__ = {"version_id_col": version}
@@ -138,6 +140,12 @@ class Provider(Base):
     requested_on: Mapped[date] = mapped_column(Date)
     records_on: Mapped[date | None] = mapped_column(Date)
     bills_on: Mapped[date | None] = mapped_column(Date)
+    # The provider's bill (medical specials): what it charged, what health insurance paid, what was written
+    # off or reduced; all three None until a bill is recorded. The balance is billed - paid - adjusted.
+    billed: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    paid: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    adjusted: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    billed_on: Mapped[date | None] = mapped_column(Date)  # the day the bill's figures were last recorded
 
     case: Mapped[Case] = relationship(back_populates="providers")
 
@@ -179,6 +187,44 @@ class Offer(Base):
     received_on: Mapped[date] = mapped_column(Date)
     final: Mapped[bool] = mapped_column(Boolean, default=False)
     informed_on: Mapped[date | None] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(String(32))
+
+
+class Lien(Base):
+    """A claim on the settlement (a health plan, Medicare, a provider's lien…): asserted, perhaps reduced,
+    accepted as final, paid. Numbered on the case like providers; a reduction replaces the last one."""
+
+    __tablename__ = "liens"
+    __table_args__ = (UniqueConstraint("case_id", "n"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    n: Mapped[int] = mapped_column(Integer)
+    holder: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(
+        String(16)
+    )  # medical | health-plan | medicare | medicaid | erisa | other
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))  # as asserted
+    asserted_on: Mapped[date] = mapped_column(Date)
+    reduced_to: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    reduced_on: Mapped[date | None] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(String(32))
+
+
+class CaseCost(Base):
+    """A cost the firm advanced on the case (filing fee, records fee, an expert), repaid from the settlement."""
+
+    __tablename__ = "case_costs"
+    __table_args__ = (UniqueConstraint("case_id", "n"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    n: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    description: Mapped[str] = mapped_column(String(300))
+    on: Mapped[date] = mapped_column(Date)
     by: Mapped[str] = mapped_column(String(32))
 
 

@@ -32,6 +32,8 @@ _CASE_CHILDREN = (
     selectinload(Case.demand_events),
     selectinload(Case.offers),
     selectinload(Case.contacts),
+    selectinload(Case.liens),
+    selectinload(Case.costs),
     selectinload(Case.obligations),
 )
 
@@ -48,6 +50,8 @@ _CARD_CHILDREN = (
     selectinload(Case.holdups),
     selectinload(Case.demand_events),
     selectinload(Case.offers),
+    selectinload(Case.liens),
+    selectinload(Case.costs),
     selectinload(Case.obligations.and_(_active())),
 )
 

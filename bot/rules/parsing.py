@@ -39,8 +39,8 @@ def parse_day(text: str, *, what: str = "date") -> date:
         ) from exc
 
 
-def parse_amount(text: str) -> Decimal:
-    """`12500`, `12,500`, `$12,500.00`, `12.5k`: an exact amount in dollars and cents."""
+def parse_amount(text: str, *, zero: bool = False) -> Decimal:
+    """`12500`, `12,500`, `$12,500.00`, `12.5k`: an exact amount in dollars and cents (0 only with `zero`)."""
     raw = text.strip()
     match = _AMOUNT_RE.match(raw)
     if not match:
@@ -55,12 +55,15 @@ def parse_amount(text: str) -> Decimal:
             value = Decimal(raw.lstrip("$").replace(",", ""))
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
         raise BadAmount(f"“{raw[:40]}” is not an amount.", example="12,500") from exc
-    if value <= 0 or value > MAX_AMOUNT:
+    if value < 0 or (value == 0 and not zero) or value > MAX_AMOUNT:
+        floor = "0 or more" if zero else "more than 0"
         raise BadAmount(
-            f"“{raw[:40]}” is out of range: an amount is more than 0 and below a trillion.", example="12,500"
+            f"“{raw[:40]}” is out of range: an amount is {floor} and below a trillion.", example="12,500"
         )
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def money(value: Decimal) -> str:
-    return f"${value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    """$12,500.00; a negative amount as it is written on paper, in parentheses: ($2,333.33)."""
+    text = f"${abs(value).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    return f"({text})" if value < 0 else text

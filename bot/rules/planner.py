@@ -6,6 +6,7 @@ offers are never rewritten), so planning again after any change is safe and give
 
 Two kinds of obligation close differently on a client contact made on day C:
 - event obligations (R1, R4, R6, R8–R11) close when their trigger day is on or before C;
+  R14 (a task per lien once the final offer is in) closes only by the lien's reduction or acceptance;
 - cadence obligations (R2, R5, R13, and R3 for providers) are anchored on the day their clock
   started; a contact after the anchor closes them, and the next one is anchored on C. A contact on
   the anchor day itself is what started that clock, so it leaves the obligation open.
@@ -101,6 +102,16 @@ class HoldUpFacts:
 
 
 @dataclass(frozen=True)
+class LienFacts:
+    n: int
+    holder: str
+    asserted_on: date
+    reduced_on: date | None = None
+    accepted_on: date | None = None
+    paid_on: date | None = None
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     created_on: date
     stages: tuple[StageEntry, ...]
@@ -111,6 +122,7 @@ class CaseFacts:
     offers: tuple[OfferFacts, ...] = ()
     holdups: tuple[HoldUpFacts, ...] = ()  # the open ones
     accounting_contacts: tuple[date, ...] = ()  # client contacts logged as step 9's conversation
+    liens: tuple[LienFacts, ...] = ()
 
     @property
     def closed_on(self) -> date | None:
@@ -187,6 +199,7 @@ def plan(facts: CaseFacts, cal: BusinessCalendar, numbers: Numbers) -> list[Plan
     _cadences(p, contacts)
     _providers(p)
     _demand(p, contacts)
+    _liens(p)
     _checkin(p, contacts)
     if (closed := facts.closed_on) is not None:
         decided = facts.closed_as in (Stage.SETTLED, Stage.LITIGATION)
@@ -353,6 +366,30 @@ def _close_first(item: Planned, endings: list[tuple[date, str, str]]) -> None:
     if endings:
         on, state, why = min(endings, key=lambda e: (e[0], e[1] != DONE))
         item.close(state, on, why)
+
+
+def _liens(p: _Plan) -> None:
+    """R14: once the final offer is in, every lien not yet accepted gets a task to ask for a reduction (a lien
+    asserted later gets it the day it is asserted); a reduction or an acceptance recorded since closes it, and
+    a lien paid first needs no asking."""
+    final = min((o.on for o in p.facts.offers if o.final), default=None)
+    if final is None:
+        return
+    for lien in p.facts.liens:
+        trigger = max(final, lien.asserted_on)
+        if lien.accepted_on is not None and lien.accepted_on <= trigger:
+            continue
+        item = p.add(
+            f"R14:{lien.n}",
+            "R14",
+            trigger,
+            p.numbers.lien_reduction_days,
+            fill={"holder": lien.holder, "n": lien.n, "asserted_on": f"{lien.asserted_on:%b %-d}"},
+        )
+        steps = ((lien.reduced_on, DONE, "reduction"), (lien.accepted_on, DONE, "accepted"))
+        endings = [(d, state, why) for d, state, why in steps if d is not None and d >= trigger]
+        endings += [(lien.paid_on, CANCELLED, "lien paid")] if lien.paid_on else []
+        _close_first(item, endings)
 
 
 def _checkin(p: _Plan, contacts: Sequence[date]) -> None:

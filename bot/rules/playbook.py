@@ -1,4 +1,4 @@
-"""The firm's client-update playbook as data: stages, transitions, rules R1–R13 and every number.
+"""The firm's client-update playbook as data: stages, transitions, rules R1–R14 and every number.
 
 PLAYBOOK.md is the precise reading of the firm's text; this module is that reading in one place.
 A firm changes a number with a PLAYBOOK_<NAME> setting (see bot/settings.py), never in code.
@@ -24,6 +24,7 @@ class Numbers:
     checkin_days: int = 30  # R13: longest a client goes without hearing from us
     escalate_after_business_days: int = 2  # overdue this long goes to the leads, once
     offer_inform_business_days: int = 2  # an offer the client was not told of within this is flagged
+    lien_reduction_days: int = 5  # R14: ask each lien holder for a reduction this soon after the final offer
     limitation_alert_days: tuple[int, ...] = (180, 90, 60, 30)
     limitation_red_days: int = 90  # inside this, every hold-up is flagged red
     fee_presuit: Fraction = Fraction(1, 3)  # of the fee base, before suit; set as 1/3 or 0.3333
@@ -249,6 +250,16 @@ RULES: dict[str, Rule] = {
             Kind.CLIENT,
             "Check-in: no client contact since {since}",
             ("Keep the client reasonably informed (ABA Model Rule 1.4).",),
+        ),
+        Rule(
+            "R14",
+            Kind.TASK,
+            "Ask {holder} for a reduction of its lien",
+            (
+                "The final offer is in: every dollar a lien holder takes off goes to the client.",
+                "Lien {n}, asserted {asserted_on}: closes when its reduction is recorded (`lien … {n} reduced`) "
+                "or it is accepted (`lien … {n} accepted`).",
+            ),
         ),
     )
 }

@@ -21,6 +21,7 @@ from bot.services.contacts import log_contact, record_contact
 from bot.services.demand import demand_ack, demand_resent, demand_sent
 from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome, Transaction
 from bot.services.holdups import clear_holdup, set_holdup
+from bot.services.ledger import add_cost, add_lien, lien_accepted, lien_paid, lien_reduced, record_bill
 from bot.services.obligations import (
     COMING_UP_BUSINESS_DAYS,
     SNOOZE_DAYS,
@@ -46,6 +47,8 @@ __all__ = [
     "ROLES",
     "SNOOZE_DAYS",
     "Transaction",
+    "add_cost",
+    "add_lien",
     "add_provider",
     "advance",
     "announce_change",
@@ -66,6 +69,9 @@ __all__ = [
     "event_day",
     "find_case",
     "has_cases",
+    "lien_accepted",
+    "lien_paid",
+    "lien_reduced",
     "list_offers",
     "log_contact",
     "log_from_digest",
@@ -77,6 +83,7 @@ __all__ = [
     "person",
     "provider_followed_up",
     "provider_received",
+    "record_bill",
     "record_contact",
     "remember_person",
     "replan",

@@ -1,4 +1,4 @@
-"""A case's fee terms, and its settlement statement from them (playbook step 9)."""
+"""A case's fee terms, and its settlement statement from them and its ledger (playbook step 9)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from fractions import Fraction
 from sqlalchemy.orm import Session
 
 from bot.errors import InputError, NotAllowed
-from bot.rules.fees import FEE_BASES, Statement, parse_rate, percent, statement
+from bot.rules.fees import FEE_BASES, Statement, parse_rate, percent
+from bot.rules.ledger import DECISIONS, Sheet, sheet
 from bot.rules.playbook import Numbers
-from bot.services.changes import audit, change_case, find_case, role_of
-from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.cards import ledger_of
+from bot.services.changes import audit, change_case, find_case, may_change
+from bot.services.firm import Firm, Outcome, Transaction
 from storage.models import Case
 
 
@@ -34,6 +36,58 @@ def fee_terms(case: Case, numbers: Numbers) -> FeeTerms:
     )
 
 
+def may_see_accounting(s: Session, firm: Firm, actor: str, case: Case) -> None:
+    """The amounts are the client's business: only who may work the case sees them.
+
+    Until the services have a read check of their own (who may see a case), who may change it may see it."""
+    try:
+        may_change(s, firm, actor, case)
+    except NotAllowed:
+        raise NotAllowed(
+            f"{case.number} is <@{case.manager_id}>'s case: only its manager, a lead or an admin "
+            "can see its accounting."
+        ) from None
+
+
+def settlement_sheet(
+    firm: Firm,
+    actor: str,
+    number: str,
+    gross: Decimal,
+    *,
+    costs: Decimal | None = None,
+    liens: Decimal | None = None,
+    litigation_costs: Decimal | None = None,
+    operator: bool = False,
+) -> Sheet:
+    """The statement for one case, with its own fee terms and its ledger: costs and liens come from the
+    ledger unless typed (a what-if). Both columns until the client decides, the chosen one after. Read-only.
+    `operator`: asked at the command line, by whoever runs casebot itself (and so holds its database)."""
+
+    with Transaction(firm, write=False) as s:
+        case = find_case(s, number)
+        if not operator:
+            may_see_accounting(s, firm, actor, case)
+        terms = fee_terms(case, firm.numbers)
+        result = sheet(
+            ledger_of(case),
+            gross,
+            litigation_costs=litigation_costs,
+            presuit=terms.presuit,
+            litigation=terms.litigation,
+            base=terms.base,
+            costs=costs,
+            liens=liens,
+            decision=case.stage if case.stage in DECISIONS else None,
+        )
+        return replace(
+            result,
+            statement=replace(
+                result.statement, case=case.number, client=case.client_name, terms_from_case=terms.from_case
+            ),
+        )
+
+
 def settlement_statement(
     firm: Firm,
     actor: str,
@@ -43,27 +97,10 @@ def settlement_statement(
     liens: Decimal | None = None,
     litigation_costs: Decimal | None = None,
 ) -> Statement:
-    """The statement for one case, with its own fee terms. Read-only; for the case's manager, a lead or an
-    admin (the amounts are the client's business)."""
-
-    with Transaction(firm, write=False) as s:
-        case = find_case(s, number)
-        if role_of(s, firm, actor) not in LEAD_ROLES and case.manager_id != actor:
-            raise NotAllowed(
-                f"{case.number} is <@{case.manager_id}>'s case: only its manager, a lead or an admin "
-                "can see its accounting."
-            )
-        terms = fee_terms(case, firm.numbers)
-        result = statement(
-            gross,
-            costs or Decimal(0),
-            liens or Decimal(0),
-            litigation_costs,
-            terms.presuit,
-            terms.litigation,
-            terms.base,
-        )
-        return replace(result, case=case.number, client=case.client_name, terms_from_case=terms.from_case)
+    """The statement's figures for one case (both columns), costs and liens from the ledger unless typed."""
+    return settlement_sheet(
+        firm, actor, number, gross, costs=costs, liens=liens, litigation_costs=litigation_costs
+    ).statement
 
 
 def set_fee_terms(

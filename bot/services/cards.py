@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from bot.rules.ages import due_phrase, short_day
 from bot.rules.calendar import BusinessCalendar
+from bot.rules.ledger import Bill, CostEntry, Ledger, LienEntry
 from bot.rules.planner import owed
 from bot.rules.playbook import (
     CLOSED_STAGES,
@@ -115,6 +116,43 @@ class CaseCard:
     version: int = 0
     notes: tuple[str, ...] = field(default=())
     limitation_red: bool = False  # inside the limitation red window while watched: hold-ups are flagged red
+    ledger: Ledger = Ledger()  # bills, liens and costs (amounts: for the people on the case only)
+
+
+def ledger_of(case: Case) -> Ledger:
+    """The ledger of a case, as plain figures."""
+    return Ledger(
+        bills=tuple(
+            Bill(
+                seq=p.seq,
+                provider=p.name,
+                billed=p.billed,
+                paid=p.paid or _ZERO,
+                adjusted=p.adjusted or _ZERO,
+                recorded_on=p.billed_on or p.requested_on,
+            )
+            for p in case.providers
+            if p.billed is not None
+        ),
+        liens=tuple(
+            LienEntry(
+                n=x.n,
+                holder=x.holder,
+                kind=x.kind,
+                amount=x.amount,
+                asserted_on=x.asserted_on,
+                reduced_to=x.reduced_to,
+                reduced_on=x.reduced_on,
+                accepted_on=x.accepted_on,
+                paid_on=x.paid_on,
+            )
+            for x in case.liens
+        ),
+        costs=tuple(CostEntry(c.n, c.amount, c.description, c.on) for c in case.costs),
+    )
+
+
+_ZERO = Decimal("0.00")
 
 
 def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> DueItem:
@@ -217,4 +255,5 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         limitation_days_left=days_left,
         version=case.version,
         limitation_red=red,
+        ledger=ledger_of(case),
     )

@@ -26,6 +26,7 @@ from bot.rules.planner import (
     CaseFacts,
     DemandFacts,
     HoldUpFacts,
+    LienFacts,
     OfferFacts,
     ProviderFacts,
     StageEntry,
@@ -130,6 +131,10 @@ def _facts(case: Case) -> CaseFacts:
         ),
         accounting_contacts=tuple(
             sorted(c.on for c in case.contacts if c.kind == "client" and c.topic == ACCOUNTING)
+        ),
+        liens=tuple(
+            LienFacts(x.n, x.holder, x.asserted_on, x.reduced_on, x.accepted_on, x.paid_on)
+            for x in case.liens
         ),
     )
 

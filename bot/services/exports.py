@@ -12,7 +12,7 @@ from typing import Any
 from bot.services.firm import Firm, Transaction
 from bot.services.import_rows import COLUMNS, escape_name
 from storage import queries as q
-from storage.models import Case
+from storage.models import Case, Provider
 
 
 def _iso(value: Any) -> Any:
@@ -36,10 +36,22 @@ def csv_row(case: Case) -> dict[str, str]:
     def day(d: date | None) -> str:
         return d.isoformat() if d else ""
 
-    providers = "|".join(
-        f"{escape_name(p.name)}:{day(p.requested_on)}:{day(p.records_on)}:{day(p.bills_on)}"
-        for p in case.providers
+    def amount(a: Decimal | None) -> str:
+        return "" if a is None else str(a)
+
+    def provider(p: Provider) -> str:
+        text = f"{escape_name(p.name)}:{day(p.requested_on)}:{day(p.records_on)}:{day(p.bills_on)}"
+        if p.billed is not None:
+            text += f":{amount(p.billed)}:{amount(p.paid)}:{amount(p.adjusted)}:{day(p.billed_on)}"
+        return text
+
+    providers = "|".join(provider(p) for p in case.providers)
+    liens = "|".join(
+        f"{escape_name(x.holder)}:{x.kind}:{amount(x.amount)}:{day(x.asserted_on)}:{amount(x.reduced_to)}:"
+        f"{day(x.reduced_on)}:{day(x.accepted_on)}:{day(x.paid_on)}"
+        for x in case.liens
     )
+    costs = "|".join(f"{amount(c.amount)}:{day(c.on)}:{escape_name(c.description)}" for c in case.costs)
     return {
         "case_number": case.number,
         "client": case.client_name,
@@ -56,6 +68,8 @@ def csv_row(case: Case) -> dict[str, str]:
         "fee_presuit": case.fee_presuit or "",
         "fee_litigation": case.fee_litigation or "",
         "fee_base": case.fee_base or "",
+        "liens": liens,
+        "costs": costs,
     }
 
 
@@ -87,6 +101,8 @@ def export_data(firm: Firm) -> dict[str, Any]:
                 demand_events=[_columns(x, ("case_id",)) for x in case.demand_events],
                 offers=[_columns(x, ("case_id",)) for x in case.offers],
                 holdups=[_columns(x, ("case_id",)) for x in case.holdups],
+                liens=[_columns(x, ("case_id",)) for x in case.liens],
+                costs=[_columns(x, ("case_id",)) for x in case.costs],
                 obligations=[_columns(x, ("case_id",)) for x in case.obligations],
                 audit=audit.get(case.id, []),
             )

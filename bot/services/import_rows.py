@@ -7,9 +7,11 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from bot.errors import CasebotError
 from bot.rules.fees import FEE_BASES, parse_rate
+from bot.rules.ledger import LIEN_KINDS
 from bot.rules.limitation import STATES, limitation_from_loss
 from bot.rules.playbook import STAGE_ORDER, STAGES, Stage
 
@@ -19,7 +21,7 @@ COLUMNS: tuple[str, ...] = (
     "manager",  # required: a Slack user id (U123ABC) or an email known to casebot
     "stage",  # records (default), demand_queue, demand_drafting, demand_sent, negotiation, …
     "treatment_complete",  # YYYY-MM-DD; the case's clocks start here (default: the import day)
-    "providers",  # name:requested:records:bills|… (days YYYY-MM-DD, blank when not yet)
+    "providers",  # name:requested:records:bills[:billed:paid:adjusted:bill day]|… (days YYYY-MM-DD)
     "last_client_contact",  # YYYY-MM-DD
     "demand_sent",  # YYYY-MM-DD
     "adjuster",  # the adjuster's name (goes with the demand)
@@ -29,6 +31,8 @@ COLUMNS: tuple[str, ...] = (
     "fee_presuit",  # 1/3, 33⅓%, 40%: blank for the firm's default
     "fee_litigation",
     "fee_base",  # gross | net
+    "liens",  # holder:type:amount:asserted:reduced to:reduced:accepted:paid|… (amounts 1234.56)
+    "costs",  # amount:day:description|…
 )
 
 
@@ -60,12 +64,38 @@ _SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]+$")
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+_MONEY_RE = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+
+
 @dataclass
 class ProviderIn:
     name: str
     requested_on: date | None
     records_on: date | None
     bills_on: date | None
+    billed: Decimal | None = None  # the bill, when the row gives one
+    paid: Decimal | None = None
+    adjusted: Decimal | None = None
+    billed_on: date | None = None
+
+
+@dataclass
+class LienIn:
+    holder: str
+    kind: str
+    amount: Decimal
+    asserted_on: date
+    reduced_to: Decimal | None
+    reduced_on: date | None
+    accepted_on: date | None
+    paid_on: date | None
+
+
+@dataclass
+class CostIn:
+    amount: Decimal
+    on: date
+    description: str
 
 
 @dataclass
@@ -86,6 +116,8 @@ class Row:
     fee_presuit: str | None = None
     fee_litigation: str | None = None
     fee_base: str | None = None
+    liens: list[LienIn] = field(default_factory=list)
+    costs: list[CostIn] = field(default_factory=list)
     manager: str = ""  # the Slack user id, once resolved
 
     @property
@@ -115,6 +147,14 @@ class _Rows:
             return None
         return day
 
+    def money(self, value: str, column: str) -> Decimal | None:
+        if not value:
+            return None
+        if not _MONEY_RE.match(value):
+            self.problems.append(f"{column} “{value[:40]}” is not an amount: write it as 1234.56")
+            return None
+        return Decimal(value).quantize(Decimal("0.01"))
+
 
 def _split(text: str, sep: str, *, keep_escapes: bool = False) -> list[str]:
     r"""Split on `sep`, honouring backslash escapes (\: \| \\) that export writes into provider names;
@@ -136,6 +176,7 @@ def _split(text: str, sep: str, *, keep_escapes: bool = False) -> list[str]:
 
 
 def escape_name(name: str) -> str:
+    """A name or description inside a cell of parts: its `\\`, `:` and `|` escaped."""
     return name.replace("\\", "\\\\").replace(":", "\\:").replace("|", "\\|")
 
 
@@ -157,12 +198,13 @@ def _providers(text: str, r: _Rows) -> list[ProviderIn]:
             continue
         fields = _split(chunk, ":")
         name = " ".join(fields[0].split())
-        if len(fields) > 4:
+        if len(fields) > 8:
             r.problems.append(
-                f"provider {i} “{name[:40]}” has {len(fields)} parts: write name:requested:records:bills"
+                f"provider {i} “{name[:40]}” has {len(fields)} parts: write name:requested:records:bills "
+                "(and :billed:paid:adjusted:bill day when its bill is recorded)"
             )
             continue
-        fields += [""] * (4 - len(fields))
+        fields += [""] * (8 - len(fields))
         if not name or len(name) > 200:
             r.problems.append(f"provider {i} has no name: write name:requested:records:bills")
             continue
@@ -179,8 +221,75 @@ def _providers(text: str, r: _Rows) -> list[ProviderIn]:
                 r.problems.append(
                     f"{what}: {label} received {got:%Y-%m-%d}, before they were requested {requested:%Y-%m-%d}"
                 )
-        providers.append(ProviderIn(name, requested, records, bills))
+        billed = r.money(fields[4].strip(), f"{what} billed")
+        paid = r.money(fields[5].strip(), f"{what} paid")
+        adjusted = r.money(fields[6].strip(), f"{what} adjusted")
+        billed_on = r.day(fields[7].strip(), f"{what} bill day")
+        if billed is None and (paid is not None or adjusted is not None or billed_on is not None):
+            r.problems.append(f"{what}: paid, adjusted and the bill day go with the amount billed")
+        elif billed is not None and (paid or 0) + (adjusted or 0) > billed:
+            r.problems.append(f"{what}: paid and adjusted come to more than the {billed} billed")
+        elif billed is not None and billed <= 0:
+            r.problems.append(f"{what}: the amount billed is more than 0")
+        providers.append(ProviderIn(name, requested, records, bills, billed, paid, adjusted, billed_on))
     return providers
+
+
+def _liens(text: str, r: _Rows) -> list[LienIn]:
+    liens: list[LienIn] = []
+    for i, chunk in enumerate(_split(text, "|", keep_escapes=True) if text else [], start=1):
+        if not chunk.strip():
+            continue
+        fields = _split(chunk, ":")
+        holder = " ".join(fields[0].split())
+        what = f"lien {i} “{holder[:40]}”"
+        if len(fields) > 8 or not holder or len(holder) > 200:
+            r.problems.append(f"lien {i}: write holder:type:amount:asserted:reduced to:reduced:accepted:paid")
+            continue
+        fields = [f.strip() for f in fields] + [""] * (8 - len(fields))
+        if fields[1] not in LIEN_KINDS:
+            r.problems.append(f"{what}: type “{fields[1][:20]}” is one of {', '.join(LIEN_KINDS)}")
+        amount = r.money(fields[2], f"{what} amount")
+        asserted = r.day(fields[3], f"{what} asserted day")
+        reduced_to = r.money(fields[4], f"{what} reduced amount")
+        reduced_on = r.day(fields[5], f"{what} reduced day")
+        accepted_on = r.day(fields[6], f"{what} accepted day")
+        paid_on = r.day(fields[7], f"{what} paid day")
+        if amount is None or amount <= 0 or asserted is None:
+            r.problems.append(f"{what}: give its amount (more than 0) and the day it was asserted")
+            continue
+        if (reduced_to is None) != (reduced_on is None):
+            r.problems.append(f"{what}: the reduced amount and its day go together")
+        elif reduced_to is not None and reduced_to >= amount:
+            r.problems.append(
+                f"{what}: reduced to {reduced_to}, which is not less than the {amount} asserted"
+            )
+        order = [d for d in (asserted, reduced_on, accepted_on, paid_on) if d is not None]
+        if order != sorted(order):
+            r.problems.append(f"{what}: its days go asserted, reduced, accepted, paid, in that order")
+        liens.append(
+            LienIn(holder, fields[1], amount, asserted, reduced_to, reduced_on, accepted_on, paid_on)
+        )
+    return liens
+
+
+def _costs(text: str, r: _Rows) -> list[CostIn]:
+    costs: list[CostIn] = []
+    for i, chunk in enumerate(_split(text, "|", keep_escapes=True) if text else [], start=1):
+        if not chunk.strip():
+            continue
+        fields = _split(chunk, ":")
+        if len(fields) != 3:
+            r.problems.append(f"cost {i}: write amount:day:description")
+            continue
+        amount = r.money(fields[0].strip(), f"cost {i} amount")
+        day = r.day(fields[1].strip(), f"cost {i} day")
+        description = " ".join(fields[2].split())
+        if amount is None or amount <= 0 or day is None or not description or len(description) > 300:
+            r.problems.append(f"cost {i}: give its amount (more than 0), its day and what it was for")
+            continue
+        costs.append(CostIn(amount, day, description))
+    return costs
 
 
 def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row | None, list[str]]:
@@ -212,6 +321,8 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
             )
     treatment = r.day(cells.get("treatment_complete", ""), "treatment_complete")
     providers = _providers(cells.get("providers", ""), r)
+    liens = _liens(cells.get("liens", ""), r)
+    costs = _costs(cells.get("costs", ""), r)
     last_contact = r.day(cells.get("last_client_contact", ""), "last_client_contact")
     demand = r.day(cells.get("demand_sent", ""), "demand_sent")
     adjuster = " ".join(cells.get("adjuster", "").split())[:200] or None
@@ -272,6 +383,8 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
         fee_presuit=fees["fee_presuit"],
         fee_litigation=fees["fee_litigation"],
         fee_base=base,
+        liens=liens,
+        costs=costs,
     ), []
 
 

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,9 +15,9 @@ from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
 from bot.services.changes import audit, enter_stage, replan
 from bot.services.contacts import record_contact
 from bot.services.firm import Firm, Transaction
-from bot.services.import_rows import Row, read_rows
+from bot.services.import_rows import CostIn, LienIn, ProviderIn, Row, read_rows
 from storage import queries as q
-from storage.models import ACTIVE, Case, Contact, DemandEvent, Provider, StageChange
+from storage.models import ACTIVE, Case, CaseCost, Contact, DemandEvent, Lien, Provider, StageChange
 
 IMPORT_ACTOR = "casebot-import"  # who the audit trail says made an imported change
 
@@ -194,8 +195,13 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
                 requested_on=p.requested_on or day,
                 records_on=p.records_on,
                 bills_on=p.bills_on,
+                **_bill(p, today),
             )
         )
+    for lien in r.liens:
+        _add_lien(case, lien)
+    for cost in r.costs:
+        _add_cost(case, cost)
     if r.last_contact:
         case.contacts.append(
             Contact(
@@ -225,6 +231,94 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
         on=day,
         limitation_on=r.limitation_on,
     )
+
+
+def _bill(p: ProviderIn, today: date) -> dict[str, Any]:
+    """A provider's bill columns from the row: nothing when it gives no bill."""
+    if p.billed is None:
+        return {}
+    zero = Decimal("0.00")
+    return {
+        "billed": p.billed,
+        "paid": p.paid or zero,
+        "adjusted": p.adjusted or zero,
+        "billed_on": p.billed_on or today,
+    }
+
+
+def _add_lien(case: Case, x: LienIn) -> None:
+    case.liens.append(
+        Lien(
+            n=max((y.n for y in case.liens), default=0) + 1,
+            holder=x.holder,
+            kind=x.kind,
+            amount=x.amount,
+            asserted_on=x.asserted_on,
+            reduced_to=x.reduced_to,
+            reduced_on=x.reduced_on,
+            accepted_on=x.accepted_on,
+            paid_on=x.paid_on,
+            by=IMPORT_ACTOR,
+        )
+    )
+
+
+def _add_cost(case: Case, x: CostIn) -> None:
+    n = max((c.n for c in case.costs), default=0) + 1
+    case.costs.append(CaseCost(n=n, amount=x.amount, description=x.description, on=x.on, by=IMPORT_ACTOR))
+
+
+def _update_ledger(
+    case: Case, r: Row, today: date, changed: dict[str, Any], note: Callable[[str], None]
+) -> None:
+    """Bills, liens and costs the case does not have yet are added; a lien's later steps (reduced, accepted,
+    paid) are filled in; a figure that differs from the one recorded is kept, and noted."""
+    by_name = {p.name.lower(): p for p in case.providers}
+    for p in r.providers:
+        stored = by_name.get(p.name.lower())
+        if stored is None or p.billed is None:
+            continue
+        given = _bill(p, today)
+        have = {"billed": stored.billed, "paid": stored.paid, "adjusted": stored.adjusted}
+        if stored.billed is None:
+            for name, value in given.items():
+                setattr(stored, name, value)
+            changed.setdefault("bills", []).append(stored.name)
+        elif any(have[k] != given[k] for k in have):
+            note(
+                f"{stored.name}: bill kept as billed {stored.billed}, paid {stored.paid}, adjusted "
+                f"{stored.adjusted} (the file says {p.billed}, {given['paid']}, {given['adjusted']})"
+            )
+    liens = {(x.holder.lower(), x.asserted_on): x for x in case.liens}
+    for x in r.liens:
+        lien = liens.get((x.holder.lower(), x.asserted_on))
+        if lien is None:
+            _add_lien(case, x)
+            changed.setdefault("liens_added", []).append(x.holder)
+            continue
+        if lien.amount != x.amount or lien.kind != x.kind:
+            note(
+                f"lien {lien.n} {lien.holder}: kept as {lien.kind} {lien.amount} (the file says {x.kind} {x.amount})"
+            )
+        steps = (("reduced_to", "reduced_on"), ("accepted_on",), ("paid_on",))
+        for names in steps:
+            wanted = tuple(getattr(x, n) for n in names)
+            current = tuple(getattr(lien, n) for n in names)
+            if wanted[0] is None or wanted == current:
+                continue
+            if current[0] is None and lien.paid_on is None:
+                for n, v in zip(names, wanted, strict=True):
+                    setattr(lien, n, v)
+                changed.setdefault("liens_updated", []).append(f"{lien.holder} {names[-1][:-3]}")
+            else:
+                note(
+                    f"lien {lien.n} {lien.holder}: {names[-1][:-3]} kept as recorded (the file says otherwise)"
+                )
+    costs = {(c.amount, c.on, c.description.lower()) for c in case.costs}
+    for c in r.costs:
+        if (c.amount, c.on, c.description.lower()) not in costs:
+            _add_cost(case, c)
+            changed.setdefault("costs_added", []).append(c.description)
 
 
 def _update_case(
@@ -288,6 +382,8 @@ def _update_case(
             note(
                 f"{stored.name}: requested day kept as {stored.requested_on:%Y-%m-%d} (the file says {p.requested_on:%Y-%m-%d})"
             )
+
+    _update_ledger(case, r, today, changed, note)
 
     current = Stage(case.stage)
     sent = [d for d in case.demand_events if d.kind == "sent"]

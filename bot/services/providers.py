@@ -27,8 +27,10 @@ from storage.models import (
 RECEIVED: tuple[str, ...] = ("records", "bills", "both")
 
 
-def _provider(case: Case, ref: str) -> Provider:
+def find_provider(case: Case, ref: str, *, example: str | None = None) -> Provider:
+    """A provider of the case by its number on the card or a unique start of its name."""
     ref = ref.strip()
+    example = example or f"/case provider {case.number} received 1 both"
     if ref.isdigit():
         match = [p for p in case.providers if p.seq == int(ref)]
     else:
@@ -41,7 +43,7 @@ def _provider(case: Case, ref: str) -> Provider:
     if not match:
         raise UnknownProvider(
             f"{case.number} has no provider “{ref[:60]}”. Its providers: {listed}.",
-            example=f"/case provider {case.number} received 1 both",
+            example=example,
         )
     raise UnknownProvider(
         f"“{ref[:60]}” matches more than one provider on {case.number}: {listed}. Use its number.",
@@ -77,7 +79,7 @@ def provider_received(
 
     def change(s: Session, case: Case) -> str:
         require_open(case)
-        p = _provider(case, ref)
+        p = find_provider(case, ref)
         day = event_day(firm, on, not_before=p.requested_on, what=f"What {p.name} sent")
         if what in ("records", "both") and p.records_on is None:
             p.records_on = day
@@ -95,7 +97,7 @@ def provider_received(
 def provider_followed_up(firm: Firm, actor: str, number: str, ref: str, *, on: date | None = None) -> Outcome:
     def change(s: Session, case: Case) -> str:
         require_open(case)
-        p = _provider(case, ref)
+        p = find_provider(case, ref)
         day = event_day(firm, on, not_before=p.requested_on, what=f"A follow-up with {p.name}")
         case.contacts.append(Contact(kind="provider", provider_id=p.id, on=day, by=actor, at=firm.now()))
         audit(s, firm, case, actor, "provider_followed_up", provider=p.name, on=day)
