@@ -29,6 +29,7 @@ class Settings:
     slack_api_base_url: str = SLACK_API_DEFAULT
     database_url: str = DEFAULT_DATABASE_URL
     firm_timezone: str = "America/Los_Angeles"
+    firm_name: str = "Law Office"  # FIRM_NAME: heads the settlement statement
     digest_time: time = time(8, 30)
     workday_end: time = time(18, 0)  # after this, local time, nothing new goes out that day
     holidays_country: str = "US"
@@ -65,6 +66,7 @@ class Settings:
             slack_api_base_url=_base_url(get("SLACK_API_BASE_URL") or SLACK_API_DEFAULT),
             database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             firm_timezone=_timezone(get("FIRM_TIMEZONE") or "America/Los_Angeles"),
+            firm_name=" ".join((get("FIRM_NAME") or "Law Office").split())[:120],
             digest_time=_clock_time(get("DIGEST_TIME") or "08:30"),
             workday_end=_clock_time(get("WORKDAY_END") or "18:00", "WORKDAY_END"),
             admin_users=frozenset(re.split(r"[\s,]+", get("ADMIN_USERS") or "")) - {""},

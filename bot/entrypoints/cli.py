@@ -8,15 +8,23 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from bot.errors import CasebotError
-from bot.rules.parsing import parse_day
+from bot.rules.parsing import parse_amount, parse_day
 from bot.settings import Settings, SettingsError
 
 
 def _day(text: str) -> date:
     try:
         return parse_day(text)
+    except CasebotError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return parse_amount(text)
     except CasebotError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
@@ -53,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="take every case out")
     exp.add_argument("--format", choices=("csv", "json"), default="csv")
 
+    statement = sub.add_parser("statement", help="a case's settlement statement as a PDF file")
+    statement.add_argument("case", metavar="case-no")
+    statement.add_argument("--gross", type=_amount, required=True, help="the gross settlement, e.g. 47,500")
+    statement.add_argument(
+        "--litigation-costs", type=_amount, default=None, help="the litigation cost estimate"
+    )
+    statement.add_argument("--out", required=True, help="the PDF file to write")
+
     db = sub.add_parser("db", help="the database")
     db.add_argument("action", choices=("upgrade",))
     return parser
@@ -64,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(
+        logging.WARNING
+    )  # the statement PDF's font subsetting, glyph by glyph
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
@@ -98,6 +117,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.entrypoints.operator import export_command
 
         return export_command(firm, fmt=args.format)
+    if args.command == "statement":
+        from bot.entrypoints.operator import statement_command
+
+        return statement_command(
+            firm, args.case, args.gross, args.out, litigation_costs=args.litigation_costs
+        )
     return 2  # pragma: no cover - argparse refuses unknown commands
 
 

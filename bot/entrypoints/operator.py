@@ -1,4 +1,4 @@
-"""The operator's commands: `casebot digest`, `casebot import` and `casebot export`."""
+"""The operator's commands: `casebot digest`, `casebot import`, `casebot export` and `casebot statement`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,10 @@ from bot.delivery.ports import (
     Notifier,
 )
 from bot.delivery.sending import send_pending
+from bot.delivery.statement_pdf import render_statement
 from bot.errors import CasebotError
+from bot.rules.parsing import money
+from bot.services.accounting import settlement_sheet
 from bot.services.exports import export_csv, export_data
 from bot.services.firm import Firm
 from bot.services.imports import import_cases
@@ -188,6 +192,32 @@ def import_command(firm: Firm, path: str, *, dry_run: bool = False) -> int:
         print(
             f"Imported {file.name}: {total} case{'s' if total != 1 else ''} ({counts}) in {report.seconds:.1f} s."
         )
+    return 0
+
+
+def statement_command(
+    firm: Firm, number: str, gross: Decimal, out: str, *, litigation_costs: Decimal | None = None
+) -> int:
+    """`casebot statement <case-no> --gross <amount> [--litigation-costs <amount>] --out <file.pdf>`: the same
+    PDF `/case statement` sends, written to a file. 0 written, 1 refused, 2 the file could not be written."""
+    try:
+        sheet = settlement_sheet(firm, "", number, gross, litigation_costs=litigation_costs, operator=True)
+    except CasebotError as exc:
+        example = f" (e.g. {exc.example})" if exc.example and not exc.example.startswith("/") else ""
+        print(f"casebot statement: {exc.message}{example}", file=sys.stderr)
+        return 1
+    today = firm.today()
+    pdf = render_statement(
+        sheet, firm_name=firm.settings.firm_name, prepared_on=today, timezone=firm.settings.firm_timezone
+    )
+    try:
+        Path(out).write_bytes(pdf)
+    except OSError as exc:
+        print(f"casebot statement: can't write {out}: {exc}", file=sys.stderr)
+        return 2
+    s = sheet.statement
+    shown = ", ".join(f"{c.side.label.lower()} {money(c.side.net_to_client)}" for c in sheet.columns)
+    print(f"Wrote {out}: the settlement statement of {s.case}, net to the client {shown}.")
     return 0
 
 
