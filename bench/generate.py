@@ -140,6 +140,9 @@ ADJUSTERS = (
 HOLDUP_NOTES = {HoldUp.OTHER: ("police report", "photos of the vehicle", "witness statement")}
 
 
+LEAD = "ULEAD0001"  # the firm's lead, whose views bench/leads.py times
+
+
 def manager_ids(n: int) -> list[str]:
     return [f"UBM{i:05d}" for i in range(1, n + 1)]
 
@@ -184,6 +187,20 @@ class Firm:
                 "away": False,
             }
             for uid in manager_ids(self.managers)
+        ] + [
+            # The lead whose views bench/leads.py times: no cases of their own.
+            {
+                "user_id": LEAD,
+                "role": "lead",
+                "name": "Lead One",
+                "email": f"{LEAD.lower()}@firm.example",
+                "tz": "America/Los_Angeles",
+                "is_guest": False,
+                "is_bot": False,
+                "deleted": False,
+                "info_fetched_at": now,
+                "away": False,
+            }
         ]
 
     def batches(self, size: int = 5000) -> Iterator[dict[type[Base], list[dict[str, Any]]]]:

@@ -25,7 +25,8 @@ from typing import Any
 from bench import commands as cmd
 from bench import load
 from bench.digests import DigestTiming, time_digests
-from bench.generate import Firm
+from bench.generate import LEAD, Firm
+from bench.leads import DUE, HOME, OVERDUE, OVERDUE_PAGE, measure_leads
 from bot.rules.calendar import BusinessCalendar
 from storage import bulk
 from storage.db import Database
@@ -35,6 +36,9 @@ TARGET_MEDIAN_VS_ECHO = 5.0
 TARGET_DIGEST_S = 2.0
 TARGET_DIGEST_GROWTH = 1.5
 TARGET_RSS_MB = 250.0
+TARGET_LEAD_VS_DUE = 5.0  # a lead's view, median, against a manager's /case due in the same run
+TARGET_LEAD_GROWTH = 1.5  # from the smallest scale to the largest
+LEAD_VIEWS = (OVERDUE, OVERDUE_PAGE, HOME)
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Report:
     digests: list[dict[str, Any]] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)
     memory: list[dict[str, Any]] = field(default_factory=list)
+    leads: list[dict[str, Any]] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)
 
 
@@ -196,6 +201,60 @@ def run_commands(
         server.stop()
 
 
+def overdue_count(url: str, day: Any) -> int:
+    """Active obligations due before the day: how many the lead's overdue list holds."""
+    from storage import queries as q
+
+    db = Database(url)
+    try:
+        with db.uow(write=False) as s:
+            return sum(n for _, n, _ in q.overdue_count_by_manager(s, day))
+    finally:
+        db.dispose()
+
+
+def run_leads(
+    bench_db: load.BenchDatabase, firm: Firm, standin: Any, n: int, seed: int, out_dir: Path, report: Report
+) -> None:
+    """The leads' part (bench/leads.py) against a fresh server on this database."""
+    overdue = overdue_count(bench_db.url, firm.today)
+    server = cmd.casebot_server(bench_db.url, standin.base_url, out_dir)
+    say(f"  leads: starting casebot on {bench_db.backend} ({bench_db.scale:,} cases, {overdue:,} overdue)…")
+    server.start()
+    try:
+        found = measure_leads(server.port, standin, sorted({m for _, m, _ in firm.index}), overdue, n, seed)
+    finally:
+        server.stop()
+    due = found[DUE].median
+    say(f"  {'view':<40}{'median':>10}{'p99':>10}{'÷ due':>8}  fails")
+    for view, lat in found.items():
+        if not lat.samples:
+            say(f"  {view:<40}{'—':>10}{'—':>10}{'—':>8}  {len(lat.failures)}")
+            for failure in lat.failures[:3]:
+                say(f"      failed: {failure}")
+            continue
+        say(
+            f"  {view:<40}{lat.median:>7.1f} ms{lat.p99:>7.1f} ms{lat.median / due:>7.1f}×  {len(lat.failures)}"
+        )
+        for failure in lat.failures[:3]:
+            say(f"      failed: {failure}")
+        report.leads.append(
+            {
+                "backend": bench_db.backend,
+                "scale": bench_db.scale,
+                "view": view,
+                "requests": len(lat.samples),
+                "median_ms": round(lat.median, 2),
+                "p99_ms": round(lat.p99, 2),
+                "max_ms": round(max(lat.samples), 2),
+                "vs_due": round(lat.median / due, 2),
+                "failures": len(lat.failures),
+                "overdue": overdue,
+                "example": lat.example[:300],
+            }
+        )
+
+
 def _variant(backend: str, fixes: bool) -> str:
     return f"{backend}{'+fixes' if fixes else ''}"
 
@@ -228,6 +287,22 @@ def verdicts(report: Report) -> list[str]:
             f"{'PASS' if ok else 'MISS'} {_variant(m['backend'], m['fixes']):<16} server peak resident {m['vmhwm_mb']:.0f} MB "
             f"(< {TARGET_RSS_MB:.0f} MB) at {m['scale']:,} cases"
         )
+    lead_rows: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+    for row in report.leads:
+        lead_rows.setdefault((row["backend"], row["view"]), {})[row["scale"]] = row
+    for (backend, view), scales in lead_rows.items():
+        if view not in LEAD_VIEWS:
+            continue
+        large = scales[max(scales)]
+        ok = large["vs_due"] <= TARGET_LEAD_VS_DUE
+        line = (
+            f"{view}: {large['vs_due']:.1f}× /case due at {max(scales):,} cases (≤ {TARGET_LEAD_VS_DUE:.0f}×)"
+        )
+        if len(scales) > 1:
+            growth = large["median_ms"] / scales[min(scales)]["median_ms"]
+            ok = ok and growth < TARGET_LEAD_GROWTH
+            line += f", {min(scales):,} → {max(scales):,} cases: {growth:.2f}× (< {TARGET_LEAD_GROWTH}×)"
+        lines.append(f"{'PASS' if ok else 'MISS'} {backend:<16} {line}")
     return lines
 
 
@@ -246,7 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--managers", type=int, default=500)
     parser.add_argument("--requests", type=int, default=300, help="timed requests per command")
     parser.add_argument("--seed", type=int, default=20261126)
-    parser.add_argument("--no-commands", action="store_true", help="skip the HTTP part")
+    parser.add_argument("--no-commands", action="store_true", help="skip the HTTP commands part")
+    parser.add_argument("--no-digests", action="store_true", help="skip the digests part")
+    parser.add_argument("--no-leads", action="store_true", help="skip the leads' part (at every scale)")
+    parser.add_argument("--lead-requests", type=int, default=100, help="timed rounds of the leads' part")
     parser.add_argument(
         "--fixes",
         choices=("no", "yes", "both"),
@@ -306,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
                             "obligations": firm.obligations,
                         }
                     )
-                for t in targets:
+                for t in targets if not args.no_digests else ():
                     for fixes in variants:
                         timing: DigestTiming = time_digests(t.url, scale, t.backend, day, fixes=fixes)
                         say(
@@ -320,9 +398,12 @@ def main(argv: list[str] | None = None) -> int:
                                 "runs_s": [round(s, 4) for s in timing.seconds],
                             }
                         )
+                for user in sorted({m for _, m, _ in firm.index} | {LEAD}):
+                    standin.add_user(user)
+                if not args.no_leads:
+                    for t in targets:
+                        run_leads(t, firm, standin, args.lead_requests, args.seed, out_dir, report)
                 if scale == scales[-1] and not args.no_commands:
-                    for user in sorted({m for _, m, _ in firm.index}):
-                        standin.add_user(user)
                     if echo is None:
                         echo = cmd.echo_server(standin.base_url, out_dir).start()
                     for t in targets:
