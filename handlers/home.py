@@ -17,6 +17,10 @@ from handlers.context import Context
 
 log = logging.getLogger(__name__)
 
+# The lead's lists on Home show what three sections hold (at most ~190 of the shortest lines), then
+# "…and N more": reading more rows than that would change nothing on the tab.
+HOME_LIST_ROWS = 200
+
 
 def home_view(ctx: Context, user: str) -> dict[str, Any]:
     firm = ctx.firm
@@ -26,7 +30,9 @@ def home_view(ctx: Context, user: str) -> dict[str, Any]:
         return {"type": "home", "blocks": [section(esc_message(exc.message))]}
     today = firm.today()
     role = services.role(firm, user)
-    overview = caseload.lead_overview(firm, user) if role in services.LEAD_ROLES else None
+    overview = (
+        caseload.lead_overview(firm, user, rows=HOME_LIST_ROWS) if role in services.LEAD_ROLES else None
+    )
     # Ages in business days, as `/case overdue` shows them.
     ages = {
         m.manager: firm.calendar.business_days_between(m.oldest_due_on, today)
@@ -49,32 +55,30 @@ def publish_home(ctx: Context, client: WebClient, user: str) -> None:
     client.views_publish(user_id=user, view=home_view(ctx, user))
 
 
-def handle_app_home_opened(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-    ctx: Context = context["casebot"]
-    if event.get("tab", "home") != "home":
-        return
-    publish_home(ctx, client, event["user"])
-
-
 def register(app: App, ctx: Context) -> None:
-    app.event("app_home_opened")(handle_app_home_opened)
-
-    # After someone changes a case, their Home tab is refreshed in the background, never in the reply's
-    # way. A refresh still waiting to start will read the latest state anyway, so a burst of changes by
-    # one person queues one refresh, not one per change.
+    # A Home tab is built and published in the background, never in a reply's or an ack's way: when the
+    # person opens it, and after they change a case. A refresh still waiting to start will read the latest
+    # state anyway, so a burst of these for one person queues one refresh, not one each.
     waiting: set[str] = set()
     guard = threading.Lock()
 
-    def refresh(actor: str) -> None:
+    def refresh(user: str) -> None:
         with guard:
-            waiting.discard(actor)
-        publish_home(ctx, ctx.client, actor)
+            waiting.discard(user)
+        publish_home(ctx, ctx.client, user)
 
-    def refresh_after_change(actor: str, number: str) -> None:
+    def refresh_home(user: str) -> None:
         with guard:
-            if actor in waiting:
+            if user in waiting:
                 return
-            waiting.add(actor)
-        ctx.later(refresh, actor)
+            waiting.add(user)
+        ctx.later(refresh, user)
 
-    ctx.firm.on_change.append(refresh_after_change)
+    def handle_app_home_opened(event: dict[str, Any]) -> None:
+        """Acknowledged at once: the view is built and published afterwards (a lead's takes longest), so
+        Slack never waits for it, and never retries the event for want of an answer."""
+        if event.get("tab", "home") == "home":
+            refresh_home(event["user"])
+
+    app.event("app_home_opened")(handle_app_home_opened)
+    ctx.firm.on_change.append(lambda actor, _number: refresh_home(actor))

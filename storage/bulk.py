@@ -12,6 +12,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from storage import stage_counts
 from storage.models import (
     Base,
     Case,
@@ -68,8 +69,9 @@ def load(
 def after_load(engine: Engine) -> None:
     """Make the loaded database ready to serve: sequences past the given ids, the tables vacuumed and
     their statistics fresh, the load checkpointed (so that neither autovacuum, a stale plan nor the
-    load's own writes run into what comes next)."""
+    load's own writes run into what comes next), and the open cases counted by stage."""
     with engine.begin() as conn:
+        stage_counts.recount(conn)
         if engine.dialect.name == "postgresql":
             for table in Base.metadata.sorted_tables:
                 pk = list(table.primary_key.columns)

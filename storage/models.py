@@ -33,6 +33,9 @@ NAMING = {
 ACTIVE = ("open", "snoozed")  # obligation states that still ask for something
 _ACTIVE_SQL = text("state IN ('open', 'snoozed')")
 _OPEN_CASE_SQL = text("closed_on IS NULL AND limitation_on IS NOT NULL")
+_OPEN_SQL = text("closed_on IS NULL")
+_UNTOLD_SQL = text("informed_on IS NULL")
+_NOT_CLEARED_SQL = text("cleared_at IS NULL")
 
 
 class Base(DeclarativeBase):
@@ -106,7 +109,27 @@ class Case(Base):
             sqlite_where=_OPEN_CASE_SQL,
             postgresql_where=_OPEN_CASE_SQL,
         ),
+        # The leads' "longest in stage": the earliest day an open case entered each stage is one seek.
+        Index(
+            "ix_cases_open_stage",
+            "stage",
+            "stage_entered_on",
+            sqlite_where=_OPEN_SQL,
+            postgresql_where=_OPEN_SQL,
+        ),
     )
+
+
+class StageCount(Base):
+    """Open cases in each stage, and the sum of the days they entered it (days since 1970-01-01): the leads'
+    counts and averages by stage without reading every open case. Kept in step with `cases` in the same
+    transaction as every change to a case's stage (storage/stage_counts.py)."""
+
+    __tablename__ = "stage_counts"
+
+    stage: Mapped[str] = mapped_column(String(24), primary_key=True)
+    open_cases: Mapped[int] = mapped_column(Integer, default=0)
+    entered_days: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class StageChange(Base):
@@ -178,7 +201,17 @@ class DemandEvent(Base):
 
 class Offer(Base):
     __tablename__ = "offers"
-    __table_args__ = (UniqueConstraint("case_id", "n"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "n"),
+        # The leads' "offers the client was not told of": a range scan over the untold ones only.
+        Index(
+            "ix_offers_untold",
+            "received_on",
+            "case_id",
+            sqlite_where=_UNTOLD_SQL,
+            postgresql_where=_UNTOLD_SQL,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
@@ -256,8 +289,21 @@ class Obligation(Base):
             sqlite_where=_ACTIVE_SQL,
             postgresql_where=_ACTIVE_SQL,
         ),
+        # With manager_id beside due_on, "overdue by manager" is read from the index alone.
         Index(
-            "ix_obligations_active_by_due", "due_on", sqlite_where=_ACTIVE_SQL, postgresql_where=_ACTIVE_SQL
+            "ix_obligations_active_by_due",
+            "due_on",
+            "manager_id",
+            sqlite_where=_ACTIVE_SQL,
+            postgresql_where=_ACTIVE_SQL,
+        ),
+        # One person's overdue list, a page at a time (remind_on, a snooze day, can't bound it).
+        Index(
+            "ix_obligations_active_by_manager_due",
+            "manager_id",
+            "due_on",
+            sqlite_where=_ACTIVE_SQL,
+            postgresql_where=_ACTIVE_SQL,
         ),
     )
 
@@ -323,6 +369,15 @@ class Escalation(Base):
     """An overdue obligation raised to the leads, once; cleared by any logged contact on the case."""
 
     __tablename__ = "escalations"
+    __table_args__ = (
+        # The leads' "escalations open" counts the ones not cleared, however many were cleared before.
+        Index(
+            "ix_escalations_open",
+            "obligation_id",
+            sqlite_where=_NOT_CLEARED_SQL,
+            postgresql_where=_NOT_CLEARED_SQL,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id", ondelete="CASCADE"), unique=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, func, literal, or_, select, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,7 +23,9 @@ from storage.models import (
     Offer,
     Staff,
     StageChange,
+    StageCount,
 )
+from storage.stage_counts import day_number
 
 _CASE_CHILDREN = (
     selectinload(Case.providers),
@@ -43,6 +45,12 @@ def _active() -> ColumnElement[bool]:
     partial indexes (WHERE state IN ('open', 'snoozed')) only when it can see that the query implies that
     clause from its text, and bound parameters hide it (bench/RESULTS.md measured a full scan without)."""
     return Obligation.state.in_([literal(state, literal_execute=True) for state in ACTIVE])
+
+
+def in_code_point_order(session: Session, column: Any) -> Any:
+    """Text ordered by code point, as Python sorts strings: SQLite's default; PostgreSQL's "C" collation
+    (its default follows the database's locale)."""
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
 
 
 _CARD_CHILDREN = (
@@ -264,60 +272,73 @@ def open_cases_with_limitation_by(session: Session, until: date) -> list[tuple[s
     return [(n, m, d) for n, m, d in session.execute(stmt).all() if d is not None]
 
 
-def _days_since(session: Session, column: Any, today: date) -> Any:
-    """Whole days from `column` to `today`, in this database's dialect."""
-    if session.get_bind().dialect.name == "postgresql":
-        return literal(today, Date) - column
-    return func.julianday(literal(today.isoformat())) - func.julianday(column)
-
-
 def open_cases_by_stage(session: Session, today: date) -> list[tuple[str, int, float, date]]:
-    """(stage, open cases, total days in stage, earliest day entered), one row a stage."""
-    stmt = (
-        select(
-            Case.stage,
-            func.count(),
-            func.sum(_days_since(session, Case.stage_entered_on, today)),
-            func.min(Case.stage_entered_on),
-        )
-        .where(Case.closed_on.is_(None))
-        .group_by(Case.stage)
+    """(stage, open cases, total days in stage, earliest day entered), one row a stage with open cases.
+    The counts and day sums are stage_counts' rows (storage/stage_counts.py); the earliest day one seek of
+    ix_cases_open_stage a stage: nothing here reads every open case."""
+    earliest = (
+        select(func.min(Case.stage_entered_on))
+        .where(Case.closed_on.is_(None), Case.stage == StageCount.stage)
+        .scalar_subquery()
     )
-    return [(st, int(n), float(total or 0), first) for st, n, total, first in session.execute(stmt).all()]
+    stmt = select(StageCount.stage, StageCount.open_cases, StageCount.entered_days, earliest).where(
+        StageCount.open_cases > 0
+    )
+    today_n = day_number(today)
+    return [
+        (st, int(n), float(int(n) * today_n - int(days)), first)
+        for st, n, days, first in session.execute(stmt).all()
+    ]
 
 
-def overdue_count_by_manager(session: Session, today: date) -> list[tuple[str, int, date]]:
-    """(manager, active obligations past due, the oldest due day), most overdue first."""
+def overdue_count_by_manager(
+    session: Session, today: date, user_ids: Sequence[str] | None = None
+) -> list[tuple[str, int, date]]:
+    """(manager, active obligations past due, the oldest due day), most overdue first: read from
+    ix_obligations_active_by_due alone (due_on, manager_id), so it costs what is overdue."""
     stmt = (
         select(Obligation.manager_id, func.count(), func.min(Obligation.due_on))
         .where(_active(), Obligation.due_on < today)
         .group_by(Obligation.manager_id)
-        .order_by(func.min(Obligation.due_on), Obligation.manager_id)
+        .order_by(func.min(Obligation.due_on), in_code_point_order(session, Obligation.manager_id))
     )
+    if user_ids is not None:
+        stmt = stmt.where(Obligation.manager_id.in_(list(user_ids)))
     return [(m, int(n), d) for m, n, d in session.execute(stmt).all()]
 
 
 def open_escalation_count(session: Session) -> int:
-    """Escalations not yet cleared whose obligation still asks for something."""
-    stmt = (
-        select(func.count())
-        .select_from(Escalation)
-        .join(Obligation, Obligation.id == Escalation.obligation_id)
-        .where(Escalation.cleared_at.is_(None), _active())
-    )
+    """Escalations not yet cleared whose obligation still asks for something: read from the escalations not
+    cleared (ix_escalations_open), each one's obligation by primary key."""
+    still_active = select(Obligation.id).where(Obligation.id == Escalation.obligation_id, _active()).exists()
+    stmt = select(func.count()).select_from(Escalation).where(Escalation.cleared_at.is_(None), still_active)
     return int(session.scalar(stmt) or 0)
 
 
-def offers_not_told(session: Session, received_before: date) -> list[tuple[str, str, int, date, bool]]:
+def _untold(received_before: date) -> tuple[ColumnElement[bool], ...]:
+    return Case.closed_on.is_(None), Offer.informed_on.is_(None), Offer.received_on < received_before
+
+
+def offers_not_told(
+    session: Session, received_before: date, limit: int | None = None
+) -> list[tuple[str, str, int, date, bool]]:
     """(case, manager, offer n, received day, final) of open cases' offers the client has not been told of,
-    received before the given day."""
+    received before the given day, oldest first (the first `limit` of them): a range scan of
+    ix_offers_untold, which holds only the offers not told."""
     stmt = (
         select(Case.number, Case.manager_id, Offer.n, Offer.received_on, Offer.final)
         .join(Case, Case.id == Offer.case_id)
-        .where(Case.closed_on.is_(None), Offer.informed_on.is_(None), Offer.received_on < received_before)
+        .where(*_untold(received_before))
         .order_by(Offer.received_on, Case.number_key, Offer.n)
+        .limit(limit)
     )
     return [(c, m, n, d, f) for c, m, n, d, f in session.execute(stmt).all()]
+
+
+def count_offers_not_told(session: Session, received_before: date) -> int:
+    """How many offers_not_told there are in all."""
+    stmt = select(func.count()).select_from(Offer).join(Case, Case.id == Offer.case_id)
+    return int(session.scalar(stmt.where(*_untold(received_before))) or 0)
 
 
 def open_cases_by_stage_and_age(

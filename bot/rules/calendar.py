@@ -24,6 +24,9 @@ class BusinessCalendar:
         self.tz = ZoneInfo(timezone)
         # One cache per calendar: the dates a firm asks about cluster in a few years.
         self.is_business_day = lru_cache(maxsize=8192)(self._is_business_day)
+        # A lead's lists ask this for the same few due days over and over (one a manager on the Home tab).
+        between = lru_cache(maxsize=8192)(self._business_days_between)
+        self.business_days_between = between  # type: ignore[method-assign]
 
     def _is_business_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self._holidays and day not in self._closed
@@ -50,7 +53,7 @@ class BusinessCalendar:
                 n -= 1
         return day
 
-    def business_days_between(self, start: date, end: date) -> int:
+    def _business_days_between(self, start: date, end: date) -> int:
         """Business days after `start` up to and including `end` (0 when end <= start)."""
         count, day = 0, start
         while day < end:

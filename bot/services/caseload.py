@@ -130,20 +130,28 @@ class LeadOverview:
     escalations_open: int
     inside_limitation: tuple[LimitationLine, ...]  # inside the red window, soonest first
     offers_not_told: tuple[OfferNotTold, ...]  # not told within the playbook's business days
+    # How many there are in all, when the three lists above hold only their first rows (None: all of them).
+    overdue_managers: int | None = None
+    overdue_items: int | None = None
+    inside_limitation_count: int | None = None
+    offers_not_told_count: int | None = None
 
     @property
     def open_cases(self) -> int:
         return sum(s.cases for s in self.stages)
 
+    @property
+    def overdue_total(self) -> int:
+        return self.overdue_items if self.overdue_items is not None else sum(m.overdue for m in self.overdue)
 
-def lead_overview(firm: Firm, actor: str) -> LeadOverview:
-    """What a lead's Home shows. For a lead or an admin."""
+
+def lead_overview(firm: Firm, actor: str, rows: int | None = None) -> LeadOverview:
+    """What a lead's Home shows. For a lead or an admin. With `rows`, each list holds at most its first
+    `rows` lines (the Home tab shows no more) and says how many there are in all; every query reads an
+    index or the stage counts, never every open case."""
 
     today, numbers, cal = firm.today(), firm.numbers, firm.calendar
-    # An offer is late once more than N business days have passed: received before the N-th business day back.
-    told_by = today
-    for _ in range(numbers.offer_inform_business_days):
-        told_by = _previous_business_day(firm, told_by)
+    late_before = offers_late_before(firm, today)
     with Transaction(firm, write=False) as s:
         if role_of(s, firm, actor) not in LEAD_ROLES:
             raise NotAllowed("The firm's overview is for leads and admins; /case mine lists your own cases.")
@@ -153,33 +161,42 @@ def lead_overview(firm: Firm, actor: str) -> LeadOverview:
         red = q.open_cases_with_limitation_by(
             s, date.fromordinal(today.toordinal() + numbers.limitation_red_days)
         )
-        offers = q.offers_not_told(s, told_by)
+        offers = q.offers_not_told(s, late_before, limit=rows)
+        offers_count = (
+            len(offers) if rows is None or len(offers) < rows else q.count_offers_not_told(s, late_before)
+        )
     stages = tuple(
         StageLine(
             stage, STAGES[Stage(stage)].label, n, round(total / n, 1) if n else 0.0, (today - first).days
         )
         for stage, n, total, first in sorted(by_stage, key=lambda r: STAGE_ORDER[Stage(r[0])])
     )
-    late = tuple(
-        OfferNotTold(c, m, n, d, f, cal.business_days_between(d, today))
-        for c, m, n, d, f in offers
-        if cal.business_days_between(d, today) > numbers.offer_inform_business_days
-    )
+    late = tuple(OfferNotTold(c, m, n, d, f, cal.business_days_between(d, today)) for c, m, n, d, f in offers)
     return LeadOverview(
         day=today,
         stages=stages,
-        overdue=tuple(ManagerOverdue(m, n, d, (today - d).days) for m, n, d in overdue),
+        overdue=tuple(ManagerOverdue(m, n, d, (today - d).days) for m, n, d in overdue[:rows]),
         escalations_open=escalations,
-        inside_limitation=tuple(LimitationLine(c, m, d, (d - today).days) for c, m, d in red),
+        inside_limitation=tuple(LimitationLine(c, m, d, (d - today).days) for c, m, d in red[:rows]),
         offers_not_told=late,
+        overdue_managers=len(overdue),
+        overdue_items=sum(n for _, n, _ in overdue),
+        inside_limitation_count=len(red),
+        offers_not_told_count=offers_count,
     )
 
 
-def _previous_business_day(firm: Firm, day: date) -> date:
-    day = date.fromordinal(day.toordinal() - 1)
-    while not firm.calendar.is_business_day(day):
+def offers_late_before(firm: Firm, today: date) -> date:
+    """An offer is late once more than N business days (after the day it came in, up to today) have passed
+    without the client being told: so exactly those received before the (N+1)-th business day on or before
+    today."""
+    wanted, day = firm.numbers.offer_inform_business_days + 1, today
+    while True:
+        if firm.calendar.is_business_day(day):
+            wanted -= 1
+            if wanted == 0:
+                return day
         day = date.fromordinal(day.toordinal() - 1)
-    return day
 
 
 # ---------------------------------------------------------------- the weekly chart's data

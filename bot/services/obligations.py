@@ -23,6 +23,7 @@ from storage import queries as q
 from storage.models import (
     ACTIVE,
 )
+from storage.overdue import overdue_rows
 
 
 def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
@@ -101,6 +102,72 @@ def overdue(firm: Firm, actor: str, user: str | None = None) -> list[DueItem]:
         rows = q.active_overdue(s, today, None if user is None else [user])
         items = [due_item(o, c, today, firm.calendar) for o, c in rows]
     return sorted(items, key=lambda d: (d.manager, -d.overdue_days, d.case))
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    """One page of an overdue list, as the list shows it: manager by manager (the one with the most overdue
+    item first) when a lead sees everyone's, each person's most overdue first."""
+
+    items: tuple[DueItem, ...]  # this page's, in the order shown
+    everyone: bool  # a lead's list of everyone's, by manager (else one person's)
+    total: int  # in the whole list
+    managers: tuple[tuple[str, int], ...]  # everyone in the list with their count, in the list's order
+    page: int  # 1 … pages (a page past the end is the last one)
+    pages: int
+    first: int  # where items[0] stands in the whole list, from 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.managers)
+
+    @property
+    def continued(self) -> bool:
+        """The page's first manager began on an earlier page."""
+        start = 0
+        for manager, n in self.managers:
+            if self.items and manager == self.items[0].manager:
+                return start < self.first
+            start += n
+        return False
+
+
+def overdue_page(
+    firm: Firm, actor: str, user: str | None = None, page: int = 1, per_page: int = 40
+) -> OverduePage:
+    """One page of `overdue`'s list, read a page at a time: the count of each manager's overdue items
+    (from an index) places the page, and only the obligations of the managers it shows are read."""
+    today = firm.today()
+    with Transaction(firm, write=False) as s:
+        role = role_of(s, firm, actor)
+        everyone = user is None and role in LEAD_ROLES
+        if role not in LEAD_ROLES:
+            if user not in (None, actor):
+                raise NotAllowed("Only a lead or an admin can see someone else's overdue list.")
+            user = actor
+        counts = q.overdue_count_by_manager(s, today, None if user is None else [user])
+        total = sum(n for _, n, _ in counts)
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 1), pages)
+        first = (page - 1) * per_page
+        shown: list[str] = []
+        skip = start = 0
+        for manager, n, _ in counts:
+            if start + n > first and start < first + per_page:
+                skip = skip if shown else first - start
+                shown.append(manager)
+            start += n
+        rows = overdue_rows(s, today, shown, skip, per_page)
+        items = tuple(due_item(o, c, today, firm.calendar) for o, c in rows)
+    return OverduePage(
+        items=items,
+        everyone=everyone,
+        total=total,
+        managers=tuple((m, n) for m, n, _ in counts),
+        page=page,
+        pages=pages,
+        first=first,
+    )
 
 
 SNOOZE_DAYS = {"tomorrow": 1, "3days": 3}

@@ -37,10 +37,12 @@ from handlers.blocks.lists import (
     build_due,
     build_mine,
     build_overdue,
+    build_overdue_page,
     due_line,
     overdue_line,
     overdue_order,
     overdue_page_count,
+    overdue_page_of,
     read_page_value,
 )
 from handlers.blocks.modals import (
@@ -88,6 +90,7 @@ __all__ = [
     "build_offers",
     "build_outcome",
     "build_overdue",
+    "build_overdue_page",
     "button",
     "context",
     "day",
@@ -102,6 +105,7 @@ __all__ = [
     "overdue_line",
     "overdue_order",
     "overdue_page_count",
+    "overdue_page_of",
     "read_page_value",
     "section",
     "user_text",

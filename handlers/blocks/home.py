@@ -70,8 +70,9 @@ def _lead_overview(o: LeadOverview, ages: Mapping[str, int], red_days: int, info
         section(f"*Open cases by stage* ({o.open_cases})\n" + ("\n".join(stages) or "_None open._"))
     )
 
-    total = sum(m.overdue for m in o.overdue)
-    lines = [f"*Overdue by manager* ({total})"]
+    # The lists may hold only their first rows (as many as these sections can show); the counts are of all.
+    managers = o.overdue_managers if o.overdue_managers is not None else len(o.overdue)
+    lines = [f"*Overdue by manager* ({o.overdue_total})"]
     for m in o.overdue:
         n = ages.get(m.manager, m.oldest_days)
         lines.append(
@@ -80,10 +81,13 @@ def _lead_overview(o: LeadOverview, ages: Mapping[str, int], red_days: int, info
         )
     if not o.overdue:
         lines.append("_Nothing overdue across the firm._")
-    blocks.extend(lines_sections(lines, max_blocks=3, more="…and {n} more: `/case overdue`"))
+    blocks.extend(
+        lines_sections(lines, max_blocks=3, more="…and {n} more: `/case overdue`", total=1 + managers)
+    )
     blocks.append(section(f"*Escalations open*: {o.escalations_open}"))
 
-    lines = [f"*Inside {red_days} days of the limitation date* ({len(o.inside_limitation)})"]
+    red = o.inside_limitation_count if o.inside_limitation_count is not None else len(o.inside_limitation)
+    lines = [f"*Inside {red_days} days of the limitation date* ({red})"]
     lines += [
         f"• :red_circle: *{esc(c.case)}* · <@{c.manager}> · {c.limitation_on:%Y-%m-%d} · "
         + (f"{days(c.days_left)} left" if c.days_left >= 0 else f"passed {days(-c.days_left)} ago")
@@ -91,11 +95,10 @@ def _lead_overview(o: LeadOverview, ages: Mapping[str, int], red_days: int, info
     ]
     if not o.inside_limitation:
         lines.append("_None._")
-    blocks.extend(lines_sections(lines, max_blocks=3))
+    blocks.extend(lines_sections(lines, max_blocks=3, total=1 + red))
 
-    lines = [
-        f"*Offers the client was not told of within {inform_days} business days* ({len(o.offers_not_told)})"
-    ]
+    untold = o.offers_not_told_count if o.offers_not_told_count is not None else len(o.offers_not_told)
+    lines = [f"*Offers the client was not told of within {inform_days} business days* ({untold})"]
     lines += [
         f"• :warning: *{esc(x.case)}* · {'final' if x.final else ordinal_word(x.n)} offer · received "
         f"{day(x.received_on)}, {x.business_days} business days ago · <@{x.manager}>"
@@ -103,5 +106,5 @@ def _lead_overview(o: LeadOverview, ages: Mapping[str, int], red_days: int, info
     ]
     if not o.offers_not_told:
         lines.append("_None._")
-    blocks.extend(lines_sections(lines, max_blocks=3))
+    blocks.extend(lines_sections(lines, max_blocks=3, total=1 + untold))
     return blocks

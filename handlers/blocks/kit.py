@@ -149,11 +149,18 @@ def confirm(title: str, text: str, yes: str) -> Block:
 
 
 def lines_sections(
-    lines: Sequence[str], *, empty: str = "_Nothing._", max_blocks: int = 1, more: str = "…and {n} more"
+    lines: Sequence[str],
+    *,
+    empty: str = "_Nothing._",
+    max_blocks: int = 1,
+    more: str = "…and {n} more",
+    total: int | None = None,
 ) -> list[Block]:
-    """Lines packed into at most `max_blocks` sections of Slack's 3000 characters; the rest summarised."""
+    """Lines packed into at most `max_blocks` sections of Slack's 3000 characters; the rest summarised.
+    `total` is how many lines there are in all when `lines` holds only the first of them."""
     if not lines:
         return [section(empty)]
+    total = max(total or 0, len(lines))
     blocks: list[Block] = []
     chunk: list[str] = []
     size = 0
@@ -162,13 +169,15 @@ def lines_sections(
         line = cut(line, budget)
         if size + len(line) + 1 > budget:
             if len(blocks) + 1 == max_blocks:
-                chunk.append(more.format(n=len(lines) - i))
+                chunk.append(more.format(n=total - i))
                 blocks.append(section("\n".join(chunk)))
                 return blocks
             blocks.append(section("\n".join(chunk)))
             chunk, size = [], 0
         chunk.append(line)
         size += len(line) + 1
+    if total > len(lines):
+        chunk.append(more.format(n=total - len(lines)))
     blocks.append(section("\n".join(chunk)))
     return blocks
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.rules.playbook import STAGES, Stage
 from bot.services.cards import DueItem
+from bot.services.obligations import OverduePage
 from handlers.blocks.kit import (
     MESSAGE_BLOCKS,
     Block,
@@ -127,31 +128,49 @@ def overdue_page_count(total: int) -> int:
     return max(1, -(-total // OVERDUE_PAGE_ITEMS))
 
 
-def build_overdue(
-    items: Sequence[DueItem], today: date, *, everyone: bool, page: int = 1, user: str | None = None
-) -> Reply:
-    """Overdue obligations, most overdue first, ages in business days; for a lead, grouped by manager.
-
-    A page holds OVERDUE_PAGE_ITEMS; Previous and Next carry the page and the @user filter, so a click
-    shows the list as it stands then. `user` is whose list a lead asked for (None: their own or everyone's)."""
-    if not items:
-        text = f"<@{user}> has nothing overdue. :tada:" if user else "Nothing is overdue. :tada:"
-        return Reply(text, [section(text)])
+def overdue_page_of(items: Sequence[DueItem], *, everyone: bool, page: int = 1) -> OverduePage:
+    """A page of a whole overdue list held in memory (services.overdue_page reads just the page instead)."""
     ordered = overdue_order(items, by_manager=everyone)
     pages = overdue_page_count(len(ordered))
     page = min(max(page, 1), pages)
     first = (page - 1) * OVERDUE_PAGE_ITEMS
-    shown = ordered[first : first + OVERDUE_PAGE_ITEMS]
     counts: dict[str, int] = {}
     for i in ordered:
         counts[i.manager] = counts.get(i.manager, 0) + 1
+    return OverduePage(
+        items=tuple(ordered[first : first + OVERDUE_PAGE_ITEMS]),
+        everyone=everyone,
+        total=len(ordered),
+        managers=tuple(counts.items()),
+        page=page,
+        pages=pages,
+        first=first,
+    )
+
+
+def build_overdue(
+    items: Sequence[DueItem], today: date, *, everyone: bool, page: int = 1, user: str | None = None
+) -> Reply:
+    """A page of a whole overdue list (see build_overdue_page)."""
+    return build_overdue_page(overdue_page_of(items, everyone=everyone, page=page), user=user)
+
+
+def build_overdue_page(p: OverduePage, *, user: str | None = None) -> Reply:
+    """Overdue obligations, most overdue first, ages in business days; for a lead, grouped by manager.
+
+    A page holds OVERDUE_PAGE_ITEMS; Previous and Next carry the page and the @user filter, so a click
+    shows the list as it stands then. `user` is whose list a lead asked for (None: their own or everyone's)."""
+    if not p.total:
+        text = f"<@{user}> has nothing overdue. :tada:" if user else "Nothing is overdue. :tada:"
+        return Reply(text, [section(text)])
+    everyone, page, pages, first, shown, counts = p.everyone, p.page, p.pages, p.first, p.items, p.counts
     if everyone:
-        title = f"*Overdue across the firm*: {len(items)} for {len(counts)} manager(s), most overdue first"
-        text = f"{len(items)} overdue across {len(counts)} manager(s)."
+        title = f"*Overdue across the firm*: {p.total} for {len(counts)} manager(s), most overdue first"
+        text = f"{p.total} overdue across {len(counts)} manager(s)."
     elif user:
-        title, text = f"*Overdue for <@{user}>* ({len(items)})", f"{len(items)} overdue for <@{user}>."
+        title, text = f"*Overdue for <@{user}>* ({p.total})", f"{p.total} overdue for <@{user}>."
     else:
-        title, text = f"*Overdue* ({len(items)})", f"{len(items)} overdue."
+        title, text = f"*Overdue* ({p.total})", f"{p.total} overdue."
     blocks: list[Block] = [section(title)]
     room = MESSAGE_BLOCKS - 3  # the title above, the page line and the buttons below
     if everyone:
@@ -159,7 +178,7 @@ def build_overdue(
         for i in shown:
             groups.setdefault(i.manager, []).append(i)
         for m, group in groups.items():
-            earlier = first > 0 and ordered[first - 1].manager == m and group[0] is shown[0]
+            earlier = p.continued and group[0] is shown[0]
             heading = f"*<@{m}>* · {counts[m]} overdue" + (" (continued)" if earlier else "")
             lines = [heading, *(overdue_line(i) for i in group)]
             blocks.extend(lines_sections(lines, max_blocks=max(1, room - len(blocks) + 1)))
@@ -168,7 +187,7 @@ def build_overdue(
     if pages > 1:
         blocks.append(
             context(
-                f"Page {page} of {pages} · {first + 1}–{first + len(shown)} of {len(items)}"
+                f"Page {page} of {pages} · {first + 1}–{first + len(shown)} of {p.total}"
                 + ("" if user or not everyone else " · `/case overdue @user` for one person")
             )
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import services
-from handlers.blocks import Reply, build_due, build_mine, build_overdue
+from handlers.blocks import OVERDUE_PAGE_ITEMS, Reply, build_due, build_mine, build_overdue_page
 from handlers.commands.subcommand import CASE, NoArgs, Subcommand, date_opt, no_more, user
 from handlers.context import Context
 
@@ -72,10 +72,10 @@ def parse_overdue(words: list[str]) -> Overdue:
 
 def overdue_reply(ctx: Context, actor: str, user: str | None, page: int = 1) -> Reply:
     """One page of the overdue list: the caller's own, one person's, or (a lead's) everyone's by manager.
-    Also what the Previous and Next buttons show; services.overdue checks the caller may see it."""
-    items = services.overdue(ctx.firm, actor, user)
-    everyone = user is None and services.role(ctx.firm, actor) in services.LEAD_ROLES
-    return build_overdue(items, ctx.firm.today(), everyone=everyone, page=page, user=user)
+    Also what the Previous and Next buttons show; services.overdue_page checks the caller may see it and
+    reads just this page."""
+    found = services.overdue_page(ctx.firm, actor, user, page, per_page=OVERDUE_PAGE_ITEMS)
+    return build_overdue_page(found, user=user)
 
 
 def run_overdue(ctx: Context, actor: str, a: Overdue) -> Reply:
