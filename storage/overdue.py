@@ -24,22 +24,30 @@ def overdue_rows(
     """Active obligations of `managers` due before `today`, the managers in the order given, each one's
     most overdue first (then by case number, rule and id, as the list has always broken ties), from the
     `skip`-th, at most `limit`. Reads those managers' overdue rows through ix_obligations_active_by_manager_due
-    and nothing of anyone else's."""
+    and each one's case number by primary key, then the page's rows with their cases: nothing of anyone
+    else's, and no plan that reads the whole cases table to join a few rows."""
     if not managers or limit <= 0:
         return []
     rank = sql_case({m: i for i, m in enumerate(managers)}, value=Obligation.manager_id)
-    stmt = (
-        select(Obligation, Case)
-        .join(Case, Case.id == Obligation.case_id)
-        .where(Obligation.manager_id.in_(list(managers)), _active(), Obligation.due_on < today)
-        .order_by(
-            rank,
-            Obligation.due_on,
-            in_code_point_order(session, Case.number),
-            in_code_point_order(session, Obligation.rule),
-            Obligation.id,
-        )
-        .offset(skip)
-        .limit(limit)
+    number = select(Case.number).where(Case.id == Obligation.case_id).scalar_subquery()
+    order = (
+        rank,
+        Obligation.due_on,
+        in_code_point_order(session, number),
+        in_code_point_order(session, Obligation.rule),
+        Obligation.id,
     )
-    return [(o, c) for o, c in session.execute(stmt).all()]
+    ids = list(
+        session.scalars(
+            select(Obligation.id)
+            .where(Obligation.manager_id.in_(list(managers)), _active(), Obligation.due_on < today)
+            .order_by(*order)
+            .offset(skip)
+            .limit(limit)
+        )
+    )
+    if not ids:
+        return []
+    place = {ob_id: i for i, ob_id in enumerate(ids)}
+    stmt = select(Obligation, Case).join(Case, Case.id == Obligation.case_id).where(Obligation.id.in_(ids))
+    return sorted(((o, c) for o, c in session.execute(stmt).all()), key=lambda row: place[row[0].id])
