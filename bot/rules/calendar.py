@@ -26,7 +26,7 @@ class BusinessCalendar:
         self.is_business_day = lru_cache(maxsize=8192)(self._is_business_day)
         # A lead's lists ask this for the same few due days over and over (one a manager on the Home tab).
         between = lru_cache(maxsize=8192)(self._business_days_between)
-        self.business_days_between = between  # type: ignore[method-assign]
+        self.business_days_between = between
 
     def _is_business_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self._holidays and day not in self._closed
