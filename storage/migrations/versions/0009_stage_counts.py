@@ -1,7 +1,7 @@
 """open cases counted by stage, and indexes for the leads' views
 
 Revision ID: 0009_stage_counts
-Revises: 0005_playbook_letter
+Revises: 0007_ledger
 Create Date: 2026-11-29 23:30:00
 
 - stage_counts: open cases in each stage and the sum of the days they entered it (days since 1970-01-01),
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_stage_counts"
-down_revision = "0005_playbook_letter"
+down_revision = "0007_ledger"
 branch_labels = None
 depends_on = None
 
