@@ -1,5 +1,8 @@
 """Everything a user can get wrong, as one hierarchy; each message is written for a case manager.
 
+Each error may say which argument of the service it concerns (`field`, the argument's name: `number`, `on`,
+`manager`…), so a form shows it beside that field and a command can point at that word.
+
 CasebotError                 a refusal: nothing was changed
 ├── InputError               the words of a command are off (carries a usage line and an example)
 │   ├── BadDate              not a YYYY-MM-DD day
@@ -19,11 +22,14 @@ from __future__ import annotations
 class CasebotError(Exception):
     """A refusal a user sees; nothing was changed."""
 
-    def __init__(self, message: str, *, example: str | None = None, usage: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, example: str | None = None, usage: str | None = None, field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.example = example
         self.usage = usage
+        self.field = field
 
     def __str__(self) -> str:
         return self.message
@@ -48,7 +54,9 @@ class BadAmount(InputError):
 class UnknownCase(CasebotError):
     def __init__(self, number: str, suggestions: list[str] | tuple[str, ...] = ()) -> None:
         hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"There is no case {number}.{hint}", example="/case mine lists your open cases")
+        super().__init__(
+            f"There is no case {number}.{hint}", example="/case mine lists your open cases", field="number"
+        )
         self.number = number
         self.suggestions = tuple(suggestions)
 

@@ -13,7 +13,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import services
-from bot.errors import CasebotError, InputError
+from bot.errors import InputError
 from handlers.blocks import (
     ADVANCE,
     LOG_CONTACT,
@@ -23,9 +23,7 @@ from handlers.blocks import (
     PROVIDER_RECEIVED,
     Reply,
     build_case_card,
-    build_error,
     build_log_contact_modal,
-    build_message,
     esc_message,
     fit,
     read_page_value,
@@ -34,6 +32,7 @@ from handlers.blocks import (
 )
 from handlers.commands import overdue_reply
 from handlers.context import Context
+from handlers.refusals import refusal
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +52,8 @@ def handle_log_contact(
     ctx: Context = context["casebot"]
     try:
         ctx.people.check(body["user"]["id"])
-    except CasebotError as exc:
-        _tell(ctx, respond, build_error(exc))
+    except Exception as exc:
+        _tell(ctx, respond, refusal(exc, doing="open the log-contact form"))
         return
     client.views_open(
         trigger_id=body["trigger_id"],
@@ -70,24 +69,8 @@ def _change(
     try:
         ctx.people.check(actor)
         outcome = do(actor)
-    except CasebotError as exc:
-        _tell(ctx, respond, build_error(exc))
-        return
-    except Exception:
-        log.exception("Failed to handle a button for %s", actor)
-        _tell(
-            ctx,
-            respond,
-            Reply(
-                "casebot ran into a problem; check the case with /case show before trying again.",
-                [
-                    section(
-                        ":x: casebot ran into a problem; check the case with `/case show` "
-                        "before trying again."
-                    )
-                ],
-            ),
-        )
+    except Exception as exc:
+        _tell(ctx, respond, refusal(exc, doing=f"handle a button for {actor}"))
         return
     text = esc_message(outcome.message, user_text(outcome.card) if outcome.card is not None else ())
     reply = Reply(text, [section(f":white_check_mark: {text}")])
@@ -113,7 +96,7 @@ def handle_advance(ack: Ack, body: dict[str, Any], respond: Respond, context: di
         _tell(
             context["casebot"],
             respond,
-            build_error(InputError("That button is out of date; open the card again.")),
+            refusal(InputError("That button is out of date; open the card again.")),
         )
         return
     _change(
@@ -162,11 +145,9 @@ def _show_overdue_page(ctx: Context, respond: Respond, actor: str, page: int, us
     try:
         ctx.people.check(actor)
         reply, replace = overdue_reply(ctx, actor, user, page), True
-    except CasebotError as exc:
-        reply, replace = build_error(exc), False
-    except Exception:
-        log.exception("Failed to show page %s of the overdue list for %s", page, actor)
-        reply, replace = build_message(":x: casebot ran into a problem; try `/case overdue` again."), False
+    except Exception as exc:
+        reply = refusal(exc, doing=f"show page {page} of the overdue list for {actor}")
+        replace = False
     respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=replace)
 
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
 from bot import services
-from bot.errors import CasebotError
-from handlers.blocks import build_case_card, build_error
+from handlers.blocks import build_case_card
 from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE, mark_done
 from handlers.context import Context
-
-log = logging.getLogger(__name__)
+from handlers.refusals import refusal
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -32,11 +29,7 @@ def _replace_item(
 
 
 def _fail(ctx: Context, respond: Respond, exc: Exception) -> None:
-    if isinstance(exc, CasebotError):
-        reply = build_error(exc)
-    else:
-        log.exception("Failed to handle a digest button")
-        reply = build_error(CasebotError("casebot ran into a problem; check the case with /case show."))
+    reply = refusal(exc, doing="handle a digest button")
     ctx.later(
         respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False
     )

@@ -12,11 +12,21 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
-from bot.errors import BadDate, CasebotError, Conflict, FutureDate, NotAllowed, UnknownCase
 from handlers.blocks import LOG_CONTACT_VIEW, NEW_CASE_VIEW, Reply, build_outcome
 from handlers.context import Context
+from handlers.refusals import form_errors
 
 log = logging.getLogger(__name__)
+
+# Each form: the service's argument → the block it is typed in (what a refusal's `field` points at).
+NEW_CASE_FIELDS = {
+    "number": "number",
+    "client": "client",
+    "manager": "manager",
+    "on": "on",
+    "limitation_on": "sol",
+}
+LOG_CONTACT_FIELDS = {"kind": "kind", "on": "on", "note": "note"}
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
@@ -45,13 +55,6 @@ def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _field_for(error: CasebotError, fields: dict[type, str], default: str) -> str:
-    for kind, block_id in fields.items():
-        if isinstance(error, kind):
-            return block_id
-    return default
-
-
 def _notify(ctx: Context, client: WebClient, user: str, channel: str | None, reply: Reply) -> None:
     """After a form: a private note where the person was (ephemeral), else in their DM with casebot."""
     if channel:
@@ -78,7 +81,7 @@ def handle_new_case(
         ctx.people.check(actor)
         manager = v.get("manager") or actor
         if manager != actor:
-            ctx.people.check(manager, who="them")
+            ctx.people.check(manager, who="them", field="manager")
         outcome = services.create_case(
             ctx.firm,
             actor,
@@ -88,13 +91,8 @@ def handle_new_case(
             on=_date(v.get("on")),
             limitation_on=_date(v.get("sol")),
         )
-    except CasebotError as exc:
-        where = _field_for(
-            exc,
-            {FutureDate: "on", BadDate: "on", NotAllowed: "manager", Conflict: "number"},
-            "client" if "client" in exc.message.lower() else "number",
-        )
-        ack(response_action="errors", errors={where: exc.message[:150]})
+    except Exception as exc:
+        ack(response_action="errors", errors=form_errors(exc, NEW_CASE_FIELDS, "number", doing="open a case"))
         return
     ack()
     reply = build_outcome(outcome.message, outcome.card, ctx.firm.today())
@@ -117,11 +115,11 @@ def handle_log_contact(
             on=_date(v.get("on")),
             note=v.get("note"),
         )
-    except CasebotError as exc:
-        where = _field_for(
-            exc, {FutureDate: "on", BadDate: "on", UnknownCase: "kind", NotAllowed: "kind"}, "kind"
+    except Exception as exc:
+        ack(
+            response_action="errors",
+            errors=form_errors(exc, LOG_CONTACT_FIELDS, "kind", doing="log a contact"),
         )
-        ack(response_action="errors", errors={where: exc.message[:150]})
         return
     ack()
     ctx.later(

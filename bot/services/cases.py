@@ -51,10 +51,13 @@ def create_case(
         raise InputError(
             f"“{number[:40]}” is not a case number: letters, digits and dashes, up to 40.",
             example="/case new PI-2041 Jane Roe",
+            field="number",
         )
     if not client or len(client) > 200:
         raise InputError(
-            "Give the client's name after the case number.", example="/case new PI-2041 Jane Roe"
+            "Give the client's name after the case number.",
+            example="/case new PI-2041 Jane Roe",
+            field="client",
         )
     day = event_day(firm, on)
     manager = manager or actor
@@ -62,10 +65,11 @@ def create_case(
         role = role_of(s, firm, actor)
         if manager != actor and role not in LEAD_ROLES:
             raise NotAllowed(
-                "Only a lead or an admin can open a case for someone else; leave out the @manager to take it yourself."
+                "Only a lead or an admin can open a case for someone else; leave out the @manager to take it yourself.",
+                field="manager",
             )
         if q.get_case(s, number, children=False) is not None:
-            raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}")
+            raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}", field="number")
         case = Case(
             number=number.upper(),
             number_key=q.case_key(number),
@@ -81,7 +85,9 @@ def create_case(
         try:
             s.flush()
         except IntegrityError as exc:
-            raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}") from exc
+            raise Conflict(
+                f"{number.upper()} already exists: /case show {number.upper()}", field="number"
+            ) from exc
         case.stages.append(
             StageChange(
                 seq=1,

@@ -75,18 +75,24 @@ def require_open(case: Case) -> None:
         raise PreconditionNotMet(f"{case.number} is closed ({case.stage}); closed cases do not change.")
 
 
-def event_day(firm: Firm, on: date | None, *, not_before: date | None = None, what: str = "That") -> date:
+def event_day(
+    firm: Firm, on: date | None, *, not_before: date | None = None, what: str = "That", field: str = "on"
+) -> date:
+    """The day an event happened: `on`, or today; never later than today nor before `not_before`.
+    A refusal names `field`, the argument the day came in."""
     today = firm.today()
     day = on or today
     if day > today:
         raise FutureDate(
             f"{day:%Y-%m-%d} is in the future: record events on the day they happened (today or earlier).",
             example=f"{today:%Y-%m-%d}",
+            field=field,
         )
     if not_before is not None and day < not_before:
         raise InputError(
             f"{what} can't be dated {day:%Y-%m-%d}, before {not_before:%Y-%m-%d}.",
             example=f"{not_before:%Y-%m-%d}",
+            field=field,
         )
     return day
 

@@ -40,12 +40,15 @@ def log_contact(
 ) -> Outcome:
     if kind not in CONTACT_KINDS:
         raise InputError(
-            "A contact is with the client or the adjuster.", example=f"/case contacted {number} client"
+            "A contact is with the client or the adjuster.",
+            example=f"/case contacted {number} client",
+            field="kind",
         )
     if topic is not None and (topic not in TOPICS or kind != "client"):
         raise InputError(
             "Only a client contact can be the accounting conversation.",
             example=f"/case contacted {number} client accounting",
+            field="topic",
         )
 
     def change(s: Session, case: Case) -> str:

@@ -68,7 +68,7 @@ def set_limitation(
     code = state.strip().upper() if state else None
     computed: date | None = None
     if loss_on is not None:
-        event_day(firm, loss_on, what="The loss")
+        event_day(firm, loss_on, what="The loss", field="loss_on")
         computed = limitation_from_loss(loss_on, code or "")  # refuses a state it doesn't know
     limitation_on = on or computed
     assert limitation_on is not None

@@ -29,21 +29,19 @@ To add a subcommand (say `/case cost <case-no> <amount> <description…>`):
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.errors import CasebotError
-from handlers.blocks import Reply, build_error, build_message, build_new_case_modal
-from handlers.commands.subcommand import CASE, Shown
+from handlers.blocks import Reply, build_message, build_new_case_modal
+from handlers.commands.subcommand import CASE
 from handlers.commands.table import TABLES, Table, build_help
 from handlers.commands.work import overdue_reply
 from handlers.context import Context
 from handlers.parse import tokenize
-
-log = logging.getLogger(__name__)
+from handlers.refusals import Shown, refusal
 
 __all__ = ["TABLES", "Table", "answer", "build_help", "opens_modal", "overdue_reply", "register"]
 
@@ -67,16 +65,8 @@ def answer(ctx: Context, command: str, actor: str, text: str) -> Reply:
         args = sub.parse(words)
         shown = sub.shown_for(args)
         return sub.run(ctx, actor, args)
-    except CasebotError as exc:
-        if shown is None:
-            return build_error(exc)
-        return build_error(exc, usage=shown.usage_line, example=shown.example_line)
-    except Exception:
-        log.exception("Failed to answer %s %s for %s", command, text[:200], actor)
-        return build_message(
-            ":x: casebot ran into a problem and could not finish that; it has been logged. "
-            "Check the case with `/case show` before trying again."
-        )
+    except Exception as exc:
+        return refusal(exc, shown=shown, doing=f"answer {command} {text[:200]!r} for {actor}")
 
 
 def handle_slash(ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
@@ -86,7 +76,7 @@ def handle_slash(ack: Ack, command: dict[str, Any], client: WebClient, context: 
         try:
             ctx.people.check(actor)
         except CasebotError as exc:
-            reply = build_error(exc)
+            reply = refusal(exc)
             ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
             return
         ack()

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.errors import BadAmount, BadDate, InputError
 from bot.rules.parsing import parse_amount
@@ -17,21 +17,12 @@ from bot.services.firm import Outcome
 from handlers.blocks import Reply, build_outcome
 from handlers.context import Context
 from handlers.parse import day_of, is_dateish, mention
+from handlers.refusals import Shown
 
 CASE = "/case"
 OFFER = "/offer"
 
 A = TypeVar("A")
-
-
-class Shown(Protocol):
-    """Anything a refusal can show: a whole usage line and a whole example command."""
-
-    @property
-    def usage_line(self) -> str: ...
-
-    @property
-    def example_line(self) -> str: ...
 
 
 def _line(command: str, name: str, words: str) -> str:

@@ -15,7 +15,6 @@ from bot.services import accounting, limitation
 from handlers.blocks import Reply, build_accounting
 from handlers.commands.subcommand import (
     CASE,
-    Shown,
     Subcommand,
     amount,
     case_no,
@@ -27,6 +26,7 @@ from handlers.commands.subcommand import (
 )
 from handlers.context import Context
 from handlers.parse import is_dateish
+from handlers.refusals import Shown
 
 _STATE_RE = re.compile(r"^[A-Za-z]{2}$")
 

@@ -73,8 +73,9 @@ class People:
         self.remember(answer["user"])
         return True
 
-    def check(self, user_id: str, *, who: str = "you") -> None:
-        """Refuse guests, bots, deleted and unknown accounts; `who` is "you" for the caller, else a mention."""
+    def check(self, user_id: str, *, who: str = "you", field: str | None = None) -> None:
+        """Refuse guests, bots, deleted and unknown accounts; `who` is "you" for the caller, else a mention;
+        `field` names the argument that person came in (a form shows the refusal there)."""
         staff = services.person(self.firm, user_id)
         fetched = staff.info_fetched_at if staff else None
         if fetched is not None and fetched.tzinfo is None:
@@ -86,15 +87,18 @@ class People:
                 log.warning("users.info for %s failed: %s", user_id, exc)
                 raise TryAgain(
                     "casebot could not check with Slack who that is just now; nothing was changed. "
-                    "Please try again in a moment."
+                    "Please try again in a moment.",
+                    field=field,
                 ) from exc
             if not known:
-                raise NotAllowed(f"Slack does not know <@{user_id}>; casebot works with the firm's members.")
+                raise NotAllowed(
+                    f"Slack does not know <@{user_id}>; casebot works with the firm's members.", field=field
+                )
             staff = services.person(self.firm, user_id)
         elif self.firm.now() - fetched > REFRESH_AFTER and self.later is not None:
             self.later(self._refresh_quietly, user_id)
         assert staff is not None
-        self._refuse(staff, user_id, who)
+        self._refuse(staff, user_id, who, field)
 
     def _refresh_quietly(self, user_id: str) -> None:
         try:
@@ -103,16 +107,19 @@ class People:
             log.exception("Failed to refresh users.info for %s", user_id)
 
     @staticmethod
-    def _refuse(staff: Any, user_id: str, who: str) -> None:
+    def _refuse(staff: Any, user_id: str, who: str, field: str | None) -> None:
         subject = "You are" if who == "you" else f"<@{user_id}> is"
         if staff.deleted:
-            raise NotAllowed(f"{subject} deactivated in Slack; casebot works with the firm's active members.")
+            raise NotAllowed(
+                f"{subject} deactivated in Slack; casebot works with the firm's active members.", field=field
+            )
         if staff.is_bot:
             raise NotAllowed(
-                f"{subject} a bot; casebot takes commands from, and gives cases to, people only."
+                f"{subject} a bot; casebot takes commands from, and gives cases to, people only.", field=field
             )
         if staff.is_guest:
             raise NotAllowed(
                 f"{subject} a guest in this Slack workspace; casebot is for the firm's full members. "
-                "Ask a workspace admin if that is wrong."
+                "Ask a workspace admin if that is wrong.",
+                field=field,
             )
