@@ -63,7 +63,7 @@ def _boom(*args: Any, **kwargs: Any) -> Any:
 
 def test_casebots_own_fault_reads_the_same_everywhere(slack: Slack, monkeypatch: pytest.MonkeyPatch) -> None:
     slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
-    for name in ("show_case", "advance", "overdue", "log_contact"):
+    for name in ("show_case", "advance", "overdue_page", "log_contact"):
         monkeypatch.setattr(services, name, _boom)
 
     shown: list[str] = [slack.case("U1", "show PI-1").all_text]
