@@ -43,7 +43,9 @@ def main() -> int:
     app = create_echo_app(
         os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_BOT_TOKEN"], os.environ["SLACK_API_BASE_URL"]
     )
-    server = http_server(app, host=args.host, port=args.port)
+    server = http_server(
+        app, signing_secret=os.environ["SLACK_SIGNING_SECRET"], host=args.host, port=args.port
+    )
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.close, daemon=True).start())
     with contextlib.suppress(KeyboardInterrupt, OSError):
         server.run()

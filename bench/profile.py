@@ -53,7 +53,7 @@ def main() -> int:
         )
         firm = Firm.from_settings(settings)
         app, ctx = create_app(firm)
-        wsgi = wsgi_app(app)
+        wsgi = wsgi_app(app, signing_secret=SIGNING_SECRET)
         command, _, text = args.command.partition(" ")
         requests = []
         for i in range(10 + args.n):

@@ -26,7 +26,7 @@ from tests.slack_helpers import sign, slash_body
 class Server:
     def __init__(self, slack: Slack) -> None:
         self.slack = slack
-        self.server = http_server(slack.app, host="127.0.0.1", port=0, threads=4)
+        self.server = http_server(slack.app, firm=slack.firm, host="127.0.0.1", port=0, threads=4)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.effective_port}"

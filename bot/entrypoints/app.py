@@ -1,4 +1,5 @@
-"""The app factory: one Bolt app with casebot's listeners, served over HTTP (waitress) or Socket Mode.
+"""The app factory: one Bolt app with casebot's listeners, served over HTTP (waitress, behind the checks in
+http.py) or Socket Mode.
 
 The single place in bot/ that knows Slack: it only wires handlers/ onto Bolt and starts a server."""
 
@@ -8,19 +9,18 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
+from bot.entrypoints.http import EVENTS_PATH, HEALTH_PATH, http_server, wsgi_app
+from bot.logs import bolt_logger
 from bot.services.firm import Firm
 
 log = logging.getLogger(__name__)
 
-EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
+__all__ = ["EVENTS_PATH", "HEALTH_PATH", "create_app", "http_server", "run", "wsgi_app"]
 
 
 def create_app(
@@ -47,6 +47,7 @@ def create_app(
     # Anything that talks to Slack again (a Home refresh, the answer to a button) goes to Context.later(),
     # a small thread pool, so it never holds up the ack.
     app = App(
+        logger=bolt_logger(),
         client=client,
         signing_secret=signing_secret
         if signing_secret is not None
@@ -59,27 +60,6 @@ def create_app(
     return app, ctx
 
 
-def wsgi_app(app: App) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
-    """POST /slack/events for commands, interactivity and events (signature checked by Bolt); GET /healthz."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
-
-    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
-        if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "2")])
-            return [b"ok"]
-        return slack(environ, start_response)
-
-    return application
-
-
-def http_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8) -> Any:
-    """A waitress server (not yet running): `.run()` serves, `.close()` stops, `.effective_port` is the port."""
-    from waitress import create_server
-
-    return create_server(wsgi_app(app), host=host, port=port, threads=threads, ident="casebot")
-
-
 def _start_scheduler(firm: Firm, client: WebClient) -> Any:
     """The reminders scheduler (scheduler.py): an object with `shutdown()`."""
     from bot.entrypoints import scheduler
@@ -88,7 +68,7 @@ def _start_scheduler(firm: Firm, client: WebClient) -> Any:
 
 
 def run(
-    firm: Firm, *, http: bool = False, host: str = "0.0.0.0", port: int = 3000, scheduler: bool = True
+    firm: Firm, *, http: bool = False, host: str = "127.0.0.1", port: int = 3000, scheduler: bool = True
 ) -> int:
     """`casebot run`: Socket Mode (SLACK_APP_TOKEN), or HTTP with --http (SLACK_SIGNING_SECRET)."""
     settings = firm.settings
@@ -113,7 +93,7 @@ def run(
     jobs = _start_scheduler(firm, app.client) if scheduler else None
     try:
         if http:
-            server = http_server(app, host=host, port=port)
+            server = http_server(app, firm=firm, host=host, port=port)
             signal.signal(
                 signal.SIGTERM, lambda *_: threading.Thread(target=server.close, daemon=True).start()
             )

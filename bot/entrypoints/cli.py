@@ -38,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="the bot: Socket Mode, or HTTP with --http")
     run.add_argument("--http", action="store_true", help="serve POST /slack/events and GET /healthz")
     run.add_argument("--port", type=int, default=3000)
-    run.add_argument("--host", default="0.0.0.0")
+    run.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default loopback; 0.0.0.0 for all)"
+    )
     run.add_argument("--no-scheduler", action="store_true", help="serve Slack only; send no reminders")
 
     console = sub.add_parser("console", help="the bot without Slack, in this terminal")

@@ -1,0 +1,217 @@
+"""casebot's HTTP front door: what a request must be before Bolt, or anything else, reads it.
+
+In order, for POST /slack/events:
+1. **Size.** A body over MAX_BODY (1 MiB; Slack's own payloads are a few kilobytes) is answered 413 unread:
+   waitress refuses it from the Content-Length header before reading it, and so does this layer.
+2. **Signature, on the raw bytes.** `v0=HMAC-SHA256(signing secret, "v0:<timestamp>:<body>")`, compared in
+   constant time, with a timestamp within five minutes of now, before the body is decoded or parsed.
+   Missing, malformed, stale or wrong: 401.
+3. **Seen once.** A signed request is refused (401) if the same timestamp and signature were served before:
+   a captured request replayed inside the five minutes changes nothing. The pair is claimed in the
+   database (event_claims, so every replica sees it), or in memory when the database can't be reached.
+   Slack's own retries carry a fresh timestamp and signature, so they still get through.
+4. **Well formed.** The body must be UTF-8, and the form or JSON Slack sends (a form's `payload` a JSON
+   object): else 400.
+Only then does Bolt see it (and check the signature again, as it always does). Nothing here answers 500
+for anything a caller sent; an unexpected failure inside casebot is logged by what, never by what was sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+from slack_bolt import App, BoltRequest
+
+from bot.errors import CasebotError
+from bot.logs import failure
+from bot.services.firm import Firm
+from bot.services.people import claim_event
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY = 1024 * 1024
+WINDOW_SECONDS = 5 * 60  # Slack's: a timestamp further from now than this is refused
+_TIMESTAMP = re.compile(r"^\d{1,12}$")
+_SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+
+
+def signature_of(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
+    return "v0=" + digest.hexdigest()
+
+
+class Replays:
+    """Signed requests already served, by (timestamp, signature): in the database when there is one, so that
+    every replica refuses a replay; in this process's memory otherwise (or while the database is down)."""
+
+    def __init__(self, firm: Firm | None = None, *, clock: Callable[[], float] = time.time) -> None:
+        self.firm = firm
+        self.clock = clock
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def first_time(self, timestamp: str, signature: str) -> bool:
+        key = "sig:" + hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()[:60]
+        if self.firm is not None:
+            try:
+                return claim_event(self.firm, key)
+            except CasebotError:
+                log.warning("Could not record a request in the database; remembering it in memory")
+        now = self.clock()
+        with self._lock:
+            for old in [k for k, at in self._seen.items() if now - at > 2 * WINDOW_SECONDS]:
+                del self._seen[old]
+            if key in self._seen:
+                return False
+            self._seen[key] = now
+            return True
+
+
+def _answer(start_response: StartResponse, status: str, text: str = "") -> Iterable[bytes]:
+    body = text.encode()
+    start_response(
+        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def _well_formed(body: str, content_type: str) -> bool:
+    """Slack's two shapes: a JSON object (events), or a form whose `payload`, if any, is a JSON object."""
+    try:
+        if content_type.startswith("application/json"):
+            return isinstance(json.loads(body), dict)
+        form = parse_qs(body, keep_blank_values=True, strict_parsing=bool(body), max_num_fields=200)
+        payload = form.get("payload")
+        return payload is None or (len(payload) == 1 and isinstance(json.loads(payload[0]), dict))
+    except ValueError:  # json.JSONDecodeError, or a form parse_qs can't read
+        return False
+
+
+def slack_endpoint(
+    app: App, signing_secret: str, replays: Replays, *, clock: Callable[[], float] = time.time
+) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+    """POST /slack/events, checked as the module docstring says, then handed to Bolt."""
+
+    def endpoint(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        raw_length = str(environ.get("CONTENT_LENGTH") or "").strip()
+        if raw_length and not raw_length.isdigit():
+            return _answer(start_response, "400 Bad Request", "bad Content-Length")
+        length = int(raw_length) if raw_length else None
+        if length is not None and length > MAX_BODY:
+            return _answer(start_response, "413 Request Entity Too Large", "too large")
+        stream = environ.get("wsgi.input")
+        body = stream.read(length if length is not None else MAX_BODY + 1) if stream is not None else b""
+        if len(body) > MAX_BODY:
+            return _answer(start_response, "413 Request Entity Too Large", "too large")
+
+        timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
+        signature = str(environ.get("HTTP_X_SLACK_SIGNATURE") or "")
+        if not signing_secret or not _TIMESTAMP.match(timestamp) or not _SIGNATURE.match(signature):
+            return _answer(start_response, "401 Unauthorized", "unsigned")
+        if abs(clock() - int(timestamp)) > WINDOW_SECONDS:
+            return _answer(start_response, "401 Unauthorized", "stale")
+        if not hmac.compare_digest(signature_of(signing_secret, timestamp, body), signature):
+            return _answer(start_response, "401 Unauthorized", "bad signature")
+        if not replays.first_time(timestamp, signature):
+            log.warning("Refused a replayed request (timestamp %s)", timestamp)
+            return _answer(start_response, "401 Unauthorized", "replayed")
+
+        content_type = str(environ.get("CONTENT_TYPE") or "")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return _answer(start_response, "400 Bad Request", "not UTF-8")
+        if not _well_formed(text, content_type):
+            return _answer(start_response, "400 Bad Request", "malformed")
+
+        headers = {
+            k[5:].replace("_", "-").lower(): str(v) for k, v in environ.items() if k.startswith("HTTP_")
+        }
+        headers["content-type"] = content_type
+        try:
+            response = app.dispatch(
+                BoltRequest(body=text, query=environ.get("QUERY_STRING") or "", headers=headers)
+            )
+        except Exception as exc:
+            failure(log, "dispatch a request", exc)
+            return _answer(start_response, "500 Internal Server Error", "casebot ran into a problem")
+        out = response.body.encode() if isinstance(response.body, str) else bytes(response.body or b"")
+        listed = [
+            (name, value)
+            for name, values in (response.headers or {}).items()
+            if name.lower() != "content-length"
+            for value in values
+        ]
+        start_response(
+            f"{response.status} {_reason(response.status)}", [*listed, ("Content-Length", str(len(out)))]
+        )
+        return [out]
+
+    return endpoint
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def wsgi_app(
+    app: App, *, signing_secret: str, replays: Replays | None = None
+) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+    """POST /slack/events for commands, interactivity and events; GET /healthz; 404 for anything else."""
+    slack = slack_endpoint(app, signing_secret, replays or Replays())
+
+    def application(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return _answer(start_response, "200 OK", "ok")
+        if path != EVENTS_PATH:
+            return _answer(start_response, "404 Not Found", "not found")
+        if method != "POST":
+            return _answer(start_response, "405 Method Not Allowed", "POST only")
+        return slack(environ, start_response)
+
+    return application
+
+
+def http_server(
+    app: App,
+    *,
+    firm: Firm | None = None,
+    signing_secret: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    threads: int = 8,
+) -> Any:
+    """A waitress server (not yet running): `.run()` serves, `.close()` stops, `.effective_port` is the port.
+    Listens on loopback unless told otherwise (`casebot run --http --host 0.0.0.0` behind a proxy)."""
+    from waitress import create_server
+
+    if signing_secret is None:
+        signing_secret = (firm.settings.slack_signing_secret if firm else None) or ""  # "": every request 401
+    return create_server(
+        wsgi_app(app, signing_secret=signing_secret, replays=Replays(firm)),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="casebot",
+        max_request_body_size=MAX_BODY,
+    )
