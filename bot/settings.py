@@ -23,11 +23,12 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    slack_bot_token: str | None = None
-    slack_app_token: str | None = None
-    slack_signing_secret: str | None = None
+    # Secrets (and a database URL, which may carry a password) never appear in a repr or a log line.
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
     slack_api_base_url: str = SLACK_API_DEFAULT
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
     firm_timezone: str = "America/Los_Angeles"
     firm_name: str = "Law Office"  # FIRM_NAME: heads the settlement statement
     digest_time: time = time(8, 30)

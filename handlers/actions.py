@@ -52,8 +52,9 @@ def handle_log_contact(
     ctx: Context = context["casebot"]
     try:
         ctx.people.check(body["user"]["id"])
+        services.check_may_see(ctx.firm, body["user"]["id"], _value(body))
     except Exception as exc:
-        _tell(ctx, respond, refusal(exc, doing="open the log-contact form"))
+        _tell(ctx, respond, refusal(exc, doing="open the log-contact form", user=body["user"]["id"]))
         return
     client.views_open(
         trigger_id=body["trigger_id"],
@@ -70,7 +71,7 @@ def _change(
         ctx.people.check(actor)
         outcome = do(actor)
     except Exception as exc:
-        _tell(ctx, respond, refusal(exc, doing=f"handle a button for {actor}"))
+        _tell(ctx, respond, refusal(exc, doing="handle a button", user=actor))
         return
     text = esc_message(outcome.message, user_text(outcome.card) if outcome.card is not None else ())
     reply = Reply(text, [section(f":white_check_mark: {text}")])
@@ -146,7 +147,7 @@ def _show_overdue_page(ctx: Context, respond: Respond, actor: str, page: int, us
         ctx.people.check(actor)
         reply, replace = overdue_reply(ctx, actor, user, page), True
     except Exception as exc:
-        reply = refusal(exc, doing=f"show page {page} of the overdue list for {actor}")
+        reply = refusal(exc, doing="show a page of the overdue list", page=page, user=actor)
         replace = False
     respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=replace)
 

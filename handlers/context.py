@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.logs import failure
 from bot.services.firm import Firm
 from handlers.slack.client import lookup_client
 from handlers.slack.people import People
@@ -42,8 +43,8 @@ class Context:
         def run() -> None:
             try:
                 fn(*args, **kwargs)
-            except Exception:
-                log.exception("Failed to run %s after the reply", getattr(fn, "__name__", fn))
+            except Exception as exc:
+                failure(log, f"run {getattr(fn, '__name__', 'work')} after the reply", exc)
 
         with self._lock:
             future = self._pool.submit(run)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from bot.errors import CasebotError
+from bot.logs import failure
 from handlers.blocks import Reply, build_error, build_message
 
 log = logging.getLogger(__name__)
@@ -34,14 +35,18 @@ class Shown(Protocol):
     def example_line(self) -> str: ...
 
 
-def refusal(error: BaseException, *, shown: Shown | None = None, doing: str = "answer") -> Reply:
+def refusal(
+    error: BaseException, *, shown: Shown | None = None, doing: str = "answer", **ids: object
+) -> Reply:
     """The reply to a command or a button that did not go through. `shown` is the subcommand the person
-    was using (or the one a button stands for); `doing` says, for the log, what failed."""
+    was using (or the one a button stands for); `doing` says, for the log, what failed, and `ids` which
+    subcommand, case and user: never what was typed, which may hold a client's name, an amount or a note
+    (bot/logs.py)."""
     if isinstance(error, CasebotError):
         if shown is None:
             return build_error(error)
         return build_error(error, usage=shown.usage_line, example=shown.example_line)
-    log.error("Failed to %s", doing, exc_info=error)
+    failure(log, doing, error, **ids)
     return build_message(PROBLEM)
 
 
@@ -53,5 +58,5 @@ def form_errors(
     if isinstance(error, CasebotError):
         block = fields.get(error.field or "", default)
         return {block: error.message[:FIELD_CHARS]}
-    log.error("Failed to %s", doing, exc_info=error)
+    failure(log, doing, error)
     return {default: PROBLEM.removeprefix(":x: ")[:FIELD_CHARS]}

@@ -41,6 +41,7 @@ def handle_digest_log_contact(
     ack()
     ctx: Context = context["casebot"]
     try:
+        ctx.people.check(body["user"]["id"])
         value = json.loads(_action(body).get("value") or "{}")
         outcome = services.log_from_digest(ctx.firm, body["user"]["id"], int(value["o"]))
     except Exception as exc:
@@ -53,6 +54,7 @@ def handle_digest_snooze(ack: Ack, body: dict[str, Any], respond: Respond, conte
     ack()
     ctx: Context = context["casebot"]
     try:
+        ctx.people.check(body["user"]["id"])
         raw = str((_action(body).get("selected_option") or {}).get("value") or "")
         ob, _, choice = raw.partition(":")
         until = services.snooze_until(choice, ctx.firm.today())
@@ -69,6 +71,7 @@ def handle_digest_open_case(
     ack()
     ctx: Context = context["casebot"]
     try:
+        ctx.people.check(body["user"]["id"])
         card = services.show_case(ctx.firm, body["user"]["id"], str(_action(body).get("value") or ""))
     except Exception as exc:
         _fail(ctx, respond, exc)

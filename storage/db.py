@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +27,15 @@ class DatabaseUnavailable(Exception):
 
 def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
     """An engine for `url`. On SQLite, `write=False` gives one whose transactions begin deferred: in WAL
-    mode a reader needs no lock, so reads never queue behind a writer or each other."""
+    mode a reader needs no lock, so reads never queue behind a writer or each other.
+
+    Bound parameters are client data (names, notes, amounts): an error never shows them
+    (hide_parameters), and the engine never logs its statements or rows, whatever the root level is."""
+    kwargs.setdefault("hide_parameters", True)
+    for name in ("sqlalchemy.engine", "sqlalchemy.pool"):
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:
+            logger.setLevel(logging.WARNING)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 

@@ -50,15 +50,20 @@ class Staff(Base):
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     role: Mapped[str] = mapped_column(String(16), default="manager")  # manager | lead | admin
     name: Mapped[str | None] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(320), index=True)
     tz: Mapped[str | None] = mapped_column(String(64))
     is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    external: Mapped[bool] = mapped_column(Boolean, default=False)  # of another workspace (Slack Connect)
     info_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     away: Mapped[bool] = mapped_column(Boolean, default=False)
     away_until: Mapped[date | None] = mapped_column(Date)
     cover_id: Mapped[str | None] = mapped_column(String(32))
+
+    @property
+    def full_member(self) -> bool:
+        """May use casebot and receive client data: not a guest, a bot, deactivated, or of another workspace."""
+        return not (self.is_guest or self.is_bot or self.deleted or self.external)
 
 
 class Case(Base):
@@ -98,6 +103,7 @@ class Case(Base):
     contacts: Mapped[list[Contact]] = relationship(order_by="Contact.id")
     liens: Mapped[list[Lien]] = relationship(order_by="Lien.n")
     costs: Mapped[list[CaseCost]] = relationship(order_by="CaseCost.n")
+    team: Mapped[list[TeamMember]] = relationship(order_by="TeamMember.added_at")
     obligations: Mapped[list[Obligation]] = relationship(order_by="Obligation.id", back_populates="case")
 
     __mapper_args__ = {"version_id_col": version}
@@ -130,6 +136,18 @@ class StageCount(Base):
     stage: Mapped[str] = mapped_column(String(24), primary_key=True)
     open_cases: Mapped[int] = mapped_column(Integer, default=0)
     entered_days: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class TeamMember(Base):
+    """Someone who works a case with its manager (a legal assistant drafting the demand): they see and
+    change it as its manager does."""
+
+    __tablename__ = "case_team"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    added_by: Mapped[str] = mapped_column(String(32))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class StageChange(Base):
@@ -387,9 +405,10 @@ class Escalation(Base):
 
 
 class EventClaim(Base):
-    """An Events API delivery already handled: Slack's retries of it are ignored."""
+    """An Events API delivery already handled (Slack's retries of it are ignored), or a signed request
+    already served (a replay of it is refused). Pruned once Slack would no longer send either again."""
 
     __tablename__ = "event_claims"
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

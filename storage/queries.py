@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, literal, or_, select, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
@@ -18,12 +18,14 @@ from storage.models import (
     Case,
     Delivery,
     Escalation,
+    EventClaim,
     HoldUpRow,
     Obligation,
     Offer,
     Staff,
     StageChange,
     StageCount,
+    TeamMember,
 )
 from storage.stage_counts import day_number
 
@@ -91,23 +93,63 @@ def get_case_by_id(session: Session, case_id: int, *, for_update: bool = False) 
     return session.scalars(stmt).first()
 
 
-def closest_numbers(session: Session, number: str, limit: int = 3) -> list[str]:
-    """Existing case numbers that look like `number`: same digits first, then similar spelling.
-    Looks at a bounded candidate set, so it stays fast at any number of cases."""
+def closest_numbers(
+    session: Session,
+    number: str,
+    limit: int = 3,
+    *,
+    among: Callable[[list[tuple[str, str, int]]], list[str]] | None = None,
+) -> list[str]:
+    """Existing case numbers that look like `number`: same digits first, then similar spelling. `among`
+    narrows the candidates, given as (number, manager, case id), to the numbers it answers (those the
+    person asking may see). Looks at a bounded candidate set, so it stays fast at any number of cases."""
     key = case_key(number)
     digits = "".join(re.findall(r"\d+", key))
-    candidates: set[str] = set()
+    candidates: dict[str, tuple[str, str, int]] = {}
+    columns = select(Case.number, Case.manager_id, Case.id)
     if digits:
         like = f"%{digits[-4:]}%"
-        candidates.update(session.scalars(select(Case.number).where(Case.number_key.like(like)).limit(200)))
+        for row in session.execute(columns.where(Case.number_key.like(like)).limit(200)):
+            candidates[row[0]] = (row[0], row[1], row[2])
     prefix = key[:3]
     if prefix:
-        candidates.update(
-            session.scalars(select(Case.number).where(Case.number_key.like(f"{prefix}%")).limit(200))
-        )
-    by_key = {c.upper(): c for c in candidates}
+        for row in session.execute(columns.where(Case.number_key.like(f"{prefix}%")).limit(200)):
+            candidates[row[0]] = (row[0], row[1], row[2])
+    found = sorted(candidates.values())
+    numbers = among(found) if among is not None else [n for n, _, _ in found]
+    by_key = {c.upper(): c for c in numbers}
     close = difflib.get_close_matches(key, list(by_key), n=limit, cutoff=0.6)
     return [by_key[k] for k in close]
+
+
+def on_team(session: Session, case_id: int, user_id: str) -> bool:
+    stmt = select(TeamMember.user_id).where(TeamMember.case_id == case_id, TeamMember.user_id == user_id)
+    return session.scalars(stmt).first() is not None
+
+
+def cases_on_team_of(session: Session, user_id: str, case_ids: Iterable[int]) -> set[int]:
+    """Of these cases, the ones whose team this person is on."""
+    ids = sorted(set(case_ids))
+    found: set[int] = set()
+    for chunk in range(0, len(ids), 500):
+        stmt = select(TeamMember.case_id).where(
+            TeamMember.user_id == user_id, TeamMember.case_id.in_(ids[chunk : chunk + 500])
+        )
+        found.update(session.scalars(stmt))
+    return found
+
+
+def team_of(session: Session, case_id: int) -> list[TeamMember]:
+    stmt = select(TeamMember).where(TeamMember.case_id == case_id).order_by(TeamMember.added_at)
+    return list(session.scalars(stmt))
+
+
+def prune_event_claims(session: Session, before: datetime) -> int:
+    """Forget events and requests claimed before `before` (Slack sends neither again after so long)."""
+    stmt = (
+        delete(EventClaim).where(EventClaim.claimed_at < before).execution_options(synchronize_session=False)
+    )
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
 
 def get_staff(session: Session, user_id: str, *, for_update: bool = False) -> Staff | None:
@@ -126,10 +168,6 @@ def staff_by_ids(session: Session, user_ids: Iterable[str]) -> dict[str, Staff]:
 
 def staff_with_role(session: Session, roles: Sequence[str]) -> list[Staff]:
     return list(session.scalars(select(Staff).where(Staff.role.in_(roles)).order_by(Staff.user_id)))
-
-
-def staff_by_email(session: Session, email: str) -> Staff | None:
-    return session.scalars(select(Staff).where(func.lower(Staff.email) == email.strip().lower())).first()
 
 
 def all_staff(session: Session) -> list[Staff]:
@@ -384,17 +422,6 @@ def lock_open_cases_of(session: Session, user_id: str) -> list[Case]:
             )
         )
     return cases
-
-
-def staff_by_emails(session: Session, emails: Iterable[str]) -> dict[str, Staff]:
-    """Staff by lower-cased email."""
-    wanted = sorted({e.strip().lower() for e in emails if e.strip()})
-    found: dict[str, Staff] = {}
-    for chunk in range(0, len(wanted), 500):
-        stmt = select(Staff).where(func.lower(Staff.email).in_(wanted[chunk : chunk + 500]))
-        for staff in session.scalars(stmt):
-            found.setdefault((staff.email or "").lower(), staff)
-    return found
 
 
 def cases_by_keys(session: Session, keys: Iterable[str], *, for_update: bool = False) -> dict[str, Case]:

@@ -110,7 +110,7 @@ def test_the_service_uses_the_firms_defaults_and_is_for_the_manager_a_lead_or_an
     assert acc.settlement_statement(firm, "UADMIN", "PI-9", D("30000")).settle_now.net_to_client == D(
         "20000.00"
     )
-    with pytest.raises(NotAllowed, match="accounting"):
+    with pytest.raises(NotAllowed, match=r"PI-9 is <@U1>.s case; ask them or a lead"):
         acc.settlement_statement(firm, "U2", "PI-9", D("30000"))
 
 

@@ -201,9 +201,9 @@ BAD_INPUT = [
     ("UADMIN", "/case", "role <@U2> boss", "is not a role", "/case role"),
     ("UADMIN", "/case", "role lead", "Slack mention", "/case role"),
     ("UADMIN", "/case", "role <@UGUEST> lead", "a guest", "/case role"),
-    ("U2", "/case", "contacted PI-1", "only its manager, a lead or an admin", "/case contacted"),
-    ("U2", "/case", "provider PI-1 add Mercy", "only its manager, a lead or an admin", "/case provider"),
-    ("U2", "/offer", "received PI-1 10k", "only its manager, a lead or an admin", "/offer received"),
+    ("U2", "/case", "contacted PI-1", "'s case; ask them or a lead", "/case contacted"),
+    ("U2", "/case", "provider PI-1 add Mercy", "'s case; ask them or a lead", "/case provider"),
+    ("U2", "/offer", "received PI-1 10k", "'s case; ask them or a lead", "/offer received"),
     ("UGUEST", "/case", "mine", "a guest", None),
     ("USINGLE", "/case", "show PI-1", "a guest", None),
     ("UBOT", "/case", "mine", "a bot", None),
@@ -252,7 +252,7 @@ def test_bad_input_gets_a_friendly_refusal_and_changes_nothing(
 
 def test_a_lead_and_an_admin_may_change_anyones_case_a_colleague_may_not(slack: Slack) -> None:
     _case_with_provider(slack)
-    assert "only its manager" in slack.case("U2", "contacted PI-1").all_text
+    assert "'s case; ask them or a lead" in slack.case("U2", "contacted PI-1").all_text
     assert "is now a lead" in slack.case("UADMIN", "role <@ULEAD> lead").text
     assert "client contact on PI-1" in slack.case("ULEAD", "contacted PI-1").text
     assert (
@@ -261,7 +261,7 @@ def test_a_lead_and_an_admin_may_change_anyones_case_a_colleague_may_not(slack: 
     assert "is now an admin" not in slack.case("ULEAD", "role <@U2> admin").text
     assert "Only an admin" in slack.case("ULEAD", "role <@U2> admin").all_text
     assert "now <@U2>'s" in slack.case("UADMIN", "assign PI-1 <@U2>").text
-    assert "only its manager" in slack.case("U1", "contacted PI-1").all_text
+    assert "'s case; ask them or a lead" in slack.case("U1", "contacted PI-1").all_text
 
 
 def test_overdue_for_a_lead_is_everyones_grouped_by_manager(slack: Slack, clock: object) -> None:

@@ -15,6 +15,7 @@ from bot.entrypoints.operator import export_command, import_command
 from bot.services.exports import export_csv, export_data
 from bot.services.import_rows import COLUMNS
 from bot.services.imports import import_cases
+from bot.services.people import PersonInfo
 from storage import queries as q
 from storage.models import AuditEntry, Case, Contact, Obligation, Provider
 
@@ -27,6 +28,24 @@ def write(tmp_path, text, name="cases.csv"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return str(path)
+
+
+class Directory:
+    """Slack's users.info and users.lookupByEmail for the import, as far as these tests need them."""
+
+    def __init__(self, *people, emails=None):
+        self.people = {p.user_id: p for p in people}
+        self.emails = {e.lower(): u for e, u in (emails or {}).items()}
+        self.asked = []
+
+    def person(self, user_id):
+        self.asked.append(user_id)
+        return self.people.get(user_id)
+
+    def person_by_email(self, email):
+        self.asked.append(email)
+        user = self.emails.get(email.lower())
+        return self.people.get(user) if user else None
 
 
 def counts(firm):
@@ -57,7 +76,9 @@ def test_the_sample_file_imports_and_a_dry_run_saves_nothing(firm, tmp_path, cap
 
 
 def test_a_file_with_bad_rows_is_refused_whole_and_every_error_is_named(firm, tmp_path, capsys):
-    sv.remember_person(firm, "U0GUEST", email="guest@example.com", is_guest=True)
+    slack = Directory(
+        PersonInfo("U0DANA01"), PersonInfo("U0GUEST", is_guest=True), emails={"guest@example.com": "U0GUEST"}
+    )
     text = "\n".join(
         [
             HEADER,
@@ -76,12 +97,12 @@ def test_a_file_with_bad_rows_is_refused_whole_and_every_error_is_named(firm, tm
             "PI-11,State,U0DANA01,records,2026-10-01,,,,,,2025-01-01,OH,,,",
         ]
     )
-    assert import_command(firm, write(tmp_path, text)) == 1
+    assert import_command(firm, write(tmp_path, text), directory=slack) == 1
     err = capsys.readouterr().err
     expected = {
         3: "treatment_complete “2026-13-01” is not a day",
         4: "treatment_complete 2026-12-01 is in the future",
-        5: "manager nobody@example.com is not an email casebot knows",
+        5: "manager nobody@example.com is not the email of anyone in the firm's Slack",
         6: "stage “lunch” is not a stage",
         7: "the case is already on line 2",
         8: "records received 2026-10-01, before they were requested 2026-10-05",
@@ -110,13 +131,38 @@ def test_an_unknown_or_missing_column_is_a_bad_first_line(firm, tmp_path, capsys
     assert import_command(firm, str(tmp_path / "nope.csv")) == 2
 
 
-def test_managers_come_as_slack_ids_or_emails_staff_already_has(firm, tmp_path):
-    sv.remember_person(firm, "U0DANA01", name="Dana", email="Dana@Firm.example")
+def test_managers_come_as_slack_ids_or_emails_slack_knows_and_no_email_is_kept(firm, tmp_path):
+    slack = Directory(
+        PersonInfo("U0DANA01", name="Dana"), PersonInfo("U0LEE002"), emails={"Dana@Firm.example": "U0DANA01"}
+    )
     text = f"{HEADER}\nPI-1,A,dana@firm.example,,2026-10-01,,,,,,,,,,\nPI-2,B,<@U0LEE002|lee>,,2026-10-01,,,,,,,,,,\n"
-    report = import_cases(firm, text)
+    report = import_cases(firm, text, directory=slack)
     assert report.ok and report.created == ["PI-1", "PI-2"]
     assert sv.show_case(firm, "U0DANA01", "PI-1").manager == "U0DANA01"
     assert sv.show_case(firm, "U0LEE002", "PI-2").manager == "U0LEE002"
+    assert "dana@firm.example" not in json.dumps(export_data(firm)).lower()
+
+
+def test_the_import_asks_slack_about_its_managers_once_and_refuses_all_but_full_members(firm):
+    slack = Directory(
+        PersonInfo("U0DANA01"),
+        PersonInfo("U0GUEST", is_guest=True),
+        PersonInfo("U0GONE", deleted=True),
+        PersonInfo("U0OUT", external=True),
+        PersonInfo("U0BOT", is_bot=True),
+    )
+    rows = [
+        f"PI-{i},Client {i},{who},,2026-10-01,,,,,,,,,,"
+        for i, who in enumerate(["U0DANA01", "U0GUEST", "U0GONE", "U0OUT", "U0BOT", "U0NOBODY"], start=1)
+    ]
+    report = import_cases(firm, "\n".join([HEADER, *rows]), directory=slack)
+    problems = dict(report.errors)
+    assert set(problems) == {3, 4, 5, 6, 7} and counts(firm)[0] == 0
+    assert all("can't manage cases" in problems[line] for line in (3, 4, 5, 6))
+    assert "is not anyone in the firm's Slack" in problems[7]
+    slack.asked.clear()
+    assert import_cases(firm, "\n".join([HEADER, rows[0]]), directory=slack).ok
+    assert slack.asked == []  # what Slack said is cached for a day
 
 
 def test_a_case_entered_late_keeps_its_clocks(firm):

@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 from bot.delivery.outbox import (
     claim,
     in_working_day,
-    leads,
     load_routes,
     local_time,
     new_delivery,
@@ -40,8 +39,10 @@ from bot.delivery.ports import CaseFlags, LateOffer, LimitationAlertMessage, Wee
 from bot.rules.limitation import days_left, is_red, watched
 from bot.rules.playbook import HOLDUP_LABELS, HOLDUP_STAGES, STAGES, HoldUp, Stage
 from bot.services.cards import DueItem
+from bot.services.changes import visible_numbers
 from bot.services.firm import Firm
 from bot.services.limitation import limitation_alerts_due
+from bot.services.people import leads
 from storage import queries as q
 from storage.models import Delivery
 
@@ -151,6 +152,8 @@ def render_limitation_alert(s: Session, firm: Firm, d: Delivery) -> LimitationAl
     closed = case.closed_on is not None
     if not watched(case.stage, closed):
         return None  # closed or in litigation since the claim
+    if not visible_numbers(s, firm, d.user_id, [(case.number, case.manager_id, case.id)]):
+        return None  # the recipient may no longer see the case (reassigned, no longer covering, a guest)
     today = firm.calendar.today(firm.now())
     red = is_red(case.limitation_on, today, firm.numbers, stage=case.stage, closed=closed)
     # Hold-ups hold up the demand: once it is sent, none is listed (nor flagged red).

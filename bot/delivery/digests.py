@@ -16,7 +16,6 @@ from bot.delivery.outbox import (
     SenderState,
     claim,
     in_working_day,
-    leads,
     load_routes,
     local_time,
     new_delivery,
@@ -25,12 +24,16 @@ from bot.delivery.outbox import (
 from bot.delivery.ports import (
     DigestMessage,
     EscalationMessage,
+    HandoverMessage,
     ReminderMessage,
     WeeklyReportMessage,
 )
+from bot.errors import NotAllowed
 from bot.rules.playbook import ESCALATE_KINDS, STAGES, Stage
 from bot.services.cards import DueItem, due_item
-from bot.services.firm import Firm
+from bot.services.changes import role_of, visible_numbers
+from bot.services.firm import LEAD_ROLES, Firm
+from bot.services.people import leads
 from storage import queries as q
 from storage.models import ACTIVE, Delivery, Escalation
 
@@ -200,12 +203,19 @@ def claim_weekly_reports(firm: Firm, now: datetime) -> list[str]:
 
 
 def claimed_items(
-    s: Session, firm: Firm, ids: Sequence[int], day: date, *, due_by: date | None = None
+    s: Session, firm: Firm, ids: Sequence[int], day: date, *, for_user: str, due_by: date | None = None
 ) -> list[DueItem]:
-    """The claimed obligations that still ask for something, overdue first (most overdue first), then due."""
+    """The claimed obligations that still ask for something, overdue first (most overdue first), then due;
+    only those of cases `for_user` may see now (a case given to someone else since the claim drops out)."""
+    rows = [
+        (o, c)
+        for o, c in q.obligations_by_ids(s, ids)
+        if o.state in ACTIVE and (due_by is None or o.remind_on <= due_by)
+    ]
+    visible = set(visible_numbers(s, firm, for_user, [(c.number, c.manager_id, c.id) for _, c in rows]))
     out = []
-    for o, c in q.obligations_by_ids(s, ids):
-        if o.state in ACTIVE and (due_by is None or o.remind_on <= due_by):
+    for o, c in rows:
+        if c.number in visible:
             out.append(due_item(o, c, day, firm.calendar))
     return sorted(out, key=lambda d: (d.due_on, d.case, d.obligation_id))
 
@@ -275,9 +285,26 @@ def digest_recipients(firm: Firm, day: date) -> list[str]:
 # ---------------------------------------------------------------- what each claimed delivery says at send time
 
 
+def is_lead(s: Session, firm: Firm, user: str) -> bool:
+    try:
+        return role_of(s, firm, user) in LEAD_ROLES
+    except NotAllowed:
+        return False
+
+
+def render_handover(s: Session, firm: Firm, d: Delivery) -> HandoverMessage | None:
+    """The cases the person still manages, read now: none left (already handed over), nothing to say."""
+    p = d.payload or {}
+    person = str(p.get("person", ""))
+    cases = tuple(n for n, _, _, _ in q.open_cases_of(s, person))
+    if not cases or not is_lead(s, firm, d.user_id):
+        return None
+    return HandoverMessage(d.user_id, d.for_day, person, str(p.get("why", "")), cases)
+
+
 def render_digest(s: Session, firm: Firm, d: Delivery) -> DigestMessage | None:
     p = d.payload or {}
-    items = claimed_items(s, firm, p.get("items", []), d.for_day, due_by=d.for_day)
+    items = claimed_items(s, firm, p.get("items", []), d.for_day, for_user=d.user_id, due_by=d.for_day)
     if not items:
         return None
     return DigestMessage(
@@ -292,7 +319,7 @@ def render_digest(s: Session, firm: Firm, d: Delivery) -> DigestMessage | None:
 
 def render_reminder(s: Session, firm: Firm, d: Delivery) -> ReminderMessage | None:
     p = d.payload or {}
-    items = claimed_items(s, firm, [p["obligation"]], d.for_day, due_by=d.for_day)
+    items = claimed_items(s, firm, [p["obligation"]], d.for_day, for_user=d.user_id, due_by=d.for_day)
     return ReminderMessage(d.user_id, d.for_day, items[0], p.get("covering_for")) if items else None
 
 
@@ -300,12 +327,16 @@ def render_escalation(s: Session, firm: Firm, d: Delivery) -> EscalationMessage 
     p = d.payload or {}
     ids = [i for i in p.get("obligations", []) if (e := q.escalation_of(s, i)) and e.cleared_at is None]
     items = [
-        i for i in claimed_items(s, firm, ids, firm.calendar.today(firm.now())) if i.kind in ESCALATE_KINDS
+        i
+        for i in claimed_items(s, firm, ids, firm.calendar.today(firm.now()), for_user=d.user_id)
+        if i.kind in ESCALATE_KINDS
     ]
     if not items:
         return None
     return EscalationMessage(d.user_id, d.for_day, tuple(items), firm.numbers.escalate_after_business_days)
 
 
-def render_weekly_report(s: Session, firm: Firm, d: Delivery) -> WeeklyReportMessage:
+def render_weekly_report(s: Session, firm: Firm, d: Delivery) -> WeeklyReportMessage | None:
+    if not is_lead(s, firm, d.user_id):
+        return None  # no longer a lead (or no longer a full member) since the claim
     return weekly_report(s, firm, d.user_id, date.fromisoformat((d.payload or {})["monday"]), d.for_day)

@@ -60,6 +60,8 @@ from sqlalchemy.orm import Session
 from bot.delivery.ports import (
     Notifier,
 )
+from bot.logs import failure
+from bot.services.changes import is_away
 from bot.services.firm import Firm
 from bot.services.people import remember_person
 from storage import queries as q
@@ -104,16 +106,11 @@ def _zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
         return fallback
 
 
-def _is_away(staff: Staff | None, day: date) -> bool:
-    # `away_until` is the day they are back.
-    return bool(staff and staff.away and (staff.away_until is None or day < staff.away_until))
-
-
 def _route(manager: str, staff: dict[str, Staff], day: date) -> str | None:
     """Who receives this manager's reminders today: them, their cover while away, or nobody (they wait)."""
     seen: set[str] = set()
     who: str | None = manager
-    while who is not None and _is_away(staff.get(who), day):
+    while who is not None and is_away(staff.get(who), day):
         seen.add(who)
         cover = staff[who].cover_id
         who = cover if cover and cover not in seen else None
@@ -134,7 +131,9 @@ def load_routes(
     routes: dict[str, list[str]] = {}
     for m in managers:
         r = _route(m, staff, day)
-        if r is not None and not (staff.get(r) and (staff[r].deleted or staff[r].is_bot)):
+        # Client data goes only to full members: never to a guest, a bot, a deactivated account or someone
+        # of another workspace (their items wait; the leads were told to hand their cases over).
+        if r is not None and (r not in staff or staff[r].full_member):
             routes.setdefault(r, []).append(m)
     return routes, staff
 
@@ -168,19 +167,19 @@ def learn_time_zones(
         state.tz_asked[user] = now
         try:
             info = notifier.person(user)
-        except Exception:
-            log.exception("Failed to look up %s's time zone", user)
+        except Exception as exc:
+            failure(log, "look up a time zone", exc, user=user)
             continue
         if info is not None and info.tz:
             remember_person(
                 firm,
                 user,
                 name=info.name,
-                email=info.email,
                 tz=info.tz,
                 is_guest=info.is_guest,
                 is_bot=info.is_bot,
                 deleted=info.deleted,
+                external=info.external,
             )
 
 
@@ -219,15 +218,6 @@ def unless_taken(delivery: Delivery, *with_it: Delivery) -> Callable[[Session], 
         return None if q.get_delivery(s, delivery.key) else [delivery, *with_it]
 
     return make
-
-
-def leads(s: Session, firm: Firm) -> list[str]:
-    """Who hears about what is ignored: the leads; with no lead, the admins."""
-    found = [st.user_id for st in q.staff_with_role(s, ("lead",)) if not (st.deleted or st.is_bot)]
-    if found:
-        return found
-    admins = {st.user_id for st in q.staff_with_role(s, ("admin",)) if not (st.deleted or st.is_bot)}
-    return sorted(admins | set(firm.settings.admin_users))
 
 
 def is_stale(firm: Firm, d: Delivery, now: datetime) -> bool:

@@ -1,7 +1,7 @@
 """The Notifier port: how the core hands a message to someone, and the plain messages it hands over.
 
-bot/delivery/ decides what is owed to whom and calls a Notifier; handlers/notifier.py is the Slack
-implementation (Block Kit from handlers/digest_blocks.py). Tests and the console may plug in their own.
+bot/delivery/ decides what is owed to whom and calls a Notifier; handlers/slack/notifier.py is the Slack
+implementation (Block Kit from handlers/blocks/outbound.py). Tests and the console may plug in their own.
 Nothing here knows Slack."""
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from datetime import date
 from typing import Protocol
 
 from bot.services.cards import DueItem
+from bot.services.people import PersonInfo
+
+__all__ = ["PersonInfo"]  # the Notifier's `person` answers the services' own PersonInfo
 
 
 class DeliveryFailed(Exception):
@@ -22,19 +25,6 @@ class DeliveryFailed(Exception):
         self.reason = reason
         self.retryable = retryable
         self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class PersonInfo:
-    """What the chat platform says about a person (users.info)."""
-
-    user_id: str
-    name: str | None = None
-    email: str | None = None
-    tz: str | None = None
-    is_guest: bool = False
-    is_bot: bool = False
-    deleted: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +131,18 @@ class WeeklyChartMessage:
     alt_text: str
 
 
+@dataclass(frozen=True)
+class HandoverMessage:
+    """To a lead: a manager can no longer receive client data (made a guest, deactivated, of another
+    workspace), so their open cases need another manager. Case numbers only."""
+
+    user_id: str
+    day: date
+    person: str
+    why: str  # "was deactivated", "is now a guest", …
+    cases: tuple[str, ...]
+
+
 Message = (
     DigestMessage
     | ReminderMessage
@@ -148,6 +150,7 @@ Message = (
     | WeeklyReportMessage
     | LimitationAlertMessage
     | WeeklyChartMessage
+    | HandoverMessage
 )
 
 

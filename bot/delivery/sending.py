@@ -17,16 +17,19 @@ from bot.delivery.digests import (
     claim_weekly_reports,
     render_digest,
     render_escalation,
+    render_handover,
     render_reminder,
     render_weekly_report,
 )
-from bot.delivery.outbox import LEASE, SenderState, backoff, finish, is_stale, leads, learn_time_zones
+from bot.delivery.outbox import LEASE, SenderState, backoff, finish, is_stale, learn_time_zones
 from bot.delivery.ports import (
     DeliveryFailed,
     Message,
     Notifier,
 )
+from bot.logs import failure, where
 from bot.services.firm import Firm
+from bot.services.people import HANDOVER, info_is_stale, leads, prune_event_claims, remember_person
 from storage import queries as q
 from storage.models import Delivery
 
@@ -40,6 +43,7 @@ RENDERERS: dict[str, Callable[[Session, Firm, Delivery], Message | None]] = {
     "weekly": render_weekly_report,
     alerts.SOL: alerts.render_limitation_alert,
     alerts.WEEKLY_CHART: alerts.render_weekly_chart,
+    HANDOVER: render_handover,
 }
 
 
@@ -86,6 +90,12 @@ def send_pending(
                 continue  # another sender has it
         if d.attempts > 0 and d.last_error is None:
             log.warning("Delivery %s had an attempt with no outcome (a crash?); sending again", d.key)
+        refusal = recipient_refusal(firm, notifier, d.user_id)
+        if refusal is not None:
+            finish(firm, d.id, state="skipped", next_try_at=None, last_error=refusal)
+            log.warning("Did not deliver %s: %s", d.key, refusal)
+            report.skipped += 1
+            continue
         if expire and is_stale(firm, d, now):
             finish(firm, d.id, state="expired", next_try_at=None, last_error="the day was over")
             report.skipped += 1
@@ -112,13 +122,42 @@ def send_pending(
                 report.failed += 1
             continue
         except Exception as exc:  # unknown trouble: keep it, try again later
-            log.exception("Failed to deliver %s", d.key)
-            finish(firm, d.id, next_try_at=now + retry_in(d.attempts + 1, None), last_error=repr(exc)[:2000])
+            failure(log, "deliver", exc, key=d.key)
+            finish(firm, d.id, next_try_at=now + retry_in(d.attempts + 1, None), last_error=where(exc)[:2000])
             report.retrying += 1
             continue
         finish(firm, d.id, state="sent", sent_at=firm.now(), slack_ts=ts, next_try_at=None, last_error=None)
         report.sent += 1
     return report
+
+
+def recipient_refusal(firm: Firm, notifier: Notifier, user: str) -> str | None:
+    """Checked again just before each message goes out, not only when it was claimed: a recipient who has
+    become a guest, a bot, deactivated or of another workspace since gets nothing. What Slack said is
+    cached; it is asked again when casebot has never asked or last asked over a day ago."""
+    with firm.db.uow(write=False) as s:
+        staff = q.get_staff(s, user)
+    if info_is_stale(staff.info_fetched_at if staff is not None else None, firm.now()):
+        try:
+            info = notifier.person(user)
+        except Exception as exc:
+            failure(log, "look up the recipient before sending", exc, user=user)
+            info = None
+        if info is not None:
+            remember_person(
+                firm,
+                user,
+                name=info.name,
+                tz=info.tz,
+                is_guest=info.is_guest,
+                is_bot=info.is_bot,
+                deleted=info.deleted,
+                external=info.external,
+            )
+            return None if info.full_member else "the recipient is not a full member of the workspace"
+    if staff is not None and not staff.full_member:
+        return "the recipient is not a full member of the workspace"
+    return None
 
 
 def take_over(firm: Firm) -> None:
@@ -147,6 +186,7 @@ def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> Se
             people |= {st.cover_id for st in q.staff_by_ids(s, people).values() if st.cover_id}
         learn_time_zones(firm, notifier, people, state)
         steps: tuple[Callable[[], object], ...] = (
+            lambda: prune_event_claims(firm),
             lambda: claim_digests(firm, now),
             lambda: claim_reminders(firm, now, state),
             lambda: claim_escalations(firm, now),
@@ -156,8 +196,8 @@ def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> Se
         for step in steps:
             try:
                 step()
-            except Exception:
-                log.exception("Failed to decide what is owed (will try again next tick)")
+            except Exception as exc:
+                failure(log, "decide what is owed (will try again next tick)", exc)
         return send_pending(firm, notifier)
     finally:
         state.lock.release()

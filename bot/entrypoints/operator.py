@@ -24,6 +24,7 @@ from bot.services.accounting import settlement_sheet
 from bot.services.exports import export_csv, export_data
 from bot.services.firm import Firm
 from bot.services.imports import import_cases
+from bot.services.people import Directory
 from storage import queries as q
 from storage.locks import SenderLock
 from storage.models import Delivery
@@ -157,16 +158,29 @@ def _minutes(span: timedelta) -> str:
     return f"{seconds // 60} min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds} s"
 
 
-def import_command(firm: Firm, path: str, *, dry_run: bool = False) -> int:
-    """`casebot import <file.csv> [--dry-run]`: 0 imported, 1 refused (bad rows), 2 unreadable file."""
+def import_command(
+    firm: Firm, path: str, *, dry_run: bool = False, directory: Directory | None = None
+) -> int:
+    """`casebot import <file.csv> [--dry-run]`: 0 imported, 1 refused (bad rows), 2 unreadable file. The
+    managers are asked of Slack (SLACK_BOT_TOKEN) and refused unless full members of the workspace."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"casebot import: can't read {path}: {exc}", file=sys.stderr)
         return 2
+    if directory is None and firm.settings.slack_bot_token:
+        from handlers.slack.notifier import SlackNotifier
+
+        directory = SlackNotifier.from_settings(firm.settings)
+    if directory is None:
+        print(
+            "casebot import: SLACK_BOT_TOKEN is not set, so managers casebot has never seen are not checked "
+            "with Slack, and managers named by email can't be looked up.",
+            file=sys.stderr,
+        )
     try:
-        report = import_cases(firm, text, dry_run=dry_run, source=file.name)
+        report = import_cases(firm, text, dry_run=dry_run, source=file.name, directory=directory)
     except CasebotError as exc:
         print(f"casebot import: {exc}", file=sys.stderr)
         return 2

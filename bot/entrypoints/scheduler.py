@@ -21,6 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.delivery.outbox import SenderState
 from bot.delivery.ports import Notifier
 from bot.delivery.sending import SendReport, take_over, tick
+from bot.logs import failure
 from bot.services.firm import Firm
 from storage.locks import SenderLock
 
@@ -51,8 +52,8 @@ class Sender:
                 self.sending = True
                 take_over(self.firm)
             return tick(self.firm, self.notifier, self.state)
-        except Exception:
-            log.exception("Failed to run the reminders tick (will try again)")
+        except Exception as exc:
+            failure(log, "run the reminders tick (will try again)", exc)
             return None
 
     def close(self) -> None:

@@ -9,6 +9,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from bot.errors import BadAmount, BadDate
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A case number: ASCII letters and digits first, then also - _ . / (up to 40 in all). ASCII only, so that a
+# look-alike letter (Cyrillic Р for P) can't make a second PI-1; the same rule for /case new and the import.
+CASE_NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{0,39}$")
+CASE_NUMBER_RULE = "letters and digits, then also - _ . /, up to 40, starting with a letter or digit"
+
+
+def is_case_number(text: str) -> bool:
+    return bool(CASE_NUMBER_RE.match(text))
+
+
 _AMOUNT_RE = re.compile(r"^\$?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$|^\$?(\d+(\.\d+)?)k$", re.IGNORECASE)
 MAX_AMOUNT = Decimal("999999999999.99")
 CENT = Decimal("0.01")

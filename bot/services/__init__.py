@@ -3,7 +3,15 @@ entry together, or changes nothing. One module per subject; this package names t
 
 from __future__ import annotations
 
-from bot.services.cases import assign, close_case, create_case, has_cases, my_cases, show_case
+from bot.services.cases import (
+    assign,
+    check_may_see,
+    close_case,
+    create_case,
+    has_cases,
+    my_cases,
+    show_case,
+)
 from bot.services.changes import (
     announce_change,
     audit,
@@ -12,7 +20,10 @@ from bot.services.changes import (
     enter_stage,
     event_day,
     find_case,
+    find_case_for,
     may_change,
+    may_reassign,
+    may_see,
     replan,
     require_open,
     role_of,
@@ -39,6 +50,7 @@ from bot.services.offers import list_offers, offer_informed, offer_received
 from bot.services.people import claim_event, person, remember_person, role, set_away, set_back, set_role
 from bot.services.providers import add_provider, provider_followed_up, provider_received
 from bot.services.stages import advance
+from bot.services.team import change_team, team
 
 __all__ = [
     "COMING_UP_BUSINESS_DAYS",
@@ -59,6 +71,8 @@ __all__ = [
     "audit",
     "card_of",
     "change_case",
+    "change_team",
+    "check_may_see",
     "claim_event",
     "clear_holdup",
     "close_case",
@@ -71,6 +85,7 @@ __all__ = [
     "enter_stage",
     "event_day",
     "find_case",
+    "find_case_for",
     "has_cases",
     "lien_accepted",
     "lien_paid",
@@ -79,6 +94,8 @@ __all__ = [
     "log_contact",
     "log_from_digest",
     "may_change",
+    "may_reassign",
+    "may_see",
     "my_cases",
     "offer_informed",
     "offer_received",
@@ -101,4 +118,5 @@ __all__ = [
     "show_case",
     "snooze",
     "snooze_until",
+    "team",
 ]

@@ -8,12 +8,12 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
-from bot.errors import InputError, NotAllowed
+from bot.errors import InputError
 from bot.rules.fees import FEE_BASES, Statement, parse_rate, percent
 from bot.rules.ledger import DECISIONS, Sheet, sheet
 from bot.rules.playbook import Numbers
 from bot.services.cards import ledger_of
-from bot.services.changes import audit, change_case, find_case, may_change
+from bot.services.changes import audit, change_case, find_case, find_case_for
 from bot.services.firm import Firm, Outcome, Transaction
 from storage.models import Case
 
@@ -36,19 +36,6 @@ def fee_terms(case: Case, numbers: Numbers) -> FeeTerms:
     )
 
 
-def may_see_accounting(s: Session, firm: Firm, actor: str, case: Case) -> None:
-    """The amounts are the client's business: only who may work the case sees them.
-
-    Until the services have a read check of their own (who may see a case), who may change it may see it."""
-    try:
-        may_change(s, firm, actor, case)
-    except NotAllowed:
-        raise NotAllowed(
-            f"{case.number} is <@{case.manager_id}>'s case: only its manager, a lead or an admin "
-            "can see its accounting."
-        ) from None
-
-
 def settlement_sheet(
     firm: Firm,
     actor: str,
@@ -65,9 +52,8 @@ def settlement_sheet(
     `operator`: asked at the command line, by whoever runs casebot itself (and so holds its database)."""
 
     with Transaction(firm, write=False) as s:
-        case = find_case(s, number)
-        if not operator:
-            may_see_accounting(s, firm, actor, case)
+        # The amounts are the client's business: only who may see the case sees them (changes.may_see).
+        case = find_case(s, number) if operator else find_case_for(s, firm, actor, number)
         terms = fee_terms(case, firm.numbers)
         result = sheet(
             ledger_of(case),

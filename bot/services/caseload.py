@@ -59,8 +59,11 @@ def move_caseload(firm: Firm, actor: str, from_user: str, to_user: str) -> Casel
         if role_of(s, firm, actor) not in LEAD_ROLES:
             raise NotAllowed("Only a lead or an admin can move a manager's whole caseload.")
         target = q.get_staff(s, to_user)
-        if target is not None and (target.is_guest or target.is_bot or target.deleted):
-            raise NotAllowed(f"<@{to_user}> can't manage cases (a guest, a bot or a deactivated account).")
+        if target is not None and not target.full_member:
+            raise NotAllowed(
+                f"<@{to_user}> can't manage cases (a guest, a bot, a deactivated account or someone of "
+                "another workspace)."
+            )
         cases = q.lock_open_cases_of(s, from_user)
         moved = 0
         for case in cases:

@@ -12,7 +12,7 @@ from bot.errors import (
     InputError,
     NotAllowed,
 )
-from bot.rules.parsing import printable
+from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable
 from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
 from bot.services.cards import CaseCard, case_card
 from bot.services.changes import (
@@ -22,7 +22,9 @@ from bot.services.changes import (
     change_case,
     enter_stage,
     event_day,
-    find_case,
+    find_case_for,
+    may_reassign,
+    not_member,
     replan,
     require_open,
     role_of,
@@ -47,9 +49,9 @@ def create_case(
     limitation_on: date | None = None,
 ) -> Outcome:
     number, client = printable(number).strip(), " ".join(printable(client).split())
-    if not number or len(number) > 40 or not all(ch.isalnum() or ch in "-_./" for ch in number):
+    if not is_case_number(number):
         raise InputError(
-            f"“{number[:40]}” is not a case number: letters, digits and dashes, up to 40.",
+            f"“{number[:40]}” is not a case number: {CASE_NUMBER_RULE}.",
             example="/case new PI-2041 Jane Roe",
             field="number",
         )
@@ -68,6 +70,8 @@ def create_case(
                 "Only a lead or an admin can open a case for someone else; leave out the @manager to take it yourself.",
                 field="manager",
             )
+        if (refusal := not_member(q.get_staff(s, manager), who=f"<@{manager}> is")) is not None:
+            raise refusal
         if q.get_case(s, number, children=False) is not None:
             raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}", field="number")
         case = Case(
@@ -118,12 +122,22 @@ def create_case(
 
 
 def show_case(firm: Firm, actor: str, number: str) -> CaseCard:
+    """The case card, for someone who may see the case (see changes.may_see)."""
     with Transaction(firm, write=False) as s:
-        return case_card(find_case(s, number, card_only=True), firm.today(), firm.calendar, firm.numbers)
+        case = find_case_for(s, firm, actor, number, card_only=True)
+        return case_card(case, firm.today(), firm.calendar, firm.numbers)
+
+
+def check_may_see(firm: Firm, actor: str, number: str) -> str:
+    """Refuse unless the actor may see the case (before a form about it opens); answers its number."""
+    with Transaction(firm, write=False) as s:
+        return find_case_for(s, firm, actor, number).number
 
 
 def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:
     def change(s: Session, case: Case) -> str:
+        if (refusal := not_member(q.get_staff(s, manager), who=f"<@{manager}> is")) is not None:
+            raise refusal
         previous = case.manager_id
         if previous == manager:
             return f"{case.number} is already <@{manager}>'s."
@@ -134,7 +148,7 @@ def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:
         audit(s, firm, case, actor, "assign", from_manager=previous, to_manager=manager)
         return f"{case.number} is now <@{manager}>'s (was <@{previous}>'s); its open obligations went along."
 
-    return change_case(firm, actor, number, change)
+    return change_case(firm, actor, number, change, check=may_reassign)
 
 
 def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
@@ -158,7 +172,7 @@ def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
             )
         return f"Closed {case.number} as {to.value}; its open obligations were cancelled."
 
-    return change_case(firm, actor, number, change)
+    return change_case(firm, actor, number, change, check=may_reassign)
 
 
 def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:

@@ -18,6 +18,7 @@ from bot.errors import (
     PreconditionNotMet,
     UnknownCase,
 )
+from bot.logs import failure
 from bot.rules.ages import due_phrase
 from bot.rules.planner import (
     CANCELLED,
@@ -41,33 +42,142 @@ from storage.models import (
     AuditEntry,
     Case,
     Obligation,
+    Staff,
     StageChange,
 )
 
 log = logging.getLogger(__name__)
 
 
+def not_member(staff: Staff | None, *, who: str = "You are") -> NotAllowed | None:
+    """The refusal for someone who may not use casebot or see client data (a guest, a bot, a deactivated
+    account, a user of another workspace), as far as casebot knows them; None for a full member."""
+    if staff is None or staff.full_member:
+        return None
+    what = (
+        "deactivated in Slack"
+        if staff.deleted
+        else "a bot"
+        if staff.is_bot
+        else "a guest in this Slack workspace"
+        if staff.is_guest
+        else "of another Slack workspace"
+    )
+    return NotAllowed(
+        f"{who} {what}; casebot is for the firm's own full members. Ask a workspace admin if that is wrong."
+    )
+
+
 def role_of(s: Session, firm: Firm, user_id: str) -> str:
+    """The person's role; refuses anyone who may not use casebot (ADMIN_USERS are no exception)."""
+    staff = q.get_staff(s, user_id)
+    refusal = not_member(staff)
+    if refusal is not None:
+        raise refusal
     if user_id in firm.settings.admin_users:
         return "admin"
-    staff = q.get_staff(s, user_id)
     return staff.role if staff else "manager"
 
 
-def find_case(s: Session, number: str, *, for_update: bool = False, card_only: bool = False) -> Case:
-    case = q.get_case(s, number, for_update=for_update, card_only=card_only)
-    if case is None:
-        raise UnknownCase(number.strip().upper()[:40], q.closest_numbers(s, number))
-    return case
+def is_away(staff: Staff | None, day: date) -> bool:
+    """Away on `day` (`away_until` is the day they are back)."""
+    return bool(staff and staff.away and (staff.away_until is None or day < staff.away_until))
+
+
+def covers_of(s: Session, firm: Firm, manager: str) -> set[str]:
+    """Who covers for this manager today: their cover while they are away, that cover's while they are away
+    too, and so on (the people their reminders go to)."""
+    day, found, who = firm.today(), set(), manager
+    while True:
+        staff = q.get_staff(s, who)
+        if not is_away(staff, day) or staff is None or not staff.cover_id:
+            return found
+        who = staff.cover_id
+        if who == manager or who in found:
+            return found
+        found.add(who)
+
+
+def _refusal(case: Case) -> NotAllowed:
+    # Names the case's manager and nothing else of it: no client, no stage.
+    return NotAllowed(f"{case.number} is <@{case.manager_id}>'s case; ask them or a lead.")
+
+
+def may_see(s: Session, firm: Firm, actor: str, case: Case) -> str:
+    """Every read of a case asks this: its manager, their cover while away, the people on its team, leads
+    and admins may see it (and change it, see may_change); anyone else is refused without a word of it.
+    Answers the actor's role."""
+    role = role_of(s, firm, actor)
+    if role in LEAD_ROLES or case.manager_id == actor:
+        return role
+    if q.on_team(s, case.id, actor) or actor in covers_of(s, firm, case.manager_id):
+        return role
+    raise _refusal(case)
 
 
 def may_change(s: Session, firm: Firm, actor: str, case: Case) -> str:
-    role = role_of(s, firm, actor)
+    """Who may see a case may change it as its manager does (assigning and closing: see may_reassign)."""
+    return may_see(s, firm, actor, case)
+
+
+def may_reassign(s: Session, firm: Firm, actor: str, case: Case) -> str:
+    """Giving a case to another manager, closing it, naming its team: its manager, a lead or an admin."""
+    role = may_see(s, firm, actor, case)
     if role not in LEAD_ROLES and case.manager_id != actor:
         raise NotAllowed(
-            f"{case.number} is <@{case.manager_id}>'s case: only its manager, a lead or an admin can change it."
+            f"Only {case.number}'s manager (<@{case.manager_id}>), a lead or an admin can do that."
         )
     return role
+
+
+def visible_numbers(s: Session, firm: Firm, actor: str, candidates: list[tuple[str, str, int]]) -> list[str]:
+    """Of (number, manager, case id) candidates, the numbers this person may see."""
+    try:
+        role = role_of(s, firm, actor)
+    except NotAllowed:
+        return []
+    if role in LEAD_ROLES:
+        return [n for n, _, _ in candidates]
+    team = q.cases_on_team_of(s, actor, [i for _, _, i in candidates])
+    covered: dict[str, bool] = {}
+    out = []
+    for number, manager, case_id in candidates:
+        if manager != actor and case_id not in team:
+            if manager not in covered:
+                covered[manager] = actor in covers_of(s, firm, manager)
+            if not covered[manager]:
+                continue
+        out.append(number)
+    return out
+
+
+def find_case(
+    s: Session,
+    number: str,
+    *,
+    firm: Firm | None = None,
+    actor: str | None = None,
+    for_update: bool = False,
+    card_only: bool = False,
+) -> Case:
+    """The case with this number. An unknown number answers with the closest numbers the actor may see
+    (none when no actor is given), so that case numbers can't be walked."""
+    case = q.get_case(s, number, for_update=for_update, card_only=card_only)
+    if case is None:
+        suggestions: list[str] = []
+        if firm is not None and actor is not None:
+            suggestions = q.closest_numbers(
+                s, number, among=lambda found: visible_numbers(s, firm, actor, found)
+            )
+        raise UnknownCase(number.strip().upper()[:40], suggestions)
+    return case
+
+
+def find_case_for(s: Session, firm: Firm, actor: str, number: str, *, card_only: bool = False) -> Case:
+    """A case to read: found, and the actor may see it."""
+    case = find_case(s, number, firm=firm, actor=actor, card_only=card_only)
+    may_see(s, firm, actor, case)
+    return case
 
 
 def require_open(case: Case) -> None:
@@ -252,18 +362,22 @@ def announce_change(firm: Firm, actor: str, number: str) -> None:
     for hook in firm.on_change:
         try:
             hook(actor, number)
-        except Exception:  # a refresh of someone's Home tab must never undo a saved change
-            log.exception("Failed to run a change hook for %s", number)
+        except Exception as exc:  # a refresh of someone's Home tab must never undo a saved change
+            failure(log, "run a change hook", exc, case=number, user=actor)
 
 
 def change_case(
-    firm: Firm, actor: str, number: str, change: Callable[[Session, Case], str], *, lock_check: bool = True
+    firm: Firm,
+    actor: str,
+    number: str,
+    change: Callable[[Session, Case], str],
+    *,
+    check: Callable[[Session, Firm, str, Case], str] = may_change,
 ) -> Outcome:
     """The shape of every change: lock the case, check who may, change, re-plan, audit, commit, show."""
     with Transaction(firm) as s:
-        case = find_case(s, number, for_update=True)
-        if lock_check:
-            may_change(s, firm, actor, case)
+        case = find_case(s, number, firm=firm, actor=actor, for_update=True)
+        check(s, firm, actor, case)
         message = change(s, case)
         replan(s, firm, case, actor)
         card = card_of(s, firm, case)

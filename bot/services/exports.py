@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.services.firm import Firm, Transaction
-from bot.services.import_rows import COLUMNS, escape_name
+from bot.services.import_rows import COLUMNS, escape_name, inert
 from storage import queries as q
 from storage.models import Case, Provider
 
@@ -28,7 +28,12 @@ def _columns(obj: Any, skip: Iterable[str] = ()) -> dict[str, Any]:
 
 
 def csv_row(case: Case) -> dict[str, str]:
-    """A case in the import's columns: importing it again changes nothing."""
+    """A case in the import's columns: importing it again changes nothing. Every cell a spreadsheet would
+    run as a formula is written inert (import_rows.inert), and the import restores it."""
+    return {column: inert(value) for column, value in _cells(case).items()}
+
+
+def _cells(case: Case) -> dict[str, str]:
     rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
     sent = next((d for d in case.demand_events if d.kind == "sent"), None)
     adjuster = next((d.adjuster for d in reversed(rounds) if d.adjuster), None)

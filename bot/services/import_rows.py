@@ -13,6 +13,7 @@ from bot.errors import CasebotError
 from bot.rules.fees import FEE_BASES, parse_rate
 from bot.rules.ledger import LIEN_KINDS
 from bot.rules.limitation import STATES, limitation_from_loss
+from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable
 from bot.rules.playbook import STAGE_ORDER, STAGES, Stage
 
 COLUMNS: tuple[str, ...] = (
@@ -53,9 +54,6 @@ _ALIASES = {
     "last_contact": "last_client_contact",
     "demand_sent_day": "demand_sent",
 }
-
-
-_NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{0,39}$")
 
 
 _SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]+$")
@@ -173,6 +171,27 @@ def _split(text: str, sep: str, *, keep_escapes: bool = False) -> list[str]:
             current.append(ch)
     parts.append("".join(current))
     return parts
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), =cmd|'…'!A0, @SUM…).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _would_run(value: str) -> bool:
+    """A formula to a spreadsheet, or such a cell already neutralised once (so that un-neutralising is exact)."""
+    return value.startswith(FORMULA_STARTS) or (value.startswith("'") and _would_run(value[1:]))
+
+
+def inert(value: str) -> str:
+    """A cell as export writes it: one that a spreadsheet would run gets a leading apostrophe, the
+    spreadsheets' own mark for "this is text"."""
+    return "'" + value if _would_run(value) else value
+
+
+def restored(value: str) -> str:
+    """A cell as the import reads it: the apostrophe export added is taken off again; any other cell is
+    read as written. restored(inert(v)) == v for every v."""
+    return value[1:] if value.startswith("'") and _would_run(value[1:]) else value
 
 
 def escape_name(name: str) -> str:
@@ -299,10 +318,8 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
     manager = cells.get("manager", "").strip()
     if not number:
         r.problems.append("case_number is empty")
-    elif not _NUMBER_RE.match(number):
-        r.problems.append(
-            f"case_number “{number[:40]}” is not a case number: letters, digits and dashes, up to 40"
-        )
+    elif not is_case_number(number):
+        r.problems.append(f"case_number “{number[:40]}” is not a case number: {CASE_NUMBER_RULE}")
     if not client:
         r.problems.append("client is empty")
     elif len(client) > 200:
@@ -444,7 +461,7 @@ def read_rows(text: str, today: date) -> tuple[list[Row], list[tuple[int, str]]]
                 )
             )
             continue
-        values = {n: c.strip() for n, c in zip(names, cells, strict=False)}
+        values = {n: restored(printable(c).strip()) for n, c in zip(names, cells, strict=False)}
         row, problems = _row_from_cells(line, values, today)
         label = values.get("case_number", "")[:40]
         for p in problems:

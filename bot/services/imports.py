@@ -16,6 +16,7 @@ from bot.services.changes import audit, enter_stage, replan
 from bot.services.contacts import record_contact
 from bot.services.firm import Firm, Transaction
 from bot.services.import_rows import CostIn, LienIn, ProviderIn, Row, read_rows
+from bot.services.people import Directory, info_is_stale, remember_person
 from storage import queries as q
 from storage.models import ACTIVE, Case, CaseCost, Contact, DemandEvent, Lien, Provider, StageChange
 
@@ -39,38 +40,91 @@ class ImportReport:
         return not self.errors
 
 
+@dataclass
+class Managers:
+    """What Slack says about the managers a file names, asked before the import's transaction: by email
+    (the user id it stands for; the email itself is never stored) and the ids Slack does not know."""
+
+    by_email: dict[str, str] = field(default_factory=dict)  # lower-cased email -> user id
+    unknown_ids: set[str] = field(default_factory=set)
+    asked: bool = False  # False: no Slack to ask (no bot token); only what casebot already knows counts
+
+
+def ask_about_managers(firm: Firm, rows: list[Row], directory: Directory | None) -> Managers:
+    """Ask Slack about every manager the file names that casebot has not checked within a day (cached in
+    the staff table, like everyone casebot meets)."""
+    found = Managers(asked=directory is not None)
+    if directory is None:
+        return found
+    ids = sorted({r.manager_ref.upper() for r in rows if "@" not in r.manager_ref})
+    with Transaction(firm, write=False) as s:
+        known = q.staff_by_ids(s, ids)
+    now = firm.now()
+    infos = []
+    for email in sorted({r.manager_ref.lower() for r in rows if "@" in r.manager_ref}):
+        info = directory.person_by_email(email)
+        if info is not None:
+            found.by_email[email] = info.user_id
+            infos.append(info)
+    for user in ids:
+        staff = known.get(user)
+        if staff is not None and not info_is_stale(staff.info_fetched_at, now):
+            continue
+        info = directory.person(user)
+        if info is None:
+            found.unknown_ids.add(user)
+        else:
+            infos.append(info)
+    for info in infos:
+        remember_person(
+            firm,
+            info.user_id,
+            name=info.name,
+            tz=info.tz,
+            is_guest=info.is_guest,
+            is_bot=info.is_bot,
+            deleted=info.deleted,
+            external=info.external,
+        )
+    return found
+
+
 def _check_against_firm(
-    s: Session, rows: list[Row], existing: dict[str, Case], today: date
+    s: Session, rows: list[Row], existing: dict[str, Case], today: date, managers: Managers
 ) -> list[tuple[int, str]]:
     errors: list[tuple[int, str]] = []
-    emails = [r.manager_ref for r in rows if "@" in r.manager_ref]
-    by_email = q.staff_by_emails(s, emails)
-    ids = [r.manager_ref.upper() for r in rows if "@" not in r.manager_ref]
+    ids = [managers.by_email.get(r.manager_ref.lower(), "") for r in rows if "@" in r.manager_ref]
+    ids += [r.manager_ref.upper() for r in rows if "@" not in r.manager_ref]
     by_id = q.staff_by_ids(s, ids)
     for r in rows:
         if "@" in r.manager_ref:
-            staff = by_email.get(r.manager_ref.lower())
-            if staff is None:
-                errors.append(
-                    (
-                        r.line,
-                        f"{r.number}: manager {r.manager_ref} is not an email casebot knows; "
-                        "use their Slack user id (U123ABC)",
-                    )
+            user = managers.by_email.get(r.manager_ref.lower())
+            if user is None:
+                why = (
+                    "is not the email of anyone in the firm's Slack"
+                    if managers.asked
+                    else "is an email, and casebot can't ask Slack whose (SLACK_BOT_TOKEN is not set)"
                 )
+                errors.append((r.line, f"{r.number}: manager {r.manager_ref} {why}; use their Slack user id"))
                 continue
         else:
-            staff = by_id.get(r.manager_ref.upper())
-        if staff is not None and (staff.is_guest or staff.is_bot or staff.deleted):
+            user = r.manager_ref.upper()
+            if user in managers.unknown_ids:
+                errors.append(
+                    (r.line, f"{r.number}: manager {r.manager_ref} is not anyone in the firm's Slack")
+                )
+                continue
+        staff = by_id.get(user)
+        if staff is not None and not staff.full_member:
             errors.append(
                 (
                     r.line,
-                    f"{r.number}: manager {r.manager_ref} can't manage cases "
-                    "(a guest, a bot or a deactivated account)",
+                    f"{r.number}: manager {r.manager_ref} can't manage cases (a guest, a bot, a deactivated "
+                    "account or someone of another workspace)",
                 )
             )
             continue
-        r.manager = staff.user_id if staff is not None else r.manager_ref.upper()
+        r.manager = user
         case = existing.get(r.key)
         if case is None:
             if r.demand_sent and r.treatment_on is None and r.demand_sent < today:
@@ -439,18 +493,28 @@ def _update_case(
     return changed
 
 
-def import_cases(firm: Firm, text: str, *, dry_run: bool = False, source: str = "the file") -> ImportReport:
-    """Check every row, then (when all are good) create or update every case in one transaction."""
+def import_cases(
+    firm: Firm,
+    text: str,
+    *,
+    dry_run: bool = False,
+    source: str = "the file",
+    directory: Directory | None = None,
+) -> ImportReport:
+    """Check every row, then (when all are good) create or update every case in one transaction. The
+    managers are asked of Slack through `directory` first (refused unless full members of the firm's
+    workspace); without one, only what casebot already knows of them is checked."""
 
     started = time.perf_counter()
     today = firm.today()
     report = ImportReport(source=source, dry_run=dry_run)
     rows, errors = read_rows(text, today)
+    managers = ask_about_managers(firm, rows, directory)
     report.rows = len(rows) + len({line for line, _ in errors if line > 1})
     try:
         with Transaction(firm) as s:
             existing = q.cases_by_keys(s, [r.key for r in rows], for_update=True)
-            errors += _check_against_firm(s, rows, existing, today)
+            errors += _check_against_firm(s, rows, existing, today, managers)
             if errors:
                 report.errors = sorted(errors, key=lambda e: e[0])
                 raise _DryRun

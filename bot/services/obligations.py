@@ -33,6 +33,7 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
     with Transaction(firm) as s:
         ob = q.get_obligation(s, obligation_id)
         if ob is None:
+            role_of(s, firm, actor)  # someone who may not use casebot hears that first
             raise InputError("That reminder no longer exists.")
         case = q.get_case_by_id(s, ob.case_id, for_update=True)
         assert case is not None
@@ -182,11 +183,12 @@ def snooze_until(choice: str, today: date) -> date:
 
 def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
     """Log the contact an item asks for, today: client, adjuster, or a provider follow-up."""
-    with firm.db.uow() as s:
+    with Transaction(firm, write=False) as s:
         found = q.obligations_by_ids(s, [obligation_id])
         if not found:
             raise InputError("That reminder no longer exists.")
         ob, case = found[0]
+        may_change(s, firm, actor, case)
         provider = (
             next((p.seq for p in case.providers if p.id == ob.provider_id), None)
             if ob.kind == "provider"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -12,10 +14,11 @@ from bot.errors import (
     NotAllowed,
     PreconditionNotMet,
 )
-from bot.services.changes import audit, role_of
+from bot.services.changes import audit, not_member, role_of
 from bot.services.firm import ROLES, Firm, Transaction
 from storage import queries as q
 from storage.models import (
+    Delivery,
     EventClaim,
     Staff,
 )
@@ -55,6 +58,9 @@ def set_away(firm: Firm, actor: str, *, until: date | None = None, cover: str | 
     if cover == actor:
         raise InputError("Someone else covers for you while you are away.", example="/case away cover @dana")
     with Transaction(firm) as s:
+        role_of(s, firm, actor)
+        if cover and (refusal := not_member(q.get_staff(s, cover), who=f"<@{cover}> is")) is not None:
+            raise refusal
         staff = _staff(s, actor)
         staff.away, staff.away_until, staff.cover_id = True, until, cover
         audit(s, firm, None, actor, "away", until=until, cover=cover)
@@ -74,23 +80,114 @@ def set_back(firm: Firm, actor: str) -> str:
     return "Welcome back: your reminders come to you again."
 
 
+@dataclass(frozen=True)
+class PersonInfo:
+    """What the chat platform says about a person (Slack's users.info)."""
+
+    user_id: str
+    name: str | None = None
+    tz: str | None = None
+    is_guest: bool = False
+    is_bot: bool = False
+    deleted: bool = False
+    external: bool = False  # of another workspace (Slack Connect)
+
+    @property
+    def full_member(self) -> bool:
+        return not (self.is_guest or self.is_bot or self.deleted or self.external)
+
+
+class Directory(Protocol):
+    """Who is who, asked of the chat platform (the import asks it about the managers it names)."""
+
+    def person(self, user_id: str) -> PersonInfo | None:
+        """The person with this id, or None when there is no such person."""
+        ...
+
+    def person_by_email(self, email: str) -> PersonInfo | None:
+        """The person with this email, or None when there is no such person."""
+        ...
+
+
+HANDOVER = "handover"
+INFO_FRESH_FOR = timedelta(hours=24)  # what Slack said of someone is asked again after this
+
+
+def info_is_stale(fetched: datetime | None, now: datetime) -> bool:
+    """What Slack said of someone, cached at `fetched`, is to be asked again (never asked, or a day old)."""
+    if fetched is None:
+        return True
+    if fetched.tzinfo is None:
+        fetched = fetched.replace(tzinfo=UTC)
+    return now - fetched > INFO_FRESH_FOR
+
+
+def leads(s: Session, firm: Firm) -> list[str]:
+    """Who hears about what is ignored, and who hands cases over: the leads; with no lead, the admins.
+    Only full members (ADMIN_USERS are no exception)."""
+    found = [st.user_id for st in q.staff_with_role(s, ("lead",)) if st.full_member]
+    if found:
+        return found
+    admins = {st.user_id for st in q.staff_with_role(s, ("admin",)) if st.full_member}
+    configured = set(firm.settings.admin_users)
+    known = q.staff_by_ids(s, configured)
+    admins |= {u for u in configured if u not in known or known[u].full_member}
+    return sorted(admins)
+
+
 def remember_person(
     firm: Firm,
     user_id: str,
     *,
     name: str | None = None,
-    email: str | None = None,
     tz: str | None = None,
     is_guest: bool = False,
     is_bot: bool = False,
     deleted: bool = False,
+    external: bool = False,
 ) -> None:
-    """Cache what Slack says about a person (users.info), so it is asked at most once in a while."""
+    """Cache what Slack says about a person (users.info), so it is asked at most once in a while. A manager
+    who stops being a full member (made a guest, deactivated) is reported to the leads once, in the same
+    transaction, with the cases to hand over (a `handover` delivery; its renderer lists them at send time)."""
     with Transaction(firm) as s:
         staff = _staff(s, user_id)
-        staff.name, staff.email, staff.tz = name, email, tz
-        staff.is_guest, staff.is_bot, staff.deleted = is_guest, is_bot, deleted
+        was_member = staff.info_fetched_at is not None and staff.full_member
+        staff.name, staff.tz = name, tz
+        staff.is_guest, staff.is_bot, staff.deleted, staff.external = is_guest, is_bot, deleted, external
         staff.info_fetched_at = firm.now()
+        if was_member and not staff.full_member and q.open_cases_of(s, user_id):
+            _tell_leads_to_hand_over(s, firm, staff)
+
+
+def _tell_leads_to_hand_over(s: Session, firm: Firm, staff: Staff) -> None:
+    today, now = firm.today(), firm.now()
+    why = (
+        "was deactivated"
+        if staff.deleted
+        else "is now a guest"
+        if staff.is_guest
+        else "is now a bot"
+        if staff.is_bot
+        else "is now of another workspace"
+    )
+    for lead in leads(s, firm):
+        if lead == staff.user_id:
+            continue
+        key = f"{HANDOVER}:{staff.user_id}:{lead}:{today.isoformat()}"
+        if q.get_delivery(s, key) is None:
+            s.add(
+                Delivery(
+                    key=key,
+                    kind=HANDOVER,
+                    user_id=lead,
+                    for_day=today,
+                    state="pending",
+                    attempts=0,
+                    payload={"person": staff.user_id, "why": why},
+                    created_at=now,
+                )
+            )
+    audit(s, firm, None, "casebot", "member_left", user=staff.user_id, why=why)
 
 
 def person(firm: Firm, user_id: str) -> Staff | None:
@@ -106,6 +203,11 @@ def role(firm: Firm, user_id: str) -> str:
         return role_of(s, firm, user_id)
 
 
+EVENT_CLAIMS_KEPT = timedelta(
+    hours=1
+)  # Slack retries an event within minutes (three times, the last ~5 min on)
+
+
 def claim_event(firm: Firm, event_id: str) -> bool:
     """Claim one Events API delivery before handling it; False when it was claimed already (Slack's retry)."""
     try:
@@ -116,3 +218,9 @@ def claim_event(firm: Firm, event_id: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def prune_event_claims(firm: Firm) -> int:
+    """Forget claims older than Slack's retries and the signature's replay window: the table stays small."""
+    with Transaction(firm) as s:
+        return q.prune_event_claims(s, firm.now() - EVENT_CLAIMS_KEPT)

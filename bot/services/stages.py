@@ -55,7 +55,7 @@ def advance(
     plain = target is None and on is None
 
     with Transaction(firm) as s:
-        case = find_case(s, number, for_update=True)
+        case = find_case(s, number, firm=firm, actor=actor, for_update=True)
         role = may_change(s, firm, actor, case)
         require_open(case)
         current = Stage(case.stage)

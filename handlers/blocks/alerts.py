@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.delivery.ports import EscalationMessage, LimitationAlertMessage, WeeklyReportMessage
+from bot.delivery.ports import EscalationMessage, HandoverMessage, LimitationAlertMessage, WeeklyReportMessage
 from handlers.blocks.digests import OPEN_CASE, days_left, when, whom
 from handlers.blocks.kit import (
     MESSAGE_BLOCKS,
@@ -17,6 +17,7 @@ from handlers.blocks.kit import (
     cut,
     esc,
     header,
+    mention,
     plural,
     section,
 )
@@ -130,3 +131,20 @@ def build_limitation_alert(m: LimitationAlertMessage) -> tuple[str, list[Block]]
     )
     blocks.append(actions(f"sol-actions:{m.case}", [button("Open case", OPEN_CASE, m.case)]))
     return text, blocks
+
+
+def build_handover(m: HandoverMessage) -> tuple[str, list[Block]]:
+    """To a lead: a manager can no longer receive client data (made a guest, deactivated, of another
+    workspace); their open cases need another manager. Case numbers only."""
+    n = len(m.cases)
+    shown = ", ".join(esc(c) for c in m.cases[:40]) + (f" and {n - 40} more" if n > 40 else "")
+    text = f"{mention(m.person)} {m.why}: {plural(n, 'open case')} to hand over."
+    return text, [
+        header("Cases to hand over"),
+        section(
+            f"{mention(m.person)} {m.why}, so casebot sends them no client data. Their open cases: {shown}."
+        ),
+        context(
+            f"Move them all with `/case handover {mention(m.person)} @someone`, or one by one with `/case assign`."
+        ),
+    ]

@@ -5,12 +5,18 @@ from __future__ import annotations
 from bot.delivery.ports import (
     DigestMessage,
     EscalationMessage,
+    HandoverMessage,
     LimitationAlertMessage,
     Message,
     ReminderMessage,
     WeeklyReportMessage,
 )
-from handlers.blocks.alerts import build_escalation, build_limitation_alert, build_weekly_report
+from handlers.blocks.alerts import (
+    build_escalation,
+    build_handover,
+    build_limitation_alert,
+    build_weekly_report,
+)
 from handlers.blocks.digests import build_digest, build_reminder
 from handlers.blocks.kit import Block
 
@@ -27,6 +33,8 @@ def build_notification(m: Message) -> tuple[str, list[Block]]:
         return build_weekly_report(m)
     if isinstance(m, LimitationAlertMessage):
         return build_limitation_alert(m)
+    if isinstance(m, HandoverMessage):
+        return build_handover(m)
     builder = getattr(m, "build", None)  # other kinds may carry their own builder
     if callable(builder):
         result: tuple[str, list[Block]] = builder()

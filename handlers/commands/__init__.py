@@ -57,16 +57,26 @@ def answer(ctx: Context, command: str, actor: str, text: str) -> Reply:
     if table is None:
         return build_message(f"casebot does not know {command}.")
     shown: Shown | None = None
+    name: str | None = None
+    args: Any = None
     try:
         words = tokenize(text)
         ctx.people.check(actor)
         sub = table.find(words.pop(0) if words else "help")
-        shown = sub
+        shown, name = sub, sub.name
         args = sub.parse(words)
         shown = sub.shown_for(args)
         return sub.run(ctx, actor, args)
     except Exception as exc:
-        return refusal(exc, shown=shown, doing=f"answer {command} {text[:200]!r} for {actor}")
+        # Never the command's text: it may hold a client's name, an amount or a note.
+        return refusal(
+            exc,
+            shown=shown,
+            doing=f"answer {command}",
+            sub=name,
+            case=getattr(args, "number", None),
+            user=actor,
+        )
 
 
 def handle_slash(ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.logs import confine_library_logs
 from bot.settings import Settings
 
 REPLY_TIMEOUT = 10  # seconds; the app's own client (Bolt's auth.test, views, respond)
@@ -21,6 +22,7 @@ def web_client(
 ) -> WebClient:
     """A client for the firm's Slack (or the stand-in at `base_url`), retrying what Slack asks to be retried
     `retries` times: 429 after its Retry-After, 5xx and dropped connections. `retries=0`: no retries at all."""
+    confine_library_logs()  # the SDK logs every request and response body at DEBUG
     handlers = (
         [
             ConnectionErrorRetryHandler(max_retry_count=retries),

@@ -23,7 +23,7 @@ from bot.delivery.ports import DeliveryFailed, Message, PersonInfo, WeeklyChartM
 from bot.settings import Settings
 from handlers.blocks.outbound import build_notification
 from handlers.slack.client import make_client
-from handlers.slack.people import person_from_slack
+from handlers.slack.people import HomeTeam, person_from_slack
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ class SlackNotifier:
         self._channels: dict[str, str] = {}  # user -> DM channel (conversations.open is Tier 3)
         self._last_post: dict[str, float] = {}
         self._lock = threading.Lock()
+        self.home_team = HomeTeam(client)
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> SlackNotifier:
@@ -111,12 +112,23 @@ class SlackNotifier:
         return str(file.get("id") or "")
 
     def person(self, user_id: str) -> PersonInfo | None:
+        """users.info; None when Slack does not know them or can't be asked now."""
         try:
             user = self.client.users_info(user=user_id).get("user") or {}
+            return person_from_slack(user, user_id, home_team=self.home_team())
         except SlackApiError as exc:
             log.warning("Could not look up %s: %s", user_id, exc.response.get("error"))
             return None
-        return person_from_slack(user, user_id)
+
+    def person_by_email(self, email: str) -> PersonInfo | None:
+        """users.lookupByEmail (the import's managers named by email; the email itself is not kept)."""
+        try:
+            user = self.client.users_lookupByEmail(email=email).get("user") or {}
+            return person_from_slack(user, home_team=self.home_team())
+        except SlackApiError as exc:
+            if exc.response.get("error") != "users_not_found":
+                log.warning("Could not look a manager up by email: %s", exc.response.get("error"))
+            return None
 
     def _channel(self, user_id: str) -> str:
         with self._lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, timedelta
 from typing import Any
@@ -11,30 +12,51 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import services
-from bot.delivery.ports import PersonInfo
 from bot.errors import NotAllowed, TryAgain
+from bot.logs import failure
 from bot.services.firm import Firm
+from bot.services.people import PersonInfo
 
 log = logging.getLogger(__name__)
 
 REFRESH_AFTER = timedelta(hours=24)
 
 
-def person_from_slack(user: Mapping[str, Any], user_id: str | None = None) -> PersonInfo:
+def person_from_slack(
+    user: Mapping[str, Any], user_id: str | None = None, *, home_team: str | None = None
+) -> PersonInfo:
     """What casebot keeps of a users.info `user` object: the one reading of it, for commands and for sending.
 
-    A bot is a bot user or an app user (Slackbot aside); a guest is a single- or multi-channel guest. Guests,
-    bots and deactivated accounts are not the firm's people: they may not act, be given cases or be sent to."""
+    A bot is a bot user or an app user (Slackbot aside); a guest is a single- or multi-channel guest; someone
+    whose `team_id` is not the firm's (`home_team`, from auth.test) is of another workspace (Slack Connect).
+    Guests, bots, deactivated accounts and other workspaces' people are not the firm's: they may not act, be
+    given cases or be sent to. The email is not read: casebot keeps none."""
     profile = user.get("profile") or {}
+    team = user.get("team_id") or profile.get("team")
     return PersonInfo(
         user_id=str(user.get("id") or user_id or ""),
         name=user.get("real_name") or profile.get("real_name") or user.get("name") or None,
-        email=profile.get("email") or None,
         tz=user.get("tz") or None,
         is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
         is_bot=bool(user.get("is_bot") or user.get("is_app_user")) and user.get("id") != "USLACKBOT",
         deleted=bool(user.get("deleted")),
+        external=bool(user.get("is_stranger")) or bool(team and home_team and team != home_team),
     )
+
+
+class HomeTeam:
+    """The firm's own workspace id, asked of Slack (auth.test) once."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+        self._team: str | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> str | None:
+        with self._lock:
+            if self._team is None:
+                self._team = str(self.client.auth_test().get("team_id") or "") or None
+            return self._team
 
 
 class People:
@@ -48,19 +70,20 @@ class People:
         self.firm = firm
         self.lookup = lookup
         self.later = later
+        self.home_team = HomeTeam(lookup)
 
     def remember(self, user: Mapping[str, Any]) -> None:
         if user.get("id"):
-            p = person_from_slack(user)
+            p = person_from_slack(user, home_team=self.home_team())
             services.remember_person(
                 self.firm,
                 p.user_id,
                 name=p.name,
-                email=p.email,
                 tz=p.tz,
                 is_guest=p.is_guest,
                 is_bot=p.is_bot,
                 deleted=p.deleted,
+                external=p.external,
             )
 
     def refresh(self, user_id: str) -> bool:
@@ -84,7 +107,7 @@ class People:
             try:
                 known = self.refresh(user_id)
             except SlackClientError as exc:
-                log.warning("users.info for %s failed: %s", user_id, exc)
+                log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
                 raise TryAgain(
                     "casebot could not check with Slack who that is just now; nothing was changed. "
                     "Please try again in a moment.",
@@ -103,8 +126,8 @@ class People:
     def _refresh_quietly(self, user_id: str) -> None:
         try:
             self.refresh(user_id)
-        except Exception:
-            log.exception("Failed to refresh users.info for %s", user_id)
+        except Exception as exc:
+            failure(log, "refresh users.info", exc, user=user_id)
 
     @staticmethod
     def _refuse(staff: Any, user_id: str, who: str, field: str | None) -> None:
@@ -122,4 +145,8 @@ class People:
                 f"{subject} a guest in this Slack workspace; casebot is for the firm's full members. "
                 "Ask a workspace admin if that is wrong.",
                 field=field,
+            )
+        if staff.external:
+            raise NotAllowed(
+                f"{subject} of another Slack workspace; casebot is for the firm's own full members."
             )

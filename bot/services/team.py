@@ -1,0 +1,49 @@
+"""A case's team: the people who work it with its manager (a legal assistant drafting the demand, a paralegal
+chasing records). They see and change the case as its manager does; its manager, a lead or an admin names them."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.errors import InputError, PreconditionNotMet
+from bot.services.changes import audit, change_case, may_reassign, not_member
+from bot.services.firm import Firm, Outcome, Transaction
+from storage import queries as q
+from storage.models import Case, TeamMember
+
+TEAM_ACTIONS = ("add", "remove")
+
+
+def change_team(firm: Firm, actor: str, number: str, action: str, user: str) -> Outcome:
+    """Add someone to the case's team, or take them off it."""
+    if action not in TEAM_ACTIONS:
+        raise InputError(f"“{action[:20]}” is not add or remove.", example=f"/case team {number} add @lee")
+
+    def change(s: Session, case: Case) -> str:
+        members = {m.user_id: m for m in q.team_of(s, case.id)}
+        if action == "add":
+            if user == case.manager_id:
+                raise PreconditionNotMet(f"<@{user}> manages {case.number}; the team works it with them.")
+            if (refusal := not_member(q.get_staff(s, user), who=f"<@{user}> is")) is not None:
+                raise refusal
+            if user in members:
+                return f"<@{user}> is already on {case.number}'s team."
+            s.add(TeamMember(case_id=case.id, user_id=user, added_by=actor, added_at=firm.now()))
+            audit(s, firm, case, actor, "team_add", user=user)
+            return (
+                f"<@{user}> is now on {case.number}'s team: they see and work it with <@{case.manager_id}>."
+            )
+        if user not in members:
+            return f"<@{user}> is not on {case.number}'s team."
+        s.delete(members[user])
+        audit(s, firm, case, actor, "team_remove", user=user)
+        return f"<@{user}> is off {case.number}'s team."
+
+    return change_case(firm, actor, number, change, check=may_reassign)
+
+
+def team(firm: Firm, number: str) -> list[str]:
+    """The user ids on the case's team, first added first."""
+    with Transaction(firm, write=False) as s:
+        case = q.get_case(s, number, children=False)
+        return [m.user_id for m in q.team_of(s, case.id)] if case else []
