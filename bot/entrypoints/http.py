@@ -25,7 +25,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -138,7 +138,7 @@ def slack_endpoint(
         if not _well_formed(text, content_type):
             return _answer(start_response, "400 Bad Request", "malformed")
 
-        headers = {
+        headers: dict[str, str | Sequence[str]] = {
             k[5:].replace("_", "-").lower(): str(v) for k, v in environ.items() if k.startswith("HTTP_")
         }
         headers["content-type"] = content_type

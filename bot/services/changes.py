@@ -87,7 +87,8 @@ def is_away(staff: Staff | None, day: date) -> bool:
 def covers_of(s: Session, firm: Firm, manager: str) -> set[str]:
     """Who covers for this manager today: their cover while they are away, that cover's while they are away
     too, and so on (the people their reminders go to)."""
-    day, found, who = firm.today(), set(), manager
+    day, who = firm.today(), manager
+    found: set[str] = set()
     while True:
         staff = q.get_staff(s, who)
         if not is_away(staff, day) or staff is None or not staff.cover_id:
