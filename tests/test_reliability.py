@@ -166,15 +166,23 @@ def test_twenty_concurrent_advances_over_http_move_the_case_once_and_tell_everyo
         start = threading.Barrier(20)
         replies: list[tuple[int, str]] = []
 
-        def advance(user: str) -> None:
-            body = slash_body("/case", "advance PI-1", user, response_url=slack.standin.response_url("adv"))
+        def advance(user: str, n: int) -> None:
+            # Each a request of its own, as Slack's are (its own trigger_id): the same signed request twice
+            # would be a replay, refused before it reaches the app.
+            body = slash_body(
+                "/case",
+                "advance PI-1",
+                user,
+                response_url=slack.standin.response_url("adv"),
+                trigger_id=f"t.{n}",
+            )
             start.wait()
             status, data, _ = server.post(body)
             replies.append((status, data.get("text", "")))
 
         # One person's advance sent twenty times at once (a double submit is the same person's repeated
         # plain advance; a lead's own advance after it would be a move of its own).
-        threads = [threading.Thread(target=advance, args=("U1",)) for i in range(20)]
+        threads = [threading.Thread(target=advance, args=("U1", i)) for i in range(20)]
         for t in threads:
             t.start()
         for t in threads:

@@ -78,6 +78,9 @@ def percent(rate: Fraction) -> str:
     return f"{text}%"
 
 
+RATE_CHARS = 20  # a rate is kept as its fraction's text ("1/3"), at most this long
+
+
 def parse_rate(text: str | Fraction | Decimal, *, what: str = "fee") -> Fraction:
     """A fee rate as a retainer writes it: 1/3, 33⅓%, 33 1/3%, 40%, 0.4, 2/5."""
     if isinstance(text, Fraction | Decimal):
@@ -98,6 +101,11 @@ def parse_rate(text: str | Fraction | Decimal, *, what: str = "fee") -> Fraction
     if not 0 < rate < 1:
         raise InputError(
             f"A {what} rate is more than 0% and less than 100%; {percent(rate)} is not.", example="40%"
+        )
+    if len(str(rate)) > RATE_CHARS:
+        raise InputError(
+            f"That {what} rate has more digits than a retainer gives; write it like 33 1/3% or 0.3333.",
+            example="33 1/3%",
         )
     return rate
 
