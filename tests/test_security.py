@@ -42,9 +42,9 @@ from handlers.blocks import (
     OVERDUE_NEXT,
     PROVIDER_RECEIVED,
 )
-from handlers.digest_blocks import LOG_CONTACT as DIGEST_LOG_CONTACT
-from handlers.digest_blocks import OPEN_CASE, SNOOZE
-from handlers.standin import SlackStandIn
+from handlers.blocks.digests import LOG_CONTACT as DIGEST_LOG_CONTACT
+from handlers.blocks.digests import OPEN_CASE, SNOOZE
+from handlers.slack.standin import SlackStandIn
 from storage.db import Database
 from storage.models import Delivery, Offer
 from tests.handlers_kit import SECRET, Answer, Slack
