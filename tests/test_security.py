@@ -215,14 +215,19 @@ def test_the_manager_the_team_a_cover_and_leads_do_see_it(slack: HttpSlack) -> N
     assert CLIENT in slack.case("ULEAD", "show PI-1").all_text
 
     assert "ask them or a lead" in slack.case("U3", "show PI-1").all_text
-    services.change_team(slack.firm, "U1", "PI-1", "add", "U3")
+    assert "ask them or a lead" in slack.case("U2", "team PI-1 add <@U2>").all_text, "nobody adds themselves"
+    assert "<@U3> is now on PI-1's team" in slack.case("U1", "team PI-1 add <@U3>").all_text
+    assert services.team(slack.firm, "PI-1") == ["U3"]
     assert CLIENT in slack.case("U3", "show PI-1").all_text
     assert "12,500" in slack.offer("U3", "list PI-1").all_text
     assert slack.case("U3", "contacted PI-1 client").text.startswith("Logged a client contact")
     assert "Only PI-1's manager" in slack.case("U3", "close PI-1 dropped").all_text, "closing stays with them"
+    assert "Only PI-1's manager" in slack.case("U3", "team PI-1 add <@U2>").all_text, "nor does the team"
+    assert "a guest" in slack.case("U1", "team PI-1 add <@UGUEST>").all_text
+    assert "add or remove" in slack.case("U1", "team PI-1 invite <@U2>").all_text
     with pytest.raises(NotAllowed):
         services.change_team(slack.firm, "U2", "PI-1", "add", "U2")
-    services.change_team(slack.firm, "U1", "PI-1", "remove", "U3")
+    assert "off PI-1's team" in slack.case("ULEAD", "team PI-1 remove <@U3>").all_text
     assert "ask them or a lead" in slack.case("U3", "show PI-1").all_text
 
     slack.case("U1", "away cover <@U2>")

@@ -8,6 +8,7 @@ from datetime import date
 from bot import services
 from bot.rules.playbook import CLOSED_STAGES
 from bot.services.contacts import CONTACT_KINDS
+from bot.services.team import TEAM_ACTIONS
 from handlers.blocks import Reply, build_case_card
 from handlers.commands.subcommand import (
     CASE,
@@ -235,6 +236,44 @@ ASSIGN = Subcommand(
     parse=parse_assign,
     run=run_assign,
     aliases=("reassign",),
+)
+
+
+# ---------------------------------------------------------------- team
+
+
+@dataclass(frozen=True)
+class Team:
+    number: str
+    action: str  # add | remove
+    user: str
+
+
+def parse_team(words: list[str]) -> Team:
+    number = case_no(TEAM, words)
+    action = (words.pop(0) if words else "").lower()
+    if action not in TEAM_ACTIONS:
+        shown = f"“{action[:20]}” is not" if action else "Say"
+        raise refuse(TEAM, f"{shown} {one_of(TEAM_ACTIONS)}: who joins the case's team, or leaves it.")
+    member = user(TEAM, words.pop(0) if words else None, "person")
+    no_more(TEAM, words)
+    return Team(number=number, action=action, user=member)
+
+
+def run_team(ctx: Context, actor: str, a: Team) -> Reply:
+    if a.action == "add":
+        ctx.people.check(a.user, who="them")
+    return outcome(ctx, services.change_team(ctx.firm, actor, a.number, a.action, a.user))
+
+
+TEAM = Subcommand(
+    CASE,
+    "team",
+    usage="<case-no> add|remove @user",
+    help="people who work the case with its manager: they see and change it as the manager does",
+    example="PI-2041 add @lee",
+    parse=parse_team,
+    run=run_team,
 )
 
 

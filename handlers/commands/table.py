@@ -76,6 +76,7 @@ TABLES: dict[str, Table] = {
             demand.DEMAND,
             terms.ACCOUNTING,
             cases.ASSIGN,
+            cases.TEAM,
             cases.CLOSE,
             work.MINE,
             work.DUE,

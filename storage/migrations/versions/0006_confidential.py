@@ -1,7 +1,7 @@
 """who sees a case: its team; external people told apart; no stored emails; event claims pruned by age
 
 Revision ID: 0006_confidential
-Revises: 0003
+Revises: 0009_stage_counts
 Create Date: 2026-11-30 09:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_confidential"
-down_revision = "0003"
+down_revision = "0009_stage_counts"
 branch_labels = None
 depends_on = None
 
