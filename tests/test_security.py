@@ -32,6 +32,7 @@ from bot.entrypoints.http import MAX_BODY, http_server
 from bot.errors import InputError, NotAllowed
 from bot.services.exports import export_csv
 from bot.services.firm import Firm
+from bot.services.import_rows import escape_name
 from bot.services.imports import import_cases
 from bot.settings import Settings
 from handlers.blocks import (
@@ -456,3 +457,67 @@ def test_secrets_never_appear_in_a_repr() -> None:
     firm = Firm.from_settings(replace(settings, database_url="sqlite://"))
     assert "very-secret" not in repr(firm)
     firm.db.dispose()
+
+
+# ---------------------------------------------------------------- user text renders as typed
+
+HOSTILE = "<https://evil.example|Jane Roe> <!here> *URGENT*"
+
+
+def _mrkdwn_texts(node: Any) -> Iterator[str]:
+    """Every text Slack reads as mrkdwn in a payload: the fallback `text` and mrkdwn text objects."""
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+            yield node["text"]
+        for key, value in node.items():
+            if key == "text" and isinstance(value, str) and node.get("type") not in ("plain_text", "mrkdwn"):
+                yield value  # a message's fallback text, shown in notifications
+            else:
+                yield from _mrkdwn_texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _mrkdwn_texts(item)
+
+
+def test_a_hostile_name_renders_literally_everywhere(slack: HttpSlack, clock: Any) -> None:
+    firm = slack.firm
+    at(clock, date(2026, 11, 20), 7)
+    services.set_role(firm, "UADMIN", "ULEAD", "lead")
+    slack.case("U1", "show PI-0")
+    header = (
+        "case_number,client,manager,treatment_complete,providers,limitation_date,demand_sent,adjuster,stage\n"
+    )
+    provider = escape_name(HOSTILE) + ":2026-09-01::"
+    rows = (
+        f'PI-1,"{HOSTILE}",U1,2026-08-01,"{provider}","2027-01-10",,,records\n'
+        f'PI-2,"{HOSTILE}",U1,2026-08-01,,"2027-01-12",2026-10-01,"{HOSTILE}",demand_sent\n'
+    )
+    assert import_cases(firm, header + rows).ok
+    services.set_holdup(firm, "U1", "PI-1", "other", HOSTILE)
+    mark = len(slack.standin.calls)
+    answers = [
+        slack.case("U1", "show PI-1"),
+        slack.case("U1", "show PI-2"),
+        slack.case("U1", "mine"),
+        slack.case("U1", "due 2026-12-31"),
+        slack.case("ULEAD", "overdue"),
+        slack.offer("U1", "list PI-1"),
+        slack.click("U1", OPEN_CASE, "PI-1", channel="DU1"),
+        slack.event(
+            {"type": "app_home_opened", "user": "U1", "tab": "home", "channel": "DU1"}, event_id="EvH1"
+        ),
+        slack.event(
+            {"type": "app_home_opened", "user": "ULEAD", "tab": "home", "channel": "DL"}, event_id="EvH2"
+        ),
+    ]
+    at(clock, date(2026, 11, 20), 9)
+    tick(firm, notifier_for(firm)[0], SenderState())
+    sent = [a.body for a in answers] + [c.params for c in slack.standin.calls[mark:]]
+    texts = [t for payload in sent for t in _mrkdwn_texts(payload)]
+    assert any("evil.example" in t for t in texts), "the name is shown"
+    assert any(c.method == "chat.postMessage" for c in slack.standin.calls[mark:]), (
+        "a digest or alert went out"
+    )
+    for t in texts:
+        assert "<!here>" not in t and "<https://evil" not in t, t
+        assert not re.search(r"(?<!\u200b)\*URGENT\*", t), t

@@ -17,7 +17,6 @@ from handlers.blocks.kit import (
     cut,
     esc,
     header,
-    mention,
     plural,
     section,
 )
@@ -138,13 +137,11 @@ def build_handover(m: HandoverMessage) -> tuple[str, list[Block]]:
     workspace); their open cases need another manager. Case numbers only."""
     n = len(m.cases)
     shown = ", ".join(esc(c) for c in m.cases[:40]) + (f" and {n - 40} more" if n > 40 else "")
-    text = f"{mention(m.person)} {m.why}: {plural(n, 'open case')} to hand over."
+    text = f"<@{m.person}> {m.why}: {plural(n, 'open case')} to hand over."
     return text, [
         header("Cases to hand over"),
-        section(
-            f"{mention(m.person)} {m.why}, so casebot sends them no client data. Their open cases: {shown}."
-        ),
+        section(f"<@{m.person}> {m.why}, so casebot sends them no client data. Their open cases: {shown}."),
         context(
-            f"Move them all with `/case handover {mention(m.person)} @someone`, or one by one with `/case assign`."
+            f"Move them all with `/case handover <@{m.person}> @someone`, or one by one with `/case assign`."
         ),
     ]
