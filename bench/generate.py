@@ -18,7 +18,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.rules.calendar import BusinessCalendar
-from bot.rules.planner import OPEN, CaseFacts, DemandFacts, OfferFacts, ProviderFacts, StageEntry, plan
+from bot.rules.planner import (
+    OPEN,
+    CaseFacts,
+    DemandFacts,
+    HoldUpFacts,
+    OfferFacts,
+    ProviderFacts,
+    StageEntry,
+    plan,
+)
 from bot.rules.playbook import HoldUp, Numbers, Stage
 from storage.models import (
     Base,
@@ -394,7 +403,11 @@ class _CaseMaker:
             adjuster_contacts=tuple(adjuster_contacts),
             demand=tuple(demand),
             offers=tuple(offers),
-            holdups=tuple((HoldUp(h["kind"]), h["note"]) for h in holdups if h["cleared_on"] is None),
+            holdups=tuple(
+                HoldUpFacts(HoldUp(h["kind"]), h["note"], h["opened_on"])
+                for h in holdups
+                if h["cleared_on"] is None
+            ),
         )
         items = plan(facts, self.firm.calendar, self.firm.numbers)
         due = sum(1 for i in items if i.state == OPEN and i.due_on <= today)
