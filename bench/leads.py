@@ -49,7 +49,7 @@ def _home_opened(user: str, n: int) -> str:
     )
 
 
-def _next_click(user: str, page: int, response_url: str) -> str:
+def _next_click(user: str, page: int, response_url: str, trigger: str) -> str:
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
@@ -62,7 +62,7 @@ def _next_click(user: str, page: int, response_url: str) -> str:
             "channel_id": "D0BENCH",
             "is_ephemeral": True,
         },
-        "trigger_id": "trig.bench",
+        "trigger_id": trigger,
         "channel": {"id": "D0BENCH", "name": "directmessage"},
         "response_url": response_url,
         "actions": [
@@ -98,13 +98,25 @@ def measure_leads(
     try:
         for i in range(warmup + n):
             manager = rng.choice(list(managers))
-            body = slash_body("/case", "due", manager, channel_id="D0BENCH", response_url=client.response_url)
+            body = slash_body(
+                "/case",
+                "due",
+                manager,
+                channel_id="D0BENCH",
+                response_url=client.response_url,
+                trigger_id=client.trigger(),
+            )
             started = time.perf_counter()
             status, text = _post(client, body, "application/x-www-form-urlencoded")
             record(DUE, i, (time.perf_counter() - started) * 1000, status == 200 and ":x:" not in text, text)
 
             body = slash_body(
-                "/case", "overdue", LEAD, channel_id="D0BENCH", response_url=client.response_url
+                "/case",
+                "overdue",
+                LEAD,
+                channel_id="D0BENCH",
+                response_url=client.response_url,
+                trigger_id=client.trigger(),
             )
             started = time.perf_counter()
             status, text = _post(client, body, "application/x-www-form-urlencoded")
@@ -115,7 +127,9 @@ def measure_leads(
             before = len(standin.calls_to("response_url"))
             started = time.time()
             status, text = _post(
-                client, _next_click(LEAD, page, client.response_url), "application/x-www-form-urlencoded"
+                client,
+                _next_click(LEAD, page, client.response_url, client.trigger()),
+                "application/x-www-form-urlencoded",
             )
             calls = standin.wait_for("response_url", before + 1, timeout=60)
             answer = json.dumps(calls[before].params)
