@@ -48,6 +48,7 @@ def home_view(ctx: Context, user: str) -> dict[str, Any]:
         red_days=firm.numbers.limitation_red_days,
         inform_days=firm.numbers.offer_inform_business_days,
         role=role,
+        coming=services.coming_up(firm, [user], today),
     )
 
 

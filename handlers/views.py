@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import services
 from handlers.blocks import LOG_CONTACT_VIEW, NEW_CASE_VIEW, Reply, build_outcome
+from handlers.blocks.modals import ACCOUNTING_CHOICE
 from handlers.context import Context
 from handlers.refusals import form_errors
 
@@ -105,15 +106,18 @@ def handle_log_contact(
     ctx: Context = context["casebot"]
     actor = body["user"]["id"]
     v, meta = _values(view), _meta(view)
+    kind = v.get("kind") or "client"
+    topic = "accounting" if kind == ACCOUNTING_CHOICE else None
     try:
         ctx.people.check(actor)
         outcome = services.log_contact(
             ctx.firm,
             actor,
             str(meta.get("case") or ""),
-            kind=v.get("kind") or "client",
+            kind="client" if topic else kind,
             on=_date(v.get("on")),
             note=v.get("note"),
+            topic=topic,
         )
     except Exception as exc:
         ack(

@@ -21,7 +21,11 @@ from tests.handlers_kit import SENSITIVE, Slack
 from tests.slack_helpers import assert_valid_blocks, assert_valid_view
 
 MANAGERS = [f"UM{n:02d}" for n in range(1, 13)]
-ITEM = re.compile(r"^• \*(PI-\d+)\* .*? · (R\d+) \w+ · \*(\d+) business days? overdue\*", re.MULTILINE)
+# An overdue line's age is calendar days with the business days (which escalation counts) beside them.
+ITEM = re.compile(
+    r"^• \*(PI-\d+)\* .*? · (R\d+) \w+ · \*due \w+ \d+ — \d+ days? overdue \((\d+) business days?\)\*",
+    re.MULTILINE,
+)
 
 
 @pytest.fixture
@@ -115,13 +119,15 @@ def test_a_lead_pages_through_120_overdue_items_of_12_managers(slack: Slack) -> 
     assert _items(back["blocks"]) == _items(second["blocks"]), "Previous shows page 2 again"
 
 
-def test_ages_are_business_days(slack: Slack) -> None:
+def test_ages_are_calendar_days_with_the_business_days_beside_them_everywhere(slack: Slack) -> None:
     # Due Thu Oct 1 (R1); on Thu Nov 26 (Thanksgiving) that is 56 calendar days, 37 business days
     # (Columbus Day, Veterans Day and Thanksgiving are not business days).
     slack.case("U1", "new PI-1 Jane Roe 2026-10-01")
-    text = slack.case("U1", "overdue").all_text
-    assert "*37 business days overdue* (due Oct 1)" in text
-    assert "56 days" not in text
+    age = "due Oct 1 — 56 days overdue (37 business days)"
+    assert f"*{age}*" in slack.case("U1", "overdue").all_text
+    assert f"*{age}*" in slack.case("U1", "due").all_text
+    assert f"*{age}*" in slack.case("U1", "show PI-1").all_text
+    assert "business days overdue" not in slack.case("U1", "overdue").all_text
 
 
 def test_one_persons_list_is_paged_with_the_filter_in_the_buttons(slack: Slack) -> None:
@@ -197,7 +203,7 @@ def test_the_lead_home_shows_the_firm_and_a_manager_home_does_not(slack: Slack) 
     assert "*Open cases by stage* (3)" in text and "*Collecting records*: 1" in text
     assert "*Negotiating*: 2 · average" in text and "days in stage" in text
     assert "*Overdue by manager*" in text
-    assert "<@U1>: 2 · oldest 37 business days (due Oct 1)" in text
+    assert "<@U1>: 2 · oldest due Oct 1 — 56 days overdue (37 business days)" in text
     assert "*Escalations open*: 0" in text
     assert "*Inside 90 days of the limitation date* (1)" in text
     assert "*PI-2* · <@U2> · 2027-01-15 · 50 days left" in text and "PI-3 · <@U2> · 2029" not in text

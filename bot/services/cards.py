@@ -72,15 +72,18 @@ class DueItem:
     state: str
     snoozed_until: date | None
     remind_on: date | None = None  # the day it asks for attention: its due day, or the snooze day
+    as_of: date | None = None  # the day its age was counted for
 
     @property
     def escalates(self) -> bool:
         """The escalation rule counts this kind's lateness in business days."""
         return self.kind in ESCALATE_KINDS
 
-    def when(self, today: date) -> str:
-        """ "due today", "due Mon Nov 30", or "due Nov 6 — 22 days overdue (15 business days)" (the business
-        days only for the kinds the escalation rule counts). `today` is the day the item was read for."""
+    def when(self, today: date | None = None) -> str:
+        """How old it is, said one way everywhere: "due today", "due Mon Nov 30", or "due Nov 6 — 22 days
+        overdue (15 business days)" (business days only for the kinds the escalation rule counts), as of
+        the day the item was read for."""
+        today = today or self.as_of or self.due_on
         return due_phrase(self.due_on, today, self.overdue_business_days if self.escalates else None)
 
 
@@ -172,6 +175,7 @@ def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> D
         state=o.state,
         snoozed_until=o.snoozed_until,
         remind_on=o.remind_on,
+        as_of=today,
     )
 
 

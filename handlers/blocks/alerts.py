@@ -87,7 +87,7 @@ def build_weekly_report(m: WeeklyReportMessage) -> tuple[str, list[Block]]:
                 "*Oldest overdue*\n"
                 + _lines(
                     [
-                        f"*{esc(i.case)}* · {esc(i.client)} — <@{i.manager}> · {i.overdue_days} days: "
+                        f"*{esc(i.case)}* · {esc(i.client)} — <@{i.manager}> · {i.when()}: "
                         f"{esc(cut(i.reason, 120))}"
                         for i in m.oldest
                     ]

@@ -39,7 +39,7 @@ _PROVIDER_BUTTONS = 12
 def _provider_line(p: Any) -> str:
     if not p.owed:
         return f"*{p.seq}. {esc(p.name)}* — all in (records {day(p.records_on)}, bills {day(p.bills_on)})"
-    slow = " :snail: *slow*" if p.slow else ""
+    slow = " · *slow*" if p.slow else ""
     return (
         f"*{p.seq}. {esc(p.name)}* — owes {p.owed}, asked {day(p.requested_on)} ({days(p.days_open)}){slow}"
     )
@@ -96,24 +96,28 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
     if not card.providers:
         blocks.append(context(f"None yet: {code(f'/case provider {card.number} add <name>')}"))
     owing = [p for p in card.providers if p.owed]
-    # One section per provider still owing something, so each carries its own "Mark received" button;
-    # past 12 of them (rare) the rest are listed as text and marked with the command.
+    # In their numbered order: a provider still owing something gets a section of its own, carrying its
+    # "Mark received" button; those in between are listed together. Past 12 buttons (rare) the rest are
+    # listed as text and marked with the command.
     with_buttons = owing[:_PROVIDER_BUTTONS] if buttons and not card.closed else []
-    for p in card.providers:
-        if p in with_buttons:
-            value = f"{card.number}|{p.seq}|{'both' if p.owed == 'records and bills' else p.owed}"
-            sure = confirm(
-                "Mark received?", f"Mark {p.owed} from {esc(p.name)} as received today?", "Received"
+    plain_lines: list[str] = []
+    for p in sorted(card.providers, key=lambda p: p.seq):
+        if p not in with_buttons:
+            plain_lines.append(_provider_line(p))
+            continue
+        if plain_lines:
+            blocks.extend(lines_sections(plain_lines))
+            plain_lines = []
+        value = f"{card.number}|{p.seq}|{'both' if p.owed == 'records and bills' else p.owed}"
+        sure = confirm("Mark received?", f"Mark {p.owed} from {esc(p.name)} as received today?", "Received")
+        blocks.append(
+            section(
+                _provider_line(p),
+                button("Mark received", f"{PROVIDER_RECEIVED}:{p.seq}", value, confirm=sure),
             )
-            blocks.append(
-                section(
-                    _provider_line(p),
-                    button("Mark received", f"{PROVIDER_RECEIVED}:{p.seq}", value, confirm=sure),
-                )
-            )
-    rest = [_provider_line(p) for p in card.providers if p not in with_buttons]
-    if rest:
-        blocks.extend(lines_sections(rest))
+        )
+    if plain_lines:
+        blocks.extend(lines_sections(plain_lines))
 
     if card.holdups:
         lines = [
@@ -134,12 +138,16 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
         if buttons and (told := told_buttons(card)):
             blocks.append(told)
 
-    lines = [
-        due_line(o, today, with_client=False).replace(f"*{esc(card.number)}* · ", "")
-        for o in card.obligations
-    ]
+    lines = [due_line(o, today, with_client=False, with_case=False) for o in card.obligations]
     blocks.append(section("*Open obligations*"))
-    blocks.extend(lines_sections(lines, empty="_None open._", max_blocks=2))
+    blocks.extend(
+        lines_sections(
+            lines,
+            empty="_None open._",
+            max_blocks=3,
+            more="…and {n} more lines of obligations than Slack shows",
+        )
+    )
 
     if buttons and not card.closed:
         elements = [button("Log contact", LOG_CONTACT, card.number, style="primary")]
@@ -153,7 +161,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
                     json.dumps({"case": card.number, "expected": card.stage}),
                     confirm=confirm(
                         "Advance the case?",
-                        f"Move {esc(card.number)} from “{STAGES[stage].label}” to “{label}” as of today?",
+                        f"Move {esc(card.number)} from “{card.stage_label}” to “{label}” as of today?",
                         "Advance",
                     ),
                 )

@@ -14,6 +14,7 @@ from bot.delivery.ports import CaseFlags, DigestMessage, ReminderMessage
 from bot.services.cards import DueItem
 from handlers.blocks.kit import (
     MESSAGE_BLOCKS,
+    SECTION_CHARS,
     Block,
     actions,
     button,
@@ -27,7 +28,7 @@ from handlers.blocks.kit import (
     section,
 )
 
-POINTS_SHOWN = 3
+POINT_CHARS = 300  # one talking point at most; a longer one ends in "…"
 
 # action_ids of a digest item's controls
 LOG_CONTACT = "digest_log_contact"
@@ -46,10 +47,9 @@ def whom(item: DueItem) -> str:
 
 
 def when(item: DueItem) -> str:
-    if item.overdue_days:
-        days = item.overdue_days
-        return f"*{days} day{'s' if days != 1 else ''} overdue* (due {item.due_on:%b %-d})"
-    return "due today"
+    """The item's age, said as everywhere else (DueItem.when), bold when overdue."""
+    said = item.when()
+    return f"*{said}*" if item.overdue_days else said
 
 
 def nth(n: int) -> str:
@@ -87,14 +87,27 @@ def flag_lines(flags: CaseFlags | None) -> list[str]:
 
 
 def item_text(item: DueItem, *, points: bool = True, flags: CaseFlags | None = None) -> str:
+    """One item: case, client, age, flags, why, and every talking point. What would not fit in one section
+    is named, never dropped silently: the rest of the points are on the case card."""
     lines = [
         f"*{esc(item.case)}* · {esc(item.client)} — {when(item)}",
         *flag_lines(flags),
         f"Contact {whom(item)}: {esc(item.reason)}",
     ]
-    if points:
-        lines += [f"• {esc(cut(p, 300))}" for p in item.talking_points[:POINTS_SHOWN]]
-    return "\n".join(lines)
+    if not points:
+        return "\n".join(lines)
+    said = [f"• {esc(cut(p, POINT_CHARS))}" for p in item.talking_points]
+    room = SECTION_CHARS - 80 - len("\n".join(lines))
+    shown: list[str] = []
+    for point in said:
+        if len(point) + 1 > room:
+            break
+        shown.append(point)
+        room -= len(point) + 1
+    if len(shown) < len(said):
+        left = len(said) - len(shown)
+        shown.append(f"…{plural(left, 'more talking point')} on the card: `/case show {esc(item.case)}`")
+    return "\n".join(lines + shown)
 
 
 def build_item_actions(item: DueItem) -> Block:

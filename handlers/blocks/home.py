@@ -6,9 +6,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from bot.rules.ages import due_phrase
 from bot.rules.playbook import ordinal as ordinal_word
 from bot.services.cards import DueItem
 from bot.services.caseload import LeadOverview
+from bot.services.obligations import ComingDay
 from handlers.blocks.kit import (
     VIEW_BLOCKS,
     Block,
@@ -22,7 +24,7 @@ from handlers.blocks.kit import (
     lines_sections,
     section,
 )
-from handlers.blocks.lists import cases_by_stage, due_line
+from handlers.blocks.lists import cases_by_stage, coming_up_sections, due_line
 
 
 def build_home(
@@ -36,30 +38,40 @@ def build_home(
     red_days: int,
     inform_days: int,
     role: str = "manager",
+    coming: Sequence[ComingDay] = (),
 ) -> dict[str, Any]:
-    """A person's Home tab: due today, overdue, their cases by stage; a lead also sees the firm's overview.
+    """A person's Home tab: due today, overdue (each with its talking points), what is coming up in the next
+    business days, their cases by stage; a lead also sees the firm's overview.
 
     `overdue_ages` is each manager's oldest overdue item in business days; `red_days` and `inform_days` are
     the playbook's numbers the overview was counted with (for its headings)."""
     due_today = [i for i in due if i.due_on >= today]
     late = [i for i in due if i.due_on < today]
+    more = "…and {n} more lines: `/case due`"
     blocks: list[Block] = [
         header(f"casebot · {today:%A %b} {today.day}"),
         context(f"<@{user}> · {role} · `/case help` for everything"),
         section(f"*Due today* ({len(due_today)})"),
-        *lines_sections([due_line(i, today) for i in due_today], empty="_Nothing due today._", max_blocks=8),
+        *lines_sections(
+            [due_line(i, today) for i in due_today], empty="_Nothing due today._", max_blocks=8, more=more
+        ),
         section(f"*Overdue* ({len(late)})"),
-        *lines_sections([due_line(i, today) for i in late], empty="_Nothing overdue._", max_blocks=8),
+        *lines_sections(
+            [due_line(i, today) for i in late], empty="_Nothing overdue._", max_blocks=8, more=more
+        ),
+        *(coming_up_sections(coming, today) if coming else []),
         divider(),
         section(f"*Your open cases* ({len(cases)})"),
         *(cases_by_stage(cases, max_blocks=30) if cases else [section("_None open._")]),
     ]
     if overview is not None:
-        blocks.extend(_lead_overview(overview, overdue_ages or {}, red_days, inform_days))
+        blocks.extend(_lead_overview(overview, overdue_ages or {}, red_days, inform_days, today))
     return {"type": "home", "blocks": fit(blocks, VIEW_BLOCKS, note="…more with `/case overdue`")}
 
 
-def _lead_overview(o: LeadOverview, ages: Mapping[str, int], red_days: int, inform_days: int) -> list[Block]:
+def _lead_overview(
+    o: LeadOverview, ages: Mapping[str, int], red_days: int, inform_days: int, today: date
+) -> list[Block]:
     """The firm as a lead sees it: at most 17 blocks, so a lead's Home stays inside Slack's 100."""
     blocks: list[Block] = [divider(), header("The firm")]
     stages = [
@@ -74,11 +86,8 @@ def _lead_overview(o: LeadOverview, ages: Mapping[str, int], red_days: int, info
     managers = o.overdue_managers if o.overdue_managers is not None else len(o.overdue)
     lines = [f"*Overdue by manager* ({o.overdue_total})"]
     for m in o.overdue:
-        n = ages.get(m.manager, m.oldest_days)
-        lines.append(
-            f"• <@{m.manager}>: {m.overdue} · oldest {n} business day{'' if n == 1 else 's'} "
-            f"(due {day(m.oldest_due_on)})"
-        )
+        oldest = due_phrase(m.oldest_due_on, today, ages.get(m.manager))
+        lines.append(f"• <@{m.manager}>: {m.overdue} · oldest {oldest}")
     if not o.overdue:
         lines.append("_Nothing overdue across the firm._")
     blocks.extend(

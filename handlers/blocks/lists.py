@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.rules.playbook import STAGES, Stage
 from bot.services.cards import DueItem
-from bot.services.obligations import OverduePage
+from bot.services.obligations import ComingDay, OverduePage
 from handlers.blocks.kit import (
     MESSAGE_BLOCKS,
     Block,
@@ -33,23 +33,44 @@ OVERDUE_PAGE_ITEMS = 40  # obligations a page: with a section a manager, well in
 _OVERDUE_LINE_CHARS = 280
 
 
-def when(item: DueItem, today: date) -> str:
-    if item.overdue_days:
-        return f"*{days(item.overdue_days)} overdue* (due {day(item.due_on)})"
-    if item.due_on == today:
-        return "due today"
-    return f"due {day(item.due_on)}"
+_POINT_CHARS = 300  # one talking point, at most; a longer one ends in "…"
 
 
-def due_line(item: DueItem, today: date, *, with_client: bool = True) -> str:
-    who = f" {esc(item.client)}" if with_client else ""
+def when(item: DueItem, today: date | None = None) -> str:
+    """The one way an age is said (DueItem.when), bold when overdue."""
+    said = item.when(today)
+    return f"*{said}*" if item.overdue_days else said
+
+
+def points(item: DueItem, indent: str = "    ") -> list[str]:
+    """The obligation's talking points, one line each, user text escaped."""
+    return [f"{indent}◦ {esc(cut(p, _POINT_CHARS))}" for p in item.talking_points]
+
+
+def due_line(
+    item: DueItem, today: date, *, with_client: bool = True, with_case: bool = True, talking: bool = True
+) -> str:
+    """One obligation: case, rule, kind, its age, why; then its talking points."""
+    who = f"*{esc(item.case)}*" if with_case else ""
+    who += f" {esc(item.client)}" if with_client else ""
     snoozed = (
         f" · snoozed to {day(item.snoozed_until)}" if item.state == "snoozed" and item.snoozed_until else ""
     )
-    return (
-        f"• *{esc(item.case)}*{who} · {item.rule} {item.kind} · {when(item, today)} · {esc(item.reason)}"
-        f"{snoozed}"
-    )
+    parts = [who.strip(), f"{item.rule} {item.kind}", when(item, today), f"{esc(item.reason)}{snoozed}"]
+    line = "• " + " · ".join(p for p in parts if p)
+    return "\n".join([line, *(points(item) if talking else [])])
+
+
+def coming_up_sections(coming: Sequence[ComingDay], today: date, *, max_blocks: int = 6) -> list[Block]:
+    """The next business days, one heading each, with what is due on it (or snoozed to it)."""
+    total = sum(len(d.items) for d in coming)
+    blocks: list[Block] = [section(f"*Coming up* — the next {len(coming)} business days ({total})")]
+    lines: list[str] = []
+    for d in coming:
+        lines.append(f"*{d.day:%a %b} {d.day.day}* ({len(d.items)})")
+        lines += [due_line(i, today) for i in d.items] or ["_Nothing due._"]
+    blocks.extend(lines_sections(lines, max_blocks=max_blocks, more="…and {n} more lines: `/case due`"))
+    return blocks
 
 
 def build_mine(rows: Sequence[tuple[str, str, str, int]]) -> Reply:
@@ -76,35 +97,38 @@ def cases_by_stage(rows: Sequence[tuple[str, str, str, int]], *, max_blocks: int
     return blocks[:max_blocks]
 
 
-def build_due(items: Sequence[DueItem], on: date, today: date) -> Reply:
-    """What is due on a day (by a later day: everything until then), and what is overdue as of today."""
+def build_due(items: Sequence[DueItem], on: date, today: date, coming: Sequence[ComingDay] = ()) -> Reply:
+    """What is due on a day (by a later day: everything until then) and what is overdue as of today, each
+    with its talking points; then what is coming up in the business days after, grouped by day."""
     overdue = [i for i in items if i.due_on < today]
     due = [i for i in items if i.due_on >= today]
     when_ = "today" if on == today else f"{'by' if on > today else 'on'} {on:%a %b} {on.day}"
-    if not items:
+    ahead = sum(len(d.items) for d in coming)
+    if not items and not ahead:
         text = f"Nothing due {when_}, and nothing overdue. :tada:"
+        if coming:
+            text += f" Nothing in the next {len(coming)} business days either."
         return Reply(text, [section(text)])
     blocks = [section(f"*Due {when_}* ({len(due)})")]
     blocks.extend(lines_sections([due_line(i, today) for i in due], empty="_Nothing._", max_blocks=10))
     blocks.append(section(f"*Overdue* ({len(overdue)})"))
     blocks.extend(lines_sections([due_line(i, today) for i in overdue], empty="_Nothing._", max_blocks=10))
-    return Reply(f"{len(due)} due {when_}, {len(overdue)} overdue.", fit(blocks))
+    text = f"{len(due)} due {when_}, {len(overdue)} overdue."
+    if coming:
+        blocks.extend(coming_up_sections(coming, today, max_blocks=MESSAGE_BLOCKS - len(blocks) - 2))
+        text += f" {ahead} coming up in the next {len(coming)} business days."
+    return Reply(text, fit(blocks, note="…more than Slack shows in one message: `/case overdue`"))
 
 
-def _late(item: DueItem) -> str:
-    """How late, in business days (a Friday item on Sunday is overdue but 0 business days late)."""
-    n = item.overdue_business_days
-    age = f"{n} business day{'' if n == 1 else 's'} overdue" if n else "overdue"
-    return f"*{age}* (due {day(item.due_on)})"
-
-
-def overdue_line(item: DueItem) -> str:
+def overdue_line(item: DueItem, today: date | None = None) -> str:
+    """One overdue obligation, its age said as everywhere else; its talking points are on the card and in
+    `/case due` (a page of forty stays inside one message)."""
     snoozed = (
         f" · snoozed to {day(item.snoozed_until)}" if item.state == "snoozed" and item.snoozed_until else ""
     )
     line = (
-        f"• *{esc(item.case)}* {esc(item.client)} · {item.rule} {item.kind} · {_late(item)} · "
-        f"{esc(item.reason)}{snoozed}"
+        f"• *{esc(item.case)}* {esc(item.client)} · {item.rule} {item.kind} · {when(item, today)}"
+        f" · {esc(item.reason)}{snoozed}"
     )
     return cut(line, _OVERDUE_LINE_CHARS)
 
@@ -156,7 +180,8 @@ def build_overdue(
 
 
 def build_overdue_page(p: OverduePage, *, user: str | None = None) -> Reply:
-    """Overdue obligations, most overdue first, ages in business days; for a lead, grouped by manager.
+    """Overdue obligations, most overdue first (by business days, as escalation counts); for a lead, grouped
+    by manager. Ages are said as everywhere else: calendar days, business days beside them.
 
     A page holds OVERDUE_PAGE_ITEMS; Previous and Next carry the page and the @user filter, so a click
     shows the list as it stands then. `user` is whose list a lead asked for (None: their own or everyone's)."""

@@ -58,10 +58,15 @@ def build_new_case_modal(user: str, today: date, *, channel: str | None = None) 
     }
 
 
+ACCOUNTING_CHOICE = "client:accounting"  # the Log contact form's "Who" for the accounting conversation
+
+
 def build_log_contact_modal(number: str, today: date, *, channel: str | None = None) -> dict[str, Any]:
     options = [
         {"text": plain("Client", 75), "value": "client"},
         {"text": plain("Adjuster", 75), "value": "adjuster"},
+        # Step 9's conversation with the client: the only contact that closes R12.
+        {"text": plain("Client: the accounting conversation (step 9)", 75), "value": ACCOUNTING_CHOICE},
     ]
     return {
         "type": "modal",
