@@ -303,3 +303,12 @@ def test_closing_a_case_cancels_everything_still_open():
 def test_the_firms_numbers_change_the_due_dates():
     items = by_key(facts(), Numbers(records_cadence_days=7))
     assert items["R2:0:2026-10-01"].due_on == D(2026, 10, 8)
+
+
+def test_r2_calls_a_provider_slow_when_its_request_is_over_30_days_old_by_the_call():
+    providers = (ProviderFacts(1, "Kaiser", D(2026, 9, 1)), ProviderFacts(2, "Valley Ortho", D(2026, 10, 1)))
+    items = by_key(facts(providers=providers))
+    # R2 is due Oct 15: Kaiser's request is 44 days old by then, Valley Ortho's 14.
+    points = items["R2:0:2026-10-01"].talking_points
+    assert "Kaiser (records and bills, requested Sep 1 — slow)" in points
+    assert "Valley Ortho (records and bills, requested Oct 1)" in points

@@ -266,15 +266,17 @@ def _spans(stages: Sequence[StageEntry], within: Iterable[Stage]) -> list[tuple[
 def _cadences(p: _Plan, contacts: Sequence[date]) -> None:
     f, n = p.facts, p.numbers
     every = {"R2": n.records_cadence_days, "R5": n.demand_hold_cadence_days}
-    values: dict[str, dict[str, object]] = {
-        "R2": {"outstanding": _outstanding(f.providers)},
-        "R5": {"holdups": _holdups(f.holdups)},
-    }
     for rule, days in every.items():
         for i, start, end in _spans(f.stages, RULES[rule].cadence_stages):
             anchors = [start] + [c for c in contacts if start < c and (end is None or c < end)]
             for j, anchor in enumerate(anchors):
-                item = p.add(f"{rule}:{i}:{anchor.isoformat()}", rule, anchor, days, fill=values[rule])
+                due = p.cal.due(anchor, days)
+                fill: dict[str, object] = (
+                    {"outstanding": _outstanding(f.providers, due, n.provider_slow_days)}
+                    if rule == "R2"
+                    else {"holdups": _holdups(f.holdups)}
+                )
+                item = p.add(f"{rule}:{i}:{anchor.isoformat()}", rule, anchor, days, fill=fill)
                 if j + 1 < len(anchors):
                     item.close(DONE, anchors[j + 1], "client contact")
                 elif end is not None:
@@ -285,8 +287,16 @@ def _cadences(p: _Plan, contacts: Sequence[date]) -> None:
                         item.close(CANCELLED, end, "stage left")
 
 
-def _outstanding(providers: Sequence[ProviderFacts]) -> str:
-    owing = [f"{pr.name} ({pr.owed}, requested {pr.requested_on:%b %-d})" for pr in providers if pr.owed]
+def _outstanding(providers: Sequence[ProviderFacts], on: date, slow_days: int) -> str:
+    """What is still owed, as the call on `on` will find it: a request open longer than `slow_days` by then
+    is called slow (the client can press that provider)."""
+    owing = [
+        f"{pr.name} ({pr.owed}, requested {pr.requested_on:%b %-d}"
+        + (" — slow" if (on - pr.requested_on).days > slow_days else "")
+        + ")"
+        for pr in providers
+        if pr.owed
+    ]
     if not owing:
         return "Every provider's records and bills are in." if providers else "No providers recorded yet."
     return "Still outstanding: " + "; ".join(owing) + "."

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import services
-from bot.rules.playbook import CLOSED_STAGES
+from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES
 from bot.services.contacts import CONTACT_KINDS
 from bot.services.team import TEAM_ACTIONS
 from handlers.blocks import Reply, build_case_card
@@ -130,6 +130,7 @@ class Contacted:
     kind: str
     on: date | None
     note: str | None
+    topic: str | None = None  # `accounting`: the accounting conversation of step 9 (closes R12)
 
 
 def parse_contacted(words: list[str]) -> Contacted:
@@ -138,19 +139,28 @@ def parse_contacted(words: list[str]) -> Contacted:
     if words and words[0].lower() in CONTACT_KINDS:
         kind = words.pop(0).lower()
     on = date_opt(CONTACTED, words)
+    topic = None
+    if words and words[0].lower() == ACCOUNTING:
+        if kind != "client":
+            raise refuse(CONTACTED, "The accounting conversation is with the client.")
+        topic = words.pop(0).lower()
     note = " ".join(words).strip() or None
-    return Contacted(number=number, kind=kind, on=on, note=note)
+    return Contacted(number=number, kind=kind, on=on, note=note, topic=topic)
 
 
 def run_contacted(ctx: Context, actor: str, a: Contacted) -> Reply:
-    return outcome(ctx, services.log_contact(ctx.firm, actor, a.number, kind=a.kind, on=a.on, note=a.note))
+    return outcome(
+        ctx,
+        services.log_contact(ctx.firm, actor, a.number, kind=a.kind, on=a.on, note=a.note, topic=a.topic),
+    )
 
 
 CONTACTED = Subcommand(
     CASE,
     "contacted",
     usage=f"<case-no> [{'|'.join(CONTACT_KINDS)}] [YYYY-MM-DD] [note…]",
-    help="log a contact",
+    also=(f"<case-no> client [YYYY-MM-DD] {ACCOUNTING} [note…]",),
+    help="log a contact (client … accounting: step 9's conversation)",
     example="PI-2041 client 2026-11-20 left a voicemail",
     parse=parse_contacted,
     run=run_contacted,

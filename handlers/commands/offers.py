@@ -99,32 +99,36 @@ class OfferInformed:
     number: str
     n: int | None
     on: date | None
+    final: bool = False  # the final offer, named by the word the card uses
 
 
 def parse_informed(words: list[str]) -> OfferInformed:
     number = case_no(INFORMED, words)
-    n = None
-    if words and not is_dateish(words[0]):
+    n, final = None, False
+    if words and words[0].lower() == "final":
+        final = True
+        words.pop(0)
+    elif words and not is_dateish(words[0]):
         match = _ORDINAL_RE.match(words[0])
         if not match or int(match.group(1)) < 1:
-            raise refuse(INFORMED, f"“{words[0][:30]}” is not an offer number like 1 or 2nd.")
+            raise refuse(INFORMED, f"“{words[0][:30]}” is not an offer number like 1 or 2nd, nor final.")
         n = int(match.group(1))
         words.pop(0)
     on = date_opt(INFORMED, words)
     no_more(INFORMED, words)
-    return OfferInformed(number=number, n=n, on=on)
+    return OfferInformed(number=number, n=n, on=on, final=final)
 
 
 def run_informed(ctx: Context, actor: str, a: OfferInformed) -> Reply:
-    return outcome(ctx, services.offer_informed(ctx.firm, actor, a.number, a.n, on=a.on))
+    return outcome(ctx, services.offer_informed(ctx.firm, actor, a.number, a.n, final=a.final, on=a.on))
 
 
 INFORMED = Subcommand(
     OFFER,
     "informed",
-    usage="<case-no> [<n>] [YYYY-MM-DD]",
-    help="the client was told of offer n (default the latest)",
-    example="PI-2041 2",
+    usage="<case-no> [final|<n>] [YYYY-MM-DD]",
+    help="the client was told of that offer (default the latest)",
+    example="PI-2041 final",
     parse=parse_informed,
     run=run_informed,
     aliases=("told", "inform"),

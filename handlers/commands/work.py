@@ -45,14 +45,16 @@ def parse_due(words: list[str]) -> Due:
 def run_due(ctx: Context, actor: str, a: Due) -> Reply:
     today = ctx.firm.today()
     on = a.day or today
-    return build_due(services.due_for(ctx.firm, [actor], on), on, today)
+    # What is coming up in the business days after the day asked for (none for a day gone by).
+    coming = services.coming_up(ctx.firm, [actor], after=on) if on >= today else []
+    return build_due(services.due_for(ctx.firm, [actor], on), on, today, coming)
 
 
 DUE = Subcommand(
     CASE,
     "due",
     usage="[YYYY-MM-DD]",
-    help="what is due that day (default today) and overdue",
+    help="what is due that day (default today), overdue, and coming up",
     example="2026-11-30",
     parse=parse_due,
     run=run_due,
