@@ -84,6 +84,7 @@ def _check_accounting(case: Case, day: date) -> None:
             f"{case.number} entered “{STAGES[Stage.SETTLEMENT].label}” on {min(entered):%b %-d}; the "
             f"accounting conversation can't be dated {day:%b %-d}, before it.",
             example=f"/case contacted {case.number} client {min(entered):%Y-%m-%d} accounting",
+            field="on",
         )
 
 
