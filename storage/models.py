@@ -36,6 +36,7 @@ _OPEN_CASE_SQL = text("closed_on IS NULL AND limitation_on IS NOT NULL")
 _OPEN_SQL = text("closed_on IS NULL")
 _UNTOLD_SQL = text("informed_on IS NULL")
 _NOT_CLEARED_SQL = text("cleared_at IS NULL")
+_OPEN_CLAIM_SQL = text("closed_on IS NULL AND claim_deadline_on IS NOT NULL")
 
 
 class Base(DeclarativeBase):
@@ -86,6 +87,11 @@ class Case(Base):
     limitation_on: Mapped[date | None] = mapped_column(Date)
     loss_on: Mapped[date | None] = mapped_column(Date)
     loss_state: Mapped[str | None] = mapped_column(String(2))
+    loss_motor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # A claim against a public entity: the claim must be presented by claim_deadline_on (computed from the
+    # loss where casebot holds the state's rule, else entered by hand).
+    public_entity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    claim_deadline_on: Mapped[date | None] = mapped_column(Date)
     fee_presuit: Mapped[str | None] = mapped_column(
         String(20)
     )  # a fraction like "1/3"; None: the firm's default
@@ -122,6 +128,13 @@ class Case(Base):
             "stage_entered_on",
             sqlite_where=_OPEN_SQL,
             postgresql_where=_OPEN_SQL,
+        ),
+        # Claim-deadline alerts: the same, over the claim deadlines of open cases.
+        Index(
+            "ix_cases_open_claim_deadline",
+            "claim_deadline_on",
+            sqlite_where=_OPEN_CLAIM_SQL,
+            postgresql_where=_OPEN_CLAIM_SQL,
         ),
     )
 
@@ -412,3 +425,15 @@ class EventClaim(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class CalendarLink(Base):
+    """A person's private calendar subscription link. Only the SHA-256 of its token is kept: a database
+    copy gives no one a working link, and casebot can't show a link again (it gives a new one)."""
+
+    __tablename__ = "calendar_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

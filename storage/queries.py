@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from storage.models import (
     ACTIVE,
     AuditEntry,
+    CalendarLink,
     Case,
     Delivery,
     Escalation,
@@ -308,6 +309,53 @@ def open_cases_with_limitation_by(session: Session, until: date) -> list[tuple[s
         .order_by(Case.limitation_on, Case.number_key)
     )
     return [(n, m, d) for n, m, d in session.execute(stmt).all() if d is not None]
+
+
+def open_cases_with_claim_deadline_by(session: Session, until: date) -> list[tuple[str, str, date]]:
+    """(number, manager, claim deadline) of open cases whose claim deadline against a public entity is on or
+    before `until`, soonest first: a range scan of the partial index ix_cases_open_claim_deadline."""
+    stmt = (
+        select(Case.number, Case.manager_id, Case.claim_deadline_on)
+        .where(Case.closed_on.is_(None), Case.claim_deadline_on.is_not(None), Case.claim_deadline_on <= until)
+        .order_by(Case.claim_deadline_on, Case.number_key)
+    )
+    return [(n, m, d) for n, m, d in session.execute(stmt).all() if d is not None]
+
+
+def open_case_deadlines(session: Session, manager: str | None = None) -> list[Any]:
+    """Open cases with a limitation date or a claim deadline (of one manager, or all), by case number:
+    the columns a calendar feed shows and nothing else."""
+    stmt = (
+        select(
+            Case.number,
+            Case.number_key,
+            Case.client_name,
+            Case.manager_id,
+            Case.stage,
+            Case.limitation_on,
+            Case.loss_on,
+            Case.loss_state,
+            Case.loss_motor,
+            Case.claim_deadline_on,
+        )
+        .where(
+            Case.closed_on.is_(None),
+            or_(Case.limitation_on.is_not(None), Case.claim_deadline_on.is_not(None)),
+        )
+        .order_by(Case.number_key)
+    )
+    if manager is not None:
+        stmt = stmt.where(Case.manager_id == manager)
+    return list(session.execute(stmt).all())
+
+
+def calendar_link_owner(session: Session, token_hash: str) -> str | None:
+    return session.scalars(select(CalendarLink.user_id).where(CalendarLink.token_hash == token_hash)).first()
+
+
+def calendar_links_of(session: Session, user_id: str) -> list[CalendarLink]:
+    stmt = select(CalendarLink).where(CalendarLink.user_id == user_id).order_by(CalendarLink.id)
+    return list(session.scalars(stmt))
 
 
 def open_cases_by_stage(session: Session, today: date) -> list[tuple[str, int, float, date]]:

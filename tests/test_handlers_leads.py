@@ -349,7 +349,7 @@ BAD_INPUT = [
     ("U1", "sol PI-1 loss", "Give the day of the loss"),
     ("U1", "sol PI-1 loss 2026-03-02", "Give the state"),
     ("U1", "sol PI-1 loss 2026-03-02 California", "is not a state"),
-    ("U1", "sol PI-1 loss 2026-03-02 OH", "no limitation period for “OH”"),
+    ("U1", "sol PI-1 loss 2026-03-02 ZZ", "“ZZ” is not a state casebot knows"),
     ("U1", "sol PI-1 loss 2026-12-25 CA", "in the future"),
     ("U1", "sol PI-1 2028-03-02 extra", "I don't know what to do with"),
     ("U1", "sol PX-9 2028-03-02", "There is no case PX-9"),

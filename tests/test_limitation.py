@@ -33,8 +33,9 @@ def test_each_state_uses_its_personal_injury_period(state, loss, last_day):
 
 def test_every_period_names_its_statute_and_every_state_is_covered():
     assert set(sol.STATES) >= {"CA", "FL", "TX", "NY", "GA"}
-    assert all(p.rule and p.years for p in sol.PERIODS)
-    assert sol.period_for("NY", D(2026, 1, 1)).rule.startswith("N.Y. C.P.L.R. § 214")
+    assert set(sol.STATES) == set(sol.ALL_CODES), "all 50 states and DC, from the one table"
+    assert all(p.statute and (p.years or p.refuse) for p in sol.PERIODS)
+    assert sol.period_for("NY", D(2026, 1, 1)).statute.startswith("N.Y. C.P.L.R. § 214")
 
 
 def test_a_loss_on_february_29_runs_out_on_february_28():
@@ -48,7 +49,7 @@ def test_a_last_day_on_a_weekend_is_not_rolled_forward():
 
 
 def test_an_unknown_state_is_refused_with_the_ones_known():
-    with pytest.raises(InputError, match="CA, FL, TX, NY, GA"):
+    with pytest.raises(InputError, match="not a state casebot knows .*e.g. CA, NY, DC"):
         sol.limitation_from_loss(D(2025, 3, 6), "ZZ")
 
 
@@ -97,7 +98,9 @@ def test_set_limitation_refuses_bad_input_and_strangers(firm):
     with pytest.raises(InputError):
         sol_service.set_limitation(firm, "U1", "PI-1", loss_on=D(2025, 3, 2))
     with pytest.raises(InputError):
-        sol_service.set_limitation(firm, "U1", "PI-1", loss_on=D(2025, 3, 2), state="OH")
+        sol_service.set_limitation(firm, "U1", "PI-1", loss_on=D(2025, 3, 2), state="ZZ")
+    with pytest.raises(InputError, match="304.39-230"):  # refused: facts casebot does not have
+        sol_service.set_limitation(firm, "U1", "PI-1", loss_on=D(2025, 3, 2), state="KY", motor=True)
     with pytest.raises(FutureDate):
         sol_service.set_limitation(firm, "U1", "PI-1", loss_on=D(2027, 3, 2), state="CA")
     with pytest.raises(NotAllowed):

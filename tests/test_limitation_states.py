@@ -82,6 +82,46 @@ def test_each_state_runs_its_general_period_from_the_loss(state, last_day):
     assert ls.period_for(state, LOSS).statute in line and "A lawyer confirms this date." in line
 
 
+# With `motor`: every state keeps its general period, except Colorado's three years for motor-vehicle
+# injuries (§ 13-80-101(1)(n)(I)) and Kentucky, refused (the MVRA turns on facts casebot does not have).
+MOTOR_DIFFERS = {"CO": D(2028, 3, 10), "KY": None}
+
+# With `public`: the last day to present the claim for a loss on 2025-03-10, counted by hand.
+PUBLIC = {
+    "AZ": D(2025, 9, 6),  # 180 days: 21 left in March + 30 + 31 + 30 + 31 + 31 + 6
+    "CA": D(2025, 9, 10),  # six months
+    "NJ": D(2025, 6, 8),  # 90 days: 21 + 30 + 31 + 8
+    "NY": D(2025, 6, 8),  # 90 days
+    "TX": D(2025, 9, 10),  # six months
+}
+
+
+@pytest.mark.parametrize("state, last_day", EVERY_STATE)
+def test_each_state_with_motor_runs_its_motor_vehicle_period_or_its_general_one_or_refuses(state, last_day):
+    expected = MOTOR_DIFFERS.get(state, last_day)
+    if state in MOTOR_DIFFERS and expected is None:
+        with pytest.raises(ls.LimitationRefused) as refused:
+            ls.limitation_date(LOSS, state, motor=True)
+        assert refused.value.reason and "Enter the limitation date itself" in str(refused.value)
+        return
+    assert ls.limitation_date(LOSS, state, motor=True) == expected
+    line = ls.describe(LOSS, state, motor=True)
+    assert line.startswith(f"{expected:%Y-%m-%d}") and "A lawyer confirms this date." in line
+    assert ls.period_for(state, LOSS, motor=True).citation(motor=True) in line
+
+
+@pytest.mark.parametrize("state", ls.ALL_CODES)
+def test_each_state_with_public_has_its_claim_deadline_or_asks_for_it(state):
+    found = ls.claim_deadline(LOSS, state)
+    if state not in PUBLIC:
+        assert found is None and ls.claim_rule(state) is None
+        return
+    assert found is not None
+    day, rule = found
+    assert day == PUBLIC[state] and rule.state == state and rule.statute and rule.source.startswith("http")
+    assert day < ls.limitation_date(LOSS, state), "the claim is due long before the limitation date"
+
+
 @pytest.mark.parametrize(
     "state, loss, last_day",
     [
@@ -242,3 +282,9 @@ def test_the_readme_table_is_the_table_in_the_code():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "limitation-states.md").read_text(encoding="utf-8")
     assert ls.markdown_table() in doc
     assert "lawyer" in doc.split("|", 1)[0]  # the warning comes before the table
+
+
+def test_the_readme_summary_is_the_table_in_the_code():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert ls.summary_table() in readme
+    assert "docs/limitation-states.md" in readme

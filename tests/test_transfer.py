@@ -94,7 +94,7 @@ def test_a_file_with_bad_rows_is_refused_whole_and_every_error_is_named(firm, tm
             "PI-9,Guest,guest@example.com,records,2026-10-01,,,,,,,,,,",
             ",No number,U0DANA01,records,2026-10-01,,,,,,,,,,",
             "PI-10,Fee,U0DANA01,records,2026-10-01,,,,,,,,150%,,",
-            "PI-11,State,U0DANA01,records,2026-10-01,,,,,,2025-01-01,OH,,,",
+            "PI-11,State,U0DANA01,records,2026-10-01,,,,,,2025-01-01,ZZ,,,",
         ]
     )
     assert import_command(firm, write(tmp_path, text), directory=slack) == 1
@@ -111,7 +111,7 @@ def test_a_file_with_bad_rows_is_refused_whole_and_every_error_is_named(firm, tm
         11: "can't manage cases",
         12: "case_number is empty",
         13: "A pre-suit fee rate is more than 0% and less than 100%",
-        14: "loss_state “OH” is not a state casebot knows",
+        14: "loss_state “ZZ” is not a state casebot knows",
     }
     for line, words in expected.items():
         assert any(f"cases.csv line {line}: " in e and words in e for e in err.splitlines()), (

@@ -9,6 +9,10 @@ again on its own schedule, instead of finding its thresholds already spent on th
 within the recipient's working day on business days; sent, leased and retried like every other kind.
 Rendered at send time: a case closed, in litigation, or given another date since the claim is skipped.
 
+Claim-deadline alerts (a claim against a public entity) work the same way over the claim deadline, with the
+thresholds PLAYBOOK_CLAIM_ALERT_DAYS (90, 60, 30, 14, 7), keyed
+`claim-deadline:<case>:<threshold>:<user>:<deadline>`.
+
 The weekly chart. The Monday report's picture (`render_stage_chart(stage_ages(firm))`) is its own
 delivery, `weekly-chart:<lead>:<monday>`, claimed in the same transaction as the report's text: an upload
 that fails is retried on its own and can never send the text twice, and a text that fails never uploads
@@ -35,13 +39,19 @@ from bot.delivery.outbox import (
     new_delivery,
     unless_taken,
 )
-from bot.delivery.ports import CaseFlags, LateOffer, LimitationAlertMessage, WeeklyChartMessage
-from bot.rules.limitation import days_left, is_red, watched
+from bot.delivery.ports import (
+    CaseFlags,
+    ClaimDeadlineAlertMessage,
+    LateOffer,
+    LimitationAlertMessage,
+    WeeklyChartMessage,
+)
+from bot.rules.limitation import LimitationAlert, claim_basis, days_left, is_red, watched
 from bot.rules.playbook import HOLDUP_LABELS, HOLDUP_STAGES, STAGES, HoldUp, Stage
 from bot.services.cards import DueItem
 from bot.services.changes import visible_numbers
 from bot.services.firm import Firm
-from bot.services.limitation import limitation_alerts_due
+from bot.services.limitation import claim_deadline_alerts_due, limitation_alerts_due
 from bot.services.people import leads
 from storage import queries as q
 from storage.models import Delivery
@@ -49,11 +59,20 @@ from storage.models import Delivery
 log = logging.getLogger(__name__)
 
 SOL = "sol"
+CLAIM_DEADLINE = "claim-deadline"
 WEEKLY_CHART = "weekly-chart"
 
 
+def alert_key(kind: str, case: str, threshold: int, user: str, deadline: date) -> str:
+    return f"{kind}:{case}:{threshold}:{user}:{deadline.isoformat()}"
+
+
 def sol_key(case: str, threshold: int, user: str, limitation_on: date) -> str:
-    return f"{SOL}:{case}:{threshold}:{user}:{limitation_on.isoformat()}"
+    return alert_key(SOL, case, threshold, user, limitation_on)
+
+
+def claim_deadline_key(case: str, threshold: int, user: str, deadline_on: date) -> str:
+    return alert_key(CLAIM_DEADLINE, case, threshold, user, deadline_on)
 
 
 def weekly_chart_key(lead: str, monday: date) -> str:
@@ -75,11 +94,31 @@ def _holdup_label(kind: str) -> str:
 def claim_limitation_alerts(firm: Firm, now: datetime, taken: set[str] | None = None) -> list[str]:
     """Claim the limitation alerts owed now, one delivery per case, threshold and recipient. `taken`
     remembers keys already found claimed, so that a steady tick asks the database about none of them."""
-    taken = taken if taken is not None else set()
     today = firm.calendar.today(now)
-    alerts = limitation_alerts_due(firm, today)
+    return _claim_alerts(firm, now, taken, SOL, limitation_alerts_due(firm, today), "limitation_on")
+
+
+def claim_claim_deadline_alerts(firm: Firm, now: datetime, taken: set[str] | None = None) -> list[str]:
+    """Claim the claim-deadline alerts owed now (claims against public entities), exactly as the limitation
+    alerts are: one delivery per case, threshold and recipient, keyed with the deadline."""
+    today = firm.calendar.today(now)
+    return _claim_alerts(
+        firm, now, taken, CLAIM_DEADLINE, claim_deadline_alerts_due(firm, today), "deadline_on"
+    )
+
+
+def _claim_alerts(
+    firm: Firm,
+    now: datetime,
+    taken: set[str] | None,
+    kind: str,
+    alerts: list[LimitationAlert],
+    date_field: str,
+) -> list[str]:
+    taken = taken if taken is not None else set()
     if not alerts:
         return []
+    today = firm.calendar.today(now)
     with firm.db.uow() as s:
         routes, staff = load_routes(s, {a.manager for a in alerts}, today)
         to_leads = leads(s, firm)
@@ -87,33 +126,34 @@ def claim_limitation_alerts(firm: Firm, now: datetime, taken: set[str] | None = 
     by_manager = {m: who for who, ms in routes.items() for m in ms}
     wanted: list[tuple[str, Delivery]] = []
     for a in alerts:
-        limitation_on = date.fromordinal(today.toordinal() + a.days_left)
+        deadline = date.fromordinal(today.toordinal() + a.days_left)
         recipients: dict[str, str | None] = {}  # recipient -> the away manager they cover for
         if (to := by_manager.get(a.manager)) is not None:
             recipients[to] = a.manager if to != a.manager else None
         for lead in to_leads:
             recipients.setdefault(lead, None)
         for user, covering in sorted(recipients.items()):
-            key = sol_key(a.case, a.threshold, user, limitation_on)
+            key = alert_key(kind, a.case, a.threshold, user, deadline)
             if key in taken:
                 continue
             local = local_time(firm, staff.get(user), now)
             if not in_working_day(firm, local):
                 continue
+            payload = {date_field: deadline.isoformat()}
             wanted.append(
                 (
                     key,
                     new_delivery(
                         firm,
                         key,
-                        SOL,
+                        kind,
                         user,
                         local.date(),
                         case=a.case,
                         threshold=a.threshold,
-                        limitation_on=limitation_on.isoformat(),
                         manager=a.manager,
                         covering_for=covering,
+                        **payload,
                     ),
                 )
             )
@@ -174,6 +214,31 @@ def render_limitation_alert(s: Session, firm: Firm, d: Delivery) -> LimitationAl
         stage_label=STAGES[Stage(case.stage)].label,
         holdups=holdups,
         red=red,
+        covering_for=p.get("covering_for"),
+    )
+
+
+def render_claim_deadline_alert(s: Session, firm: Firm, d: Delivery) -> ClaimDeadlineAlertMessage | None:
+    p = d.payload or {}
+    case = q.get_case(s, str(p.get("case", "")), children=False)
+    if case is None or case.claim_deadline_on is None:
+        return None
+    if case.claim_deadline_on.isoformat() != p.get("deadline_on"):
+        return None  # the deadline was changed since: its own alerts are claimed under their own keys
+    if not watched(case.stage, case.closed_on is not None):
+        return None  # closed or in litigation since the claim
+    today = firm.calendar.today(firm.now())
+    return ClaimDeadlineAlertMessage(
+        user_id=d.user_id,
+        day=d.for_day,
+        case=case.number,
+        client=case.client_name,
+        manager=case.manager_id,
+        deadline_on=case.claim_deadline_on,
+        days_left=days_left(case.claim_deadline_on, today),
+        threshold=int(p.get("threshold", 0)),
+        basis=claim_basis(case.claim_deadline_on, case.loss_on, case.loss_state),
+        stage_label=STAGES[Stage(case.stage)].label,
         covering_for=p.get("covering_for"),
     )
 

@@ -94,7 +94,7 @@ class SenderState:
     floor: int | None = None  # obligations above this id may be new since today's digests
     tz_asked: dict[str, datetime] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    alerts_taken: set[str] = field(default_factory=set)  # limitation alert keys known to be claimed
+    alerts_taken: set[str] = field(default_factory=set)  # limitation and claim-deadline alert keys claimed
 
 
 def _zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:

@@ -121,6 +121,25 @@ class LimitationAlertMessage:
 
 
 @dataclass(frozen=True)
+class ClaimDeadlineAlertMessage:
+    """A claim-deadline alert as a claim against a public entity crosses a threshold (90, 60, 30, 14, 7 days
+    before the last day to present it). Names the case, the client, the deadline, the days left and where
+    the deadline comes from (the statute, or entered by hand); no amounts and no medical details."""
+
+    user_id: str
+    day: date
+    case: str
+    client: str
+    manager: str
+    deadline_on: date
+    days_left: int
+    threshold: int
+    basis: str  # the statute and period, or "entered by hand"
+    stage_label: str
+    covering_for: str | None = None  # the away manager, when sent to their cover
+
+
+@dataclass(frozen=True)
 class WeeklyChartMessage:
     """The weekly report's picture (open cases by stage and days in stage), uploaded to a lead's DM."""
 
@@ -149,6 +168,7 @@ Message = (
     | EscalationMessage
     | WeeklyReportMessage
     | LimitationAlertMessage
+    | ClaimDeadlineAlertMessage
     | WeeklyChartMessage
     | HandoverMessage
 )

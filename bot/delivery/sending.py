@@ -42,6 +42,7 @@ RENDERERS: dict[str, Callable[[Session, Firm, Delivery], Message | None]] = {
     "escalation": render_escalation,
     "weekly": render_weekly_report,
     alerts.SOL: alerts.render_limitation_alert,
+    alerts.CLAIM_DEADLINE: alerts.render_claim_deadline_alert,
     alerts.WEEKLY_CHART: alerts.render_weekly_chart,
     HANDOVER: render_handover,
 }
@@ -192,6 +193,7 @@ def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> Se
             lambda: claim_escalations(firm, now),
             lambda: claim_weekly_reports(firm, now),
             lambda: alerts.claim_limitation_alerts(firm, now, state.alerts_taken),
+            lambda: alerts.claim_claim_deadline_alerts(firm, now, state.alerts_taken),
         )
         for step in steps:
             try:

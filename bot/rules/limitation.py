@@ -1,116 +1,133 @@
-"""The statute of limitations: the last day to file suit, computed from a loss date and state, and the alerts.
+"""The statute of limitations and the claim deadline against a public entity: where each date comes from,
+and when each is due an alert.
 
 A case carries its limitation date. The manager may enter it directly (always right when an exception
-applies: a minor, a claim against a public entity, medical negligence, wrongful death, tolling), or give
-the day of the loss and the state, and casebot computes it with the state's general personal-injury
-period from PERIODS below. The stored date is what every alert and every red flag reads.
+applies: a minor, medical negligence, wrongful death, tolling), or give the day of the loss and the state
+(`motor` for a motor-vehicle injury), and casebot computes it with the state's general personal-injury
+period from the one table of every state and DC, bot/rules/limitation_states.py (its rows, sources and
+refusals are listed in docs/limitation-states.md). The stored date is what every alert and every red flag
+reads. A claim against a public entity (`public`) also carries the deadline for presenting the claim,
+computed where the table holds the state's rule, else entered by hand.
 
 How the date is computed from a loss on day L with a period of N years:
 - the same calendar day N years later (the anniversary): the day of the loss is not counted, so the
   period runs out at the end of the anniversary;
 - a loss on February 29 runs out on February 28 of the final year (the earlier of the two candidate days);
-- a last day that falls on a weekend or a court holiday is NOT moved. In all five states the rules
-  of court would carry it to the next court business day (e.g. Cal. Code Civ. Proc. § 12a,
-  Tex. Civ. Prac. & Rem. Code § 16.072, N.Y. Gen. Constr. Law § 25-a, O.C.G.A. § 1-3-1(d)(3),
-  Fla. R. Gen. Prac. & Jud. Admin. 2.514), but casebot shows the earlier date on purpose: the firm's
-  holiday calendar is not the court's, a suit filed a day early is never late, and a deadline shown
-  one day too late can lose a client's claim. Treat the date as "file before this day ends", not as a
-  promise that the next business day is still open.
+- a last day that falls on a weekend or a court holiday is NOT moved. The rules of court would usually
+  carry it to the next court business day (e.g. Cal. Code Civ. Proc. § 12a, Tex. Civ. Prac. & Rem. Code
+  § 16.072, N.Y. Gen. Constr. Law § 25-a, O.C.G.A. § 1-3-1(d)(3), Fla. R. Gen. Prac. & Jud. Admin. 2.514),
+  but casebot shows the earlier date on purpose: the firm's holiday calendar is not the court's, a suit
+  filed a day early is never late, and a deadline shown one day too late can lose a client's claim. Treat
+  the date as "file before this day ends", not as a promise that the next business day is still open.
+Months and days (claim deadlines) follow the same rule: see limitation_states.
 
-This is a calendar aid, not legal advice: a lawyer confirms every limitation date."""
+This is a calendar aid, not legal advice: a lawyer confirms every limitation date and claim deadline."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
 from bot.errors import InputError
+from bot.rules.limitation_states import (
+    ALL_CODES,
+    LAWYER_CONFIRMS,
+    NO_CLAIM_DEADLINE,
+    PERIODS,
+    STATES,
+    ClaimDeadline,
+    LimitationRefused,
+    StatePeriod,
+    UnknownState,
+    add_years,
+    claim_deadline,
+    limitation_date,
+    period_for,
+)
 from bot.rules.playbook import CLOSED_STAGES, Numbers, Stage
 
-
-@dataclass(frozen=True)
-class Period:
-    """A state's general personal-injury (negligence) limitation period for losses in a span of days."""
-
-    state: str
-    years: int
-    rule: str  # the statute, as a lawyer cites it
-    note: str = ""
-    losses_from: date | None = None  # applies to losses on or after this day (None: any)
-    losses_before: date | None = None  # applies to losses before this day (None: any)
-
-    def covers(self, loss_on: date) -> bool:
-        return (self.losses_from is None or loss_on >= self.losses_from) and (
-            self.losses_before is None or loss_on < self.losses_before
-        )
-
-
-FL_HB_837 = date(2023, 3, 24)  # Florida's 2023 tort reform took effect; the shorter period from this day on
-
-
-PERIODS: tuple[Period, ...] = (
-    Period(
-        "CA", 2, "Cal. Civ. Proc. Code § 335.1", "injury caused by the wrongful act or neglect of another"
-    ),
-    Period(
-        "FL",
-        2,
-        "Fla. Stat. § 95.11(4)(a) (as amended by HB 837, 2023)",
-        "negligence accruing on or after March 24, 2023; the effective day itself is given the shorter "
-        "period, to be safe",
-        losses_from=FL_HB_837,
-    ),
-    Period(
-        "FL",
-        4,
-        "Fla. Stat. § 95.11(3)(a) (before HB 837)",
-        "negligence accruing before March 24, 2023",
-        losses_before=FL_HB_837,
-    ),
-    Period("TX", 2, "Tex. Civ. Prac. & Rem. Code § 16.003", "personal injury"),
-    Period("NY", 3, "N.Y. C.P.L.R. § 214(5)", "personal injury"),
-    Period("GA", 2, "O.C.G.A. § 9-3-33", "injuries to the person"),
-)
+__all__ = [
+    "ALL_CODES",
+    "LAWYER_CONFIRMS",
+    "NO_CLAIM_DEADLINE",
+    "PERIODS",
+    "STATES",
+    "ClaimDeadline",
+    "LimitationAlert",
+    "LimitationRefused",
+    "StatePeriod",
+    "UnknownState",
+    "add_years",
+    "alert_due",
+    "claim_basis",
+    "claim_deadline",
+    "claim_threshold_crossed",
+    "days_left",
+    "describe",
+    "describe_claim",
+    "is_red",
+    "limitation_basis",
+    "limitation_date",
+    "limitation_from_loss",
+    "period_for",
+    "refusal",
+    "threshold_crossed",
+    "watched",
+]
 
 
-STATES: tuple[str, ...] = tuple(dict.fromkeys(p.state for p in PERIODS))
+def limitation_from_loss(loss_on: date, state: str, motor: bool = False) -> date:
+    """The last day to file, as described at the top: the anniversary, never rolled forward.
+
+    Refuses (InputError, asking for the date itself) a code that is not a state or DC, and a loss whose
+    date casebot will not compute, saying why."""
+    refused = refusal(loss_on, state, motor)
+    if refused is not None:
+        raise InputError(refused, field="state")
+    return limitation_date(loss_on, state, motor)
 
 
-def period_for(state: str, loss_on: date) -> Period:
-    """The period that applies to a loss on this day in this state (two-letter code)."""
-    code = state.strip().upper()
-    for period in PERIODS:
-        if period.state == code and period.covers(loss_on):
-            return period
-    raise InputError(
-        f"casebot has no limitation period for “{state.strip()[:20]}”; it knows {', '.join(STATES)}. "
-        "Enter the limitation date itself instead.",
-        example="sol 2028-03-02",
-    )
-
-
-def add_years(day: date, years: int) -> date:
-    """The same calendar day `years` later; February 29 becomes February 28 (the earlier day)."""
+def refusal(loss_on: date, state: str, motor: bool = False) -> str | None:
+    """Why casebot will not compute the date for this loss (the whole sentence, asking for the date), or
+    None when it will. A code that is not a state or DC is refused as an InputError."""
     try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # Feb 29 into a year without one
-        return day.replace(year=day.year + years, day=28)
+        period_for(state, loss_on, motor)
+    except UnknownState as unknown:
+        raise InputError(str(unknown), field="state") from None
+    except LimitationRefused as refused:
+        return str(refused)
+    return None
 
 
-def limitation_from_loss(loss_on: date, state: str) -> date:
-    """The last day to file, as described at the top: the anniversary, never rolled forward."""
-    return add_years(loss_on, period_for(state, loss_on).years)
-
-
-def days_left(limitation_on: date, day: date) -> int:
-    """Calendar days from `day` to the limitation date (0 on the day itself, negative once it has passed)."""
-    return (limitation_on - day).days
+def days_left(deadline: date, day: date) -> int:
+    """Calendar days from `day` to the deadline (0 on the day itself, negative once it has passed)."""
+    return (deadline - day).days
 
 
 def watched(stage: str | Stage, closed: bool = False) -> bool:
     """Alerts run while the case is open and not in litigation (a filed suit has stopped the clock)."""
     return not closed and Stage(stage) not in CLOSED_STAGES
+
+
+def alert_due(
+    deadline: date | None,
+    day: date,
+    thresholds: Sequence[int],
+    *,
+    stage: str | Stage = Stage.RECORDS,
+    closed: bool = False,
+) -> int | None:
+    """The alert a case is due on `day` before `deadline`: the smallest of `thresholds` it is inside.
+
+    A case entered 45 days before its date is due the 60-day alert, not three alerts at once; each
+    threshold is delivered once (keyed by case, threshold, person and date), so a later, smaller threshold
+    sends again and a passed date keeps the last one."""
+    if deadline is None or not watched(stage, closed):
+        return None
+    left = days_left(deadline, day)
+    inside = [t for t in thresholds if left <= t]
+    return min(inside) if inside else None
 
 
 def threshold_crossed(
@@ -121,16 +138,20 @@ def threshold_crossed(
     stage: str | Stage = Stage.RECORDS,
     closed: bool = False,
 ) -> int | None:
-    """The alert a case is due on `day`: the smallest threshold (of 180, 90, 60, 30 days) it is inside.
+    """The limitation alert a case is due on `day` (of 180, 90, 60, 30 days), as `alert_due` says."""
+    return alert_due(limitation_on, day, numbers.limitation_alert_days, stage=stage, closed=closed)
 
-    A case entered 45 days before its limitation date is due the 60-day alert, not three alerts at once;
-    each threshold is delivered once (the reminders key them `sol:<case>:<threshold>`), so a later,
-    smaller threshold sends again and a passed date keeps the last one."""
-    if limitation_on is None or not watched(stage, closed):
-        return None
-    left = days_left(limitation_on, day)
-    inside = [t for t in numbers.limitation_alert_days if left <= t]
-    return min(inside) if inside else None
+
+def claim_threshold_crossed(
+    claim_on: date | None,
+    day: date,
+    numbers: Numbers,
+    *,
+    stage: str | Stage = Stage.RECORDS,
+    closed: bool = False,
+) -> int | None:
+    """The claim-deadline alert a case is due on `day` (of 90, 60, 30, 14, 7 days), as `alert_due` says."""
+    return alert_due(claim_on, day, numbers.claim_alert_days, stage=stage, closed=closed)
 
 
 def is_red(
@@ -150,23 +171,87 @@ def is_red(
 
 
 class LimitationAlert(NamedTuple):
+    """A case due an alert: a limitation alert, or a claim-deadline alert (the same shape)."""
+
     case: str
     manager: str
     days_left: int
     threshold: int
 
 
-def describe(limitation_on: date, loss_on: date | None = None, state: str | None = None) -> str:
-    """One line on where the date comes from."""
+# ---------------------------------------------------------------- where a date comes from
+
+
+def _computed(loss_on: date | None, state: str | None, motor: bool) -> tuple[date, StatePeriod] | None:
+    """The date the table gives for this loss, with its row; None without a loss or where it refuses."""
+    if loss_on is None or not state:
+        return None
+    try:
+        return limitation_date(loss_on, state, motor), period_for(state, loss_on, motor)
+    except (UnknownState, LimitationRefused):
+        return None
+
+
+def _kind(row: StatePeriod, motor: bool) -> str:
+    return ", motor-vehicle injury" if motor and row.motor_years is not None else ""
+
+
+def limitation_basis(
+    limitation_on: date, loss_on: date | None = None, state: str | None = None, motor: bool = False
+) -> str:
+    """Where the stored date comes from, in a few words for the card and the calendar: the statute and
+    the period when it is the date the table gives for the loss, else "entered by hand"."""
+    computed = _computed(loss_on, state, motor)
+    if computed is None or computed[0] != limitation_on:
+        return "entered by hand"
+    row = computed[1]
+    return f"{row.citation(motor)}, {row.period_text(motor)} from the loss on {loss_on:%Y-%m-%d}{_kind(row, motor)}"
+
+
+def describe(
+    limitation_on: date, loss_on: date | None = None, state: str | None = None, motor: bool = False
+) -> str:
+    """One line on where the date comes from, for the reply to a change."""
     if loss_on is None or state is None:
         return f"{limitation_on:%Y-%m-%d} (entered)"
-    period = period_for(state, loss_on)
-    computed = add_years(loss_on, period.years)
-    if computed != limitation_on:
+    try:
+        row = period_for(state, loss_on, motor)
+    except LimitationRefused as refused:
         return (
-            f"{limitation_on:%Y-%m-%d} (entered; {period.years} years from the loss on {loss_on:%Y-%m-%d} "
-            f"under {period.rule} would be {computed:%Y-%m-%d})"
+            f"{limitation_on:%Y-%m-%d} (entered; casebot does not compute it for this loss: {refused.reason})"
         )
-    return (
-        f"{limitation_on:%Y-%m-%d} ({period.years} years from the loss on {loss_on:%Y-%m-%d}, {period.rule})"
-    )
+    computed = limitation_date(loss_on, state, motor)
+    period = f"{row.period_text(motor)} from the loss on {loss_on:%Y-%m-%d}{_kind(row, motor)}"
+    if computed != limitation_on:
+        return f"{limitation_on:%Y-%m-%d} (entered; {period} under {row.citation(motor)} would be {computed:%Y-%m-%d})"
+    return f"{limitation_on:%Y-%m-%d} ({period}, {row.citation(motor)})"
+
+
+def _claim_computed(loss_on: date | None, state: str | None) -> tuple[date, ClaimDeadline] | None:
+    if loss_on is None or not state:
+        return None
+    try:
+        return claim_deadline(loss_on, state)
+    except UnknownState:
+        return None
+
+
+def claim_basis(claim_on: date, loss_on: date | None = None, state: str | None = None) -> str:
+    """Where the stored claim deadline comes from: the statute and period, or "entered by hand"."""
+    computed = _claim_computed(loss_on, state)
+    if computed is None or computed[0] != claim_on:
+        return "entered by hand"
+    rule = computed[1]
+    return f"{rule.statute}, {rule.period_text()} from the loss on {loss_on:%Y-%m-%d}"
+
+
+def describe_claim(claim_on: date, loss_on: date | None = None, state: str | None = None) -> str:
+    """One line on where the claim deadline comes from, for the reply to a change."""
+    computed = _claim_computed(loss_on, state)
+    if computed is None:
+        return f"{claim_on:%Y-%m-%d} (entered)"
+    day, rule = computed
+    period = f"{rule.period_text()} from the loss on {loss_on:%Y-%m-%d}"
+    if day != claim_on:
+        return f"{claim_on:%Y-%m-%d} (entered; {period} under {rule.statute} would be {day:%Y-%m-%d})"
+    return f"{claim_on:%Y-%m-%d} ({period}, {rule.statute})"

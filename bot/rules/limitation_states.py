@@ -11,7 +11,7 @@ What is modelled is the general period for a personal-injury (negligence) claim,
 loss. Tolling, discovery rules, minors, wrongful death, medical negligence, intentional torts and claims with
 their own statutes are not modelled; a lawyer confirms every date.
 
-How a date is computed (the conservative rules of bot/limitation.py, kept here):
+How a date is computed (the conservative rules of bot/rules/limitation.py, kept here):
 - N years: the same calendar day N years later (the anniversary); a loss on February 29 runs out on
   February 28 when the final year has no February 29 (the earlier of the two candidate days);
 - N months: the same day of the month N months later, or the last day of that month when it is shorter
@@ -708,4 +708,32 @@ def markdown_table() -> str:
         lines.append(
             f"| {c.state} | {c.period_text()} | {_cell(c.statute)} | {_cell(c.note)} | [{c.checked}]({c.source}) |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def summary_table() -> str:
+    """The short table of the README (period, statute, claim deadline), generated from the rows above; the
+    notes and sources are in docs/limitation-states.md (a test keeps both equal to the code)."""
+    lines = [
+        "| State | Period | Statute | Claim deadline (public entity) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for i, row in enumerate(PERIODS):
+        if row.refuse:
+            period = "casebot refuses: enter the date"
+        else:
+            period = row.period_text()
+            if row.motor_years is not None:
+                period += f"; motor vehicle {row.period_text(motor=True)}"
+            if row.motor_refuse:
+                period += "; motor vehicle: casebot refuses"
+        later = PERIODS[i + 1] if i + 1 < len(PERIODS) and PERIODS[i + 1].state == row.state else None
+        if row.effective_from:
+            period = f"losses from {row.effective_from:%Y-%m-%d}: {period}"
+        elif later is not None and later.effective_from is not None:
+            period = f"losses before {later.effective_from:%Y-%m-%d}: {period}"
+        statute = row.statute + (f"; motor: {row.motor_statute}" if row.motor_statute else "")
+        rule = claim_rule(row.state)
+        claim = f"{rule.period_text()}, {rule.statute}" if rule else "enter it yourself"
+        lines.append(f"| {row.state} | {_cell(period)} | {_cell(statute)} | {_cell(claim)} |")
     return "\n".join(lines) + "\n"

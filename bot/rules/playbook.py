@@ -27,6 +27,7 @@ class Numbers:
     lien_reduction_days: int = 5  # R14: ask each lien holder for a reduction this soon after the final offer
     limitation_alert_days: tuple[int, ...] = (180, 90, 60, 30)
     limitation_red_days: int = 90  # inside this, every hold-up is flagged red
+    claim_alert_days: tuple[int, ...] = (90, 60, 30, 14, 7)  # before a claim deadline against a public entity
     fee_presuit: Fraction = Fraction(1, 3)  # of the fee base, before suit; set as 1/3 or 0.3333
     fee_litigation: Fraction = Fraction(2, 5)  # once the case is in litigation
     fee_base: str = "gross"  # gross | net (of costs)

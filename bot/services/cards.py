@@ -9,6 +9,7 @@ from decimal import Decimal
 from bot.rules.ages import due_phrase, short_day
 from bot.rules.calendar import BusinessCalendar
 from bot.rules.ledger import Bill, CostEntry, Ledger, LienEntry
+from bot.rules.limitation import claim_basis, limitation_basis
 from bot.rules.planner import owed
 from bot.rules.playbook import (
     CLOSED_STAGES,
@@ -120,6 +121,11 @@ class CaseCard:
     notes: tuple[str, ...] = field(default=())
     limitation_red: bool = False  # inside the limitation red window while watched: hold-ups are flagged red
     ledger: Ledger = Ledger()  # bills, liens and costs (amounts: for the people on the case only)
+    limitation_basis: str = ""  # the statute and period it was computed under, or "entered by hand"
+    public_entity: bool = False  # a claim against a public entity: it has a claim deadline (or should)
+    claim_deadline_on: date | None = None  # the last day to present the claim to the public entity
+    claim_days_left: int | None = None
+    claim_basis: str = ""
 
 
 def ledger_of(case: Case) -> Ledger:
@@ -260,4 +266,15 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         version=case.version,
         limitation_red=red,
         ledger=ledger_of(case),
+        limitation_basis=limitation_basis(
+            case.limitation_on, case.loss_on, case.loss_state, bool(case.loss_motor)
+        )
+        if case.limitation_on
+        else "",
+        public_entity=bool(case.public_entity),
+        claim_deadline_on=case.claim_deadline_on,
+        claim_days_left=(case.claim_deadline_on - today).days if case.claim_deadline_on else None,
+        claim_basis=claim_basis(case.claim_deadline_on, case.loss_on, case.loss_state)
+        if case.claim_deadline_on
+        else "",
     )

@@ -75,6 +75,9 @@ def _cells(case: Case) -> dict[str, str]:
         "fee_base": case.fee_base or "",
         "liens": liens,
         "costs": costs,
+        "loss_motor": "yes" if case.loss_motor else "",
+        "public_entity": "yes" if case.public_entity else "",
+        "claim_deadline": day(case.claim_deadline_on),
     }
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from bot.errors import CasebotError
 from bot.rules.fees import FEE_BASES, parse_rate
 from bot.rules.ledger import LIEN_KINDS
-from bot.rules.limitation import STATES, limitation_from_loss
+from bot.rules.limitation import ALL_CODES, LimitationRefused, claim_deadline, limitation_date
 from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable
 from bot.rules.playbook import STAGE_ORDER, STAGES, Stage
 
@@ -28,12 +28,15 @@ COLUMNS: tuple[str, ...] = (
     "adjuster",  # the adjuster's name (goes with the demand)
     "limitation_date",  # YYYY-MM-DD
     "loss_date",  # YYYY-MM-DD: with loss_state, computes the limitation date when it is blank
-    "loss_state",  # CA, FL, TX, NY, GA
+    "loss_state",  # two letters: any of the 50 states or DC (docs/limitation-states.md)
     "fee_presuit",  # 1/3, 33⅓%, 40%: blank for the firm's default
     "fee_litigation",
     "fee_base",  # gross | net
     "liens",  # holder:type:amount:asserted:reduced to:reduced:accepted:paid|… (amounts 1234.56)
     "costs",  # amount:day:description|…
+    "loss_motor",  # yes: a motor-vehicle injury (the state's motor-vehicle period, where it has one)
+    "public_entity",  # yes: a claim against a public entity (it has a claim deadline)
+    "claim_deadline",  # YYYY-MM-DD: the last day to present the claim; blank computes it where casebot can
 )
 
 
@@ -53,7 +56,12 @@ _ALIASES = {
     "statute_of_limitations": "limitation_date",
     "last_contact": "last_client_contact",
     "demand_sent_day": "demand_sent",
+    "motor": "loss_motor",
+    "public": "public_entity",
+    "claim_deadline_date": "claim_deadline",
 }
+
+_YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 
 
 _SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]+$")
@@ -111,6 +119,9 @@ class Row:
     limitation_on: date | None = None
     loss_on: date | None = None
     loss_state: str | None = None
+    loss_motor: bool | None = None  # None: the file does not say
+    public_entity: bool | None = None
+    claim_deadline_on: date | None = None
     fee_presuit: str | None = None
     fee_litigation: str | None = None
     fee_base: str | None = None
@@ -197,6 +208,15 @@ def restored(value: str) -> str:
 def escape_name(name: str) -> str:
     """A name or description inside a cell of parts: its `\\`, `:` and `|` escaped."""
     return name.replace("\\", "\\\\").replace(":", "\\:").replace("|", "\\|")
+
+
+def _yes_no(value: str, column: str, r: _Rows) -> bool | None:
+    if not value:
+        return None
+    answer = _YES.get(value.strip().lower())
+    if answer is None:
+        r.problems.append(f"{column} “{value[:20]}” is yes or no")
+    return answer
 
 
 def _stage(word: str) -> Stage | None:
@@ -346,13 +366,37 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
     limitation = r.day(cells.get("limitation_date", ""), "limitation_date", past_only=False)
     loss = r.day(cells.get("loss_date", ""), "loss_date")
     state = cells.get("loss_state", "").strip().upper() or None
-    if state and state not in STATES:
+    if state and state not in ALL_CODES:
         r.problems.append(
-            f"loss_state “{state[:10]}” is not a state casebot knows ({', '.join(STATES)}); "
+            f"loss_state “{state[:10]}” is not a state casebot knows (two letters: one of the 50 states or DC); "
             "give limitation_date instead"
         )
-    if bool(cells.get("loss_date")) != bool(state):
+        state = None
+    elif bool(cells.get("loss_date")) != bool(state):
         r.problems.append("loss_date and loss_state go together")
+    motor = _yes_no(cells.get("loss_motor", ""), "loss_motor", r)
+    public = _yes_no(cells.get("public_entity", ""), "public_entity", r)
+    claim_on = r.day(cells.get("claim_deadline", ""), "claim_deadline", past_only=False)
+    if motor and not (loss and state):
+        r.problems.append("loss_motor goes with loss_date and loss_state")
+    if claim_on is not None and public is False:
+        r.problems.append("claim_deadline is for a claim against a public entity, but public_entity says no")
+    computed: date | None = None
+    if loss and state and limitation is None:
+        try:
+            computed = limitation_date(loss, state, bool(motor))
+        except LimitationRefused as refused:
+            r.problems.append(
+                f"casebot does not compute this limitation date: {refused.reason} Give limitation_date"
+            )
+    if public and claim_on is None:
+        found = claim_deadline(loss, state) if loss and state else None
+        if found is not None:
+            claim_on = found[0]
+        elif loss and state:
+            r.problems.append(f"casebot holds no claim deadline for {state}: give claim_deadline")
+        else:
+            r.problems.append("public_entity: give claim_deadline, or loss_date and loss_state to compute it")
     fees: dict[str, str | None] = {}
     for column, what in (("fee_presuit", "pre-suit fee"), ("fee_litigation", "litigation fee")):
         fees[column] = None
@@ -394,9 +438,12 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
         last_contact=last_contact,
         demand_sent=demand,
         adjuster=adjuster,
-        limitation_on=limitation or (limitation_from_loss(loss, state) if loss and state else None),
+        limitation_on=limitation or computed,
         loss_on=loss,
         loss_state=state,
+        loss_motor=motor if loss else None,
+        public_entity=True if claim_on is not None else public,
+        claim_deadline_on=claim_on,
         fee_presuit=fees["fee_presuit"],
         fee_litigation=fees["fee_litigation"],
         fee_base=base,

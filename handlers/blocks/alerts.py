@@ -1,11 +1,17 @@
 """What casebot sends leads and managers when something needs attention: escalations, Monday's weekly report,
-statute-of-limitations alerts. No dollar amounts and no medical details (hold-ups by kind only)."""
+statute-of-limitations and claim-deadline alerts. No dollar amounts and no medical details (hold-ups by kind only)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.delivery.ports import EscalationMessage, HandoverMessage, LimitationAlertMessage, WeeklyReportMessage
+from bot.delivery.ports import (
+    ClaimDeadlineAlertMessage,
+    EscalationMessage,
+    HandoverMessage,
+    LimitationAlertMessage,
+    WeeklyReportMessage,
+)
 from handlers.blocks.digests import OPEN_CASE, days_left, when, whom
 from handlers.blocks.kit import (
     MESSAGE_BLOCKS,
@@ -145,3 +151,30 @@ def build_handover(m: HandoverMessage) -> tuple[str, list[Block]]:
             f"Move them all with `/case handover <@{m.person}> @someone`, or one by one with `/case assign`."
         ),
     ]
+
+
+def build_claim_deadline_alert(m: ClaimDeadlineAlertMessage) -> tuple[str, list[Block]]:
+    """As a claim against a public entity crosses 90, 60, 30, 14 or 7 days before the last day to present it:
+    the case, the client, the deadline and where it comes from, and an Open case button. No amounts."""
+    left = days_left(m.days_left)
+    who = f" (for <@{m.covering_for}>, who is away)" if m.covering_for else ""
+    text = (
+        f"Claim deadline (public entity){who}: {m.case} · {m.client} — present the claim by "
+        f"{m.deadline_on:%b %-d, %Y} ({left})."
+    )
+    blocks: list[Block] = [
+        header(f"Claim deadline {left}: {m.case}"),
+        section(
+            f":classical_building: *{esc(m.case)}* · {esc(m.client)} — manager <@{m.manager}>{who}\n"
+            f"Present the claim to the public entity by *{m.deadline_on:%A, %B %-d, %Y}* "
+            f"({left}; the {m.threshold}-day alert)\n"
+            f"Deadline: {esc(m.basis)}\nStage: {esc(m.stage_label)}",
+            block_id=f"claim-deadline:{m.case}",
+        ),
+        context(
+            "Present it before this day ends: casebot never moves it past a weekend or holiday. "
+            "The limitation date is a separate, later deadline. A lawyer confirms every date."
+        ),
+        actions(f"claim-deadline-actions:{m.case}", [button("Open case", OPEN_CASE, m.case)]),
+    ]
+    return text, blocks

@@ -61,7 +61,10 @@ def _demand_text(card: CaseCard) -> str | None:
 
 
 def _limitation_left(card: CaseCard) -> str:
-    left = card.limitation_days_left
+    return _deadline_left(card.limitation_days_left)
+
+
+def _deadline_left(left: int | None) -> str:
     if left is None:
         return "no date"
     if left > 0:
@@ -85,11 +88,25 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
     ]
     contact = day(card.last_client_contact_on) if card.last_client_contact_on else "none logged yet"
     summary.append(f"Last client contact: {contact}")
+    if card.public_entity:  # the claim against a public entity is due long before the limitation date
+        if card.claim_deadline_on:
+            summary.append(
+                f":classical_building: Claim deadline (public entity): {card.claim_deadline_on:%Y-%m-%d} "
+                f"({_deadline_left(card.claim_days_left)}) · {esc(card.claim_basis)}"
+            )
+        else:
+            summary.append(
+                ":classical_building: Claim against a public entity: no claim deadline yet, "
+                f"enter it: `/case claim-deadline {card.number} <YYYY-MM-DD>`"
+            )
     if card.limitation_on:
         flag = ":red_circle: " if card.limitation_red else ""
         summary.append(
             f"{flag}Statute of limitations: {card.limitation_on:%Y-%m-%d} ({_limitation_left(card)})"
+            + (f" · {esc(card.limitation_basis)}" if card.limitation_basis else "")
         )
+    if card.limitation_on or card.public_entity:
+        summary.append("_A lawyer confirms every date._")
     blocks: list[Block] = [header(f"{card.number} · {card.client}"), section("\n".join(summary))]
 
     blocks.append(section("*Providers*"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.delivery.ports import (
+    ClaimDeadlineAlertMessage,
     DigestMessage,
     EscalationMessage,
     HandoverMessage,
@@ -12,6 +13,7 @@ from bot.delivery.ports import (
     WeeklyReportMessage,
 )
 from handlers.blocks.alerts import (
+    build_claim_deadline_alert,
     build_escalation,
     build_handover,
     build_limitation_alert,
@@ -35,6 +37,8 @@ def build_notification(m: Message) -> tuple[str, list[Block]]:
         return build_limitation_alert(m)
     if isinstance(m, HandoverMessage):
         return build_handover(m)
+    if isinstance(m, ClaimDeadlineAlertMessage):
+        return build_claim_deadline_alert(m)
     builder = getattr(m, "build", None)  # other kinds may carry their own builder
     if callable(builder):
         result: tuple[str, list[Block]] = builder()
