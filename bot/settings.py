@@ -40,6 +40,7 @@ class Settings:
     numbers: Numbers = field(default_factory=Numbers)
     reminder_tick_seconds: int = 60
     now: datetime | None = None  # CASEBOT_NOW: run as if it were this moment (rehearsals, demos, tests)
+    public_base_url: str | None = None  # where `casebot run --http` is reached from outside: calendar links
 
     @property
     def has_slack_credentials(self) -> bool:
@@ -75,6 +76,7 @@ class Settings:
             extra_closed_days=_closed_days(get("FIRM_CLOSED_DAYS") or ""),
             reminder_tick_seconds=_positive(get("REMINDER_TICK_SECONDS") or "60", "REMINDER_TICK_SECONDS"),
             now=_moment(get("CASEBOT_NOW")),
+            public_base_url=_public_url(get("PUBLIC_BASE_URL")),
         )
         country, _, subdiv = (get("HOLIDAYS") or "US").partition("-")
         return replace(settings, holidays_country=country.upper(), holidays_subdiv=subdiv.upper() or None)
@@ -82,6 +84,14 @@ class Settings:
 
 def _base_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
+
+
+def _public_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        raise SettingsError(f"PUBLIC_BASE_URL={url!r} is not a web address; e.g. https://casebot.example.com")
+    return url.rstrip("/")
 
 
 def _timezone(name: str) -> str:

@@ -14,7 +14,14 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.entrypoints.http import EVENTS_PATH, HEALTH_PATH, http_server, wsgi_app
+from bot.entrypoints.http import (
+    CALENDAR_PREFIX,
+    CALENDAR_SUFFIX,
+    EVENTS_PATH,
+    HEALTH_PATH,
+    http_server,
+    wsgi_app,
+)
 from bot.logs import bolt_logger
 from bot.services.firm import Firm
 
@@ -98,9 +105,11 @@ def run(
                 signal.SIGTERM, lambda *_: threading.Thread(target=server.close, daemon=True).start()
             )
             log.info(
-                "casebot serving POST %s and GET %s on %s:%s",
+                "casebot serving POST %s, GET %s and GET %s<token>%s on %s:%s",
                 EVENTS_PATH,
                 HEALTH_PATH,
+                CALENDAR_PREFIX,
+                CALENDAR_SUFFIX,
                 host,
                 server.effective_port,
             )

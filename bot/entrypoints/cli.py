@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     statement.add_argument("--out", required=True, help="the PDF file to write")
 
+    cal = sub.add_parser("calendar", help="limitation dates and claim deadlines as iCalendar (.ics)")
+    cal.add_argument("--user", default=None, help="a Slack user id: their open cases (a lead's: every one)")
+    cal.add_argument("--out", default=None, help="write to this file instead of standard output")
+
     db = sub.add_parser("db", help="the database")
     db.add_argument("action", choices=("upgrade",))
     return parser
@@ -125,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return statement_command(
             firm, args.case, args.gross, args.out, litigation_costs=args.litigation_costs
         )
+    if args.command == "calendar":
+        from bot.entrypoints.operator import calendar_command
+
+        return calendar_command(firm, user=args.user, out=args.out)
     return 2  # pragma: no cover - argparse refuses unknown commands
 
 

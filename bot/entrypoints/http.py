@@ -14,6 +14,11 @@ In order, for POST /slack/events:
    object): else 400.
 Only then does Bolt see it (and check the signature again, as it always does). Nothing here answers 500
 for anything a caller sent; an unexpected failure inside casebot is logged by what, never by what was sent.
+
+GET (or HEAD) /calendar/<token>.ics, when the server has a firm: a person's deadlines as iCalendar. The token
+is the credential (256 random bits; bot/services/calendars.py keeps only its hash); any token that opens no
+calendar, however malformed, gets the same 404, and the token is never logged. Nothing is read from the
+request but its path.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+CALENDAR_PREFIX, CALENDAR_SUFFIX = "/calendar/", ".ics"  # GET /calendar/<token>.ics: a person's deadlines
 MAX_BODY = 1024 * 1024
 WINDOW_SECONDS = 5 * 60  # Slack's: a timestamp further from now than this is refused
 _TIMESTAMP = re.compile(r"^\d{1,12}$")
@@ -173,16 +179,57 @@ def _reason(status: int) -> str:
         return ""
 
 
+def calendar_endpoint(firm: Firm) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+    """GET or HEAD /calendar/<token>.ics: 200 with the feed, or 404 for any token that opens none."""
+    from bot.delivery.calendar_feed import calendar_for_token
+    from bot.errors import TryAgain
+
+    def endpoint(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        path, method = str(environ.get("PATH_INFO", "")), environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "HEAD"):
+            return _answer(start_response, "405 Method Not Allowed", "GET only")
+        token = path[len(CALENDAR_PREFIX) :]
+        if not token.endswith(CALENDAR_SUFFIX):
+            return _answer(start_response, "404 Not Found", "not found")
+        try:
+            body = calendar_for_token(firm, token[: -len(CALENDAR_SUFFIX)])
+        except TryAgain:
+            return _answer(start_response, "503 Service Unavailable", "try again later")
+        except Exception as exc:
+            failure(log, "build a calendar feed", exc)
+            return _answer(start_response, "500 Internal Server Error", "casebot ran into a problem")
+        if body is None:
+            return _answer(start_response, "404 Not Found", "not found")
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Content-Disposition", 'inline; filename="casebot-deadlines.ics"'),
+                ("Cache-Control", "private, max-age=300"),
+                ("Referrer-Policy", "no-referrer"),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
+        return [] if method == "HEAD" else [body]
+
+    return endpoint
+
+
 def wsgi_app(
-    app: App, *, signing_secret: str, replays: Replays | None = None
+    app: App, *, signing_secret: str, replays: Replays | None = None, calendars: Firm | None = None
 ) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
-    """POST /slack/events for commands, interactivity and events; GET /healthz; 404 for anything else."""
+    """POST /slack/events for commands, interactivity and events; GET /healthz; with `calendars` (the firm),
+    GET /calendar/<token>.ics; 404 for anything else."""
     slack = slack_endpoint(app, signing_secret, replays or Replays())
+    calendar = calendar_endpoint(calendars) if calendars is not None else None
 
     def application(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _answer(start_response, "200 OK", "ok")
+        if calendar is not None and path.startswith(CALENDAR_PREFIX):
+            return calendar(environ, start_response)
         if path != EVENTS_PATH:
             return _answer(start_response, "404 Not Found", "not found")
         if method != "POST":
@@ -202,13 +249,14 @@ def http_server(
     threads: int = 8,
 ) -> Any:
     """A waitress server (not yet running): `.run()` serves, `.close()` stops, `.effective_port` is the port.
-    Listens on loopback unless told otherwise (`casebot run --http --host 0.0.0.0` behind a proxy)."""
+    Listens on loopback unless told otherwise (`casebot run --http --host 0.0.0.0` behind a proxy). With a
+    firm it also serves the calendar feeds."""
     from waitress import create_server
 
     if signing_secret is None:
         signing_secret = (firm.settings.slack_signing_secret if firm else None) or ""  # "": every request 401
     return create_server(
-        wsgi_app(app, signing_secret=signing_secret, replays=Replays(firm)),
+        wsgi_app(app, signing_secret=signing_secret, replays=Replays(firm), calendars=firm),
         host=host,
         port=port,
         threads=threads,

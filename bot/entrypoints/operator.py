@@ -1,4 +1,5 @@
-"""The operator's commands: `casebot digest`, `casebot import`, `casebot export` and `casebot statement`."""
+"""The operator's commands: `casebot digest`, `casebot import`, `casebot export`, `casebot statement` and
+`casebot calendar`."""
 
 from __future__ import annotations
 
@@ -242,4 +243,29 @@ def export_command(firm: Firm, *, fmt: str = "csv") -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(export_csv(firm))
+    return 0
+
+
+def calendar_command(firm: Firm, *, user: str | None = None, out: str | None = None) -> int:
+    """`casebot calendar [--user <id>] [--out <file.ics>]`: the deadlines as iCalendar, to the file or stdout."""
+    from bot.delivery.calendar_feed import build_calendar
+    from bot.services.calendars import deadlines_for
+
+    try:
+        deadlines = deadlines_for(firm, user)
+        feed = build_calendar(deadlines, now=firm.now())
+        count = len(deadlines)
+    except CasebotError as exc:
+        print(f"casebot calendar: {exc}", file=sys.stderr)
+        return 2
+    if out is None:
+        sys.stdout.write(feed.decode("utf-8"))
+        return 0
+    try:
+        Path(out).write_bytes(feed)
+    except OSError as exc:
+        print(f"casebot calendar: can't write {out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    whose = f"<{user}>'s open cases" if user else "every open case"
+    print(f"Wrote {count} deadline{'s' if count != 1 else ''} of {whose} to {out}.", file=sys.stderr)
     return 0

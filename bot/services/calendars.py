@@ -1,0 +1,116 @@
+"""Calendar subscriptions: the deadlines a person's calendar shows, and their private links.
+
+A person's calendar holds the limitation dates and claim deadlines of their open cases (every open case for
+a lead or an admin). It leaves the firm's hands (Outlook, Google, a phone), so it carries the case number and
+the client's initials only: no names, no amounts, no medical details.
+
+A link is `<PUBLIC_BASE_URL>/calendar/<token>.ics`, the token 256 random bits. Only its SHA-256 is stored:
+a copy of the database opens no calendar, and a lost link can't be shown again (`/case calendar` gives a new
+one; `/case calendar reset` revokes them all). A link stops working when its owner leaves Slack or becomes a
+guest, and a manager's link shows only the cases they manage now."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from bot.errors import PreconditionNotMet
+from bot.rules.limitation import claim_basis, limitation_basis
+from bot.services.changes import audit, role_of
+from bot.services.firm import LEAD_ROLES, Firm, Transaction
+from storage import queries as q
+from storage.models import CalendarLink
+
+LIMITATION = "limitation"
+CLAIM_DEADLINE = "claim-deadline"
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One date on a calendar: a case's limitation date or its claim deadline against a public entity."""
+
+    kind: str  # LIMITATION | CLAIM_DEADLINE
+    case: str  # the case number as the firm writes it
+    case_key: str  # the number upper-cased: stable, for the event's UID
+    initials: str  # the client's initials, never the name
+    on: date
+    basis: str  # the statute and period it was computed under, or "entered by hand"
+    alerts: tuple[int, ...]  # days before it that casebot alerts (the calendar's alarms)
+
+
+def initials(name: str) -> str:
+    """“Jane Q. Roe” → “J.Q.R.”: the first letter of each word of the name, nothing else."""
+    letters = [word[0].upper() for word in re.findall(r"[^\W\d_][\w'’-]*", name)]
+    return ".".join(letters) + "." if letters else "?"
+
+
+def deadlines_for(firm: Firm, user: str | None = None) -> list[Deadline]:
+    """The limitation dates and claim deadlines of `user`'s open cases (every open case for a lead, an
+    admin, or with no user), soonest first. Closed cases and cases in litigation have none."""
+    with Transaction(firm, write=False) as s:
+        manager = user if user is not None and role_of(s, firm, user) not in LEAD_ROLES else None
+        rows = q.open_case_deadlines(s, manager)
+    out = []
+    for number, key, client, _manager, _stage, limitation_on, loss_on, state, motor, claim_on in rows:
+        who = initials(client)
+        if limitation_on is not None:
+            basis = limitation_basis(limitation_on, loss_on, state, bool(motor))
+            out.append(
+                Deadline(
+                    LIMITATION, number, key, who, limitation_on, basis, firm.numbers.limitation_alert_days
+                )
+            )
+        if claim_on is not None:
+            basis = claim_basis(claim_on, loss_on, state)
+            out.append(
+                Deadline(CLAIM_DEADLINE, number, key, who, claim_on, basis, firm.numbers.claim_alert_days)
+            )
+    return sorted(out, key=lambda d: (d.on, d.case_key, d.kind))
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def new_calendar_link(firm: Firm, actor: str) -> str:
+    """A new private subscription link for `actor`'s calendar; earlier links keep working until revoked."""
+    base = firm.settings.public_base_url
+    if not base:
+        raise PreconditionNotMet(
+            "casebot has no public address to serve calendars from (the PUBLIC_BASE_URL setting is empty): "
+            "ask whoever runs casebot to set it, or for a file made with `casebot calendar --user <id>`."
+        )
+    token = secrets.token_urlsafe(32)
+    with Transaction(firm) as s:
+        s.add(CalendarLink(user_id=actor, token_hash=_hash(token), created_at=firm.now()))
+        audit(s, firm, None, actor, "calendar_link")
+    return f"{base}/calendar/{token}.ics"
+
+
+def revoke_calendar_links(firm: Firm, actor: str) -> int:
+    """Revoke every calendar link `actor` was given; how many there were."""
+    with Transaction(firm) as s:
+        links = q.calendar_links_of(s, actor)
+        for link in links:
+            s.delete(link)
+        if links:
+            audit(s, firm, None, actor, "calendar_reset", links=len(links))
+    return len(links)
+
+
+def calendar_owner(firm: Firm, token: str) -> str | None:
+    """Whose calendar this token opens, or None: no such link, revoked, or its owner gone or a guest."""
+    if not _TOKEN_RE.match(token):
+        return None
+    with Transaction(firm, write=False) as s:
+        user = q.calendar_link_owner(s, _hash(token))
+        if user is None:
+            return None
+        staff = q.get_staff(s, user)
+    if staff is not None and (staff.deleted or staff.is_guest or staff.is_bot):
+        return None
+    return user
