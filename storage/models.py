@@ -109,7 +109,9 @@ class Case(Base):
     contacts: Mapped[list[Contact]] = relationship(order_by="Contact.id")
     liens: Mapped[list[Lien]] = relationship(order_by="Lien.n")
     costs: Mapped[list[CaseCost]] = relationship(order_by="CaseCost.n")
-    team: Mapped[list[TeamMember]] = relationship(order_by="TeamMember.added_at")
+    team: Mapped[list[TeamMember]] = relationship(
+        order_by="TeamMember.added_at", cascade="all, delete-orphan"
+    )
     obligations: Mapped[list[Obligation]] = relationship(order_by="Obligation.id", back_populates="case")
 
     __mapper_args__ = {"version_id_col": version}

@@ -32,6 +32,7 @@ from storage.stage_counts import day_number
 
 _CASE_CHILDREN = (
     selectinload(Case.providers),
+    selectinload(Case.team),
     selectinload(Case.stages),
     selectinload(Case.holdups),
     selectinload(Case.demand_events),
@@ -58,6 +59,7 @@ def in_code_point_order(session: Session, column: Any) -> Any:
 
 _CARD_CHILDREN = (
     selectinload(Case.providers),
+    selectinload(Case.team),
     selectinload(Case.holdups),
     selectinload(Case.demand_events),
     selectinload(Case.offers),

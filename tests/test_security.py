@@ -219,7 +219,8 @@ def test_the_manager_the_team_a_cover_and_leads_do_see_it(slack: HttpSlack) -> N
     assert "ask them or a lead" in slack.case("U2", "team PI-1 add <@U2>").all_text, "nobody adds themselves"
     assert "<@U3> is now on PI-1's team" in slack.case("U1", "team PI-1 add <@U3>").all_text
     assert services.team(slack.firm, "PI-1") == ["U3"]
-    assert CLIENT in slack.case("U3", "show PI-1").all_text
+    card = slack.case("U3", "show PI-1").all_text
+    assert CLIENT in card and "manager <@U1> · team <@U3>" in card
     assert "12,500" in slack.offer("U3", "list PI-1").all_text
     assert slack.case("U3", "contacted PI-1 client").text.startswith("Logged a client contact")
     assert "Only PI-1's manager" in slack.case("U3", "close PI-1 dropped").all_text, "closing stays with them"
@@ -233,6 +234,10 @@ def test_the_manager_the_team_a_cover_and_leads_do_see_it(slack: HttpSlack) -> N
 
     slack.case("U1", "away cover <@U2>")
     assert CLIENT in slack.case("U2", "show PI-1").all_text, "the cover, while U1 is away"
+    call = next(i for i in services.due_for(slack.firm, ["U1"], date(2027, 1, 30)) if i.kind == "client")
+    before = slack.audit_count()
+    slack.click("U2", DIGEST_LOG_CONTACT, json.dumps({"o": call.obligation_id}), channel="DU2")
+    assert slack.audit_count() > before, "the cover's digest buttons work for the away manager's cases"
     slack.case("U1", "back")
     assert "ask them or a lead" in slack.case("U2", "show PI-1").all_text
 

@@ -126,6 +126,7 @@ class CaseCard:
     claim_deadline_on: date | None = None  # the last day to present the claim to the public entity
     claim_days_left: int | None = None
     claim_basis: str = ""
+    team: tuple[str, ...] = ()  # who works the case with its manager (user ids)
 
 
 def ledger_of(case: Case) -> Ledger:
@@ -277,4 +278,5 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         claim_basis=claim_basis(case.claim_deadline_on, case.loss_on, case.loss_state)
         if case.claim_deadline_on
         else "",
+        team=tuple(m.user_id for m in case.team),
     )

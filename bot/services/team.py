@@ -20,7 +20,7 @@ def change_team(firm: Firm, actor: str, number: str, action: str, user: str) -> 
         raise InputError(f"“{action[:20]}” is not add or remove.", example=f"/case team {number} add @lee")
 
     def change(s: Session, case: Case) -> str:
-        members = {m.user_id: m for m in q.team_of(s, case.id)}
+        members = {m.user_id: m for m in case.team}
         if action == "add":
             if user == case.manager_id:
                 raise PreconditionNotMet(f"<@{user}> manages {case.number}; the team works it with them.")
@@ -28,14 +28,14 @@ def change_team(firm: Firm, actor: str, number: str, action: str, user: str) -> 
                 raise refusal
             if user in members:
                 return f"<@{user}> is already on {case.number}'s team."
-            s.add(TeamMember(case_id=case.id, user_id=user, added_by=actor, added_at=firm.now()))
+            case.team.append(TeamMember(user_id=user, added_by=actor, added_at=firm.now()))
             audit(s, firm, case, actor, "team_add", user=user)
             return (
                 f"<@{user}> is now on {case.number}'s team: they see and work it with <@{case.manager_id}>."
             )
         if user not in members:
             return f"<@{user}> is not on {case.number}'s team."
-        s.delete(members[user])
+        case.team.remove(members[user])
         audit(s, firm, case, actor, "team_remove", user=user)
         return f"<@{user}> is off {case.number}'s team."
 

@@ -85,6 +85,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
     summary = [
         f"*{card.stage_label}* for {days(card.days_in_stage)} (since {day(card.stage_entered_on)}) · "
         f"manager <@{card.manager}>"
+        + (f" · team {', '.join(f'<@{u}>' for u in card.team)}" if card.team else "")
     ]
     contact = day(card.last_client_contact_on) if card.last_client_contact_on else "none logged yet"
     summary.append(f"Last client contact: {contact}")
