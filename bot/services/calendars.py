@@ -6,8 +6,8 @@ the client's initials only: no names, no amounts, no medical details.
 
 A link is `<PUBLIC_BASE_URL>/calendar/<token>.ics`, the token 256 random bits. Only its SHA-256 is stored:
 a copy of the database opens no calendar, and a lost link can't be shown again (`/case calendar` gives a new
-one; `/case calendar reset` revokes them all). A link stops working when its owner leaves Slack or becomes a
-guest, and a manager's link shows only the cases they manage now."""
+one; `/case calendar reset` revokes them all). A link stops working when its owner leaves Slack, becomes a
+guest or is of another workspace, and a manager's link shows only the cases they manage now."""
 
 from __future__ import annotations
 
@@ -111,6 +111,6 @@ def calendar_owner(firm: Firm, token: str) -> str | None:
         if user is None:
             return None
         staff = q.get_staff(s, user)
-    if staff is not None and (staff.deleted or staff.is_guest or staff.is_bot):
+    if staff is not None and not staff.full_member:  # a guest, a bot, deactivated, another workspace
         return None
     return user
