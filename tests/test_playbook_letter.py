@@ -228,3 +228,16 @@ def test_coming_up_lists_the_next_five_business_days_grouped_by_day(firm, clock)
     assert shown[D(2026, 11, 30)] == [("PI-1", "R2")]
     assert shown[D(2026, 12, 4)] == [("PI-2", "R2")]
     assert all(i.case != "PI-3" for d in days for i in d.items)
+
+
+def test_a_back_dated_follow_up_says_when_the_next_one_was_due(firm):
+    sv.create_case(firm, "U1", "PI-1", "Jane Roe", on=D(2026, 10, 1))
+    sv.add_provider(firm, "U1", "PI-1", "Kaiser", on=D(2026, 10, 1))
+    got = sv.provider_followed_up(firm, "U1", "PI-1", "1", on=D(2026, 10, 15))
+    assert (
+        got.message
+        == "Logged a follow-up with Kaiser on Oct 15; the next (R3) is due Oct 29 — 28 days overdue."
+    )
+    sv.provider_received(firm, "U1", "PI-1", "1", "both", on=D(2026, 11, 2))
+    done = sv.provider_followed_up(firm, "U1", "PI-1", "1", on=D(2026, 11, 3))
+    assert done.message == "Logged a follow-up with Kaiser on Nov 3; nothing more is owed by them."

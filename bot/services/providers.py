@@ -15,7 +15,7 @@ from bot.rules.parsing import printable
 from bot.rules.planner import (
     owed,
 )
-from bot.services.changes import audit, change_case, event_day, require_open
+from bot.services.changes import audit, change_case, due_words, event_day, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
     Case,
@@ -101,6 +101,12 @@ def provider_followed_up(firm: Firm, actor: str, number: str, ref: str, *, on: d
         day = event_day(firm, on, not_before=p.requested_on, what=f"A follow-up with {p.name}")
         case.contacts.append(Contact(kind="provider", provider_id=p.id, on=day, by=actor, at=firm.now()))
         audit(s, firm, case, actor, "provider_followed_up", provider=p.name, on=day)
-        return f"Logged a follow-up with {p.name} on {day:%b %-d}; the next is due in {firm.numbers.provider_followup_days} days."
+        if not owed(p.records_on, p.bills_on):
+            return f"Logged a follow-up with {p.name} on {day:%b %-d}; nothing more is owed by them."
+        nxt = firm.calendar.due(day, firm.numbers.provider_followup_days)
+        return (
+            f"Logged a follow-up with {p.name} on {day:%b %-d}; the next (R3) is "
+            f"{due_words(firm, nxt, 'provider')}."
+        )
 
     return change_case(firm, actor, number, change)
