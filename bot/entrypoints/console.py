@@ -235,7 +235,11 @@ def describe(call: Call) -> str | None:
     if call.method == "views.publish" and isinstance(p.get("view"), dict):
         return "── Home tab ──\n" + render_view(p["view"])
     if call.method == "files.completeUploadExternal":
-        return "── a file was shared ──"
+        where = str(p.get("channel_id") or p.get("channels") or "")
+        titles = ", ".join(
+            str(f.get("title") or "a file") for f in p.get("files") or [] if isinstance(f, dict)
+        )
+        return f"── {'DM' if where[:1] == 'D' else f'#{where}'} ──\n📎 {titles or 'a file'} (shared)"
     return None
 
 

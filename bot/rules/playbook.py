@@ -258,8 +258,7 @@ RULES: dict[str, Rule] = {
             "Ask {holder} for a reduction of its lien",
             (
                 "The final offer is in: every dollar a lien holder takes off goes to the client.",
-                "Lien {n}, asserted {asserted_on}: closes when its reduction is recorded (`lien … {n} reduced`) "
-                "or it is accepted (`lien … {n} accepted`).",
+                "Lien {n}, asserted {asserted_on}: recording its reduction or its acceptance closes this.",
             ),
         ),
     )

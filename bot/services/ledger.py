@@ -78,7 +78,7 @@ def add_lien(
     holder = " ".join(printable(holder).split())
     if not holder or len(holder) > 200:
         raise InputError(
-            "Name who holds the lien.", example=f"/case lien {number} add Blue Shield 9,000 type health-plan"
+            "Name who holds the lien.", example=f"/case lien {number} add Blue Cross 6,500 type health-plan"
         )
     if kind not in LIEN_KINDS:
         raise InputError(
@@ -101,8 +101,9 @@ def add_lien(
             )
         n = max((x.n for x in case.liens), default=0) + 1
         case.liens.append(Lien(n=n, holder=holder, kind=kind, amount=amount, asserted_on=day, by=actor))
+        kinds = "" if LIEN_KINDS[kind].lower() == holder.lower() else f" ({LIEN_KINDS[kind]})"
         audit(s, firm, case, actor, "lien_add", n=n, holder=holder, kind=kind, amount=amount, on=day)
-        return f"Recorded lien {n} on {case.number}: {holder} ({LIEN_KINDS[kind]}), {money(amount)} asserted {day:%b %-d}."
+        return f"Recorded lien {n} on {case.number}: {holder}{kinds}, {money(amount)} asserted {day:%b %-d}."
 
     return change_case(firm, actor, number, change)
 
@@ -113,7 +114,7 @@ def _lien(case: Case, n: int) -> Lien:
         have = f"liens 1 to {case.liens[-1].n}" if case.liens else "no liens yet"
         raise InputError(
             f"{case.number} has {have}; there is no lien {n}.",
-            example=f"/case lien {case.number} add Blue Shield 9,000 type health-plan"
+            example=f"/case lien {case.number} add Blue Cross 6,500 type health-plan"
             if not case.liens
             else f"/case lien {case.number} {case.liens[-1].n} accepted",
         )
@@ -196,9 +197,7 @@ def lien_paid(firm: Firm, actor: str, number: str, n: int, *, on: date | None = 
 def add_cost(firm: Firm, actor: str, number: str, amount: Decimal, description: str) -> Outcome:
     description = " ".join(printable(description).split())
     if not description or len(description) > 300:
-        raise InputError(
-            "Say what the cost was for.", example=f"/case cost {number} 435 Superior Court filing fee"
-        )
+        raise InputError("Say what the cost was for.", example=f"/case cost {number} 350 records fee")
     validate_amount(amount, "cost")
 
     def change(s: Session, case: Case) -> str:

@@ -1,8 +1,8 @@
 """Every message, modal and Home tab casebot shows, as pure `build_*` functions from plain data to Block Kit.
 
 One kit (kit.py: blocks at Slack's limits and `esc()` for user text), then the builders by subject: replies
-(help, refusals, outcomes), card, offers (and accounting), lists (mine, due, overdue), home, modals, digests
-(the digest and reminders), alerts (escalations, the weekly report, limitation alerts) and outbound (each
+(help, refusals, outcomes), card, offers, ledger (the card's ledger, accounting, the statement), lists (mine,
+due, overdue), home, modals, digests (the digest and reminders), alerts (escalations, the weekly report, limitation alerts) and outbound (each
 message kind casebot sends on its own to its builder). Nothing here talks to Slack or the database.
 
 The replies to commands are importable from here; the digests' own action ids live in handlers.blocks.digests."""
@@ -30,6 +30,7 @@ from handlers.blocks.kit import (
     lines_sections,
     section,
 )
+from handlers.blocks.ledger import build_accounting, build_statement_sent, ledger_blocks
 from handlers.blocks.lists import (
     OVERDUE_NEXT,
     OVERDUE_PAGE_ITEMS,
@@ -51,7 +52,7 @@ from handlers.blocks.modals import (
     build_log_contact_modal,
     build_new_case_modal,
 )
-from handlers.blocks.offers import OFFER_INFORMED, build_accounting, build_offers
+from handlers.blocks.offers import OFFER_INFORMED, build_offers
 from handlers.blocks.replies import (
     build_error,
     build_message,
@@ -91,6 +92,7 @@ __all__ = [
     "build_outcome",
     "build_overdue",
     "build_overdue_page",
+    "build_statement_sent",
     "button",
     "context",
     "day",
@@ -101,6 +103,7 @@ __all__ = [
     "esc_message",
     "fit",
     "header",
+    "ledger_blocks",
     "lines_sections",
     "overdue_line",
     "overdue_order",

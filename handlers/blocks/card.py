@@ -1,5 +1,5 @@
 """The case card (`/case show`, the digest's Open case): stage, manager, providers, hold-ups, demand, offers,
-obligations, contact, and the buttons that act on it."""
+the ledger, obligations, contact, and the buttons that act on it."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from handlers.blocks.kit import (
     lines_sections,
     section,
 )
+from handlers.blocks.ledger import ledger_blocks
 from handlers.blocks.lists import due_line
 from handlers.blocks.offers import offer_line, told_buttons
 
@@ -156,6 +157,8 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
         if buttons and (told := told_buttons(card)):
             blocks.append(told)
 
+    blocks.extend(ledger_blocks(card.ledger))
+
     lines = [due_line(o, today, with_client=False, with_case=False) for o in card.obligations]
     blocks.append(section("*Open obligations*"))
     blocks.extend(
@@ -199,4 +202,6 @@ def user_text(card: CaseCard) -> list[str]:
         *(p.name for p in card.providers),
         *(h.note for h in card.holdups if h.note),
         *([card.demand.adjuster] if card.demand.adjuster else []),
+        *(x.holder for x in card.ledger.liens),
+        *(c.description for c in card.ledger.costs),
     ]

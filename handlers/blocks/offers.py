@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.rules.parsing import money
 from bot.services.cards import CaseCard
-from handlers.blocks.kit import Block, Reply, actions, button, code, context, day, esc, section
+from handlers.blocks.kit import Block, Reply, actions, button, code, day, esc, section
 
 # action_id of a "Client told of offer" button; ":<n>" keeps several in one message apart
 OFFER_INFORMED = "offer_informed"
@@ -53,42 +53,3 @@ def told_buttons(card: CaseCard) -> Block | None:
             for o in untold
         ],
     )
-
-
-def build_accounting(statement: Any) -> Reply:
-    """The settlement statement (bot.rules.fees.Statement): settle now and litigate, side by side."""
-    number = getattr(statement, "case", None)
-    title = "Settlement statement" + (f" · {esc(number)}" if number else "")
-    client = getattr(statement, "client", None)
-    blocks: list[Block] = [section(f"*{title}*" + (f" — {esc(client)}" if client else ""))]
-    fields = []
-    for side in (statement.settle_now, statement.litigate):
-        base = "" if side.fee_base == "gross" else f" of {money(side.fee_base_amount)} net of costs"
-        fields.append(
-            {
-                "type": "mrkdwn",
-                "text": "\n".join(
-                    [
-                        f"*{side.label}*",
-                        f"Gross settlement: {money(side.gross)}",
-                        f"Fee ({side.fee_percent}{base}): −{money(side.fee)}",
-                        f"Case costs: −{money(side.costs)}",
-                        f"Liens and medical bills: −{money(side.liens)}",
-                        f"*Net to client: {money(side.net_to_client)}*",
-                    ]
-                ),
-            }
-        )
-    blocks.append({"type": "section", "fields": fields})
-    notes = []
-    if getattr(statement, "litigation_costs", None) is not None:
-        notes.append(f"Litigation column uses the cost estimate {money(statement.litigation_costs)}.")
-    if getattr(statement, "terms_from_case", False):
-        notes.append("Fee terms from this case's retainer.")
-    notes.append("It is the client's choice; advise only if asked.")
-    blocks.append(context(" ".join(notes)))
-    text = (
-        f"{title}: net to client {money(statement.settle_now.net_to_client)} settling now, "
-        f"{money(statement.litigate.net_to_client)} in litigation"
-    )
-    return Reply(text, blocks)

@@ -4,7 +4,7 @@ Every reply is ephemeral and is the ack itself (see bot/entrypoints/app.py for w
 
 The package: `table.py` is the one command table (which subcommands exist, in help-card order);
 `subcommand.py` says what an entry is and holds the strict readers parsers use; each subject module
-(`cases`, `providers`, `demand`, `terms`, `work`, `staff`, `offers`) holds, per subcommand, its typed
+(`cases`, `providers`, `demand`, `ledger`, `terms`, `work`, `staff`, `offers`) holds, per subcommand, its typed
 arguments, its parser, its run function and its entry.
 
 To add a subcommand (say `/case cost <case-no> <amount> <description…>`):

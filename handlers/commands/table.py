@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.errors import InputError
 from handlers.blocks import Reply, build_usage_card
-from handlers.commands import cases, demand, offers, providers, staff, terms, work
+from handlers.commands import cases, demand, ledger, offers, providers, staff, terms, work
 from handlers.commands.subcommand import CASE, OFFER, NoArgs, Subcommand
 from handlers.context import Context
 
@@ -74,7 +74,11 @@ TABLES: dict[str, Table] = {
             cases.ADVANCE,
             demand.HOLDUP,
             demand.DEMAND,
+            ledger.BILL,
+            ledger.LIEN,
+            ledger.COST,
             terms.ACCOUNTING,
+            ledger.STATEMENT,
             cases.ASSIGN,
             cases.TEAM,
             cases.CLOSE,

@@ -1,4 +1,5 @@
-"""The money and the deadline: `accounting` (settle now vs. litigate), `fees` (the retainer's terms), `sol`."""
+"""The money and the deadline: `accounting` (settle now vs. litigate, from the ledger), `fees` (the retainer's
+terms), `sol`."""
 
 from __future__ import annotations
 
@@ -80,17 +81,17 @@ def parse_accounting(words: list[str]) -> Accounting:
 
 
 def run_accounting(ctx: Context, actor: str, a: Accounting) -> Reply:
-    statement = accounting.settlement_statement(
+    sheet = accounting.settlement_sheet(
         ctx.firm, actor, a.number, a.gross, costs=a.costs, liens=a.liens, litigation_costs=a.litigation_costs
     )
-    return build_accounting(statement)
+    return build_accounting(sheet)
 
 
 ACCOUNTING = Subcommand(
     CASE,
     "accounting",
     usage="<case-no> <gross> [costs <amount>] [liens <amount>] [litigation-costs <amount>]",
-    help="the settlement statement, settle now vs. litigate",
+    help="settle now vs. litigate, costs and liens from the ledger unless typed",
     example="PI-2041 60k costs 2,400 liens 8,150",
     parse=parse_accounting,
     run=run_accounting,

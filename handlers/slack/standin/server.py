@@ -179,6 +179,11 @@ class SlackStandIn(WebApiMethods):
         with self._cond:
             return [c for c in self._calls if c.method == method]
 
+    def file_content(self, file_id: str) -> bytes:
+        """The whole of an uploaded file (its recorded call keeps only its first bytes)."""
+        with self._cond:
+            return bytes(self._files[file_id]["content"])
+
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Block until `count` calls to `method` arrived; for work Bolt runs after the ack, in another thread."""
         deadline = time.monotonic() + timeout
@@ -273,7 +278,7 @@ class SlackStandIn(WebApiMethods):
             upload = self._files.get(file_id)
             if upload is None:
                 return _Reply.text("file not found", status=404)
-            upload["size"] = len(body)
+            upload["size"], upload["content"] = len(body), body
         return _Reply.text(f"OK - {len(body)}")
 
     def _handle_response_url(self, key: str, headers: Any, body: bytes) -> _Reply:
