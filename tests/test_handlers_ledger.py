@@ -180,7 +180,11 @@ BAD_INPUT = [
     ("bill PI-1 1 lots", "is not an amount", "/case bill"),
     ("bill PI-1 1 100 paid 50 paid 40", "Give paid once", "/case bill"),
     ("bill PI-1 Kaiser 100", "has no provider “Kaiser”", "/case bill"),
-    ("bill PI-1 1 100 paid 80 adjusted 30", "come to more than", "/case bill"),
+    (
+        "bill PI-1 1 100 paid 80 adjusted 30",
+        "come to more than",
+        "/case bill PI-1 1 100.00 paid 80.00 adjusted 20.00",
+    ),
     ("lien PI-1", "Say add, or the lien's number", "/case lien"),
     (
         "lien PI-1 add Medicare 100 type insurer",

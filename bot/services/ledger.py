@@ -37,7 +37,10 @@ def record_bill(
         p = find_provider(case, provider, example=f"/case bill {case.number} 1 4,200 paid 1,800")
         new_paid = paid if paid is not None else (p.paid or ZERO)
         new_adjusted = adjusted if adjusted is not None else (p.adjusted or ZERO)
-        check_bill(billed, new_paid, new_adjusted)
+        try:
+            check_bill(billed, new_paid, new_adjusted)
+        except InputError as exc:
+            raise InputError(exc.message, example=f"/case bill {case.number} {p.seq} {exc.example}") from None
         day = firm.today()
         before = (p.billed, p.paid, p.adjusted)
         p.billed, p.paid, p.adjusted, p.billed_on = billed, new_paid, new_adjusted, day
