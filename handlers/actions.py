@@ -21,13 +21,16 @@ from handlers.blocks import (
     OVERDUE_NEXT,
     OVERDUE_PREVIOUS,
     PROVIDER_RECEIVED,
+    UNDO,
     Reply,
     build_case_card,
     build_log_contact_modal,
     esc_message,
     fit,
     read_page_value,
+    read_undo_value,
     section,
+    undo_button,
     user_text,
 )
 from handlers.commands import overdue_reply
@@ -74,7 +77,8 @@ def _change(
         _tell(ctx, respond, refusal(exc, doing="handle a button", user=actor))
         return
     text = esc_message(outcome.message, user_text(outcome.card) if outcome.card is not None else ())
-    reply = Reply(text, [section(f":white_check_mark: {text}")])
+    accessory = undo_button(outcome.card.number, outcome.undo) if outcome.card and outcome.undo else None
+    reply = Reply(text, [section(f":white_check_mark: {text}", accessory)])
     if outcome.card is not None:
         card = build_case_card(outcome.card, ctx.firm.today())
         reply = Reply(text, fit(reply.blocks + card.blocks))
@@ -134,6 +138,18 @@ def handle_offer_informed(ack: Ack, body: dict[str, Any], respond: Respond, cont
     )
 
 
+def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    """Undo under a change's reply: that change only, and only while it is the case's latest."""
+    ack()
+    ctx: Context = context["casebot"]
+    found = read_undo_value(_value(body))
+    if found is None:
+        _tell(ctx, respond, refusal(InputError("That button is out of date; nothing was undone.")))
+        return
+    number, change = found
+    _change(ctx, body, respond, lambda actor: services.undo_change(ctx.firm, actor, number, audit_id=change))
+
+
 def handle_overdue_page(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
     """Previous or Next under `/case overdue`: the list as it stands now, at the page the button names."""
     ack()
@@ -159,3 +175,4 @@ def register(app: App, ctx: Context) -> None:
     app.action(re.compile(rf"^{OFFER_INFORMED}(:\d+)?$"))(handle_offer_informed)
     app.action(OVERDUE_PREVIOUS)(handle_overdue_page)
     app.action(OVERDUE_NEXT)(handle_overdue_page)
+    app.action(UNDO)(handle_undo)

@@ -1,24 +1,58 @@
-"""Reading the words of `/case` and `/offer`: quotes, mentions and dates, the same way for every subcommand.
+"""Reading the words of `/case` and `/offer`: quotes, mentions and days, the same way for every subcommand.
 
 What each subcommand makes of its words is its parser's job, beside its entry in handlers/commands/."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
+from typing import SupportsIndex, overload
 
-from bot.rules.parsing import looks_like_date, parse_day, printable
+from bot.rules.parsing import day_span, looks_like_day, printable
 
 # Slack's escaped mentions, `<@U123ABC>` or `<@U123ABC|dana>`; `@U123ABC` is accepted too (the console).
 _MENTION_RE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@([UW][A-Z0-9]+)$")
-# Anything a person meant as a date but did not write as YYYY-MM-DD (11/02/2026, 2026-1-5, 2026.11.02).
-_DATEISH_RE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 # Typographic quotes Slack may substitute, as their plain equivalents.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 
 
+class Quoted(str):
+    """Words a person put in quotes: one word, taken as written (never a day, never a mention)."""
+
+    __slots__ = ()
+
+
+class Words(list[str]):
+    """A command's words, and the firm's today, which the days among them are read against."""
+
+    def __init__(self, words: Iterable[str], today: date) -> None:
+        super().__init__(words)
+        self.today = today
+
+    @overload
+    def __getitem__(self, i: SupportsIndex) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Words: ...
+    def __getitem__(self, i: SupportsIndex | slice) -> str | Words:
+        if isinstance(i, slice):
+            return Words(super().__getitem__(i), self.today)
+        return super().__getitem__(i)
+
+
+def words_of(text: str, today: date) -> Words:
+    return Words(tokenize(text), today)
+
+
+def day_at(words: list[str], i: int = 0) -> int:
+    """How many words from words[i] are written as a day (0: none; quoted words never are)."""
+    span = day_span(words, i)
+    return span if span and not any(isinstance(w, Quoted) for w in words[i : i + span]) else 0
+
+
 def tokenize(text: str) -> list[str]:
-    """Words, with "quoted words" (straight or typographic quotes) kept together; apostrophes in names stay."""
+    """Words, with "quoted words" (straight or typographic quotes) kept together as one Quoted word;
+    apostrophes in names stay."""
     text = printable(text or "").translate(_QUOTES).replace("\u00a0", " ")
     words: list[str] = []
     i, n = 0, len(text)
@@ -31,7 +65,7 @@ def tokenize(text: str) -> list[str]:
             end = text.find(quote, i + 1)
             # A lone apostrophe (O'Brien's, 'til) is just part of the word.
             if end != -1 and (end + 1 == n or text[end + 1].isspace()):
-                words.append(text[i + 1 : end].strip())
+                words.append(Quoted(text[i + 1 : end].strip()))
                 i = end + 1
                 continue
         j = i
@@ -48,8 +82,5 @@ def mention(word: str) -> str | None:
 
 
 def is_dateish(word: str) -> bool:
-    return looks_like_date(word) or bool(_DATEISH_RE.match(word))
-
-
-def day_of(word: str) -> date:
-    return parse_day(word)
+    """One word written as a day (or shaped like one: 13/45), never a case number or a name."""
+    return not isinstance(word, Quoted) and looks_like_day(word)

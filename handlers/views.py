@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
+from bot.rules.parsing import When, parse_day
 from handlers.blocks import LOG_CONTACT_VIEW, NEW_CASE_VIEW, Reply, build_outcome
 from handlers.blocks.modals import ACCOUNTING_CHOICE
 from handlers.context import Context
@@ -52,8 +53,9 @@ def _meta(view: dict[str, Any]) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+def _date(text: str | None, today: date, when: When = "past") -> date | None:
+    """A form's day: a date picker's, or typed (11/3, Nov 3, yesterday…)."""
+    return parse_day(text, today, when=when) if text else None
 
 
 def _notify(ctx: Context, client: WebClient, user: str, channel: str | None, reply: Reply) -> None:
@@ -89,14 +91,14 @@ def handle_new_case(
             v.get("number") or "",
             v.get("client") or "",
             manager=manager,
-            on=_date(v.get("on")),
-            limitation_on=_date(v.get("sol")),
+            on=_date(v.get("on"), ctx.firm.today()),
+            limitation_on=_date(v.get("sol"), ctx.firm.today(), "dated"),
         )
     except Exception as exc:
         ack(response_action="errors", errors=form_errors(exc, NEW_CASE_FIELDS, "number", doing="open a case"))
         return
     ack()
-    reply = build_outcome(outcome.message, outcome.card, ctx.firm.today())
+    reply = build_outcome(outcome.message, outcome.card, ctx.firm.today(), undo=outcome.undo)
     ctx.later(_notify, ctx, client, actor, _meta(view).get("channel"), reply)
 
 
@@ -115,7 +117,7 @@ def handle_log_contact(
             actor,
             str(meta.get("case") or ""),
             kind="client" if topic else kind,
-            on=_date(v.get("on")),
+            on=_date(v.get("on"), ctx.firm.today()),
             note=v.get("note"),
             topic=topic,
         )
@@ -132,7 +134,7 @@ def handle_log_contact(
         client,
         actor,
         meta.get("channel"),
-        build_outcome(outcome.message, outcome.card, ctx.firm.today()),
+        build_outcome(outcome.message, outcome.card, ctx.firm.today(), undo=outcome.undo),
     )
 
 

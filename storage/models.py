@@ -306,6 +306,13 @@ class Contact(Base):
     note: Mapped[str | None] = mapped_column(Text)
     by: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A contact logged by mistake is voided (`/case fix … contact void`), never deleted: it no longer counts.
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_by: Mapped[str | None] = mapped_column(String(32))
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
 
 
 class Obligation(Base):
@@ -373,6 +380,27 @@ class AuditEntry(Base):
     by: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)  # type: ignore[type-arg]
+
+
+class CaseChange(Base):
+    """What one change to a case did, row by row, keyed to its audit entry, so that it can be undone exactly:
+    the rows it added and the values it overwrote (their before-images). Undoing marks it undone."""
+
+    __tablename__ = "case_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("audit.id", ondelete="CASCADE"), unique=True
+    )
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    case_number: Mapped[str] = mapped_column(String(40))
+    by: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str] = mapped_column(String(40))
+    # {"added": [[table, id], …], "updated": [[table, id, {column: value before}], …]}
+    rows: Mapped[dict] = mapped_column(JSON, default=dict)  # type: ignore[type-arg]
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by: Mapped[str | None] = mapped_column(String(32))
 
 
 class Delivery(Base):

@@ -17,6 +17,7 @@ from storage.models import (
     AuditEntry,
     CalendarLink,
     Case,
+    CaseChange,
     Delivery,
     Escalation,
     EventClaim,
@@ -488,6 +489,27 @@ def cases_by_keys(session: Session, keys: Iterable[str], *, for_update: bool = F
 
 def all_audit(session: Session) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+# ---------------------------------------------------------------- undo
+
+
+def live_changes(session: Session, case_id: int) -> list[CaseChange]:
+    """The case's recorded changes that stand (not undone), oldest first."""
+    stmt = (
+        select(CaseChange)
+        .where(CaseChange.case_id == case_id, CaseChange.undone_at.is_(None))
+        .order_by(CaseChange.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def change_of_audit(session: Session, audit_id: int) -> CaseChange | None:
+    return session.scalars(select(CaseChange).where(CaseChange.audit_id == audit_id)).first()
+
+
+def audit_entry(session: Session, audit_id: int) -> AuditEntry | None:
+    return session.get(AuditEntry, audit_id)
 
 
 # ---------------------------------------------------------------- reminders: deliveries, digests, escalations

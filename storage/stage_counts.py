@@ -96,6 +96,12 @@ def _note(session: Session, _flush: Any, _instances: Any) -> None:
             _count(changes, _before(session, obj), -1)
 
 
+def removed(session: Session, case: Case) -> None:
+    """A case about to be deleted around the ORM (a core DELETE, which its children follow by cascade): it
+    no longer counts. Its stage facts must be flushed, as they are in the database."""
+    _count(session.info.setdefault(_PENDING, {}), _now(case), -1)
+
+
 @event.listens_for(Session, "before_commit")
 def _write(session: Session) -> None:
     if not session.info.get(_PENDING) and not (session.new or session.dirty or session.deleted):

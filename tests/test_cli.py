@@ -62,8 +62,10 @@ def test_due_as_text_and_a_bad_date_is_refused_with_an_example(firm, database_ur
     sv.create_case(firm, "U1", "PI-1", "Jane Roe", on=date(2026, 11, 2))
     text = casebot(["due", "--date", "2026-11-30"], database_url)
     assert "PI-1" in text.stdout and "28d overdue" in text.stdout
-    bad = casebot(["due", "--date", "11/30/2026"], database_url)
-    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+    assert casebot(["due", "--date", "11/30/2026"], database_url).stdout == text.stdout
+    assert casebot(["due", "--date", "Nov 30 2026"], database_url).stdout == text.stdout
+    bad = casebot(["due", "--date", "11/31/2026"], database_url)
+    assert bad.returncode == 2 and "“11/31/2026” is not a day (November has 30)." in bad.stderr
 
 
 def test_settings_read_every_playbook_number_and_refuse_bad_values():

@@ -67,7 +67,7 @@ def test_mentions_as_slack_escapes_them(word: str, user: str | None) -> None:
 
 
 def test_new_reads_manager_date_and_limitation_in_any_order() -> None:
-    args = cases.parse_new(parse.tokenize("PI-9 Sol Martinez sol 2028-01-02 <@U2|x> 2026-11-02"))
+    args = cases.parse_new(parse.words_of("PI-9 Sol Martinez sol 2028-01-02 <@U2|x> 2026-11-02", TODAY))
     assert args == NewCase(
         number="PI-9",
         client="Sol Martinez",
@@ -79,24 +79,26 @@ def test_new_reads_manager_date_and_limitation_in_any_order() -> None:
 
 def test_parse_errors_carry_the_usage_and_an_example() -> None:
     with pytest.raises(BadDate) as bad_date:
-        cases.parse_contacted(["PI-1", "client", "2026-02-30"])
+        cases.parse_contacted(parse.Words(["PI-1", "client", "2026-02-30"], TODAY))
     assert bad_date.value.usage.startswith("/case contacted") and bad_date.value.example
     with pytest.raises(BadAmount) as bad_amount:
-        offers.parse_received(["PI-1", "12,50"])
+        offers.parse_received(parse.Words(["PI-1", "12,50"], TODAY))
     assert bad_amount.value.usage.startswith("/offer received")
     with pytest.raises(InputError) as extra:
-        cases.parse_advance(["PI-1", "demand_queue", "2026-11-02", "now"])
+        cases.parse_advance(parse.Words(["PI-1", "demand_queue", "2026-11-02", "now"], TODAY))
     assert "now" in extra.value.message
 
 
 def test_advance_and_demand_words() -> None:
     assert cases.parse_advance(
-        parse.tokenize("PI-1 demand_queue 2026-11-02 because the last bill is late")
+        parse.words_of("PI-1 demand_queue 2026-11-02 because the last bill is late", TODAY)
     ) == Advance(number="PI-1", to="demand_queue", on=date(2026, 11, 2), because="the last bill is late")
-    assert demand.parse_demand(parse.tokenize("PI-1 resent adjuster Kim Wu 2026-11-20")) == DemandEvent(
-        number="PI-1", event="resent", on=date(2026, 11, 20), adjuster="Kim Wu"
+    assert demand.parse_demand(
+        parse.words_of("PI-1 resent adjuster Kim Wu 2026-11-20", TODAY)
+    ) == DemandEvent(number="PI-1", event="resent", on=date(2026, 11, 20), adjuster="Kim Wu")
+    assert offers.parse_informed(parse.Words(["PI-1", "2nd"], TODAY)) == OfferInformed(
+        number="PI-1", n=2, on=None
     )
-    assert offers.parse_informed(["PI-1", "2nd"]) == OfferInformed(number="PI-1", n=2, on=None)
 
 
 def _item(i: int, manager: str, late: int) -> DueItem:

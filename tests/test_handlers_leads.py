@@ -343,8 +343,9 @@ def test_handover_moves_a_managers_open_cases_for_a_lead(slack: Slack) -> None:
 BAD_INPUT = [
     ("U1", "sol", "Which case?"),
     ("U1", "sol PI-1", "Give the limitation date, or “loss”"),
-    ("U1", "sol PI-1 2028-02-30", "is not a date"),
-    ("U1", "sol PI-1 03/02/2028", "is not a date"),
+    ("U1", "sol PI-1 2028-02-30", "“2028-02-30” is not a day (February 2028 has 29)"),
+    ("U1", "sol PI-1 02/30/2028", "“02/30/2028” is not a day (February 2028 has 29)"),
+    ("U1", "sol PI-1 3/2", "“3/2” is not a day casebot can place without its year"),
     ("U1", "sol PI-1 soon", "I don't know what to do with"),
     ("U1", "sol PI-1 loss", "Give the day of the loss"),
     ("U1", "sol PI-1 loss 2026-03-02", "Give the state"),
@@ -371,7 +372,7 @@ BAD_INPUT = [
     ("UADMIN", "handover <@U1> <@UGUEST>", "a guest"),
     ("UADMIN", "handover <@U1> <@UBOT>", "a bot"),
     ("UADMIN", "handover <@U1> <@U2> now", "I don't know what to do with"),
-    ("U1", "new PI-2 Jo Doe sol 2028-13-01", "is not a date"),
+    ("U1", "new PI-2 Jo Doe sol 2028-13-01", "“2028-13-01” is not a day: there is no month 13"),
     ("U1", "new PI-2 Jo Doe sol 2028-01-01 sol 2028-02-01", "statute of limitations date once"),
 ]
 USAGE_OF = {

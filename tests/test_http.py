@@ -117,7 +117,11 @@ EVERY_SUBCOMMAND = [
     ("/case", "holdup PI-1 chart-notes", "Hold-up on PI-1"),
     ("/case", "holdup PI-1 clear chart-notes", "Cleared 1 hold-up"),
     ("/case", "advance PI-1 demand_drafting 2026-11-22", "Demand being drafted"),
-    ("/case", "demand PI-1 sent 2026-11-24 adjuster Pat Lee", "Demand on PI-1 sent Nov 24"),
+    (
+        "/case",
+        "demand PI-1 sent 2026-11-24 adjuster Pat Lee",
+        "Demand on PI-1 sent to Pat Lee on Tue Nov 24 — 2 days ago",
+    ),
     ("/case", "demand PI-1 ack 2026-11-25", "Acknowledgment"),
     ("/case", "demand PI-1 resent adjuster Kim Wu", "resent"),
     ("/offer", "received PI-1 12.5k", "1st offer"),

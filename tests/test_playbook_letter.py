@@ -109,7 +109,7 @@ def test_telling_of_the_final_offer_by_its_word_and_of_an_offer_already_told(fir
         sv.offer_informed(firm, "U1", "PI-5000", final=True)
     sv.offer_received(firm, "U1", "PI-5000", Decimal("9000"), final=True, on=D(2026, 11, 20))
     told = sv.offer_informed(firm, "U1", "PI-5000", final=True, on=D(2026, 11, 23))
-    assert told.message == "Noted: the client was told of the final offer on Nov 23."
+    assert told.message == "Noted: the client was told of the final offer on Mon Nov 23 — 3 days ago."
     contacts = len(sv.show_case(firm, "U1", "PI-5000").offers)
     with pytest.raises(
         Conflict, match="already told of the final offer on PI-5000 on Nov 23; nothing changed"

@@ -264,8 +264,8 @@ def test_bad_input_is_refused_with_an_example_and_changes_nothing(firm):
         assert err.value.message
     assert snapshot(firm) == before
     with pytest.raises(BadDate) as bad:
-        parse_day("11/02/2026")
-    assert bad.value.example == "2026-11-02"
+        parse_day("11/31/2026", firm.today())
+    assert bad.value.message == "“11/31/2026” is not a day (November has 30)." and bad.value.example
 
 
 def test_hold_ups_feed_the_monthly_update(firm, clock):

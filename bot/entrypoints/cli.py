@@ -15,11 +15,15 @@ from bot.rules.parsing import parse_amount, parse_day
 from bot.settings import Settings, SettingsError
 
 
-def _day(text: str) -> date:
+def _day(text: str | None, today: date) -> date | None:
+    """`--date` as people type it (11/3, Nov 3, yesterday…), against the firm's today; None when not given."""
+    if text is None:
+        return None
     try:
-        return parse_day(text)
+        return parse_day(text, today, when="near")
     except CasebotError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
+        print(f"casebot: --date: {exc.message}", file=sys.stderr)
+        raise SystemExit(2) from exc
 
 
 def _amount(text: str) -> Decimal:
@@ -48,12 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--demo", action="store_true", help="add a few demo cases on first run")
 
     due = sub.add_parser("due", help="obligations due on a day, and overdue")
-    due.add_argument("--date", type=_day, default=None)
+    due.add_argument("--date", default=None, help="a day: 2026-11-03, 11/3, Nov 3, yesterday, friday…")
     due.add_argument("--user", default=None)
     due.add_argument("--format", choices=("text", "json"), default="text")
 
     digest = sub.add_parser("digest", help="send (or print) a day's digests now")
-    digest.add_argument("--date", type=_day, default=None)
+    digest.add_argument("--date", default=None, help="a day: 2026-11-03, 11/3, Nov 3, yesterday, friday…")
     digest.add_argument("--dry-run", action="store_true")
 
     imp = sub.add_parser("import", help="bring existing cases in from a CSV file")
@@ -102,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Database is up to date ({firm.db.engine.url.render_as_string(hide_password=True)}).")
         return 0
     if args.command == "due":
-        return _due(firm, args.date, args.user, args.format)
+        return _due(firm, _day(args.date, firm.today()), args.user, args.format)
     if args.command == "run":
         from bot.entrypoints.app import run
 
@@ -114,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "digest":
         from bot.entrypoints.operator import digest_command
 
-        return digest_command(firm, day=args.date, dry_run=args.dry_run)
+        return digest_command(firm, day=_day(args.date, firm.today()), dry_run=args.dry_run)
     if args.command == "import":
         from bot.entrypoints.operator import import_command
 

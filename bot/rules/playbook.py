@@ -32,6 +32,7 @@ class Numbers:
     fee_litigation: Fraction = Fraction(2, 5)  # once the case is in litigation
     fee_base: str = "gross"  # gross | net (of costs)
     advance_guard_seconds: int = 30  # a second plain `advance` this soon after a move is refused
+    undo_window_hours: int = 24  # `/case undo` reaches back this far
 
 
 class Stage(StrEnum):

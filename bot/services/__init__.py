@@ -29,6 +29,15 @@ from bot.services.changes import (
     role_of,
 )
 from bot.services.contacts import log_contact, record_contact
+from bot.services.corrections import (
+    fix_client,
+    fix_contact,
+    fix_demand,
+    fix_holdup,
+    fix_offer,
+    fix_provider,
+    fix_treatment,
+)
 from bot.services.demand import demand_ack, demand_resent, demand_sent
 from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome, Transaction
 from bot.services.holdups import clear_holdup, set_holdup
@@ -51,6 +60,7 @@ from bot.services.people import claim_event, person, remember_person, role, set_
 from bot.services.providers import add_provider, provider_followed_up, provider_received
 from bot.services.stages import advance
 from bot.services.team import change_team, team
+from bot.services.undo import undo_change
 
 __all__ = [
     "COMING_UP_BUSINESS_DAYS",
@@ -86,6 +96,13 @@ __all__ = [
     "event_day",
     "find_case",
     "find_case_for",
+    "fix_client",
+    "fix_contact",
+    "fix_demand",
+    "fix_holdup",
+    "fix_offer",
+    "fix_provider",
+    "fix_treatment",
     "has_cases",
     "lien_accepted",
     "lien_paid",
@@ -119,4 +136,5 @@ __all__ = [
     "snooze",
     "snooze_until",
     "team",
+    "undo_change",
 ]

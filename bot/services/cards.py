@@ -89,6 +89,17 @@ class DueItem:
 
 
 @dataclass(frozen=True)
+class DemandRound:
+    """One round of the demand: the first sending, then each resend, never overwritten."""
+
+    n: int
+    kind: str  # sent | resent
+    on: date
+    adjuster: str | None
+    acknowledged_on: date | None
+
+
+@dataclass(frozen=True)
 class DemandLine:
     sent_on: date | None
     adjuster: str | None
@@ -96,6 +107,7 @@ class DemandLine:
     resent_on: tuple[date, ...]
     ack_due_on: date | None  # the day the insurer's window ends (latest round)
     adjuster_check_on: date | None
+    rounds: tuple[DemandRound, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +198,19 @@ def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> D
     )
 
 
+def demand_rounds(case: Case) -> tuple[DemandRound, ...]:
+    """Every round of the case's demand, each with the acknowledgment that answered it (the first one on or
+    after its day, before the next round)."""
+    rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
+    acks = sorted(d.on for d in case.demand_events if d.kind == "ack")
+    out = []
+    for i, rnd in enumerate(rounds):
+        until = rounds[i + 1].on if i + 1 < len(rounds) else None
+        ack = next((a for a in acks if a >= rnd.on and (until is None or a < until)), None)
+        out.append(DemandRound(i + 1, rnd.kind, rnd.on, rnd.adjuster, ack))
+    return tuple(out)
+
+
 def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) -> CaseCard:
     stage = Stage(case.stage)
     days_left = (case.limitation_on - today).days if case.limitation_on else None
@@ -222,6 +247,7 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         resent_on=tuple(d.on for d in rounds[1:]),
         ack_due_on=cal.due(latest.on, numbers.ack_window_days) if latest else None,
         adjuster_check_on=cal.due(latest.on, numbers.adjuster_check_days) if latest else None,
+        rounds=demand_rounds(case),
     )
     offers = tuple(
         OfferLine(

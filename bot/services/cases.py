@@ -12,7 +12,7 @@ from bot.errors import (
     InputError,
     NotAllowed,
 )
-from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable
+from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable, spoken_day
 from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
 from bot.services.cards import CaseCard, case_card
 from bot.services.changes import (
@@ -23,6 +23,7 @@ from bot.services.changes import (
     enter_stage,
     event_day,
     find_case_for,
+    keep_change,
     may_reassign,
     not_member,
     replan,
@@ -31,6 +32,7 @@ from bot.services.changes import (
 )
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
+from storage.journal import Journal
 from storage.models import (
     ACTIVE,
     Case,
@@ -63,7 +65,7 @@ def create_case(
         )
     day = event_day(firm, on)
     manager = manager or actor
-    with Transaction(firm) as s:
+    with Transaction(firm) as s, Journal(s) as journal:
         role = role_of(s, firm, actor)
         if manager != actor and role not in LEAD_ROLES:
             raise NotAllowed(
@@ -117,8 +119,13 @@ def create_case(
         )
         replan(s, firm, case, actor)
         card = card_of(s, firm, case)
+        undo = keep_change(s, firm, case, actor, journal)
     announce_change(firm, actor, card.number)
-    return Outcome(f"Opened {card.number} for {client}, treatment complete {day:%b %-d}.", card)
+    return Outcome(
+        f"Opened {card.number} for {client}, treatment complete {spoken_day(day, firm.today())}.",
+        card,
+        undo=undo,
+    )
 
 
 def show_case(firm: Firm, actor: str, number: str) -> CaseCard:

@@ -37,10 +37,12 @@ from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES, ESCALATE_KINDS, HoldUp
 from bot.services.cards import CaseCard, case_card
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
+from storage.journal import Journal
 from storage.models import (
     ACTIVE,
     AuditEntry,
     Case,
+    CaseChange,
     Obligation,
     Staff,
     StageChange,
@@ -227,7 +229,8 @@ def audit(s: Session, firm: Firm, case: Case | None, actor: str, action: str, **
 
 def _facts(case: Case) -> CaseFacts:
     followups: dict[int, list[date]] = {}
-    for c in case.contacts:
+    contacts = [c for c in case.contacts if c.voided_at is None]
+    for c in contacts:
         if c.kind == "provider" and c.provider_id is not None:
             followups.setdefault(c.provider_id, []).append(c.on)
     return CaseFacts(
@@ -239,8 +242,8 @@ def _facts(case: Case) -> CaseFacts:
             )
             for p in case.providers
         ),
-        client_contacts=tuple(sorted(c.on for c in case.contacts if c.kind == "client")),
-        adjuster_contacts=tuple(sorted(c.on for c in case.contacts if c.kind == "adjuster")),
+        client_contacts=tuple(sorted(c.on for c in contacts if c.kind == "client")),
+        adjuster_contacts=tuple(sorted(c.on for c in contacts if c.kind == "adjuster")),
         demand=tuple(DemandFacts(d.kind, d.on, d.adjuster) for d in case.demand_events),
         offers=tuple(OfferFacts(o.n, o.received_on, o.final) for o in case.offers),
         holdups=tuple(
@@ -256,10 +259,12 @@ def _facts(case: Case) -> CaseFacts:
     )
 
 
-def replan(s: Session, firm: Firm, case: Case, actor: str) -> None:
+def replan(s: Session, firm: Firm, case: Case, actor: str, *, reopen: bool = False) -> None:
     """Bring the case's stored obligations in line with the playbook's plan for its facts.
 
-    Done rows stay done; snoozed rows keep their snooze while open; only rows that change are written.
+    Done rows stay done (facts only grow), unless `reopen`: after a correction took a fact back (a contact
+    voided or moved), what it had closed is open again. Snoozed rows keep their snooze while open; only rows
+    that change are written.
     Every child of a case is added through the case's own collections (`case.contacts.append(...)`), so
     the facts planned here are the ones in memory: nothing is read from the database twice."""
     s.flush()  # new children get their ids (an R3's key names its provider's)
@@ -287,10 +292,10 @@ def replan(s: Session, firm: Firm, case: Case, actor: str) -> None:
                     )
                 )
             continue
-        if row.state == DONE or (row.state == CANCELLED and item.state != OPEN):
+        if (row.state == DONE and not reopen) or (row.state in (DONE, CANCELLED) and item.state != OPEN):
             continue
         if item.state == OPEN:
-            if row.state == CANCELLED:
+            if row.state in (CANCELLED, DONE):
                 row.state, row.closed_on, row.closed_why, row.closed_by, row.snoozed_until = (
                     OPEN,
                     None,
@@ -367,6 +372,28 @@ def announce_change(firm: Firm, actor: str, number: str) -> None:
             failure(log, "run a change hook", exc, case=number, user=actor)
 
 
+def keep_change(s: Session, firm: Firm, case: Case, actor: str, journal: Journal) -> int | None:
+    """Keep what a change did (its journal) with its audit entry, so that `/case undo` can put it back.
+    The entry's id is what the reply's Undo button carries; None when the change wrote nothing."""
+    s.flush()
+    entries = [e for e in journal.audit if e.case_id == case.id]
+    if not entries or not (journal.added or journal.updated):
+        return None
+    entry = entries[-1]
+    s.add(
+        CaseChange(
+            audit_id=entry.id,
+            case_id=case.id,
+            case_number=case.number,
+            by=actor,
+            at=firm.now(),
+            action=entry.action,
+            rows=journal.rows(),
+        )
+    )
+    return entry.id
+
+
 def change_case(
     firm: Firm,
     actor: str,
@@ -374,13 +401,16 @@ def change_case(
     change: Callable[[Session, Case], str],
     *,
     check: Callable[[Session, Firm, str, Case], str] = may_change,
+    reopen: bool = False,
 ) -> Outcome:
-    """The shape of every change: lock the case, check who may, change, re-plan, audit, commit, show."""
-    with Transaction(firm) as s:
+    """The shape of every change: lock the case, check who may, change, re-plan, audit, keep what it did
+    (for undo), commit, show."""
+    with Transaction(firm) as s, Journal(s) as journal:
         case = find_case(s, number, firm=firm, actor=actor, for_update=True)
         check(s, firm, actor, case)
         message = change(s, case)
-        replan(s, firm, case, actor)
+        replan(s, firm, case, actor, reopen=reopen)
         card = card_of(s, firm, case)
+        undo = keep_change(s, firm, case, actor, journal)
     announce_change(firm, actor, card.number)
-    return Outcome(message, card)
+    return Outcome(message, card, undo=undo)

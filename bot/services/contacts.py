@@ -13,7 +13,7 @@ from bot.errors import (
     InputError,
     PreconditionNotMet,
 )
-from bot.rules.parsing import printable
+from bot.rules.parsing import printable, spoken_day
 from bot.rules.playbook import ACCOUNTING, STAGES, Kind, Stage
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
@@ -58,12 +58,14 @@ def log_contact(
         record_contact(s, firm, case, actor, kind, day, note, topic=topic)
         if topic == ACCOUNTING:
             return (
-                f"Logged the accounting conversation with the client on {case.number} for {day:%b %-d}: "
+                f"Logged the accounting conversation with the client on {case.number} for "
+                f"{spoken_day(day, firm.today())}: "
                 f"step 9's talk is done (R12); the client's decision is /case close {case.number} "
                 "settled|litigation."
             )
         return (
-            f"Logged {'an' if kind == 'adjuster' else 'a'} {kind} contact on {case.number} for {day:%b %-d}."
+            f"Logged {'an' if kind == 'adjuster' else 'a'} {kind} contact on {case.number} "
+            f"for {spoken_day(day, firm.today())}."
         )
 
     return change_case(firm, actor, number, change)

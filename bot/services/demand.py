@@ -10,7 +10,7 @@ from bot.errors import (
     Conflict,
     PreconditionNotMet,
 )
-from bot.rules.parsing import printable
+from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import HoldUpFacts
 from bot.rules.playbook import STAGES, HoldUp, Stage
 from bot.services.changes import audit, change_case, due_words, enter_stage, event_day, require_open
@@ -51,7 +51,9 @@ def demand_sent(
             audit(s, firm, case, actor, "holdup_clear", kind="all", on=day, why="demand sent")
         n = firm.numbers
         message = (
-            f"Demand on {case.number} sent {day:%b %-d}. Tell the client (R6, "
+            f"Demand on {case.number} sent"
+            + (f" to {_name(adjuster)}" if _name(adjuster) else "")
+            + f" on {spoken_day(day, firm.today())}. Tell the client (R6, "
             f"{due_words(firm, firm.calendar.due(day))}); check with the adjuster (R7, "
             f"{due_words(firm, firm.calendar.due(day, n.adjuster_check_days), 'adjuster')})."
         )
@@ -74,7 +76,7 @@ def demand_ack(firm: Firm, actor: str, number: str, *, on: date | None = None) -
         day = event_day(firm, on, not_before=rounds[-1].on, what="The acknowledgment")
         case.demand_events.append(DemandEvent(kind="ack", on=day, by=actor, at=firm.now()))
         audit(s, firm, case, actor, "demand_ack", on=day)
-        return f"Acknowledgment of {case.number}'s demand recorded for {day:%b %-d}."
+        return f"Acknowledgment of {case.number}'s demand recorded for {spoken_day(day, firm.today())}."
 
     return change_case(firm, actor, number, change)
 
@@ -95,8 +97,10 @@ def demand_resent(
         )
         audit(s, firm, case, actor, "demand_resent", on=day, adjuster=_name(adjuster))
         n = firm.numbers
+        to = f" to {_name(adjuster)}" if _name(adjuster) else ""
         return (
-            f"Demand on {case.number} resent {day:%b %-d}. Tell the client (R9, "
+            f"Demand on {case.number} resent{to} on {spoken_day(day, firm.today())} (round {len(rounds) + 1}; "
+            f"earlier rounds are kept). Tell the client (R9, "
             f"{due_words(firm, firm.calendar.due(day))}); the adjuster check (R7, "
             f"{due_words(firm, firm.calendar.due(day, n.adjuster_check_days), 'adjuster')}) and the "
             f"{n.ack_window_days}-day clock start again."

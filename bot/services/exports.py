@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.services.cards import demand_rounds
 from bot.services.firm import Firm, Transaction
 from bot.services.import_rows import COLUMNS, escape_name, inert
 from storage import queries as q
@@ -78,6 +79,10 @@ def _cells(case: Case) -> dict[str, str]:
         "loss_motor": "yes" if case.loss_motor else "",
         "public_entity": "yes" if case.public_entity else "",
         "claim_deadline": day(case.claim_deadline_on),
+        "demand_rounds": "|".join(
+            f"{day(r.on)}:{escape_name(r.adjuster or '')}:{day(r.acknowledged_on)}"
+            for r in demand_rounds(case)
+        ),
     }
 
 
@@ -105,7 +110,7 @@ def export_data(firm: Firm) -> dict[str, Any]:
             data.update(
                 stages=[_columns(x, ("case_id",)) for x in case.stages],
                 providers=[_columns(x, ("case_id",)) for x in case.providers],
-                contacts=[_columns(x, ("case_id",)) for x in case.contacts],
+                contacts=[{**_columns(x, ("case_id",)), "voided": x.voided} for x in case.contacts],
                 demand_events=[_columns(x, ("case_id",)) for x in case.demand_events],
                 offers=[_columns(x, ("case_id",)) for x in case.offers],
                 holdups=[_columns(x, ("case_id",)) for x in case.holdups],

@@ -84,6 +84,7 @@ class Outcome:
     message: str
     card: CaseCard | None = None
     moved_to: str | None = None
+    undo: int | None = None  # the change's audit entry, which an Undo button carries
 
 
 class Transaction:

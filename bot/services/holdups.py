@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from bot.errors import (
+    Conflict,
     InputError,
     PreconditionNotMet,
 )
-from bot.rules.parsing import printable
+from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import HoldUpFacts
 from bot.rules.playbook import HOLDUP_STAGES, STAGES, HoldUp, Stage
-from bot.services.changes import audit, change_case, require_open
+from bot.services.changes import audit, change_case, event_day, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
     Case,
@@ -19,7 +22,11 @@ from storage.models import (
 )
 
 
-def set_holdup(firm: Firm, actor: str, number: str, kind: str, note: str | None = None) -> Outcome:
+def set_holdup(
+    firm: Firm, actor: str, number: str, kind: str, note: str | None = None, *, on: date | None = None
+) -> Outcome:
+    """A hold-up since `on` (default today). The same kind already open keeps its day (a correction is
+    `/case fix … holdup <kind> since <day>`); its note is added to."""
     hold = _holdup_word(kind, number)
     note = printable(note or "").strip()[:2000] or None
     if hold is HoldUp.OTHER and not note:
@@ -32,18 +39,24 @@ def set_holdup(firm: Firm, actor: str, number: str, kind: str, note: str | None 
                 f"{case.number}'s demand has gone out (it is at “{STAGES[Stage(case.stage)].label}”): a hold-up "
                 "is what keeps the demand from going out, so there is none to record now."
             )
+        day = event_day(firm, on)
         existing = next((h for h in case.holdups if h.kind == hold.value and h.cleared_on is None), None)
         if existing and hold is not HoldUp.OTHER:
+            if on is not None and on != existing.opened_on:
+                raise Conflict(
+                    f"{case.number} is already held up by {hold.value} since {existing.opened_on:%a %b %-d}; "
+                    f"to correct that day: /case fix {case.number} holdup {hold.value} since {on:%-m/%-d}"
+                )
             existing.note = note or existing.note
             row = existing
         else:
-            row = HoldUpRow(kind=hold.value, note=note, opened_on=firm.today(), by=actor)
+            row = HoldUpRow(kind=hold.value, note=note, opened_on=day, by=actor)
             case.holdups.append(row)
-        audit(s, firm, case, actor, "holdup", kind=hold.value, note=note)
+        audit(s, firm, case, actor, "holdup", kind=hold.value, note=note, on=row.opened_on)
         return (
             f"Hold-up on {case.number}: {hold.value}"
             + (f" ({row.note})" if row.note else "")
-            + f", since {row.opened_on:%b %-d}."
+            + f", since {spoken_day(row.opened_on, firm.today())}."
         )
 
     return change_case(firm, actor, number, change)

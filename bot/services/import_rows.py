@@ -13,7 +13,7 @@ from bot.errors import CasebotError
 from bot.rules.fees import FEE_BASES, parse_rate
 from bot.rules.ledger import LIEN_KINDS
 from bot.rules.limitation import ALL_CODES, LimitationRefused, claim_deadline, limitation_date
-from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable
+from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, parse_day, printable
 from bot.rules.playbook import STAGE_ORDER, STAGES, Stage
 
 COLUMNS: tuple[str, ...] = (
@@ -21,7 +21,7 @@ COLUMNS: tuple[str, ...] = (
     "client",  # required: the client's name
     "manager",  # required: a Slack user id (U123ABC) or an email known to casebot
     "stage",  # records (default), demand_queue, demand_drafting, demand_sent, negotiation, …
-    "treatment_complete",  # YYYY-MM-DD; the case's clocks start here (default: the import day)
+    "treatment_complete",  # a day (2026-11-03, 11/3/2026, Nov 3 2026…); the clocks start here (default: today)
     "providers",  # name:requested:records:bills[:billed:paid:adjusted:bill day]|… (days YYYY-MM-DD)
     "last_client_contact",  # YYYY-MM-DD
     "demand_sent",  # YYYY-MM-DD
@@ -37,6 +37,7 @@ COLUMNS: tuple[str, ...] = (
     "loss_motor",  # yes: a motor-vehicle injury (the state's motor-vehicle period, where it has one)
     "public_entity",  # yes: a claim against a public entity (it has a claim deadline)
     "claim_deadline",  # YYYY-MM-DD: the last day to present the claim; blank computes it where casebot can
+    "demand_rounds",  # sent:adjuster:acknowledged|resent:adjuster:acknowledged|… (every round, oldest first)
 )
 
 
@@ -65,9 +66,6 @@ _YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False
 
 
 _SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]+$")
-
-
-_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 _MONEY_RE = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
@@ -105,6 +103,15 @@ class CostIn:
 
 
 @dataclass
+class RoundIn:
+    """One round of the demand as the file gives it."""
+
+    on: date
+    adjuster: str | None
+    acknowledged_on: date | None
+
+
+@dataclass
 class Row:
     line: int
     number: str
@@ -127,6 +134,7 @@ class Row:
     fee_base: str | None = None
     liens: list[LienIn] = field(default_factory=list)
     costs: list[CostIn] = field(default_factory=list)
+    rounds: list[RoundIn] = field(default_factory=list)  # from demand_rounds; empty when the file has none
     manager: str = ""  # the Slack user id, once resolved
 
     @property
@@ -145,11 +153,9 @@ class _Rows:
         if not value:
             return None
         try:
-            if not _DAY_RE.match(value):
-                raise ValueError(value)
-            day = date.fromisoformat(value)
-        except ValueError:
-            self.problems.append(f"{column} “{value[:40]}” is not a day: write it as YYYY-MM-DD")
+            day = parse_day(value, self.today, when="past" if past_only else "dated")
+        except CasebotError as exc:
+            self.problems.append(f"{column} {exc.message}")
             return None
         if past_only and day > self.today:
             self.problems.append(f"{column} {value} is in the future (today is {self.today:%Y-%m-%d})")
@@ -331,6 +337,37 @@ def _costs(text: str, r: _Rows) -> list[CostIn]:
     return costs
 
 
+def _rounds(text: str, r: _Rows) -> list[RoundIn]:
+    rounds: list[RoundIn] = []
+    for i, chunk in enumerate(_split(text, "|", keep_escapes=True), start=1):
+        if not chunk.strip():
+            continue
+        fields = _split(chunk, ":")
+        if len(fields) > 3:
+            r.problems.append(f"demand round {i} has {len(fields)} parts: write sent:adjuster:acknowledged")
+            continue
+        fields += [""] * (3 - len(fields))
+        on = r.day(fields[0].strip(), f"demand round {i} day")
+        if on is None:
+            if not fields[0].strip():
+                r.problems.append(f"demand round {i} has no day: write sent:adjuster:acknowledged")
+            continue
+        ack = r.day(fields[2].strip(), f"demand round {i} acknowledged day")
+        adjuster = " ".join(fields[1].split())[:200] or None
+        if rounds and on < rounds[-1].on:
+            r.problems.append(
+                f"demand round {i} ({on:%Y-%m-%d}) is before round {i - 1}: list them oldest first"
+            )
+        if ack and ack < on:
+            r.problems.append(
+                f"demand round {i} is acknowledged {ack:%Y-%m-%d}, before it went out {on:%Y-%m-%d}"
+            )
+        if rounds and rounds[-1].acknowledged_on and rounds[-1].acknowledged_on >= on:
+            r.problems.append(f"demand round {i - 1}'s acknowledgment is not before round {i}")
+        rounds.append(RoundIn(on, adjuster, ack))
+    return rounds
+
+
 def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row | None, list[str]]:
     r = _Rows(today)
     number = cells.get("case_number", "")
@@ -363,6 +400,17 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
     last_contact = r.day(cells.get("last_client_contact", ""), "last_client_contact")
     demand = r.day(cells.get("demand_sent", ""), "demand_sent")
     adjuster = " ".join(cells.get("adjuster", "").split())[:200] or None
+    rounds = _rounds(cells.get("demand_rounds", ""), r)
+    if rounds:
+        if demand and demand != rounds[0].on:
+            r.problems.append(
+                f"demand_sent {demand:%Y-%m-%d} is not the first round's day in demand_rounds "
+                f"({rounds[0].on:%Y-%m-%d})"
+            )
+        demand = demand or rounds[0].on
+        named = {(x.adjuster or "").lower() for x in rounds}
+        if adjuster and adjuster.lower() not in named:
+            r.problems.append(f"adjuster {adjuster} is not named in demand_rounds")
     limitation = r.day(cells.get("limitation_date", ""), "limitation_date", past_only=False)
     loss = r.day(cells.get("loss_date", ""), "loss_date")
     state = cells.get("loss_state", "").strip().upper() or None
@@ -438,6 +486,7 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
         last_contact=last_contact,
         demand_sent=demand,
         adjuster=adjuster,
+        rounds=rounds,
         limitation_on=limitation or computed,
         loss_on=loss,
         loss_state=state,

@@ -5,17 +5,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
+from bot.services.cards import demand_rounds
 from bot.services.changes import audit, enter_stage, replan
 from bot.services.contacts import record_contact
 from bot.services.firm import Firm, Transaction
-from bot.services.import_rows import CostIn, LienIn, ProviderIn, Row, read_rows
+from bot.services.import_rows import CostIn, LienIn, ProviderIn, RoundIn, Row, read_rows
 from bot.services.people import Directory, info_is_stale, remember_person
 from storage import queries as q
 from storage.models import ACTIVE, Case, CaseCost, Contact, DemandEvent, Lien, Provider, StageChange
@@ -270,10 +271,8 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
             )
         )
     if r.demand_sent:
-        case.demand_events.append(
-            DemandEvent(kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now)
-        )
-        if _insurer_answered(last_stage):
+        _add_rounds(case, _rounds_of(r), now)
+        if _insurer_answered(last_stage) and not any(d.kind == "ack" for d in case.demand_events):
             case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
     audit(
         s,
@@ -378,6 +377,66 @@ def _update_ledger(
             changed.setdefault("costs_added", []).append(c.description)
 
 
+def _rounds_of(r: Row) -> list[RoundIn]:
+    """The row's demand rounds: its demand_rounds, else the one round demand_sent and adjuster describe."""
+    if r.rounds:
+        return r.rounds
+    return [RoundIn(r.demand_sent, r.adjuster, None)] if r.demand_sent else []
+
+
+def _add_rounds(case: Case, rounds: list[RoundIn], now: datetime, first: int = 0) -> None:
+    for i, rnd in enumerate(rounds, start=first):
+        kind = "sent" if i == 0 else "resent"
+        case.demand_events.append(
+            DemandEvent(kind=kind, on=rnd.on, adjuster=rnd.adjuster, by=IMPORT_ACTOR, at=now)
+        )
+        if rnd.acknowledged_on:
+            case.demand_events.append(
+                DemandEvent(kind="ack", on=rnd.acknowledged_on, by=IMPORT_ACTOR, at=now)
+            )
+
+
+def _update_rounds(case: Case, r: Row, now: datetime, note: Callable[[str], None]) -> dict[str, Any]:
+    """The file's demand rounds against the case's: new rounds and acknowledgments added after what is
+    recorded; a recorded day or adjuster is never overwritten (a note says what the file says)."""
+    changed: dict[str, Any] = {}
+    stored = demand_rounds(case)
+    for i, rnd in enumerate(r.rounds):
+        if i >= len(stored):
+            last = max((d.on for d in case.demand_events), default=rnd.on)
+            if case.closed_on is not None or rnd.on < last:
+                note(f"demand round {i + 1} ({rnd.on:%Y-%m-%d}) not added: it is not after what is recorded")
+                break
+            _add_rounds(case, [rnd], now, first=i)
+            changed.setdefault("demand_rounds_added", []).append(rnd.on.isoformat())
+            continue
+        have = stored[i]
+        if have.on != rnd.on:
+            note(f"demand round {i + 1} kept as sent {have.on:%Y-%m-%d} (the file says {rnd.on:%Y-%m-%d})")
+            continue
+        if rnd.adjuster and (have.adjuster or "").lower() != rnd.adjuster.lower():
+            if have.adjuster is None:
+                event = [d for d in case.demand_events if d.kind in ("sent", "resent")][i]
+                event.adjuster = rnd.adjuster
+                changed.setdefault("adjuster", []).append(rnd.adjuster)
+            else:
+                note(f"demand round {i + 1}: adjuster kept as {have.adjuster} (the file says {rnd.adjuster})")
+        if rnd.acknowledged_on and have.acknowledged_on != rnd.acknowledged_on:
+            if have.acknowledged_on is None and (
+                i + 1 == len(stored) or rnd.acknowledged_on < stored[i + 1].on
+            ):
+                case.demand_events.append(
+                    DemandEvent(kind="ack", on=rnd.acknowledged_on, by=IMPORT_ACTOR, at=now)
+                )
+                changed.setdefault("demand_ack", []).append(rnd.acknowledged_on.isoformat())
+            else:
+                note(
+                    f"demand round {i + 1}: acknowledgment kept as {have.acknowledged_on or 'none'} "
+                    f"(the file says {rnd.acknowledged_on:%Y-%m-%d})"
+                )
+    return changed
+
+
 def _update_case(
     s: Session, firm: Firm, case: Case, r: Row, today: date, note: Callable[[str], None]
 ) -> dict[str, Any]:
@@ -460,10 +519,10 @@ def _update_case(
         and STAGE_ORDER[max(target, current, key=STAGE_ORDER.__getitem__)] >= STAGE_ORDER[Stage.DEMAND_SENT]
         and case.closed_on is None
     ):
-        case.demand_events.append(
-            DemandEvent(kind="sent", on=r.demand_sent, adjuster=r.adjuster, by=IMPORT_ACTOR, at=now)
-        )
+        _add_rounds(case, _rounds_of(r), now)
         changed["demand_sent"] = r.demand_sent.isoformat()
+    elif r.rounds and sent:
+        changed.update(_update_rounds(case, r, now, note))
     elif r.demand_sent and sent and sent[0].on != r.demand_sent:
         note(f"demand kept as sent {sent[0].on:%Y-%m-%d} (the file says {r.demand_sent:%Y-%m-%d})")
     elif r.demand_sent and sent and r.adjuster:

@@ -15,11 +15,12 @@ from bot.errors import (
 from bot.services.cards import DueItem, due_item
 
 # Limitation alerts, the weekly chart and the digest's flags; importing it registers their renderers.
-from bot.services.changes import announce_change, audit, card_of, may_change, role_of
+from bot.services.changes import announce_change, audit, card_of, keep_change, may_change, role_of
 from bot.services.contacts import log_contact
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from bot.services.providers import provider_followed_up
 from storage import queries as q
+from storage.journal import Journal
 from storage.models import (
     ACTIVE,
 )
@@ -30,7 +31,7 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
     today = firm.today()
     if until <= today:
         raise InputError("Snooze to a later day.", example=f"{today + timedelta(days=1):%Y-%m-%d}")
-    with Transaction(firm) as s:
+    with Transaction(firm) as s, Journal(s) as journal:
         ob = q.get_obligation(s, obligation_id)
         if ob is None:
             role_of(s, firm, actor)  # someone who may not use casebot hears that first
@@ -45,10 +46,12 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
         ob.state, ob.snoozed_until, ob.remind_on = "snoozed", day, max(day, ob.due_on)
         audit(s, firm, case, actor, "snooze", rule=ob.rule, key=ob.key, until=day)
         card = card_of(s, firm, case)
+        undo = keep_change(s, firm, case, actor, journal)
     announce_change(firm, actor, card.number)
     return Outcome(
         f"Snoozed {ob.rule} on {card.number} until {day:%a %b %-d}; its due date stays {ob.due_on:%b %-d}.",
         card,
+        undo=undo,
     )
 
 

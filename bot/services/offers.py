@@ -15,6 +15,7 @@ from bot.errors import (
     InputError,
     PreconditionNotMet,
 )
+from bot.rules.parsing import spoken_day
 from bot.rules.playbook import STAGES, Stage, offer_moves_to, ordinal
 from bot.services.cards import CaseCard
 from bot.services.cases import show_case
@@ -45,7 +46,7 @@ def offer_received(
         target = offer_moves_to(current, final)
         rule = "R11" if final else "R10"
         tell = f" Tell the client ({rule}, {due_words(firm, firm.calendar.due(day))})."
-        head = f"Recorded the {_what(offer)} on {case.number}, received {day:%b %-d}."
+        head = f"Recorded the {_what(offer)} on {case.number}, received {spoken_day(day, firm.today())}."
         if target is not None:
             entered = max(day, case.stage_entered_on)
             enter_stage(s, firm, case, target, entered, actor, None, via="offer")
@@ -84,7 +85,7 @@ def offer_informed(
         day = event_day(firm, on, not_before=offer.received_on, what="Telling the client")
         record_contact(s, firm, case, actor, "client", day, f"Told of the {_what(offer)}")
         offer.informed_on = day
-        return f"Noted: the client was told of the {_what(offer)} on {day:%b %-d}."
+        return f"Noted: the client was told of the {_what(offer)} on {spoken_day(day, firm.today())}."
 
     return change_case(firm, actor, number, change)
 

@@ -11,7 +11,7 @@ from bot.errors import (
     InputError,
     UnknownProvider,
 )
-from bot.rules.parsing import printable
+from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import (
     owed,
 )
@@ -64,7 +64,7 @@ def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | N
         seq = max((p.seq for p in case.providers), default=0) + 1
         case.providers.append(Provider(seq=seq, name=name, requested_on=day))
         audit(s, firm, case, actor, "provider_add", provider=name, requested_on=day)
-        return f"Added provider {seq}, {name}: records and bills requested {day:%b %-d}."
+        return f"Added provider {seq}, {name}: records and bills requested {spoken_day(day, firm.today())}."
 
     return change_case(firm, actor, number, change)
 
@@ -87,7 +87,7 @@ def provider_received(
             p.bills_on = day
         audit(s, firm, case, actor, "provider_received", provider=p.name, what=what, on=day)
         still = owed(p.records_on, p.bills_on)
-        return f"{p.name}: {what} received {day:%b %-d}." + (
+        return f"{p.name}: {what} received {spoken_day(day, firm.today())}." + (
             f" Still owed: {still}." if still else " Nothing more owed."
         )
 
@@ -102,10 +102,10 @@ def provider_followed_up(firm: Firm, actor: str, number: str, ref: str, *, on: d
         case.contacts.append(Contact(kind="provider", provider_id=p.id, on=day, by=actor, at=firm.now()))
         audit(s, firm, case, actor, "provider_followed_up", provider=p.name, on=day)
         if not owed(p.records_on, p.bills_on):
-            return f"Logged a follow-up with {p.name} on {day:%b %-d}; nothing more is owed by them."
+            return f"Logged a follow-up with {p.name} on {spoken_day(day, firm.today())}; nothing more is owed by them."
         nxt = firm.calendar.due(day, firm.numbers.provider_followup_days)
         return (
-            f"Logged a follow-up with {p.name} on {day:%b %-d}; the next (R3) is "
+            f"Logged a follow-up with {p.name} on {spoken_day(day, firm.today())}; the next (R3) is "
             f"{due_words(firm, nxt, 'provider')}."
         )
 

@@ -10,7 +10,7 @@ from bot.errors import (
     NotAllowed,
     PreconditionNotMet,
 )
-from bot.rules.parsing import printable
+from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import (
     owed,
 )
@@ -22,12 +22,14 @@ from bot.services.changes import (
     enter_stage,
     event_day,
     find_case,
+    keep_change,
     may_change,
     replan,
     require_open,
 )
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
+from storage.journal import Journal
 from storage.models import (
     Case,
     StageChange,
@@ -54,7 +56,7 @@ def advance(
     because = printable(because or "").strip()[:2000] or None
     plain = target is None and on is None
 
-    with Transaction(firm) as s:
+    with Transaction(firm) as s, Journal(s) as journal:
         case = find_case(s, number, firm=firm, actor=actor, for_update=True)
         role = may_change(s, firm, actor, case)
         require_open(case)
@@ -98,9 +100,13 @@ def advance(
         replan(s, firm, case, actor)
         card = card_of(s, firm, case)
         asks = _what_it_asks(firm, case.number, dest, day)
+        undo = keep_change(s, firm, case, actor, journal)
     announce_change(firm, actor, card.number)
     return Outcome(
-        f"{card.number} moved to “{STAGES[dest].label}” as of {day:%b %-d}." + asks, card, moved_to=dest.value
+        f"{card.number} moved to “{STAGES[dest].label}” as of {spoken_day(day, firm.today())}." + asks,
+        card,
+        moved_to=dest.value,
+        undo=undo,
     )
 
 

@@ -54,14 +54,20 @@ from handlers.blocks.modals import (
 )
 from handlers.blocks.offers import OFFER_INFORMED, build_offers
 from handlers.blocks.replies import (
+    UNDO,
     build_error,
     build_message,
     build_outcome,
     build_usage_card,
+    read_undo_value,
+    undo_button,
 )
 
 __all__ = [
     "ADVANCE",
+    "UNDO",
+    "read_undo_value",
+    "undo_button",
     "BUTTON_CHARS",
     "HEADER_CHARS",
     "LOG_CONTACT",

@@ -47,18 +47,21 @@ def _provider_line(p: Any) -> str:
 
 
 def _demand_text(card: CaseCard) -> str | None:
+    """Every round of the demand, none overwritten (the first adjuster stays on record), then what the
+    latest round still waits for."""
     d = card.demand
-    if d.sent_on is None:
+    if d.sent_on is None or not d.rounds:
         return None
-    parts = [f"Sent {day(d.sent_on)}" + (f" to {esc(d.adjuster)}" if d.adjuster else "")]
-    if d.resent_on:
-        parts.append("resent " + ", ".join(day(x) for x in d.resent_on))
-    if d.acknowledged_on:
-        parts.append(f"acknowledged {day(d.acknowledged_on)}")
-    else:
-        parts.append(f"adjuster check by {day(d.adjuster_check_on)}")
-        parts.append(f"acknowledgment due by {day(d.ack_due_on)}")
-    return " · ".join(parts)
+    lines = []
+    for r in d.rounds:
+        what = "Sent" if r.n == 1 else f"Resent (round {r.n})"
+        line = f"{what} {day(r.on)}" + (f" to {esc(r.adjuster)}" if r.adjuster else "")
+        lines.append(line + (f" · acknowledged {day(r.acknowledged_on)}" if r.acknowledged_on else ""))
+    if d.rounds[-1].acknowledged_on is None:
+        lines.append(
+            f"adjuster check by {day(d.adjuster_check_on)} · acknowledgment due by {day(d.ack_due_on)}"
+        )
+    return "\n".join(lines)
 
 
 def _limitation_left(card: CaseCard) -> str:
@@ -201,7 +204,7 @@ def user_text(card: CaseCard) -> list[str]:
         card.client,
         *(p.name for p in card.providers),
         *(h.note for h in card.holdups if h.note),
-        *([card.demand.adjuster] if card.demand.adjuster else []),
+        *(r.adjuster for r in card.demand.rounds if r.adjuster),
         *(x.holder for x in card.ledger.liens),
         *(c.description for c in card.ledger.costs),
     ]

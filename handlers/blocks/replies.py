@@ -8,7 +8,18 @@ from datetime import date
 from bot.errors import CasebotError, UnknownCase
 from bot.services.cards import CaseCard
 from handlers.blocks.card import user_text
-from handlers.blocks.kit import Reply, code, context, days, esc, esc_message, lines_sections, section
+from handlers.blocks.kit import (
+    Block,
+    Reply,
+    button,
+    code,
+    context,
+    days,
+    esc,
+    esc_message,
+    lines_sections,
+    section,
+)
 from handlers.blocks.lists import when
 
 
@@ -19,7 +30,8 @@ def build_usage_card(command: str, rows: Sequence[tuple[str, str]], *, see_also:
         section(f"*{command}* — what you can do:"),
         *lines_sections(lines, max_blocks=5),
         context(
-            "Dates are YYYY-MM-DD, today or earlier (a limitation date may be later). "
+            "Days: 11/3, 11/3/2026, Nov 3, 3 Nov, 2026-11-03, today, yesterday, friday, last friday "
+            "(no year: the most recent such day; a limitation date needs its year). "
             "Amounts: 12500, 12,500, $12,500.00 or 12.5k. " + see_also
         ),
     ]
@@ -54,11 +66,27 @@ def build_message(text: str) -> Reply:
     return Reply(text, [section(text)])
 
 
-def build_outcome(message: str, card: CaseCard | None, today: date) -> Reply:
-    """A change's one-line result, the case's stage, and what it asks for next. What people typed on the
-    case (client, providers, notes) shows as typed wherever the message quotes it."""
+# action_id of the Undo button under a change's reply.
+UNDO = "undo_change"
+
+
+def undo_button(number: str, change: int) -> Block:
+    """Undo for one change: it carries that change's audit entry, so that a later or repeated click
+    undoes nothing else."""
+    return button("Undo", UNDO, f"{number}|{change}")
+
+
+def read_undo_value(value: str) -> tuple[str, int] | None:
+    number, _, change = value.rpartition("|")
+    return (number, int(change)) if number and change.isdigit() else None
+
+
+def build_outcome(message: str, card: CaseCard | None, today: date, *, undo: int | None = None) -> Reply:
+    """A change's one-line result (with an Undo button), the case's stage, and what it asks for next. What
+    people typed on the case (client, providers, notes) shows as typed wherever the message quotes it."""
     text = esc_message(message, user_text(card) if card is not None else ())
-    blocks = [section(f":white_check_mark: {text}")]
+    accessory = undo_button(card.number, undo) if card is not None and undo is not None else None
+    blocks = [section(f":white_check_mark: {text}", accessory)]
     if card is not None:
         nxt = next((o for o in card.obligations if o.state == "open"), None)
         bits = [f"*{esc(card.number)}* · {card.stage_label} ({days(card.days_in_stage)})"]

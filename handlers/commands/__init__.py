@@ -40,7 +40,7 @@ from handlers.commands.subcommand import CASE
 from handlers.commands.table import TABLES, Table, build_help
 from handlers.commands.work import overdue_reply
 from handlers.context import Context
-from handlers.parse import tokenize
+from handlers.parse import tokenize, words_of
 from handlers.refusals import Shown, refusal
 
 __all__ = ["TABLES", "Table", "answer", "build_help", "opens_modal", "overdue_reply", "register"]
@@ -60,7 +60,7 @@ def answer(ctx: Context, command: str, actor: str, text: str) -> Reply:
     name: str | None = None
     args: Any = None
     try:
-        words = tokenize(text)
+        words = words_of(text, ctx.firm.today())
         ctx.people.check(actor)
         sub = table.find(words.pop(0) if words else "help")
         shown, name = sub, sub.name

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import services
+from bot.rules.parsing import WEEKDAYS
 from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES
 from bot.services.contacts import CONTACT_KINDS
 from bot.services.team import TEAM_ACTIONS
@@ -15,15 +16,15 @@ from handlers.commands.subcommand import (
     Subcommand,
     case_no,
     date_opt,
-    day,
     no_more,
     one_of,
     outcome,
     refuse,
+    text_without_days,
     user,
 )
 from handlers.context import Context
-from handlers.parse import is_dateish, mention
+from handlers.parse import day_at, mention
 
 CLOSE_OUTCOMES: tuple[str, ...] = tuple(stage.value for stage in CLOSED_STAGES)
 
@@ -40,26 +41,48 @@ class NewCase:
     limitation_on: date | None
 
 
+def _weekday_in_name(words: list[str]) -> bool:
+    """A weekday word (Sun, Sat, Monday…) where the client's name could be going on: it may be a name."""
+    word = words[0].strip(",.").lower()
+    if word not in WEEKDAYS:
+        return False
+    full = len(word) > 4  # monday, not mon
+    last = len(words) == 1 or bool(mention(words[1])) or words[1].lower() == "sol"
+    return not (full and last)
+
+
 def parse_new(words: list[str]) -> NewCase:
+    """The client's name never takes in a day: every day-shaped word is the treatment day (or refused),
+    and a weekday that could be part of the name (Sun Li) is refused unless the name is quoted."""
     number = case_no(NEW, words)
     manager: str | None = None
     on: date | None = None
     limitation: date | None = None
     name: list[str] = []
     while words:
-        word = words.pop(0)
-        if word.lower() == "sol" and words and is_dateish(words[0]):
+        word = words[0]
+        if word.lower() == "sol" and len(words) > 1 and day_at(words, 1):
             if limitation is not None:
                 raise refuse(NEW, "Give the statute of limitations date once.")
-            limitation = day(NEW, words.pop(0))
-        elif mention(word):
+            words.pop(0)
+            limitation = date_opt(NEW, words, when="dated")
+            continue
+        if day_at(words):
+            if _weekday_in_name(words):
+                raise refuse(
+                    NEW,
+                    f"“{word[:20]}” could be a day or part of the client's name: put the name in quotes "
+                    f'("{" ".join([*name, word])[:40]}"), and write the day like 11/3 or “last {word.lower()}”.',
+                )
+            if on is not None:
+                raise refuse(NEW, "Give one treatment-complete date (and the limitation date after “sol”).")
+            on = date_opt(NEW, words)
+            continue
+        words.pop(0)
+        if mention(word):
             if manager is not None:
                 raise refuse(NEW, "A case has one manager: @-mention just one person.")
             manager = mention(word)
-        elif is_dateish(word):
-            if on is not None:
-                raise refuse(NEW, "Give one treatment-complete date (and the limitation date after “sol”).")
-            on = day(NEW, word)
         elif word.startswith("<@") or word.startswith("<#") or word.startswith("<!"):
             raise refuse(NEW, f"“{word[:40]}” is not a person: @-mention the manager.")
         else:
@@ -83,7 +106,7 @@ def run_new(ctx: Context, actor: str, a: NewCase) -> Reply:
 NEW = Subcommand(
     CASE,
     "new",
-    usage="<case-no> <client name…> [@manager] [YYYY-MM-DD] [sol YYYY-MM-DD]",
+    usage="<case-no> <client name…> [@manager] [day] [sol <day with its year>]",
     help="open a case (no words: a form)",
     example="PI-2041 Jane Roe 2026-11-02",
     parse=parse_new,
@@ -144,7 +167,9 @@ def parse_contacted(words: list[str]) -> Contacted:
         if kind != "client":
             raise refuse(CONTACTED, "The accounting conversation is with the client.")
         topic = words.pop(0).lower()
-    note = " ".join(words).strip() or None
+    note = text_without_days(
+        CONTACTED, words, "note", f"right after {kind} (/case contacted {number} {kind} 11/3 …)"
+    )
     return Contacted(number=number, kind=kind, on=on, note=note, topic=topic)
 
 
@@ -158,8 +183,8 @@ def run_contacted(ctx: Context, actor: str, a: Contacted) -> Reply:
 CONTACTED = Subcommand(
     CASE,
     "contacted",
-    usage=f"<case-no> [{'|'.join(CONTACT_KINDS)}] [YYYY-MM-DD] [note…]",
-    also=(f"<case-no> client [YYYY-MM-DD] {ACCOUNTING} [note…]",),
+    usage=f"<case-no> [{'|'.join(CONTACT_KINDS)}] [day] [note…]",
+    also=(f"<case-no> client [day] {ACCOUNTING} [note…]",),
     help="log a contact (client … accounting: step 9's conversation)",
     example="PI-2041 client 2026-11-20 left a voicemail",
     parse=parse_contacted,
@@ -185,7 +210,7 @@ def parse_advance(words: list[str]) -> Advance:
     lowered = [w.lower() for w in words]
     if "because" in lowered:
         at = lowered.index("because")
-        because = " ".join(words[at + 1 :]).strip()
+        because = " ".join(words[at + 1 :]).strip()  # a reason explains; it dates nothing
         words = words[:at]
         if not because:
             raise refuse(
@@ -194,7 +219,7 @@ def parse_advance(words: list[str]) -> Advance:
                 example=f"{ADVANCE.command} {ADVANCE.name} {number} demand_queue because the last bill is on its way",
             )
     to = None
-    if words and not is_dateish(words[0]):
+    if words and not day_at(words):
         to = words.pop(0)
     on = date_opt(ADVANCE, words)
     no_more(ADVANCE, words)
@@ -208,7 +233,7 @@ def run_advance(ctx: Context, actor: str, a: Advance) -> Reply:
 ADVANCE = Subcommand(
     CASE,
     "advance",
-    usage="<case-no> [<stage>] [YYYY-MM-DD] [because <reason…>]",
+    usage="<case-no> [<stage>] [day] [because <reason…>]",
     help="next stage",
     example="PI-2041",
     parse=parse_advance,

@@ -12,15 +12,15 @@ from handlers.commands.subcommand import (
     CASE,
     Subcommand,
     case_no,
+    date_at_end,
     date_opt,
-    day,
     no_more,
     one_of,
     outcome,
     refuse,
+    text_without_days,
 )
 from handlers.context import Context
-from handlers.parse import is_dateish
 
 HOLDUP_KINDS: tuple[str, ...] = tuple(kind.value for kind in HoldUp)
 _HOLDUP_SPELLINGS = {"chartnotes": "chart-notes", "chart": "chart-notes", "wageloss": "wage-loss"}
@@ -33,6 +33,7 @@ class SetHoldUp:
     number: str
     kind: str
     note: str | None
+    on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -55,29 +56,32 @@ def parse_holdup(words: list[str]) -> SetHoldUp | ClearHoldUp:
         return ClearHoldUp(number=number, kind=what)
     if kind not in HOLDUP_KINDS:
         raise refuse(HOLDUP, f"“{kind[:30]}” is not a hold-up: {one_of(HOLDUP_KINDS)}.")
-    note = " ".join(words).strip() or None
+    on = date_opt(HOLDUP, words)
+    note = text_without_days(
+        HOLDUP, words, "note", f"right after {kind} (/case holdup {number} {kind} 10/5 …)"
+    )
     if kind == HoldUp.OTHER and not note:
         raise refuse(
             HOLDUP,
             "Say what holds it up.",
             example=f"{HOLDUP.command} {HOLDUP.name} {number} other police report",
         )
-    return SetHoldUp(number=number, kind=kind, note=note)
+    return SetHoldUp(number=number, kind=kind, note=note, on=on)
 
 
 def run_holdup(ctx: Context, actor: str, a: SetHoldUp | ClearHoldUp) -> Reply:
     if isinstance(a, ClearHoldUp):
         return outcome(ctx, services.clear_holdup(ctx.firm, actor, a.number, a.kind))
-    return outcome(ctx, services.set_holdup(ctx.firm, actor, a.number, a.kind, a.note))
+    return outcome(ctx, services.set_holdup(ctx.firm, actor, a.number, a.kind, a.note, on=a.on))
 
 
 HOLDUP: Subcommand[SetHoldUp | ClearHoldUp] = Subcommand(
     CASE,
     "holdup",
-    usage=f"<case-no> {'|'.join(HOLDUP_KINDS)} [note…]",
+    usage=f"<case-no> {'|'.join(HOLDUP_KINDS)} [day] [note…]",
     also=(f"<case-no> clear [{'|'.join((*HOLDUP_KINDS, 'all'))}]",),
-    help="what holds the demand up, and clearing it",
-    example="PI-2041 chart-notes",
+    help="what holds the demand up (since that day), and clearing it",
+    example="PI-2041 billing 10/5 itemized bill",
     parse=parse_holdup,
     run=run_holdup,
     aliases=("hold-up",),
@@ -111,12 +115,12 @@ def parse_demand(words: list[str]) -> DemandEvent:
         if said == "ack":
             raise refuse(DEMAND, "An acknowledgment takes only a date.")
         names = words[1:]
-        if names and on is None and is_dateish(names[-1]):
-            on = day(DEMAND, names.pop())
-        adjuster = " ".join(names).strip()
+        if on is None:
+            on = date_at_end(DEMAND, names)
+        adjuster = text_without_days(DEMAND, names, "adjuster's name", "before “adjuster”") or ""
         if not adjuster:
             raise refuse(DEMAND, "Name the adjuster after “adjuster”.")
-        words = []
+        words.clear()
     no_more(DEMAND, words)
     return DemandEvent(number=number, event=said, on=on, adjuster=adjuster)
 
@@ -133,7 +137,7 @@ def run_demand(ctx: Context, actor: str, a: DemandEvent) -> Reply:
 DEMAND = Subcommand(
     CASE,
     "demand",
-    usage=f"<case-no> {'|'.join(DEMAND_EVENTS)} [YYYY-MM-DD] [adjuster <name…>]",
+    usage=f"<case-no> {'|'.join(DEMAND_EVENTS)} [day] [adjuster <name…>]",
     help="the demand's clocks",
     example="PI-2041 sent 2026-11-02 adjuster Pat Lee",
     parse=parse_demand,

@@ -23,14 +23,13 @@ from handlers.commands.subcommand import (
     Subcommand,
     amount,
     case_no,
-    day,
+    date_at_end,
     no_more,
     one_of,
     outcome,
     refuse,
 )
 from handlers.context import Context
-from handlers.parse import is_dateish
 from handlers.refusals import Shown
 from handlers.slack.files import upload_to_dm
 
@@ -140,7 +139,7 @@ ADD = Form(
 STEP = Form(
     CASE,
     "lien",
-    usage="<case-no> <n> reduced <amount>|accepted|paid [YYYY-MM-DD]",
+    usage="<case-no> <n> reduced <amount>|accepted|paid [day]",
     example="PI-2041 1 reduced 4,000",
     help="its negotiation: reduced to an amount, accepted as final, paid",
 )
@@ -152,7 +151,7 @@ def parse_lien(words: list[str]) -> LienArgs:
     if not words:
         raise refuse(LIEN, "Say add, or the lien's number and reduced, accepted or paid.")
     first = words.pop(0).lower()
-    on = day(ADD if first == "add" else STEP, words.pop()) if words and is_dateish(words[-1]) else None
+    on = date_at_end(ADD if first == "add" else STEP, words)
     if first == "add":
         kind = "other"
         if len(words) >= 2 and words[-2].lower() == "type":
@@ -196,7 +195,7 @@ LIEN: Subcommand[LienArgs] = Subcommand(
     CASE,
     "lien",
     usage="<case-no> add <holder…> <amount> [type …]",
-    also=("<case-no> <n> reduced <amount>|accepted|paid [YYYY-MM-DD]",),
+    also=("<case-no> <n> reduced <amount>|accepted|paid [day]",),
     help="liens on the settlement",
     example="PI-2041 add Blue Cross 6,500 type health-plan",
     parse=parse_lien,

@@ -15,13 +15,12 @@ from handlers.commands.subcommand import (
     amount,
     case_no,
     date_opt,
-    day,
     no_more,
     outcome,
     refuse,
 )
 from handlers.context import Context
-from handlers.parse import is_dateish
+from handlers.parse import day_at
 
 _ORDINAL_RE = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)?$", re.IGNORECASE)
 
@@ -41,11 +40,12 @@ def parse_received(words: list[str]) -> OfferReceived:
     offered = amount(RECEIVED, words.pop(0))
     final, on = False, None
     while words:
+        if day_at(words) and on is None:
+            on = date_opt(RECEIVED, words)
+            continue
         word = words.pop(0)
         if word.lower() == "final" and not final:
             final = True
-        elif is_dateish(word) and on is None:
-            on = day(RECEIVED, word)
         else:
             raise refuse(RECEIVED, f"I don't know what to do with “{word[:40]}”.")
     return OfferReceived(number=number, amount=offered, final=final, on=on)
@@ -58,7 +58,7 @@ def run_received(ctx: Context, actor: str, a: OfferReceived) -> Reply:
 RECEIVED = Subcommand(
     OFFER,
     "received",
-    usage="<case-no> <amount> [final] [YYYY-MM-DD]",
+    usage="<case-no> <amount> [final] [day]",
     help="record an offer",
     example="PI-2041 12,500 2026-11-20",
     parse=parse_received,
@@ -108,7 +108,7 @@ def parse_informed(words: list[str]) -> OfferInformed:
     if words and words[0].lower() == "final":
         final = True
         words.pop(0)
-    elif words and not is_dateish(words[0]):
+    elif words and not day_at(words):
         match = _ORDINAL_RE.match(words[0])
         if not match or int(match.group(1)) < 1:
             raise refuse(INFORMED, f"“{words[0][:30]}” is not an offer number like 1 or 2nd, nor final.")
@@ -126,7 +126,7 @@ def run_informed(ctx: Context, actor: str, a: OfferInformed) -> Reply:
 INFORMED = Subcommand(
     OFFER,
     "informed",
-    usage="<case-no> [final|<n>] [YYYY-MM-DD]",
+    usage="<case-no> [final|<n>] [day]",
     help="the client was told of that offer (default the latest)",
     example="PI-2041 final",
     parse=parse_informed,

@@ -8,9 +8,18 @@ from datetime import date
 from bot import services
 from bot.services.providers import RECEIVED
 from handlers.blocks import Reply
-from handlers.commands.subcommand import CASE, Form, Subcommand, case_no, day, one_of, outcome, refuse
+from handlers.commands.subcommand import (
+    CASE,
+    Form,
+    Subcommand,
+    case_no,
+    date_at_end,
+    one_of,
+    outcome,
+    refuse,
+    text_without_days,
+)
 from handlers.context import Context
-from handlers.parse import is_dateish
 
 
 @dataclass(frozen=True)
@@ -40,21 +49,21 @@ ProviderArgs = AddProvider | ProviderReceived | ProviderFollowedUp
 ADD = Form(
     CASE,
     "provider",
-    usage="<case-no> add <provider name…> [YYYY-MM-DD]",
+    usage="<case-no> add <provider name…> [day]",
     example="PI-2041 add Valley Orthopedics 2026-11-02",
     help="a provider whose records and bills were requested",
 )
 RECEIVED_FORM = Form(
     CASE,
     "provider",
-    usage=f"<case-no> received <provider> {'|'.join(RECEIVED)} [YYYY-MM-DD]",
+    usage=f"<case-no> received <provider> {'|'.join(RECEIVED)} [day]",
     example='PI-2041 received "Valley Ortho" both',
     help="mark what arrived (<provider>: its number on the card or the start of its name)",
 )
 FOLLOWED_UP = Form(
     CASE,
     "provider",
-    usage="<case-no> followed-up <provider> [YYYY-MM-DD]",
+    usage="<case-no> followed-up <provider> [day]",
     example="PI-2041 followed-up 1",
     help="a provider follow-up was made",
 )
@@ -71,13 +80,12 @@ def parse_provider(words: list[str]) -> ProviderArgs:
     form = _ACTIONS.get(action)
     if form is None:
         raise refuse(PROVIDER, f"“{action[:30]}” is not {one_of(tuple(_ACTIONS))}.")
-    on = None
-    if words and is_dateish(words[-1]):
-        on = day(form, words.pop())
+    on = date_at_end(form, words)
     if form is ADD:
-        if not words:
+        name = text_without_days(form, words, "provider's name", "at the end")
+        if not name:
             raise refuse(form, "Name the provider.")
-        return AddProvider(number=number, name=" ".join(words), on=on)
+        return AddProvider(number=number, name=name, on=on)
     if form is RECEIVED_FORM:
         if len(words) < 2:
             raise refuse(

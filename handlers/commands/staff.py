@@ -8,7 +8,7 @@ from datetime import date
 from bot import services
 from bot.services import caseload
 from handlers.blocks import Reply, build_message, build_outcome
-from handlers.commands.subcommand import CASE, NoArgs, Subcommand, day, no_more, one_of, refuse, user
+from handlers.commands.subcommand import CASE, NoArgs, Subcommand, date_opt, no_more, one_of, refuse, user
 from handlers.commands.terms import command_example
 from handlers.context import Context
 
@@ -26,7 +26,9 @@ def parse_away(words: list[str]) -> Away:
     while words:
         word = words.pop(0).lower()
         if word == "until" and words:
-            until = day(AWAY, words.pop(0))
+            until = date_opt(AWAY, words, when="near")
+            if until is None:
+                raise refuse(AWAY, f"“{words[0][:40]}” is not a day: say until when, like until 12/7.")
         elif word == "cover" and words:
             cover = user(AWAY, words.pop(0), "person who covers")
         else:
@@ -43,9 +45,9 @@ def run_away(ctx: Context, actor: str, a: Away) -> Reply:
 AWAY = Subcommand(
     CASE,
     "away",
-    usage="[until YYYY-MM-DD] [cover @user]",
+    usage="[until <day>] [cover @user]",
     help="away: someone covers your reminders",
-    example="until 2026-12-07 cover @dana",
+    example="until 12/7 cover @dana",
     parse=parse_away,
     run=run_away,
 )

@@ -12,11 +12,11 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from bot.errors import BadAmount, BadDate, InputError
-from bot.rules.parsing import parse_amount
+from bot.rules.parsing import When, parse_amount, read_day
 from bot.services.firm import Outcome
 from handlers.blocks import Reply, build_outcome
 from handlers.context import Context
-from handlers.parse import day_of, is_dateish, mention
+from handlers.parse import Words, day_at, is_dateish, mention
 from handlers.refusals import Shown
 
 CASE = "/case"
@@ -108,18 +108,55 @@ def no_more(sub: Shown, words: list[str]) -> None:
         raise refuse(sub, f"I don't know what to do with “{' '.join(words)[:60]}”.")
 
 
-def day(sub: Shown, word: str) -> date:
+def _today(words: list[str]) -> date:
+    if not isinstance(words, Words):  # a parser that built a plain list lost the firm's today
+        raise TypeError("days are read from Words, which carry the firm's today")
+    return words.today
+
+
+def _day(sub: Shown, words: list[str], i: int, when: When) -> tuple[date, int]:
+    """The day written at words[i] (which day_at found there) and how many words it took."""
     try:
-        return day_of(word)
+        found = read_day(words, i, _today(words), when=when)
     except BadDate as exc:
         raise BadDate(exc.message, example=sub.example_line, usage=sub.usage_line) from None
+    assert found is not None
+    return found
 
 
-def date_opt(sub: Shown, words: list[str]) -> date | None:
-    """An optional date as the next word."""
-    if words and is_dateish(words[0]):
-        return day(sub, words.pop(0))
+def date_opt(sub: Shown, words: list[str], *, when: When = "past") -> date | None:
+    """An optional day as the next words (11/3, Nov 3, yesterday, last friday…), taken off the front."""
+    if not words or not day_at(words):
+        return None
+    on, span = _day(sub, words, 0, when)
+    del words[:span]
+    return on
+
+
+def date_at_end(sub: Shown, words: list[str], *, when: When = "past") -> date | None:
+    """An optional day as the last words (after a name), taken off the end."""
+    for start in range(max(len(words) - 3, 0), len(words)):
+        span = day_at(words, start)
+        if span and start + span == len(words):
+            on, _ = _day(sub, words, start, when)
+            del words[start:]
+            return on
     return None
+
+
+def text_without_days(sub: Shown, words: list[str], what: str, where: str) -> str | None:
+    """Free words (a note, a name, a reason) that are not days: a day-shaped word among them is refused,
+    so that a day meant for the command is never kept as text while today is recorded instead."""
+    for i in range(len(words)):
+        span = day_at(words, i)
+        if span:
+            shown = " ".join(words[i : i + span])
+            raise refuse(
+                sub,
+                f"“{shown[:40]}” in the {what} looks like a day. Put the day {where}, or put the {what} "
+                f"in quotes if that day is only part of it.",
+            )
+    return " ".join(words).strip() or None
 
 
 def amount(sub: Shown, word: str) -> Decimal:
@@ -148,5 +185,5 @@ class NoArgs:
 
 
 def outcome(ctx: Context, result: Outcome) -> Reply:
-    """A change's reply: its message and where the case now stands."""
-    return build_outcome(result.message, result.card, ctx.firm.today())
+    """A change's reply: its message (with an Undo button) and where the case now stands."""
+    return build_outcome(result.message, result.card, ctx.firm.today(), undo=result.undo)

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.errors import InputError
 from handlers.blocks import Reply, build_usage_card
-from handlers.commands import cases, demand, ledger, offers, providers, staff, terms, work
+from handlers.commands import cases, corrections, demand, ledger, offers, providers, staff, terms, work
 from handlers.commands.subcommand import CASE, OFFER, NoArgs, Subcommand
 from handlers.context import Context
 
@@ -82,6 +82,8 @@ TABLES: dict[str, Table] = {
             cases.ASSIGN,
             cases.TEAM,
             cases.CLOSE,
+            corrections.UNDO,
+            corrections.FIX,
             work.MINE,
             work.DUE,
             work.OVERDUE,

@@ -20,13 +20,11 @@ from handlers.commands.subcommand import (
     amount,
     case_no,
     date_opt,
-    day,
     no_more,
     outcome,
     refuse,
 )
 from handlers.context import Context
-from handlers.parse import is_dateish
 from handlers.refusals import Shown
 
 _STATE_RE = re.compile(r"^[A-Za-z]{2}$")
@@ -113,14 +111,14 @@ class Limitation:
 
 def parse_sol(words: list[str]) -> Limitation:
     number = case_no(SOL, words)
-    on = date_opt(SOL, words)
+    on = date_opt(SOL, words, when="dated")
     loss_on: date | None = None
     state: str | None = None
     if words and words[0].lower() == "loss":
         words.pop(0)
-        if not words or not is_dateish(words[0]):
+        loss_on = date_opt(SOL, words)
+        if loss_on is None:
             raise refuse(SOL, "Give the day of the loss after “loss”, then its state.")
-        loss_on = day(SOL, words.pop(0))
         if not words:
             raise refuse(SOL, "Give the state where the loss happened: two letters, like CA.")
         word = words.pop(0)
@@ -144,8 +142,8 @@ def run_sol(ctx: Context, actor: str, a: Limitation) -> Reply:
 SOL = Subcommand(
     CASE,
     "sol",
-    usage="<case-no> <YYYY-MM-DD>",
-    also=("<case-no> loss <YYYY-MM-DD> <state>",),
+    usage="<case-no> <day with its year>",
+    also=("<case-no> loss <day> <state>",),
     help="the statute of limitations",
     example="PI-2041 loss 2026-03-02 CA",
     parse=parse_sol,

@@ -37,7 +37,7 @@ class Due:
 
 
 def parse_due(words: list[str]) -> Due:
-    on = date_opt(DUE, words)
+    on = date_opt(DUE, words, when="near")
     no_more(DUE, words)
     return Due(on)
 
@@ -53,9 +53,9 @@ def run_due(ctx: Context, actor: str, a: Due) -> Reply:
 DUE = Subcommand(
     CASE,
     "due",
-    usage="[YYYY-MM-DD]",
+    usage="[day]",
     help="what is due that day (default today), overdue, and coming up",
-    example="2026-11-30",
+    example="friday",
     parse=parse_due,
     run=run_due,
 )

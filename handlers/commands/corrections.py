@@ -1,0 +1,332 @@
+"""Setting the record right: `undo` (the caller's last change on a case) and `fix` (one recorded fact)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from bot import services
+from bot.rules.playbook import HoldUp
+from bot.services.corrections import PROVIDER_FIELDS
+from handlers.blocks import Reply
+from handlers.commands.subcommand import (
+    CASE,
+    Form,
+    Subcommand,
+    amount,
+    case_no,
+    date_opt,
+    no_more,
+    one_of,
+    outcome,
+    refuse,
+    text_without_days,
+)
+from handlers.context import Context
+from handlers.parse import day_at
+
+_NUMBER_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$", re.IGNORECASE)
+HOLDUP_KINDS: tuple[str, ...] = tuple(kind.value for kind in HoldUp)
+CONTACT_KINDS = ("client", "adjuster", "provider")
+
+# ---------------------------------------------------------------- undo
+
+
+@dataclass(frozen=True)
+class Undo:
+    number: str
+
+
+def parse_undo(words: list[str]) -> Undo:
+    number = case_no(UNDO, words)
+    no_more(UNDO, words)
+    return Undo(number)
+
+
+def run_undo(ctx: Context, actor: str, a: Undo) -> Reply:
+    return outcome(ctx, services.undo_change(ctx.firm, actor, a.number))
+
+
+UNDO = Subcommand(
+    CASE,
+    "undo",
+    usage="<case-no>",
+    help="undo your last change on the case (within 24 hours; again: the one before)",
+    example="PI-2041",
+    parse=parse_undo,
+    run=run_undo,
+)
+
+
+# ---------------------------------------------------------------- fix: one form per fact
+
+
+@dataclass(frozen=True)
+class FixTreatment:
+    number: str
+    on: date
+    because: str | None
+
+
+@dataclass(frozen=True)
+class FixClient:
+    number: str
+    name: str
+    because: str | None
+
+
+@dataclass(frozen=True)
+class FixProvider:
+    number: str
+    ref: str
+    field: str
+    name: str | None
+    on: date | None
+    because: str | None
+
+
+@dataclass(frozen=True)
+class FixContact:
+    number: str
+    kind: str | None
+    of_day: date | None
+    to: date | None
+    void: bool
+    because: str | None
+
+
+@dataclass(frozen=True)
+class FixDemand:
+    number: str
+    round_no: int | None
+    on: date | None
+    adjuster: str | None
+    because: str | None
+
+
+@dataclass(frozen=True)
+class FixOffer:
+    number: str
+    n: int | None
+    amount: Decimal | None
+    on: date | None
+    because: str | None
+
+
+@dataclass(frozen=True)
+class FixHoldUp:
+    number: str
+    kind: str
+    since: date
+    because: str | None
+
+
+FixArgs = FixTreatment | FixClient | FixProvider | FixContact | FixDemand | FixOffer | FixHoldUp
+_WHY = " [because <reason…>]"
+
+
+def _form(usage: str, example: str, help: str) -> Form:
+    return Form(CASE, "fix", usage=f"<case-no> {usage}{_WHY}", example=f"PI-2041 {example}", help=help)
+
+
+TREATMENT = _form("treatment <day>", "treatment 11/3", "correct the day treatment completed (every clock)")
+CLIENT = _form("client <name…>", "client John Doe", "correct the client's name")
+PROVIDER = _form(
+    f"provider <provider> name <name…>|{'|'.join(f for f in PROVIDER_FIELDS if f != 'name')} <day>",
+    "provider 1 requested 10/2",
+    "correct a provider's name, or the day records and bills were requested or came",
+)
+CONTACT = _form(
+    "contact [client|adjuster|provider] [<day it has>] <right day>|void",
+    "contact 11/28 11/3",
+    "correct the last (or that day's) contact's day, or void it",
+)
+DEMAND = _form(
+    "demand [<round>] <day>|adjuster <name…>", "demand 1 adjuster Chris Nolan", "correct a demand round"
+)
+OFFER = _form("offer [<n>] amount <amount>|day <day>", "offer 2 amount 15,000", "correct an offer")
+HOLDUP = _form(f"holdup {'|'.join(HOLDUP_KINDS)} since <day>", "holdup billing since 10/5", "a hold-up's day")
+_FORMS = {
+    "treatment": TREATMENT,
+    "client": CLIENT,
+    "provider": PROVIDER,
+    "contact": CONTACT,
+    "demand": DEMAND,
+    "offer": OFFER,
+    "holdup": HOLDUP,
+}
+_SPELLINGS = {
+    "treatment-complete": "treatment",
+    "treated": "treatment",
+    "name": "client",
+    "client-name": "client",
+    "contacted": "contact",
+    "hold-up": "holdup",
+    "offers": "offer",
+    "providers": "provider",
+}
+
+
+def _because(form: Form, words: list[str]) -> str | None:
+    """A trailing `because <reason…>`, taken off the words."""
+    lowered = [w.lower() for w in words]
+    if "because" not in lowered:
+        return None
+    at = lowered.index("because")
+    reason = " ".join(words[at + 1 :]).strip()  # a reason explains; it dates nothing
+    del words[at:]
+    if not reason:
+        raise refuse(form, "Say why after “because”.")
+    return reason
+
+
+def _day(form: Form, words: list[str], what: str) -> date:
+    on = date_opt(form, words)
+    if on is None:
+        got = f"“{words[0][:30]}” is not a day" if words else f"Give {what}"
+        raise refuse(form, f"{got}: like 11/3, Nov 3 or yesterday.")
+    return on
+
+
+def _number(words: list[str]) -> int | None:
+    """An optional round or offer number (1, 2nd) when more words follow it."""
+    if len(words) > 1 and not day_at(words) and (match := _NUMBER_RE.match(words[0])):
+        words.pop(0)
+        return int(match.group(1))
+    return None
+
+
+def parse_fix(words: list[str]) -> FixArgs:
+    number = case_no(FIX, words)
+    if not words:
+        raise refuse(FIX, f"Say what to correct: {one_of(tuple(_FORMS))}.")
+    said = words.pop(0).lower()
+    what = _SPELLINGS.get(said, said)
+    form = _FORMS.get(what)
+    if form is None:
+        raise refuse(FIX, f"“{said[:30]}” is not something casebot corrects: {one_of(tuple(_FORMS))}.")
+    because = _because(form, words)
+    if form is TREATMENT:
+        on = _day(form, words, "the day treatment completed")
+        no_more(form, words)
+        return FixTreatment(number, on, because)
+    if form is CLIENT:
+        name = text_without_days(form, words, "client's name", "in a separate fix (treatment <day>)")
+        if not name:
+            raise refuse(form, "Give the client's name.")
+        return FixClient(number, name, because)
+    if form is PROVIDER:
+        lowered = [w.lower() for w in words]
+        at = next((i for i, w in enumerate(lowered) if w in PROVIDER_FIELDS and i > 0), None)
+        if at is None:
+            raise refuse(form, f"Name the provider, then what to correct: {one_of(PROVIDER_FIELDS)}.")
+        ref, field, rest = " ".join(words[:at]), lowered[at], words[at + 1 :]
+        if field == "name":
+            new = text_without_days(form, rest, "provider's name", "in a separate fix")
+            if not new:
+                raise refuse(form, "Give the provider's right name after “name”.")
+            return FixProvider(number, ref, field, new, None, because)
+        on = _day(form, rest, f"the day they were {field}")
+        no_more(form, rest)
+        return FixProvider(number, ref, field, None, on, because)
+    if form is CONTACT:
+        kind = words.pop(0).lower() if words and words[0].lower() in CONTACT_KINDS else None
+        first = date_opt(form, words)
+        if words and words[0].lower() == "void":
+            words.pop(0)
+            no_more(form, words)
+            return FixContact(number, kind, first, None, True, because)
+        second = date_opt(form, words)
+        no_more(form, words)
+        if first is None:
+            raise refuse(form, "Give the contact's right day, or “void” to strike it.")
+        if second is None:
+            return FixContact(number, kind, None, first, False, because)
+        return FixContact(number, kind, first, second, False, because)
+    if form is DEMAND:
+        if words and words[0].lower() == "round":
+            words.pop(0)
+        round_no = _number(words)
+        if words and words[0].lower() == "adjuster":
+            name = text_without_days(form, words[1:], "adjuster's name", "in a separate fix")
+            if not name:
+                raise refuse(form, "Name the adjuster after “adjuster”.")
+            return FixDemand(number, round_no, None, name, because)
+        if words and words[0].lower() in ("day", "sent", "on"):
+            words.pop(0)
+        on = _day(form, words, "the day the demand went out")
+        no_more(form, words)
+        return FixDemand(number, round_no, on, None, because)
+    if form is OFFER:
+        n = _number(words)
+        key = words[0].lower() if words else ""
+        if key in ("day", "received", "on") or day_at(words):
+            if not day_at(words):
+                words.pop(0)
+            on = _day(form, words, "the day the offer came")
+            no_more(form, words)
+            return FixOffer(number, n, None, on, because)
+        if key == "amount":
+            words.pop(0)
+        if not words:
+            raise refuse(form, "Give the offer's right amount, or its day.")
+        offered = amount(form, words.pop(0))
+        no_more(form, words)
+        return FixOffer(number, n, offered, None, because)
+    kind = words.pop(0).lower() if words else ""
+    if kind not in HOLDUP_KINDS:
+        raise refuse(
+            form, f"“{kind[:30]}” is not a hold-up: {one_of(HOLDUP_KINDS)}." if kind else "Which hold-up?"
+        )
+    if words and words[0].lower() == "since":
+        words.pop(0)
+    since = _day(form, words, "the day it began")
+    no_more(form, words)
+    return FixHoldUp(number, kind, since, because)
+
+
+def run_fix(ctx: Context, actor: str, a: FixArgs) -> Reply:
+    f, n = ctx.firm, a.number
+    if isinstance(a, FixTreatment):
+        return outcome(ctx, services.fix_treatment(f, actor, n, a.on, because=a.because))
+    if isinstance(a, FixClient):
+        return outcome(ctx, services.fix_client(f, actor, n, a.name, because=a.because))
+    if isinstance(a, FixProvider):
+        result = services.fix_provider(f, actor, n, a.ref, a.field, name=a.name, on=a.on, because=a.because)
+        return outcome(ctx, result)
+    if isinstance(a, FixContact):
+        result = services.fix_contact(
+            f, actor, n, of_day=a.of_day, kind=a.kind, to=a.to, void=a.void, because=a.because
+        )
+        return outcome(ctx, result)
+    if isinstance(a, FixDemand):
+        result = services.fix_demand(
+            f, actor, n, round_no=a.round_no, on=a.on, adjuster=a.adjuster, because=a.because
+        )
+        return outcome(ctx, result)
+    if isinstance(a, FixOffer):
+        return outcome(ctx, services.fix_offer(f, actor, n, a.n, amount=a.amount, on=a.on, because=a.because))
+    return outcome(ctx, services.fix_holdup(f, actor, n, a.kind, a.since, because=a.because))
+
+
+FIX: Subcommand[FixArgs] = Subcommand(
+    CASE,
+    "fix",
+    usage=f"<case-no> {'|'.join(_FORMS)} …{_WHY}",
+    help="correct one recorded fact; the case is re-planned",
+    example="PI-2041 treatment 11/3",
+    parse=parse_fix,
+    run=run_fix,
+    aliases=("correct", "edit"),
+    forms={
+        FixTreatment: TREATMENT,
+        FixClient: CLIENT,
+        FixProvider: PROVIDER,
+        FixContact: CONTACT,
+        FixDemand: DEMAND,
+        FixOffer: OFFER,
+        FixHoldUp: HOLDUP,
+    },
+)
