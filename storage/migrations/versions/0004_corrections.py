@@ -1,7 +1,7 @@
 """corrections and undo: voided contacts, and what each change did so that it can be undone
 
 Revision ID: 0004_corrections
-Revises: 0009_stage_counts
+Revises: 0006_confidential
 Create Date: 2026-11-28 12:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_corrections"
-down_revision = "0009_stage_counts"
+down_revision = "0006_confidential"
 branch_labels = None
 depends_on = None
 
