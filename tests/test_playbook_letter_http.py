@@ -146,7 +146,10 @@ def test_a_case_from_the_first_call_to_the_decision(http: Server, clock: Clock) 
     ok(http, "provider PI-3001 received 2 bills")
     clock.set(D(2026, 10, 21))
     moved = ok(http, "advance PI-3001")
-    assert "moved to “Waiting for a legal assistant” as of Oct 21" in moved and "(R4, due today)" in moved
+    assert (
+        "moved to “Waiting for a legal assistant” as of Wed Oct 21 (today)" in moved
+        and "(R4, due today)" in moved
+    )
     ok(http, "holdup PI-3001 wage-loss employer has not signed")
     queued = card(http, "PI-3001")
     assert "missing wage-loss authorization — employer has not signed (since Oct 21)" in queued
@@ -178,9 +181,9 @@ def test_a_case_from_the_first_call_to_the_decision(http: Server, clock: Clock) 
 
     clock.set(D(2026, 11, 30))  # Monday: into settlement, and the client is told of the final offer that day
     settle = ok(http, "advance PI-3001")
-    assert "moved to “Accounting and client decision” as of Nov 30" in settle
+    assert "moved to “Accounting and client decision” as of Mon Nov 30 (today)" in settle
     assert "/case contacted PI-3001 client accounting" in settle
-    assert "told of the final offer on Nov 30" in ok(http, "informed PI-3001 final", command="/offer")
+    assert "told of the final offer on Mon Nov 30 (today)" in ok(http, "informed PI-3001 final", command="/offer")
     shown = obligations_of(card(http, "PI-3001"))
     assert "R12 client · due today · Go over the accounting" in shown
     assert "It is the client's choice; advise only if asked." in shown
@@ -218,7 +221,7 @@ def test_an_offer_before_the_demand_leaves_the_stage_and_the_demand_can_still_be
     ok(http, "provider PI-5000 add Kaiser 2026-11-02")
     ok(http, "provider PI-5000 received 1 both 2026-11-10")
     ok(http, "advance PI-5000 2026-11-10")
-    assert "Demand on PI-5000 sent Nov 16" in ok(http, "demand PI-5000 sent 2026-11-16")
+    assert "Demand on PI-5000 sent Mon Nov 16 — 10 days ago" in ok(http, "demand PI-5000 sent 2026-11-16")
 
 
 def test_the_accounting_conversation_by_command_and_its_refusals(http: Server) -> None:
@@ -254,7 +257,7 @@ def test_telling_of_the_final_offer_and_of_one_already_told(http: Server) -> Non
     _to_demand_stages(http, "PI-3001")
     ok(http, "demand PI-3001 sent 2026-10-02")
     ok(http, "received PI-3001 20,000 final 2026-11-20", command="/offer")
-    assert "told of the final offer on Nov 23" in ok(
+    assert "told of the final offer on Mon Nov 23 — 3 days ago" in ok(
         http, "informed PI-3001 final 2026-11-23", command="/offer"
     )
     contacts = card(http, "PI-3001")

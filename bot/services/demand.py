@@ -52,8 +52,8 @@ def demand_sent(
         n = firm.numbers
         message = (
             f"Demand on {case.number} sent"
-            + (f" to {_name(adjuster)}" if _name(adjuster) else "")
-            + f" on {spoken_day(day, firm.today())}. Tell the client (R6, "
+            + (f" to {_name(adjuster)} on" if _name(adjuster) else "")
+            + f" {spoken_day(day, firm.today())}. Tell the client (R6, "
             f"{due_words(firm, firm.calendar.due(day))}); check with the adjuster (R7, "
             f"{due_words(firm, firm.calendar.due(day, n.adjuster_check_days), 'adjuster')})."
         )
@@ -99,7 +99,8 @@ def demand_resent(
         n = firm.numbers
         to = f" to {_name(adjuster)}" if _name(adjuster) else ""
         return (
-            f"Demand on {case.number} resent{to} on {spoken_day(day, firm.today())} (round {len(rounds) + 1}; "
+            f"Demand on {case.number} resent{to and to + ' on'} {spoken_day(day, firm.today())} "
+            f"(round {len(rounds) + 1}; "
             f"earlier rounds are kept). Tell the client (R9, "
             f"{due_words(firm, firm.calendar.due(day))}); the adjuster check (R7, "
             f"{due_words(firm, firm.calendar.due(day, n.adjuster_check_days), 'adjuster')}) and the "
