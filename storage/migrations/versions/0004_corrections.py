@@ -1,7 +1,7 @@
 """corrections and undo: voided contacts, and what each change did so that it can be undone
 
 Revision ID: 0004_corrections
-Revises: 0006_confidential
+Revises: 0008_claim_deadlines
 Create Date: 2026-11-28 12:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_corrections"
-down_revision = "0006_confidential"
+down_revision = "0008_claim_deadlines"
 branch_labels = None
 depends_on = None
 
