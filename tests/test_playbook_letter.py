@@ -236,8 +236,12 @@ def test_a_back_dated_follow_up_says_when_the_next_one_was_due(firm):
     got = sv.provider_followed_up(firm, "U1", "PI-1", "1", on=D(2026, 10, 15))
     assert (
         got.message
-        == "Logged a follow-up with Kaiser on Oct 15; the next (R3) is due Oct 29 — 28 days overdue."
+        == "Logged a follow-up with Kaiser on Thu Oct 15 — 42 days ago; the next (R3) is due Oct 29 — 28 days "
+        "overdue."
     )
     sv.provider_received(firm, "U1", "PI-1", "1", "both", on=D(2026, 11, 2))
     done = sv.provider_followed_up(firm, "U1", "PI-1", "1", on=D(2026, 11, 3))
-    assert done.message == "Logged a follow-up with Kaiser on Nov 3; nothing more is owed by them."
+    assert (
+        done.message
+        == "Logged a follow-up with Kaiser on Tue Nov 3 — 23 days ago; nothing more is owed by them."
+    )

@@ -183,7 +183,9 @@ def test_a_case_from_the_first_call_to_the_decision(http: Server, clock: Clock) 
     settle = ok(http, "advance PI-3001")
     assert "moved to “Accounting and client decision” as of Mon Nov 30 (today)" in settle
     assert "/case contacted PI-3001 client accounting" in settle
-    assert "told of the final offer on Mon Nov 30 (today)" in ok(http, "informed PI-3001 final", command="/offer")
+    assert "told of the final offer on Mon Nov 30 (today)" in ok(
+        http, "informed PI-3001 final", command="/offer"
+    )
     shown = obligations_of(card(http, "PI-3001"))
     assert "R12 client · due today · Go over the accounting" in shown
     assert "It is the client's choice; advise only if asked." in shown
