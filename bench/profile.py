@@ -65,7 +65,13 @@ def main() -> int:
             requests.append((" ".join(words), user))
 
         def once(i: int) -> None:
-            body = slash_body(command, requests[i][0], requests[i][1], response_url=standin.response_url())
+            body = slash_body(
+                command,
+                requests[i][0],
+                requests[i][1],
+                response_url=standin.response_url(),
+                trigger_id=f"profile.{i}",  # casebot refuses a signed request it has already served
+            )
             headers = sign(SIGNING_SECRET, body)
             environ: dict[str, Any] = {
                 "REQUEST_METHOD": "POST",
