@@ -86,6 +86,7 @@ def new_calendar_link(firm: Firm, actor: str) -> str:
         )
     token = secrets.token_urlsafe(32)
     with Transaction(firm) as s:
+        role_of(s, firm, actor)  # refuses a guest, a bot, the deactivated, another workspace
         s.add(CalendarLink(user_id=actor, token_hash=_hash(token), created_at=firm.now()))
         audit(s, firm, None, actor, "calendar_link")
     return f"{base}/calendar/{token}.ics"
