@@ -19,7 +19,7 @@ from tests.handlers_kit import Slack
 
 REPO = Path(__file__).resolve().parents[1]
 # In docs/commands.md (this round's additions) but not built yet: whoever builds one takes it off this list.
-NOT_BUILT_YET = {"claim-deadline", "calendar"}
+NOT_BUILT_YET: set[str] = set()
 
 ENTRIES = [(command, sub) for command, table in TABLES.items() for sub in table.subcommands]
 ENTRY_IDS = [f"{command} {sub.name}" for command, sub in ENTRIES]

@@ -55,6 +55,7 @@ from handlers.blocks.modals import (
 from handlers.blocks.offers import OFFER_INFORMED, build_offers
 from handlers.blocks.replies import (
     UNDO,
+    build_calendar_link,
     build_error,
     build_message,
     build_outcome,
@@ -87,6 +88,7 @@ __all__ = [
     "build_accounting",
     "build_case_card",
     "build_due",
+    "build_calendar_link",
     "build_error",
     "build_usage_card",
     "build_home",

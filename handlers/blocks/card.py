@@ -102,7 +102,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
         else:
             summary.append(
                 ":classical_building: Claim against a public entity: no claim deadline yet, "
-                f"enter it: `/case claim-deadline {card.number} <YYYY-MM-DD>`"
+                f"enter it: {code(f'/case claim-deadline {card.number} <YYYY-MM-DD>')}"
             )
     if card.limitation_on:
         flag = ":red_circle: " if card.limitation_red else ""

@@ -12,7 +12,18 @@ from typing import Any
 
 from bot.errors import InputError
 from handlers.blocks import Reply, build_usage_card
-from handlers.commands import cases, corrections, demand, ledger, offers, providers, staff, terms, work
+from handlers.commands import (
+    calendar,
+    cases,
+    corrections,
+    demand,
+    ledger,
+    offers,
+    providers,
+    staff,
+    terms,
+    work,
+)
 from handlers.commands.subcommand import CASE, OFFER, NoArgs, Subcommand
 from handlers.context import Context
 
@@ -91,6 +102,8 @@ TABLES: dict[str, Table] = {
             staff.BACK,
             staff.ROLE,
             terms.SOL,
+            terms.CLAIM_DEADLINE,
+            calendar.CALENDAR,
             terms.FEES,
             staff.HANDOVER,
         ),

@@ -1,5 +1,5 @@
-"""The money and the deadline: `accounting` (settle now vs. litigate, from the ledger), `fees` (the retainer's
-terms), `sol`."""
+"""The money and the deadlines: `accounting` (settle now vs. litigate, from the ledger), `fees` (the retainer's
+terms), `sol` (the statute of limitations) and `claim-deadline` (presenting a claim to a public entity)."""
 
 from __future__ import annotations
 
@@ -101,12 +101,18 @@ ACCOUNTING = Subcommand(
 
 @dataclass(frozen=True)
 class Limitation:
-    """The limitation date itself, or the day and state of the loss to compute it (both: the date wins)."""
+    """The limitation date itself, or the day and state of the loss to compute it (both: the date wins), with
+    `motor` (a motor-vehicle injury) and `public` (a claim against a public entity) describing the loss."""
 
     number: str
     on: date | None
     loss_on: date | None = None
     state: str | None = None
+    motor: bool = False
+    public: bool = False
+
+
+_LOSS_WORDS = ("motor", "public")
 
 
 def parse_sol(words: list[str]) -> Limitation:
@@ -114,6 +120,7 @@ def parse_sol(words: list[str]) -> Limitation:
     on = date_opt(SOL, words, when="dated")
     loss_on: date | None = None
     state: str | None = None
+    said: set[str] = set()
     if words and words[0].lower() == "loss":
         words.pop(0)
         loss_on = date_opt(SOL, words)
@@ -125,17 +132,39 @@ def parse_sol(words: list[str]) -> Limitation:
         if not _STATE_RE.match(word):
             raise refuse(SOL, f"“{word[:20]}” is not a state: two letters, like CA.")
         state = word.upper()
+        while words and words[0].lower() in _LOSS_WORDS:
+            word = words.pop(0).lower()
+            if word in said:
+                raise refuse(SOL, f"Say “{word}” once.")
+            said.add(word)
+    elif words and words[0].lower() in _LOSS_WORDS:
+        raise refuse(
+            SOL,
+            f"“{words[0][:20]}” describes the loss: give it after the loss's day and state.",
+            example=f"{CASE} sol {number} loss 2026-03-02 CA {words[0].lower()}",
+        )
     no_more(SOL, words)
     if on is None and loss_on is None:
         raise refuse(SOL, "Give the limitation date, or “loss” with the day of the loss and its state.")
-    return Limitation(number=number, on=on, loss_on=loss_on, state=state)
+    return Limitation(
+        number=number, on=on, loss_on=loss_on, state=state, motor="motor" in said, public="public" in said
+    )
 
 
 def run_sol(ctx: Context, actor: str, a: Limitation) -> Reply:
     with command_example(SOL):
         return outcome(
             ctx,
-            limitation.set_limitation(ctx.firm, actor, a.number, on=a.on, loss_on=a.loss_on, state=a.state),
+            limitation.set_limitation(
+                ctx.firm,
+                actor,
+                a.number,
+                on=a.on,
+                loss_on=a.loss_on,
+                state=a.state,
+                motor=a.motor,
+                public=a.public,
+            ),
         )
 
 
@@ -143,12 +172,49 @@ SOL = Subcommand(
     CASE,
     "sol",
     usage="<case-no> <day with its year>",
-    also=("<case-no> loss <day> <state>",),
-    help="the statute of limitations",
+    also=("<case-no> loss <day> <state> [motor] [public]",),
+    help="the statute of limitations (any state or DC); `public` adds the claim deadline",
     example="PI-2041 loss 2026-03-02 CA",
     parse=parse_sol,
     run=run_sol,
     aliases=("limitation", "statute"),
+)
+
+
+# ---------------------------------------------------------------- claim-deadline
+
+
+@dataclass(frozen=True)
+class ClaimDeadline:
+    """The last day to present a claim to a public entity, entered by hand."""
+
+    number: str
+    on: date
+
+
+def parse_claim_deadline(words: list[str]) -> ClaimDeadline:
+    number = case_no(CLAIM_DEADLINE, words)
+    on = date_opt(CLAIM_DEADLINE, words, when="dated")
+    if on is None:
+        raise refuse(CLAIM_DEADLINE, "Give the last day to present the claim to the public entity.")
+    no_more(CLAIM_DEADLINE, words)
+    return ClaimDeadline(number=number, on=on)
+
+
+def run_claim_deadline(ctx: Context, actor: str, a: ClaimDeadline) -> Reply:
+    with command_example(CLAIM_DEADLINE):
+        return outcome(ctx, limitation.set_claim_deadline(ctx.firm, actor, a.number, a.on))
+
+
+CLAIM_DEADLINE = Subcommand(
+    CASE,
+    "claim-deadline",
+    usage="<case-no> <day with its year>",
+    help="the last day to present a claim to a public entity, entered yourself",
+    example="PI-2041 2026-09-02",
+    parse=parse_claim_deadline,
+    run=run_claim_deadline,
+    aliases=("claim", "notice"),
 )
 
 
