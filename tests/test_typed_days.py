@@ -304,3 +304,30 @@ def test_a_contact_records_the_day_its_text_means_or_nothing(
     else:
         assert now == [*before_contacts, (kind, day.isoformat())], (text, answer.text)
         assert not before, text  # a day after note words is refused, never passed over
+
+
+NAME = st.lists(
+    st.sampled_from(["Jane", "Roe", "Ann", "O'Brien", "Lee", "May", "Sun", "Li", "de"]), min_size=1
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    back=st.integers(0, 500), pick=st.integers(0, 20), before=NAME, after=st.lists(st.just("Roe"), max_size=1)
+)
+def test_a_new_case_opens_on_the_day_its_text_means_or_not_at_all(
+    slack: Slack, back: int, pick: int, before: list[str], after: list[str]
+) -> None:
+    """Wherever the day sits among the client's name, the case opens on that day with the name alone, or
+    nothing is opened: the name never takes in the day, and today is never recorded instead."""
+    number = f"PI-N{slack.audit_count()}"
+    day = SAT - timedelta(days=back)
+    forms = spellings(day, SAT)
+    typed = forms[pick % len(forms)]
+    answer = slack.case("U1", " ".join(["new", number, *before, typed, *after]))
+    opened = [c for c in export_data(slack.firm)["cases"] if c["number"] == number]
+    if ":warning:" in answer.all_text:
+        assert not opened, answer.text
+    else:
+        assert opened[0]["treatment_completed_on"] == day.isoformat(), answer.text
+        assert opened[0]["client_name"] == " ".join([*before, *after]), answer.text
