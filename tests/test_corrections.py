@@ -44,7 +44,7 @@ def test_fixing_the_treatment_day_replans_every_clock_and_the_audit_keeps_before
     assert ("R2", D(2026, 12, 9)) in due(before)
     outcome = sv.fix_treatment(firm, "U1", "PI-1", D(2026, 11, 3), because="typed the wrong day")
     assert outcome.message.startswith("Fixed PI-1's treatment-complete day: Tue Nov 3 — 23 days ago")
-    assert "(was Wed Nov 25 2026)" in outcome.message
+    assert "(was Wed Nov 25, 2026)" in outcome.message
     card = outcome.card
     assert card.stage_entered_on == D(2026, 11, 3) and card.days_in_stage == 23
     assert ("R2", D(2026, 11, 17)) in due(card) and ("R2", D(2026, 12, 9)) not in due(card)

@@ -40,7 +40,8 @@ def _fix(
 
 
 def _was(day: date | None) -> str:
-    return f"{day:%a %b %-d %Y}" if day else "not recorded"
+    """A day a correction replaced: in words, with its year (it may be any year)."""
+    return f"{day:%a %b %-d, %Y}" if day else "not recorded"
 
 
 def fix_treatment(firm: Firm, actor: str, number: str, on: date, *, because: str | None = None) -> Outcome:
