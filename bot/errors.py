@@ -1,7 +1,10 @@
 """Everything a user can get wrong, as one hierarchy; each message is written for a case manager.
 
 Each error may say which argument of the service it concerns (`field`, the argument's name: `number`, `on`,
-`manager`…), so a form shows it beside that field and a command can point at that word.
+`manager`…), so a form shows it beside that field and a command can point at that word. A message names
+people and commands as data (bot/rules/said.py: Person, Command); `example` is either a command that would
+work (`command("holdup PI-1 other police report")`) or a value for the field (`2026-11-02`). handlers/
+turns both into Slack text; nothing here writes a mention or a slash command.
 
 CasebotError                 a refusal: nothing was changed
 ├── InputError               the words of a command are off (carries a usage line and an example)
@@ -54,9 +57,7 @@ class BadAmount(InputError):
 class UnknownCase(CasebotError):
     def __init__(self, number: str, suggestions: list[str] | tuple[str, ...] = ()) -> None:
         hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(
-            f"There is no case {number}.{hint}", example="/case mine lists your open cases", field="number"
-        )
+        super().__init__(f"There is no case {number}.{hint}", field="number")
         self.number = number
         self.suggestions = tuple(suggestions)
 

@@ -81,6 +81,13 @@ def mention(word: str) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
+def manager_cell(cell: str) -> str:
+    """An import file's manager cell: Slack's escaped mention (`<@U123|dana>`) read as its user id, anything
+    else (a user id, an email) as written."""
+    found = mention(cell) if cell.startswith("<@") else None
+    return found or cell
+
+
 def is_dateish(word: str) -> bool:
     """One word written as a day (or shaped like one: 13/45), never a case number or a name."""
     return not isinstance(word, Quoted) and looks_like_day(word)

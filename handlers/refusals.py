@@ -13,6 +13,7 @@ from typing import Protocol
 from bot.errors import CasebotError
 from bot.logs import failure
 from handlers.blocks import Reply, build_error, build_message
+from handlers.said import say
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,6 @@ def form_errors(
     argument name the form fills to its block id (an argument not listed lands on `default`)."""
     if isinstance(error, CasebotError):
         block = fields.get(error.field or "", default)
-        return {block: error.message[:FIELD_CHARS]}
+        return {block: say(error.message)[:FIELD_CHARS]}
     failure(log, doing, error)
     return {default: PROBLEM.removeprefix(":x: ")[:FIELD_CHARS]}

@@ -12,6 +12,7 @@ from handlers.blocks import build_case_card
 from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE, mark_done
 from handlers.context import Context
 from handlers.refusals import refusal
+from handlers.said import say
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -25,7 +26,7 @@ def _replace_item(
     """The digest as it was, with this item's buttons replaced by what was done."""
     message = body.get("message") or {}
     blocks = mark_done(message.get("blocks") or [], obligation_id, note)
-    ctx.later(respond, text=message.get("text") or note, blocks=blocks, replace_original=True)
+    ctx.later(respond, text=message.get("text") or say(note), blocks=blocks, replace_original=True)
 
 
 def _fail(ctx: Context, respond: Respond, exc: Exception) -> None:
@@ -47,7 +48,7 @@ def handle_digest_log_contact(
     except Exception as exc:
         _fail(ctx, respond, exc)
         return
-    _replace_item(ctx, body, respond, int(value["o"]), f"✓ {outcome.message}")
+    _replace_item(ctx, body, respond, int(value["o"]), "✓ " + outcome.message)
 
 
 def handle_digest_snooze(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
@@ -62,7 +63,7 @@ def handle_digest_snooze(ack: Ack, body: dict[str, Any], respond: Respond, conte
     except Exception as exc:
         _fail(ctx, respond, exc)
         return
-    _replace_item(ctx, body, respond, int(ob), f"💤 {outcome.message}")
+    _replace_item(ctx, body, respond, int(ob), "💤 " + outcome.message)
 
 
 def handle_digest_open_case(

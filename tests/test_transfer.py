@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from bot import services as sv
-from bot.entrypoints.operator import export_command, import_command
+from bot.entrypoints.operator import export_command, import_cases, import_command
 from bot.services.exports import export_csv, export_data
 from bot.services.import_rows import COLUMNS
-from bot.services.imports import import_cases
 from bot.services.people import PersonInfo
 from storage import queries as q
 from storage.models import AuditEntry, Case, Contact, Obligation, Provider

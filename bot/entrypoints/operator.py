@@ -21,11 +21,14 @@ from bot.delivery.sending import send_pending
 from bot.delivery.statement_pdf import render_statement
 from bot.errors import CasebotError
 from bot.rules.parsing import money
+from bot.rules.said import names_a_command
 from bot.services.accounting import settlement_sheet
 from bot.services.exports import export_csv, export_data
 from bot.services.firm import Firm
-from bot.services.imports import import_cases
+from bot.services.imports import ImportReport
+from bot.services.imports import import_cases as import_rows
 from bot.services.people import Directory
+from handlers.parse import manager_cell
 from storage import queries as q
 from storage.locks import SenderLock
 from storage.models import Delivery
@@ -159,6 +162,19 @@ def _minutes(span: timedelta) -> str:
     return f"{seconds // 60} min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds} s"
 
 
+def import_cases(
+    firm: Firm,
+    text: str,
+    *,
+    dry_run: bool = False,
+    source: str = "the file",
+    directory: Directory | None = None,
+) -> ImportReport:
+    """Import a CSV whose manager column may also hold Slack's mentions (`<@U123|dana>`), as copied from
+    Slack: handlers/ reads those, the import service takes user ids and emails."""
+    return import_rows(firm, text, dry_run=dry_run, source=source, directory=directory, person=manager_cell)
+
+
 def import_command(
     firm: Firm, path: str, *, dry_run: bool = False, directory: Directory | None = None
 ) -> int:
@@ -218,7 +234,7 @@ def statement_command(
     try:
         sheet = settlement_sheet(firm, "", number, gross, litigation_costs=litigation_costs, operator=True)
     except CasebotError as exc:
-        example = f" (e.g. {exc.example})" if exc.example and not exc.example.startswith("/") else ""
+        example = f" (e.g. {exc.example})" if exc.example and not names_a_command(exc.example) else ""
         print(f"casebot statement: {exc.message}{example}", file=sys.stderr)
         return 1
     today = firm.today()

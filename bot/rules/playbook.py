@@ -55,7 +55,9 @@ class StageInfo:
     step: str  # the playbook step(s) it stands for
     next: Stage | None  # where a plain `advance` goes
     requires: str | None = None  # a precondition (see services) a plain advance must meet
-    via: str | None = None  # the command that enters the next stage instead of `advance`
+    via: str | None = (
+        None  # the command (its subcommand and words) that enters the next stage instead of `advance`
+    )
 
 
 STAGES: dict[Stage, StageInfo] = {
@@ -68,7 +70,7 @@ STAGES: dict[Stage, StageInfo] = {
             "Demand being drafted",
             "4",
             Stage.DEMAND_SENT,
-            via="/case demand {case} sent",
+            via="demand {case} sent",
         ),
         StageInfo(Stage.DEMAND_SENT, "Demand sent, awaiting acknowledgment", "5–6", Stage.NEGOTIATION),
         StageInfo(
@@ -76,7 +78,7 @@ STAGES: dict[Stage, StageInfo] = {
             "Negotiating",
             "7",
             Stage.FINAL_OFFER,
-            via="/offer received {case} <amount> final",
+            via="received {case} <amount> final",
         ),
         StageInfo(Stage.FINAL_OFFER, "Final offer received", "8", Stage.SETTLEMENT),
         StageInfo(
@@ -84,7 +86,7 @@ STAGES: dict[Stage, StageInfo] = {
             "Accounting and client decision",
             "9",
             None,
-            via="/case close {case} settled|litigation",
+            via="close {case} settled|litigation",
         ),
         StageInfo(Stage.SETTLED, "Closed: settled", "—", None),
         StageInfo(Stage.LITIGATION, "Closed: litigation", "—", None),

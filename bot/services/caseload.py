@@ -9,6 +9,7 @@ from datetime import date
 
 from bot.errors import InputError, NotAllowed
 from bot.rules.playbook import OPEN_STAGES, STAGE_ORDER, STAGES, Stage
+from bot.rules.said import Command, Person, said
 from bot.services.changes import announce_change, audit, role_of
 from bot.services.firm import LEAD_ROLES, Firm, Transaction
 from storage import queries as q
@@ -36,14 +37,16 @@ class CaseloadMove:
     @property
     def message(self) -> str:
         if not self.cases:
-            return f"<@{self.from_user}> has no open cases; nothing moved."
+            return said(Person(self.from_user), " has no open cases; nothing moved.")
         shown = ", ".join(self.cases[:20]) + (
             f" and {len(self.cases) - 20} more" if len(self.cases) > 20 else ""
         )
-        return (
-            f"Moved {len(self.cases)} open case{'s' if len(self.cases) != 1 else ''} from <@{self.from_user}> "
-            f"to <@{self.to_user}>, with {self.obligations} open obligation{'s' if self.obligations != 1 else ''}: "
-            f"{shown}."
+        return said(
+            f"Moved {len(self.cases)} open case{'s' if len(self.cases) != 1 else ''} from ",
+            Person(self.from_user),
+            " to ",
+            Person(self.to_user),
+            f", with {self.obligations} open obligation{'s' if self.obligations != 1 else ''}: {shown}.",
         )
 
 
@@ -61,8 +64,10 @@ def move_caseload(firm: Firm, actor: str, from_user: str, to_user: str) -> Casel
         target = q.get_staff(s, to_user)
         if target is not None and not target.full_member:
             raise NotAllowed(
-                f"<@{to_user}> can't manage cases (a guest, a bot, a deactivated account or someone of "
-                "another workspace)."
+                said(
+                    Person(to_user),
+                    " can't manage cases (a guest, a bot, a deactivated account or someone of another workspace).",
+                )
             )
         cases = q.lock_open_cases_of(s, from_user)
         moved = 0
@@ -157,7 +162,11 @@ def lead_overview(firm: Firm, actor: str, rows: int | None = None) -> LeadOvervi
     late_before = offers_late_before(firm, today)
     with Transaction(firm, write=False) as s:
         if role_of(s, firm, actor) not in LEAD_ROLES:
-            raise NotAllowed("The firm's overview is for leads and admins; /case mine lists your own cases.")
+            raise NotAllowed(
+                said(
+                    "The firm's overview is for leads and admins; ", Command("mine"), " lists your own cases."
+                )
+            )
         by_stage = q.open_cases_by_stage(s, today)
         overdue = q.overdue_count_by_manager(s, today)
         escalations = q.open_escalation_count(s)

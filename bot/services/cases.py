@@ -14,6 +14,7 @@ from bot.errors import (
 )
 from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable, spoken_day
 from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
+from bot.rules.said import Command, Person, command, said
 from bot.services.cards import CaseCard, case_card
 from bot.services.changes import (
     announce_change,
@@ -54,13 +55,13 @@ def create_case(
     if not is_case_number(number):
         raise InputError(
             f"“{number[:40]}” is not a case number: {CASE_NUMBER_RULE}.",
-            example="/case new PI-2041 Jane Roe",
+            example=command("new PI-2041 Jane Roe"),
             field="number",
         )
     if not client or len(client) > 200:
         raise InputError(
             "Give the client's name after the case number.",
-            example="/case new PI-2041 Jane Roe",
+            example=command("new PI-2041 Jane Roe"),
             field="client",
         )
     day = event_day(firm, on)
@@ -72,10 +73,12 @@ def create_case(
                 "Only a lead or an admin can open a case for someone else; leave out the @manager to take it yourself.",
                 field="manager",
             )
-        if (refusal := not_member(q.get_staff(s, manager), who=f"<@{manager}> is")) is not None:
+        if (refusal := not_member(q.get_staff(s, manager), who=said(Person(manager), " is"))) is not None:
             raise refusal
         if q.get_case(s, number, children=False) is not None:
-            raise Conflict(f"{number.upper()} already exists: /case show {number.upper()}", field="number")
+            raise Conflict(
+                said(f"{number.upper()} already exists: ", Command(f"show {number.upper()}")), field="number"
+            )
         case = Case(
             number=number.upper(),
             number_key=q.case_key(number),
@@ -92,7 +95,7 @@ def create_case(
             s.flush()
         except IntegrityError as exc:
             raise Conflict(
-                f"{number.upper()} already exists: /case show {number.upper()}", field="number"
+                said(f"{number.upper()} already exists: ", Command(f"show {number.upper()}")), field="number"
             ) from exc
         case.stages.append(
             StageChange(
@@ -143,17 +146,23 @@ def check_may_see(firm: Firm, actor: str, number: str) -> str:
 
 def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:
     def change(s: Session, case: Case) -> str:
-        if (refusal := not_member(q.get_staff(s, manager), who=f"<@{manager}> is")) is not None:
+        if (refusal := not_member(q.get_staff(s, manager), who=said(Person(manager), " is"))) is not None:
             raise refusal
         previous = case.manager_id
         if previous == manager:
-            return f"{case.number} is already <@{manager}>'s."
+            return said(f"{case.number} is already ", Person(manager), "'s.")
         case.manager_id = manager
         for o in case.obligations:
             if o.state in ACTIVE:
                 o.manager_id = manager
         audit(s, firm, case, actor, "assign", from_manager=previous, to_manager=manager)
-        return f"{case.number} is now <@{manager}>'s (was <@{previous}>'s); its open obligations went along."
+        return said(
+            f"{case.number} is now ",
+            Person(manager),
+            "'s (was ",
+            Person(previous),
+            "'s); its open obligations went along.",
+        )
 
     return change_case(firm, actor, number, change, check=may_reassign)
 
@@ -165,7 +174,7 @@ def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
         to = None
     if to not in CLOSED_STAGES:
         raise InputError(
-            "Close a case as settled, litigation or dropped.", example=f"/case close {number} settled"
+            "Close a case as settled, litigation or dropped.", example=command(f"close {number} settled")
         )
 
     def change(s: Session, case: Case) -> str:

@@ -34,6 +34,7 @@ from bot.rules.planner import (
     plan,
 )
 from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES, ESCALATE_KINDS, HoldUp, Stage
+from bot.rules.said import Person, said
 from bot.services.cards import CaseCard, case_card
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
@@ -66,7 +67,10 @@ def not_member(staff: Staff | None, *, who: str = "You are") -> NotAllowed | Non
         else "of another Slack workspace"
     )
     return NotAllowed(
-        f"{who} {what}; casebot is for the firm's own full members. Ask a workspace admin if that is wrong."
+        said(
+            who,
+            f" {what}; casebot is for the firm's own full members. Ask a workspace admin if that is wrong.",
+        )
     )
 
 
@@ -103,7 +107,7 @@ def covers_of(s: Session, firm: Firm, manager: str) -> set[str]:
 
 def _refusal(case: Case) -> NotAllowed:
     # Names the case's manager and nothing else of it: no client, no stage.
-    return NotAllowed(f"{case.number} is <@{case.manager_id}>'s case; ask them or a lead.")
+    return NotAllowed(said(f"{case.number} is ", Person(case.manager_id), "'s case; ask them or a lead."))
 
 
 def may_see(s: Session, firm: Firm, actor: str, case: Case) -> str:
@@ -128,7 +132,11 @@ def may_reassign(s: Session, firm: Firm, actor: str, case: Case) -> str:
     role = may_see(s, firm, actor, case)
     if role not in LEAD_ROLES and case.manager_id != actor:
         raise NotAllowed(
-            f"Only {case.number}'s manager (<@{case.manager_id}>), a lead or an admin can do that."
+            said(
+                f"Only {case.number}'s manager (",
+                Person(case.manager_id),
+                "), a lead or an admin can do that.",
+            )
         )
     return role
 

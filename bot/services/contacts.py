@@ -15,6 +15,7 @@ from bot.errors import (
 )
 from bot.rules.parsing import printable, spoken_day
 from bot.rules.playbook import ACCOUNTING, STAGES, Kind, Stage
+from bot.rules.said import Command, command, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
 from storage import queries as q
@@ -41,13 +42,13 @@ def log_contact(
     if kind not in CONTACT_KINDS:
         raise InputError(
             "A contact is with the client or the adjuster.",
-            example=f"/case contacted {number} client",
+            example=command(f"contacted {number} client"),
             field="kind",
         )
     if topic is not None and (topic not in TOPICS or kind != "client"):
         raise InputError(
             "Only a client contact can be the accounting conversation.",
-            example=f"/case contacted {number} client accounting",
+            example=command(f"contacted {number} client accounting"),
             field="topic",
         )
 
@@ -57,11 +58,12 @@ def log_contact(
             _check_accounting(case, day)
         record_contact(s, firm, case, actor, kind, day, note, topic=topic)
         if topic == ACCOUNTING:
-            return (
+            return said(
                 f"Logged the accounting conversation with the client on {case.number} for "
                 f"{spoken_day(day, firm.today())}: "
-                f"step 9's talk is done (R12); the client's decision is /case close {case.number} "
-                "settled|litigation."
+                "step 9's talk is done (R12); the client's decision is ",
+                Command(f"close {case.number} settled|litigation"),
+                ".",
             )
         return (
             f"Logged {'an' if kind == 'adjuster' else 'a'} {kind} contact on {case.number} "
@@ -79,13 +81,13 @@ def _check_accounting(case: Case, day: date) -> None:
             f"The accounting conversation is step 9, and {case.number} is at "
             f"“{STAGES[Stage(case.stage)].label}”: it has not reached "
             f"“{STAGES[Stage.SETTLEMENT].label}”. Log it as a plain client contact, or advance the case first.",
-            example=f"/case contacted {case.number} client",
+            example=command(f"contacted {case.number} client"),
         )
     if day < min(entered):
         raise InputError(
             f"{case.number} entered “{STAGES[Stage.SETTLEMENT].label}” on {min(entered):%b %-d}; the "
             f"accounting conversation can't be dated {day:%b %-d}, before it.",
-            example=f"/case contacted {case.number} client {min(entered):%Y-%m-%d} accounting",
+            example=command(f"contacted {case.number} client {min(entered):%Y-%m-%d} accounting"),
             field="on",
         )
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, InputError, PreconditionNotMet
 from bot.rules.parsing import money, printable, spoken_day
 from bot.rules.playbook import HoldUp, Stage, ordinal
+from bot.rules.said import Command, command, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
 from bot.services.providers import find_provider
@@ -59,7 +60,7 @@ def fix_treatment(firm: Firm, actor: str, number: str, on: date, *, because: str
                 raise InputError(
                     f"{case.number} moved on from collecting records on {later.on:%a %b %-d}: treatment "
                     "can't have completed after that.",
-                    example=f"/case fix {case.number} treatment {later.on:%-m/%-d}",
+                    example=command(f"fix {case.number} treatment {later.on:%-m/%-d}"),
                 )
             first.on = day
             if len(case.stages) == 1:
@@ -77,7 +78,7 @@ def fix_treatment(firm: Firm, actor: str, number: str, on: date, *, because: str
 def fix_client(firm: Firm, actor: str, number: str, name: str, *, because: str | None = None) -> Outcome:
     client = " ".join(printable(name).split())
     if not client or len(client) > 200:
-        raise InputError("Give the client's name.", example=f"/case fix {number} client Jane Roe")
+        raise InputError("Give the client's name.", example=command(f"fix {number} client Jane Roe"))
 
     def change(s: Session, case: Case) -> tuple[str, dict[str, Any]]:
         before = case.client_name
@@ -111,7 +112,7 @@ def fix_provider(
     if field not in PROVIDER_FIELDS:
         raise InputError(
             f"“{field[:20]}” is not name, requested, records, bills or received.",
-            example=f"/case fix {number} provider 1 requested 11/3",
+            example=command(f"fix {number} provider 1 requested 11/3"),
         )
 
     def change(s: Session, case: Case) -> tuple[str, dict[str, Any]]:
@@ -121,7 +122,7 @@ def fix_provider(
             if not new or len(new) > 200:
                 raise InputError(
                     "Give the provider's name.",
-                    example=f"/case fix {case.number} provider 1 name Valley Ortho",
+                    example=command(f"fix {case.number} provider 1 name Valley Ortho"),
                 )
             if any(o.name.lower() == new.lower() for o in case.providers if o is not p):
                 raise Conflict(f"{case.number} already has {new}.")
@@ -138,7 +139,7 @@ def fix_provider(
             if arrived and day > min(arrived):
                 raise InputError(
                     f"{p.name} sent something on {min(arrived):%a %b %-d}: it was requested before that.",
-                    example=f"/case fix {case.number} provider {p.seq} requested {min(arrived):%-m/%-d}",
+                    example=command(f"fix {case.number} provider {p.seq} requested {min(arrived):%-m/%-d}"),
                 )
             before, p.requested_on = p.requested_on, day
             what = "records and bills requested"
@@ -151,13 +152,17 @@ def fix_provider(
             recorded = [c for c in columns if getattr(p, c) is not None]
             if not recorded:
                 raise PreconditionNotMet(
-                    f"Nothing from {p.name} is recorded as received yet: /case provider {case.number} received "
-                    f"{p.seq} {'both' if field == 'received' else field} <day>"
+                    said(
+                        f"Nothing from {p.name} is recorded as received yet: ",
+                        Command(
+                            f"provider {case.number} received {p.seq} {'both' if field == 'received' else field} <day>"
+                        ),
+                    )
                 )
             if day < p.requested_on:
                 raise InputError(
                     f"{p.name} was asked on {p.requested_on:%a %b %-d}: nothing arrived before that.",
-                    example=f"/case fix {case.number} provider {p.seq} {field} {p.requested_on:%-m/%-d}",
+                    example=command(f"fix {case.number} provider {p.seq} {field} {p.requested_on:%-m/%-d}"),
                 )
             before = getattr(p, recorded[0])
             for column in recorded:
@@ -186,7 +191,7 @@ def fix_contact(
     if void == (to is not None):
         raise InputError(
             "Give the contact's right day, or “void” to strike it.",
-            example=f"/case fix {number} contact 11/3",
+            example=command(f"fix {number} contact 11/3"),
         )
 
     def change(s: Session, case: Case) -> tuple[str, dict[str, Any]]:
@@ -238,7 +243,7 @@ def _check_provider_followup(case: Case, contact: Contact, day: date) -> None:
     if provider is not None and day < provider.requested_on:
         raise InputError(
             f"{provider.name} was asked on {provider.requested_on:%a %b %-d}: a follow-up comes after that.",
-            example=f"/case fix {case.number} contact {provider.requested_on:%-m/%-d}",
+            example=command(f"fix {case.number} contact {provider.requested_on:%-m/%-d}"),
         )
 
 
@@ -269,7 +274,7 @@ def fix_demand(
     if (on is None) == (adjuster is None):
         raise InputError(
             "Give the demand's right day, or “adjuster” and the name.",
-            example=f"/case fix {number} demand adjuster Chris Nolan",
+            example=command(f"fix {number} demand adjuster Chris Nolan"),
         )
 
     def change(s: Session, case: Case) -> tuple[str, dict[str, Any]]:
@@ -281,7 +286,7 @@ def fix_demand(
             raise InputError(
                 f"{case.number}'s demand went out in {len(rounds)} round{'s' if len(rounds) > 1 else ''}; "
                 f"there is no round {n}.",
-                example=f"/case fix {case.number} demand {len(rounds)} adjuster Chris Nolan",
+                example=command(f"fix {case.number} demand {len(rounds)} adjuster Chris Nolan"),
             )
         rnd = rounds[n - 1]
         which = f"round {n} of {case.number}'s demand" if len(rounds) > 1 else f"{case.number}'s demand"
@@ -289,7 +294,7 @@ def fix_demand(
             name = " ".join(printable(adjuster).split())[:200]
             if not name:
                 raise InputError(
-                    "Name the adjuster.", example=f"/case fix {case.number} demand adjuster Chris Nolan"
+                    "Name the adjuster.", example=command(f"fix {case.number} demand adjuster Chris Nolan")
                 )
             before_name, rnd.adjuster = rnd.adjuster, name
             return (
@@ -315,7 +320,7 @@ def fix_demand(
             )
             raise InputError(
                 f"That round's day must fall {bounds}.",
-                example=f"/case fix {case.number} demand {n} {(low or day):%-m/%-d}",
+                example=command(f"fix {case.number} demand {n} {(low or day):%-m/%-d}"),
             )
         rnd.on = day
         if entry is not None:
@@ -352,7 +357,7 @@ def fix_offer(
 ) -> Outcome:
     """An offer's amount or the day it came (default: the latest offer)."""
     if (amount is None) == (on is None):
-        raise InputError("Give the offer's right amount or day.", example=f"/offer received {number} …")
+        raise InputError("Give the offer's right amount or day.", example=command(f"received {number} …"))
 
     def change(s: Session, case: Case) -> tuple[str, dict[str, Any]]:
         if not case.offers:
@@ -361,7 +366,7 @@ def fix_offer(
         if offer is None:
             raise InputError(
                 f"{case.number} has offers 1 to {case.offers[-1].n}; there is no offer {n}.",
-                example=f"/case fix {case.number} offer {case.offers[-1].n} amount 12,500",
+                example=command(f"fix {case.number} offer {case.offers[-1].n} amount 12,500"),
             )
         nth = ordinal(offer.n)
         if amount is not None:
@@ -394,7 +399,7 @@ def fix_holdup(
     except ValueError:
         raise InputError(
             f"“{kind[:30]}” is not a hold-up: chart-notes, billing, wage-loss or other.",
-            example=f"/case fix {number} holdup billing since 10/5",
+            example=command(f"fix {number} holdup billing since 10/5"),
         ) from None
 
     def change(s: Session, case: Case) -> tuple[str, dict[str, Any]]:

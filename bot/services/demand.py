@@ -13,6 +13,7 @@ from bot.errors import (
 from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import HoldUpFacts
 from bot.rules.playbook import STAGES, HoldUp, Stage
+from bot.rules.said import Command, said
 from bot.services.changes import audit, change_case, due_words, enter_stage, event_day, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
@@ -29,13 +30,19 @@ def demand_sent(
         require_open(case)
         if any(d.kind == "sent" for d in case.demand_events):
             raise Conflict(
-                f"{case.number}'s demand was already sent; if it went out again: /case demand {case.number} resent"
+                said(
+                    f"{case.number}'s demand was already sent; if it went out again: ",
+                    Command(f"demand {case.number} resent"),
+                )
             )
         current = Stage(case.stage)
         if current not in (Stage.DEMAND_QUEUE, Stage.DEMAND_DRAFTING):
             raise PreconditionNotMet(
-                f"{case.number} is at “{STAGES[current].label}”: a demand is sent from the demand stages "
-                f"(/case advance {case.number} first)."
+                said(
+                    f"{case.number} is at “{STAGES[current].label}”: a demand is sent from the demand stages (",
+                    Command(f"advance {case.number}"),
+                    " first).",
+                )
             )
         day = event_day(firm, on, not_before=case.stage_entered_on, what="The demand")
         case.demand_events.append(
@@ -71,7 +78,10 @@ def demand_ack(firm: Firm, actor: str, number: str, *, on: date | None = None) -
         rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
         if not rounds:
             raise PreconditionNotMet(
-                f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]"
+                said(
+                    f"No demand was sent on {case.number} yet: ",
+                    Command(f"demand {case.number} sent [YYYY-MM-DD]"),
+                )
             )
         day = event_day(firm, on, not_before=rounds[-1].on, what="The acknowledgment")
         case.demand_events.append(DemandEvent(kind="ack", on=day, by=actor, at=firm.now()))
@@ -89,7 +99,10 @@ def demand_resent(
         rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
         if not rounds:
             raise PreconditionNotMet(
-                f"No demand was sent on {case.number} yet: /case demand {case.number} sent [YYYY-MM-DD]"
+                said(
+                    f"No demand was sent on {case.number} yet: ",
+                    Command(f"demand {case.number} sent [YYYY-MM-DD]"),
+                )
             )
         day = event_day(firm, on, not_before=rounds[-1].on, what="The resent demand")
         case.demand_events.append(

@@ -14,6 +14,7 @@ from bot.errors import (
 from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import HoldUpFacts
 from bot.rules.playbook import HOLDUP_STAGES, STAGES, HoldUp, Stage
+from bot.rules.said import Command, command, said
 from bot.services.changes import audit, change_case, event_day, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
@@ -30,7 +31,7 @@ def set_holdup(
     hold = _holdup_word(kind, number)
     note = printable(note or "").strip()[:2000] or None
     if hold is HoldUp.OTHER and not note:
-        raise InputError("Say what holds it up.", example=f"/case holdup {number} other police report")
+        raise InputError("Say what holds it up.", example=command(f"holdup {number} other police report"))
 
     def change(s: Session, case: Case) -> str:
         require_open(case)
@@ -44,8 +45,11 @@ def set_holdup(
         if existing and hold is not HoldUp.OTHER:
             if on is not None and on != existing.opened_on:
                 raise Conflict(
-                    f"{case.number} is already held up by {hold.value} since {existing.opened_on:%a %b %-d}; "
-                    f"to correct that day: /case fix {case.number} holdup {hold.value} since {on:%-m/%-d}"
+                    said(
+                        f"{case.number} is already held up by {hold.value} since {existing.opened_on:%a %b %-d}; "
+                        "to correct that day: ",
+                        Command(f"fix {case.number} holdup {hold.value} since {on:%-m/%-d}"),
+                    )
                 )
             existing.note = note or existing.note
             row = existing
@@ -89,7 +93,7 @@ def _holdup_word(word: str, number: str) -> HoldUp:
     except ValueError:
         raise InputError(
             f"“{word[:30]}” is not a hold-up: chart-notes, billing, wage-loss or other.",
-            example=f"/case holdup {number} chart-notes",
+            example=command(f"holdup {number} chart-notes"),
         ) from None
 
 

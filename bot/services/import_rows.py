@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -368,7 +369,14 @@ def _rounds(text: str, r: _Rows) -> list[RoundIn]:
     return rounds
 
 
-def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row | None, list[str]]:
+def as_written(cell: str) -> str:
+    """A manager cell as it is: a Slack user id or an email (the default reading of the manager column)."""
+    return cell
+
+
+def _row_from_cells(
+    line: int, cells: dict[str, str], today: date, person: Callable[[str], str] = as_written
+) -> tuple[Row | None, list[str]]:
     r = _Rows(today)
     number = cells.get("case_number", "")
     client = " ".join(cells.get("client", "").split())
@@ -381,7 +389,7 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
         r.problems.append("client is empty")
     elif len(client) > 200:
         r.problems.append("client is longer than 200 characters")
-    manager = manager[2:-1].split("|")[0] if manager.startswith("<@") and manager.endswith(">") else manager
+    manager = person(manager)
     if not manager:
         r.problems.append("manager is empty: give a Slack user id (U123ABC) or an email")
     elif "@" not in manager and not _SLACK_ID_RE.match(manager.upper()):
@@ -501,8 +509,11 @@ def _row_from_cells(line: int, cells: dict[str, str], today: date) -> tuple[Row 
     ), []
 
 
-def read_rows(text: str, today: date) -> tuple[list[Row], list[tuple[int, str]]]:
-    """Every row of the file, and every problem found without the database: (line, message)."""
+def read_rows(
+    text: str, today: date, person: Callable[[str], str] = as_written
+) -> tuple[list[Row], list[tuple[int, str]]]:
+    """Every row of the file, and every problem found without the database: (line, message). `person` reads
+    a manager cell into a Slack user id or an email (the entry point may teach it Slack's mentions)."""
     errors: list[tuple[int, str]] = []
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     try:
@@ -558,7 +569,7 @@ def read_rows(text: str, today: date) -> tuple[list[Row], list[tuple[int, str]]]
             )
             continue
         values = {n: restored(printable(c).strip()) for n, c in zip(names, cells, strict=False)}
-        row, problems = _row_from_cells(line, values, today)
+        row, problems = _row_from_cells(line, values, today, person)
         label = values.get("case_number", "")[:40]
         for p in problems:
             errors.append((line, f"{label}: {p}" if label else p))

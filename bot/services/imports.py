@@ -16,7 +16,7 @@ from bot.services.cards import demand_rounds
 from bot.services.changes import audit, enter_stage, replan
 from bot.services.contacts import record_contact
 from bot.services.firm import Firm, Transaction
-from bot.services.import_rows import CostIn, LienIn, ProviderIn, RoundIn, Row, read_rows
+from bot.services.import_rows import CostIn, LienIn, ProviderIn, RoundIn, Row, as_written, read_rows
 from bot.services.people import Directory, info_is_stale, remember_person
 from storage import queries as q
 from storage.models import ACTIVE, Case, CaseCost, Contact, DemandEvent, Lien, Provider, StageChange
@@ -565,15 +565,17 @@ def import_cases(
     dry_run: bool = False,
     source: str = "the file",
     directory: Directory | None = None,
+    person: Callable[[str], str] = as_written,
 ) -> ImportReport:
     """Check every row, then (when all are good) create or update every case in one transaction. The
     managers are asked of Slack through `directory` first (refused unless full members of the firm's
-    workspace); without one, only what casebot already knows of them is checked."""
+    workspace); without one, only what casebot already knows of them is checked. `person` reads a manager
+    cell (default: a Slack user id or an email, as written)."""
 
     started = time.perf_counter()
     today = firm.today()
     report = ImportReport(source=source, dry_run=dry_run)
-    rows, errors = read_rows(text, today)
+    rows, errors = read_rows(text, today, person)
     managers = ask_about_managers(firm, rows, directory)
     report.rows = len(rows) + len({line for line, _ in errors if line > 1})
     try:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, InputError
 from bot.rules.ledger import LIEN_KINDS, check_bill, validate_amount
 from bot.rules.parsing import money, printable
+from bot.rules.said import command
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
 from bot.services.providers import find_provider
@@ -34,13 +35,15 @@ def record_bill(
     replaces the figures given and keeps the ones left out, and the reply shows all of them."""
 
     def change(s: Session, case: Case) -> str:
-        p = find_provider(case, provider, example=f"/case bill {case.number} 1 4,200 paid 1,800")
+        p = find_provider(case, provider, example=command(f"bill {case.number} 1 4,200 paid 1,800"))
         new_paid = paid if paid is not None else (p.paid or ZERO)
         new_adjusted = adjusted if adjusted is not None else (p.adjusted or ZERO)
         try:
             check_bill(billed, new_paid, new_adjusted)
         except InputError as exc:
-            raise InputError(exc.message, example=f"/case bill {case.number} {p.seq} {exc.example}") from None
+            raise InputError(
+                exc.message, example=command(f"bill {case.number} {p.seq} {exc.example}")
+            ) from None
         day = firm.today()
         before = (p.billed, p.paid, p.adjusted)
         p.billed, p.paid, p.adjusted, p.billed_on = billed, new_paid, new_adjusted, day
@@ -81,12 +84,13 @@ def add_lien(
     holder = " ".join(printable(holder).split())
     if not holder or len(holder) > 200:
         raise InputError(
-            "Name who holds the lien.", example=f"/case lien {number} add Blue Cross 6,500 type health-plan"
+            "Name who holds the lien.",
+            example=command(f"lien {number} add Blue Cross 6,500 type health-plan"),
         )
     if kind not in LIEN_KINDS:
         raise InputError(
             f"“{kind[:20]}” is not a type of lien: {', '.join(LIEN_KINDS)}.",
-            example=f"/case lien {number} add Medicare 1,250 type medicare",
+            example=command(f"lien {number} add Medicare 1,250 type medicare"),
         )
     validate_amount(amount, "lien")
     day = event_day(firm, on)
@@ -100,7 +104,7 @@ def add_lien(
                 f"{billed.name} is provider {billed.seq} on {case.number} and its bill is recorded: its unpaid "
                 "balance is already paid out of the settlement. A reduction it agrees to is an adjustment "
                 "to its bill.",
-                example=f"/case bill {case.number} {billed.seq} {billed.billed:,.2f} adjusted <amount>",
+                example=command(f"bill {case.number} {billed.seq} {billed.billed:,.2f} adjusted <amount>"),
             )
         n = max((x.n for x in case.liens), default=0) + 1
         case.liens.append(Lien(n=n, holder=holder, kind=kind, amount=amount, asserted_on=day, by=actor))
@@ -117,9 +121,9 @@ def _lien(case: Case, n: int) -> Lien:
         have = f"liens 1 to {case.liens[-1].n}" if case.liens else "no liens yet"
         raise InputError(
             f"{case.number} has {have}; there is no lien {n}.",
-            example=f"/case lien {case.number} add Blue Cross 6,500 type health-plan"
+            example=command(f"lien {case.number} add Blue Cross 6,500 type health-plan")
             if not case.liens
-            else f"/case lien {case.number} {case.liens[-1].n} accepted",
+            else command(f"lien {case.number} {case.liens[-1].n} accepted"),
         )
     return lien
 
@@ -148,7 +152,7 @@ def lien_reduced(
             raise InputError(
                 f"A reduction is less than the {money(lien.amount)} {lien.holder} asserted; if they take "
                 "nothing off, record that the lien is accepted.",
-                example=f"/case lien {case.number} {n} accepted",
+                example=command(f"lien {case.number} {n} accepted"),
             )
         day = event_day(firm, on, not_before=lien.asserted_on, what=f"A reduction of lien {n}")
         was = lien.reduced_to
@@ -200,7 +204,7 @@ def lien_paid(firm: Firm, actor: str, number: str, n: int, *, on: date | None = 
 def add_cost(firm: Firm, actor: str, number: str, amount: Decimal, description: str) -> Outcome:
     description = " ".join(printable(description).split())
     if not description or len(description) > 300:
-        raise InputError("Say what the cost was for.", example=f"/case cost {number} 350 records fee")
+        raise InputError("Say what the cost was for.", example=command(f"cost {number} 350 records fee"))
     validate_amount(amount, "cost")
 
     def change(s: Session, case: Case) -> str:

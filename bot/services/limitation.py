@@ -23,6 +23,7 @@ from bot.rules.limitation import (
     threshold_crossed,
 )
 from bot.rules.playbook import Numbers
+from bot.rules.said import Command, Said, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome, Transaction
 from storage import queries as q
@@ -93,15 +94,16 @@ def _thresholds(days: tuple[int, ...]) -> str:
     return ", ".join(str(t) for t in days)
 
 
-def _claim_line(firm: Firm, case: Case, lead: str = "Claim against a public entity: present it by") -> str:
+def _claim_line(firm: Firm, case: Case, lead: str = "Claim against a public entity: present it by") -> Said:
     """The sentence on the claim deadline against a public entity, for a public case."""
     if case.claim_deadline_on is None:
-        return (
-            f"Claim against a public entity: {NO_CLAIM_DEADLINE.rstrip('.')}: "
-            f"`/case claim-deadline {case.number} <YYYY-MM-DD>`."
+        return said(
+            f"Claim against a public entity: {NO_CLAIM_DEADLINE.rstrip('.')}: `",
+            Command(f"claim-deadline {case.number} <YYYY-MM-DD>"),
+            "`.",
         )
     on = case.claim_deadline_on
-    return (
+    return said(
         f"{lead} {describe_claim(on, case.loss_on, case.loss_state)}: {_when(on, firm.today())}. "
         f"Alerts at {_thresholds(firm.numbers.claim_alert_days)} days before it."
     )
@@ -179,9 +181,9 @@ def set_limitation(
             case.claim_deadline_on,
         )
         shown = describe(limitation_on, case.loss_on, case.loss_state, case.loss_motor)
-        claim = f" {_claim_line(firm, case)}" if case.public_entity else ""
+        claim = said(" ", _claim_line(firm, case)) if case.public_entity else said()
         if before == now:
-            return f"{case.number}'s limitation date is already {shown}.{claim} {LAWYER_CONFIRMS}"
+            return said(f"{case.number}'s limitation date is already {shown}.", claim, f" {LAWYER_CONFIRMS}")
         audit(
             s,
             firm,
@@ -197,9 +199,11 @@ def set_limitation(
             from_claim_on=before[5] if before[5] != case.claim_deadline_on else None,
             claim_on=case.claim_deadline_on if before[5] != case.claim_deadline_on else None,
         )
-        return (
+        return said(
             f"{case.number}'s limitation date is {shown}: {_when(limitation_on, firm.today())}. "
-            f"Alerts at {_thresholds(firm.numbers.limitation_alert_days)} days before it.{claim} {LAWYER_CONFIRMS}"
+            f"Alerts at {_thresholds(firm.numbers.limitation_alert_days)} days before it.",
+            claim,
+            f" {LAWYER_CONFIRMS}",
         )
 
     return change_case(firm, actor, number, change)
@@ -217,9 +221,9 @@ def set_claim_deadline(firm: Firm, actor: str, number: str, on: date) -> Outcome
             line = _claim_line(
                 firm, case, f"{case.number}'s claim deadline against a public entity is already"
             )
-            return f"{line} {LAWYER_CONFIRMS}"
+            return said(line, f" {LAWYER_CONFIRMS}")
         audit(s, firm, case, actor, "claim_deadline", from_on=before[1], on=on)
         line = _claim_line(firm, case, f"{case.number}'s claim deadline against a public entity is")
-        return f"{line} {LAWYER_CONFIRMS}"
+        return said(line, f" {LAWYER_CONFIRMS}")
 
     return change_case(firm, actor, number, change)

@@ -12,6 +12,7 @@ from bot.errors import (
     InputError,
     NotAllowed,
 )
+from bot.rules.said import Command, said
 from bot.services.cards import DueItem, due_item
 
 # Limitation alerts, the weekly chart and the digest's flags; importing it registers their renderers.
@@ -203,5 +204,9 @@ def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
     if kind in ("client", "adjuster"):
         return log_contact(firm, actor, number, kind=kind, note="from the digest")
     raise InputError(
-        f"That item on {number} is a task: it closes when the work is recorded (/case show {number})."
+        said(
+            f"That item on {number} is a task: it closes when the work is recorded (",
+            Command(f"show {number}"),
+            ").",
+        )
     )

@@ -17,6 +17,7 @@ from bot.errors import (
 )
 from bot.rules.parsing import spoken_day
 from bot.rules.playbook import STAGES, Stage, offer_moves_to, ordinal
+from bot.rules.said import command
 from bot.services.cards import CaseCard
 from bot.services.cases import show_case
 from bot.services.changes import audit, change_case, due_words, enter_stage, event_day, require_open
@@ -98,7 +99,7 @@ def _which(case: Case, n: int | None, final: bool) -> Offer:
         if not found:
             raise InputError(
                 f"{case.number} has no final offer yet; its offers: {listed}.",
-                example=f"/offer informed {case.number} {offers[-1].n}",
+                example=command(f"informed {case.number} {offers[-1].n}"),
             )
         return found[-1]
     if n is None:
@@ -107,7 +108,7 @@ def _which(case: Case, n: int | None, final: bool) -> Offer:
     if offer is None:
         raise InputError(
             f"{case.number} has offers 1 to {offers[-1].n}; there is no offer {n}.",
-            example=f"/offer informed {case.number} {offers[-1].n}",
+            example=command(f"informed {case.number} {offers[-1].n}"),
         )
     return offer
 

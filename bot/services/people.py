@@ -14,6 +14,7 @@ from bot.errors import (
     NotAllowed,
     PreconditionNotMet,
 )
+from bot.rules.said import Command, Person, command, said
 from bot.services.changes import audit, not_member, role_of
 from bot.services.firm import ROLES, Firm, Transaction
 from storage import queries as q
@@ -27,17 +28,19 @@ from storage.models import (
 def set_role(firm: Firm, actor: str, user: str, role: str) -> str:
     if role not in ROLES:
         raise InputError(
-            f"“{role[:20]}” is not a role: manager, lead or admin.", example="/case role @dana lead"
+            f"“{role[:20]}” is not a role: manager, lead or admin.", example=command("role @dana lead")
         )
     with Transaction(firm) as s:
         if role_of(s, firm, actor) != "admin":
             raise NotAllowed("Only an admin can change roles.")
         if user in firm.settings.admin_users and role != "admin":
-            raise PreconditionNotMet(f"<@{user}> is an admin by the ADMIN_USERS setting; change it there.")
+            raise PreconditionNotMet(
+                said(Person(user), " is an admin by the ADMIN_USERS setting; change it there.")
+            )
         staff = _staff(s, user)
         previous, staff.role = staff.role, role
         audit(s, firm, None, actor, "role", user=user, from_role=previous, to_role=role)
-    return f"<@{user}> is now a {role}."
+    return said(Person(user), f" is now a {role}.")
 
 
 def _staff(s: Session, user: str) -> Staff:
@@ -53,22 +56,29 @@ def set_away(firm: Firm, actor: str, *, until: date | None = None, cover: str | 
     if until is not None and until < today:
         raise InputError(
             "“until” is the day you are back; it can't be in the past.",
-            example=f"/case away until {today + timedelta(days=7):%Y-%m-%d}",
+            example=command(f"away until {today + timedelta(days=7):%Y-%m-%d}"),
         )
     if cover == actor:
-        raise InputError("Someone else covers for you while you are away.", example="/case away cover @dana")
+        raise InputError(
+            "Someone else covers for you while you are away.", example=command("away cover @dana")
+        )
     with Transaction(firm) as s:
         role_of(s, firm, actor)
-        if cover and (refusal := not_member(q.get_staff(s, cover), who=f"<@{cover}> is")) is not None:
+        if (
+            cover
+            and (refusal := not_member(q.get_staff(s, cover), who=said(Person(cover), " is"))) is not None
+        ):
             raise refusal
         staff = _staff(s, actor)
         staff.away, staff.away_until, staff.cover_id = True, until, cover
         audit(s, firm, None, actor, "away", until=until, cover=cover)
     back = f" until {until:%b %-d}" if until else ""
-    return f"You are away{back}. " + (
-        f"<@{cover}> gets your reminders."
-        if cover
-        else "Your reminders wait for you; name a cover with /case away cover @someone."
+    if cover:
+        return said(f"You are away{back}. ", Person(cover), " gets your reminders.")
+    return said(
+        f"You are away{back}. Your reminders wait for you; name a cover with ",
+        Command("away cover @someone"),
+        ".",
     )
 
 

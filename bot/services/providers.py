@@ -15,6 +15,7 @@ from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import (
     owed,
 )
+from bot.rules.said import command
 from bot.services.changes import audit, change_case, due_words, event_day, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
@@ -30,7 +31,7 @@ RECEIVED: tuple[str, ...] = ("records", "bills", "both")
 def find_provider(case: Case, ref: str, *, example: str | None = None) -> Provider:
     """A provider of the case by its number on the card or a unique start of its name."""
     ref = ref.strip()
-    example = example or f"/case provider {case.number} received 1 both"
+    example = example or command(f"provider {case.number} received 1 both")
     if ref.isdigit():
         match = [p for p in case.providers if p.seq == int(ref)]
     else:
@@ -47,14 +48,14 @@ def find_provider(case: Case, ref: str, *, example: str | None = None) -> Provid
         )
     raise UnknownProvider(
         f"“{ref[:60]}” matches more than one provider on {case.number}: {listed}. Use its number.",
-        example=f"/case provider {case.number} received 1 both",
+        example=command(f"provider {case.number} received 1 both"),
     )
 
 
 def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | None = None) -> Outcome:
     name = " ".join(printable(name).split())
     if not name or len(name) > 200:
-        raise InputError("Name the provider.", example=f"/case provider {number} add Valley Orthopedics")
+        raise InputError("Name the provider.", example=command(f"provider {number} add Valley Orthopedics"))
     day = event_day(firm, on)
 
     def change(s: Session, case: Case) -> str:
@@ -74,7 +75,7 @@ def provider_received(
 ) -> Outcome:
     if what not in RECEIVED:
         raise InputError(
-            "Say what arrived: records, bills or both.", example=f"/case provider {number} received 1 both"
+            "Say what arrived: records, bills or both.", example=command(f"provider {number} received 1 both")
         )
 
     def change(s: Session, case: Case) -> str:

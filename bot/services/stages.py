@@ -15,6 +15,7 @@ from bot.rules.planner import (
     owed,
 )
 from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, STAGES, Stage
+from bot.rules.said import Command, Person, Said, command, said
 from bot.services.changes import (
     announce_change,
     card_of,
@@ -66,14 +67,21 @@ def advance(
             raise Conflict(_moved_message(case, last))
         if plain and expected is None and _double_submit(firm, last, actor):
             raise Conflict(
-                _moved_message(case, last)
-                + f" To move it again, name the stage: /case advance {case.number} {STAGES[current].next or ''}".rstrip()
+                said(
+                    _moved_message(case, last),
+                    " To move it again, name the stage: ",
+                    Command(f"advance {case.number} {STAGES[current].next or ''}".rstrip()),
+                )
             )
         info = STAGES[current]
         dest = target or info.next
         if dest is None or dest in CLOSED_STAGES:  # noqa: SIM114 - two reasons, one answer
             raise PreconditionNotMet(
-                f"{case.number} is at its last open stage; close it with /case close {case.number} settled|litigation|dropped."
+                said(
+                    f"{case.number} is at its last open stage; close it with ",
+                    Command(f"close {case.number} {'|'.join(s.value for s in CLOSED_STAGES)}"),
+                    ".",
+                )
             )
         if dest == current:
             raise Conflict(f"{case.number} is already at “{info.label}”.")
@@ -81,19 +89,26 @@ def advance(
         if STAGE_ORDER[dest] < STAGE_ORDER[current]:
             if role not in LEAD_ROLES or not because:
                 raise NotAllowed(
-                    f"A stage never moves backwards, except by a lead or an admin with a reason: "
-                    f"/case advance {case.number} {dest.value} because <reason>."
+                    said(
+                        "A stage never moves backwards, except by a lead or an admin with a reason: ",
+                        Command(f"advance {case.number} {dest.value} because <reason>"),
+                        ".",
+                    )
                 )
         else:
             problem = _precondition(case, current, dest, forward_one)
             if problem:
                 if not because:
                     raise PreconditionNotMet(
-                        problem
-                        + f" A lead or an admin can override: /case advance {case.number} {dest.value} because <reason>."
+                        said(
+                            problem,
+                            " A lead or an admin can override: ",
+                            Command(f"advance {case.number} {dest.value} because <reason>"),
+                            ".",
+                        )
                     )
                 if role not in LEAD_ROLES:
-                    raise NotAllowed(problem + " Only a lead or an admin can override it with a reason.")
+                    raise NotAllowed(said(problem, " Only a lead or an admin can override it with a reason."))
         day = event_day(firm, on, not_before=case.stage_entered_on, what=f"Leaving “{info.label}”")
         enter_stage(s, firm, case, dest, day, actor, because, via=ADVANCE if plain else ADVANCE_TO)
         case.advanced_at = firm.now()
@@ -103,7 +118,7 @@ def advance(
         undo = keep_change(s, firm, case, actor, journal)
     announce_change(firm, actor, card.number)
     return Outcome(
-        f"{card.number} moved to “{STAGES[dest].label}” as of {spoken_day(day, firm.today())}." + asks,
+        said(f"{card.number} moved to “{STAGES[dest].label}” as of {spoken_day(day, firm.today())}.", asks),
         card,
         moved_to=dest.value,
         undo=undo,
@@ -120,25 +135,31 @@ def _double_submit(firm: Firm, last: StageChange | None, actor: str) -> bool:
     return firm.now() - _aware(last.at) < timedelta(seconds=firm.numbers.advance_guard_seconds)
 
 
-def _what_it_asks(firm: Firm, number: str, dest: Stage, day: date) -> str:
+def _what_it_asks(firm: Firm, number: str, dest: Stage, day: date) -> Said:
     """What entering the stage asks of the manager, dated from the day of the move (R4, R12)."""
     if dest is Stage.DEMAND_QUEUE:
-        return f" Tell the client the case goes to the legal team (R4, {due_words(firm, firm.calendar.due(day))})."
-    if dest is Stage.SETTLEMENT:
-        return (
-            f" Go over the accounting with the client (R12, {due_words(firm, firm.calendar.due(day))}); "
-            f"log that conversation with /case contacted {number} client accounting."
+        return said(
+            f" Tell the client the case goes to the legal team (R4, {due_words(firm, firm.calendar.due(day))})."
         )
-    return ""
+    if dest is Stage.SETTLEMENT:
+        return said(
+            f" Go over the accounting with the client (R12, {due_words(firm, firm.calendar.due(day))}); "
+            "log that conversation with ",
+            Command(f"contacted {number} client accounting"),
+            ".",
+        )
+    return said()
 
 
 def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def _moved_message(case: Case, last: StageChange | None) -> str:
-    who = f" by <@{last.by}>" if last else ""
-    return f"{case.number} already moved to “{STAGES[Stage(case.stage)].label}”{who}; nothing changed."
+def _moved_message(case: Case, last: StageChange | None) -> Said:
+    who = said(" by ", Person(last.by)) if last else said()
+    return said(
+        f"{case.number} already moved to “{STAGES[Stage(case.stage)].label}”", who, "; nothing changed."
+    )
 
 
 def _stage_word(word: str, number: str) -> Stage:
@@ -148,18 +169,24 @@ def _stage_word(word: str, number: str) -> Stage:
             return stage
     names = ", ".join(s.value for s in Stage if s not in CLOSED_STAGES)
     raise InputError(
-        f"“{word[:30]}” is not a stage. Stages: {names}.", example=f"/case advance {number} demand_queue"
+        f"“{word[:30]}” is not a stage. Stages: {names}.",
+        example=command(f"advance {number} demand_queue"),
+        field="to",
     )
 
 
-def _precondition(case: Case, current: Stage, dest: Stage, forward_one: bool) -> str | None:
+def _precondition(case: Case, current: Stage, dest: Stage, forward_one: bool) -> Said | None:
     """Why the playbook says not yet, or None."""
     if not forward_one:
-        return f"{case.number} is at “{STAGES[current].label}”; going straight to “{STAGES[dest].label}” skips steps."
+        return said(
+            f"{case.number} is at “{STAGES[current].label}”; going straight to “{STAGES[dest].label}” skips steps."
+        )
     if STAGES[current].requires == "all_records_in":
         if not case.providers:
-            return (
-                f"{case.number} has no providers yet: add them with /case provider {case.number} add <name>."
+            return said(
+                f"{case.number} has no providers yet: add them with ",
+                Command(f"provider {case.number} add <name>"),
+                ".",
             )
         owing = [
             f"{p.name} ({owed(p.records_on, p.bills_on)})"
@@ -167,7 +194,7 @@ def _precondition(case: Case, current: Stage, dest: Stage, forward_one: bool) ->
             if owed(p.records_on, p.bills_on)
         ]
         if owing:
-            return f"{case.number} can't go to the demand yet: still owed by {'; '.join(owing)}."
+            return said(f"{case.number} can't go to the demand yet: still owed by {'; '.join(owing)}.")
     if via := STAGES[current].via:
-        return f"Record it instead with {via.format(case=case.number)}."
+        return said("Record it instead with ", Command(via.format(case=case.number)), ".")
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.errors import InputError, PreconditionNotMet
+from bot.rules.said import Person, command, said
 from bot.services.changes import audit, change_case, may_reassign, not_member
 from bot.services.firm import Firm, Outcome, Transaction
 from storage import queries as q
@@ -17,27 +18,32 @@ TEAM_ACTIONS = ("add", "remove")
 def change_team(firm: Firm, actor: str, number: str, action: str, user: str) -> Outcome:
     """Add someone to the case's team, or take them off it."""
     if action not in TEAM_ACTIONS:
-        raise InputError(f"“{action[:20]}” is not add or remove.", example=f"/case team {number} add @lee")
+        raise InputError(f"“{action[:20]}” is not add or remove.", example=command(f"team {number} add @lee"))
 
     def change(s: Session, case: Case) -> str:
         members = {m.user_id: m for m in case.team}
         if action == "add":
             if user == case.manager_id:
-                raise PreconditionNotMet(f"<@{user}> manages {case.number}; the team works it with them.")
-            if (refusal := not_member(q.get_staff(s, user), who=f"<@{user}> is")) is not None:
+                raise PreconditionNotMet(
+                    said(Person(user), f" manages {case.number}; the team works it with them.")
+                )
+            if (refusal := not_member(q.get_staff(s, user), who=said(Person(user), " is"))) is not None:
                 raise refusal
             if user in members:
-                return f"<@{user}> is already on {case.number}'s team."
+                return said(Person(user), f" is already on {case.number}'s team.")
             case.team.append(TeamMember(user_id=user, added_by=actor, added_at=firm.now()))
             audit(s, firm, case, actor, "team_add", user=user)
-            return (
-                f"<@{user}> is now on {case.number}'s team: they see and work it with <@{case.manager_id}>."
+            return said(
+                Person(user),
+                f" is now on {case.number}'s team: they see and work it with ",
+                Person(case.manager_id),
+                ".",
             )
         if user not in members:
-            return f"<@{user}> is not on {case.number}'s team."
+            return said(Person(user), f" is not on {case.number}'s team.")
         case.team.remove(members[user])
         audit(s, firm, case, actor, "team_remove", user=user)
-        return f"<@{user}> is off {case.number}'s team."
+        return said(Person(user), f" is off {case.number}'s team.")
 
     return change_case(firm, actor, number, change, check=may_reassign)
 

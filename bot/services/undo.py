@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, InputError, NotAllowed, PreconditionNotMet
 from bot.rules.parsing import spoken_day
 from bot.rules.playbook import STAGES, Stage, ordinal
+from bot.rules.said import Command, Person, said
 from bot.services.changes import announce_change, audit, card_of, find_case, may_change, replan
 from bot.services.corrections import recompute_contacts
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
@@ -82,7 +83,7 @@ def undo_change(firm: Firm, actor: str, number: str, *, audit_id: int | None = N
         keep = _check_later(s, case, target, later, today)
         entry = q.audit_entry(s, target.audit_id)
         what = describe(entry, today)
-        whose = "your" if target.by == actor else f"<@{target.by}>'s"
+        whose = said("your") if target.by == actor else said(Person(target.by), "'s")
         rows = target.rows
         number = case.number
         revert(s, rows, keep=keep)
@@ -90,7 +91,7 @@ def undo_change(firm: Firm, actor: str, number: str, *, audit_id: int | None = N
         target.undone_at, target.undone_by = firm.now(), actor
         if any(table == "cases" for table, _ in rows.get("added", [])):
             audit(s, firm, None, actor, "undo", number=number, undid=target.audit_id, change=target.action)
-            gone = f"Undid {whose} {what} on {number}: the case is gone (the audit trail keeps it)."
+            gone = said("Undid ", whose, f" {what} on {number}: the case is gone (the audit trail keeps it).")
             return Outcome(gone)
         case = find_case(s, number, firm=firm, actor=actor, for_update=True)
         if keep:
@@ -99,7 +100,9 @@ def undo_change(firm: Firm, actor: str, number: str, *, audit_id: int | None = N
         audit(s, firm, case, actor, "undo", undid=target.audit_id, change=target.action, of=target.by)
         card = card_of(s, firm, case)
     announce_change(firm, actor, number)
-    return Outcome(f"Undid {whose} {what} on {number}; its clocks are as they were before it.", card)
+    return Outcome(
+        said("Undid ", whose, f" {what} on {number}; its clocks are as they were before it."), card
+    )
 
 
 def _target(
@@ -120,18 +123,29 @@ def _target(
             recorded = q.change_of_audit(s, audit_id)
             if recorded is not None and recorded.undone_at is not None:
                 raise Conflict(
-                    f"That change on {case.number} was already undone (by <@{recorded.undone_by}>); "
-                    "nothing else was undone."
+                    said(
+                        f"That change on {case.number} was already undone (by ",
+                        Person(recorded.undone_by or ""),
+                        "); nothing else was undone.",
+                    )
                 )
             raise InputError(f"That Undo button is not for a change on {case.number}; nothing was undone.")
         if target is not live[-1]:
             raise Conflict(
-                f"{case.number} has changed since ({describe(q.audit_entry(s, live[-1].audit_id), today)}), "
-                f"so that button undoes nothing now; /case undo {case.number} walks back one change at a time."
+                said(
+                    f"{case.number} has changed since ({describe(q.audit_entry(s, live[-1].audit_id), today)}), "
+                    "so that button undoes nothing now; ",
+                    Command(f"undo {case.number}"),
+                    " walks back one change at a time.",
+                )
             )
         if target.by != actor and role not in LEAD_ROLES:
             raise NotAllowed(
-                f"That change on {case.number} is <@{target.by}>'s: only they, a lead or an admin can undo it."
+                said(
+                    f"That change on {case.number} is ",
+                    Person(target.by),
+                    "'s: only they, a lead or an admin can undo it.",
+                )
             )
     else:
         mine = [c for c in live if c.by == actor or role in LEAD_ROLES]
@@ -142,9 +156,13 @@ def _target(
         target = mine[-1]
     if _aware(target.at) < since:
         raise PreconditionNotMet(
-            f"{'Your' if target.by == actor else f'<@{target.by}>' + chr(39) + 's'} last change on {case.number} "
-            f"({describe(q.audit_entry(s, target.audit_id), today)}) is more than {hours} hours old: "
-            f"correct the fact instead with /case fix {case.number} …"
+            said(
+                said("Your") if target.by == actor else said(Person(target.by), "'s"),
+                f" last change on {case.number} "
+                f"({describe(q.audit_entry(s, target.audit_id), today)}) is more than {hours} hours old: "
+                "correct the fact instead with ",
+                Command(f"fix {case.number} …"),
+            )
         )
     return target
 
@@ -174,9 +192,13 @@ def _check_later(
                 clash = True
             keep.setdefault(key, set()).update(columns)
         if clash:
-            whose = f"<@{change.by}>'s"
             raise Conflict(
-                f"{whose} later change on {case.number} ({describe(q.audit_entry(s, change.audit_id), today)}) "
-                "builds on that one: undo it first, or correct the fact with /case fix. Nothing was undone."
+                said(
+                    Person(change.by),
+                    f"'s later change on {case.number} ({describe(q.audit_entry(s, change.audit_id), today)}) "
+                    "builds on that one: undo it first, or correct the fact with ",
+                    Command("fix"),
+                    ". Nothing was undone.",
+                )
             )
     return keep

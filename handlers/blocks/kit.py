@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from handlers.said import say
+
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
 SECTION_CHARS = 3000
@@ -59,7 +61,9 @@ def esc_message(text: str, quoted: Iterable[str] = ()) -> str:
 
     The message is casebot's own mrkdwn (mentions, `/case …` in backticks) and stays as written; what it
     quotes of a person's typing is escaped: anything between “ and ” (every message quotes a word it was
-    given that way) and the `quoted` pieces wherever they appear (e.g. the case's client, providers, notes)."""
+    given that way) and the `quoted` pieces wherever they appear (e.g. the case's client, providers, notes).
+    The people and commands the core named (a Said) are shown first: mentions, whole slash commands."""
+    text = say(text)
     spans = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
     for piece in {p for p in quoted if p}:
         start = text.find(piece)

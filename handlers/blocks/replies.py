@@ -21,6 +21,7 @@ from handlers.blocks.kit import (
     section,
 )
 from handlers.blocks.lists import when
+from handlers.said import say
 
 
 def build_usage_card(command: str, rows: Sequence[tuple[str, str]], *, see_also: str) -> Reply:
@@ -46,6 +47,7 @@ def build_error(error: CasebotError, *, usage: str | None = None, example: str |
         hint, example = "`/case mine` lists your open cases.", example or error.example
     else:
         hint, example = "", error.example or example
+    example = say(example) if example else example
     message = esc_message(error.message)
     blocks = [section(f":warning: {message}")]
     hints = []
@@ -62,7 +64,9 @@ def build_error(error: CasebotError, *, usage: str | None = None, example: str |
 
 
 def build_message(text: str) -> Reply:
-    """casebot's own words, its markup kept as written (a service's message goes through esc_message)."""
+    """casebot's own words, its markup kept as written (a service's message goes through esc_message); the
+    people and commands a service named show as mentions and whole commands."""
+    text = say(text)
     return Reply(text, [section(text)])
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from bot.errors import InputError
 from bot.rules.fees import parse_rate
+from bot.rules.said import names_a_command
 from bot.services import accounting, limitation
 from handlers.blocks import Reply, build_accounting
 from handlers.commands.subcommand import (
@@ -32,13 +33,15 @@ _STATE_RE = re.compile(r"^[A-Za-z]{2}$")
 
 @contextmanager
 def command_example(sub: Shown) -> Iterator[None]:
-    """The core's refusals give a bare hint (`2026-03-02 CA`); a person is shown a whole command instead."""
+    """Where the core's refusal gives a bare hint (`2026-03-02 CA`), a person is shown a whole command."""
     try:
         yield
     except InputError as exc:
-        if exc.example and exc.example.startswith("/"):
+        if names_a_command(exc.example):
             raise
-        raise type(exc)(exc.message, usage=sub.usage_line, example=sub.example_line) from None
+        raise type(exc)(
+            exc.message, usage=sub.usage_line, example=sub.example_line, field=exc.field
+        ) from None
 
 
 # ---------------------------------------------------------------- accounting
