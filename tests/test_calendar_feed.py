@@ -68,6 +68,7 @@ def test_the_feed_has_all_day_events_with_initials_the_statute_and_alarms(cfirm)
     feed = calendar_for(cfirm, "U1")
     calendar = Calendar.from_ical(feed)
     assert str(calendar["PRODID"]) == "-//casebot//deadlines//EN" and str(calendar["VERSION"]) == "2.0"
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in feed and b"X-PUBLISHED-TTL:PT1H" in feed
     found = events(feed)
     assert set(found) == {"limitation-PI-1@casebot", "claim-deadline-PI-1@casebot"}, "U1's cases only"
     sol, claim = found["limitation-PI-1@casebot"], found["claim-deadline-PI-1@casebot"]

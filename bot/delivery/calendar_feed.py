@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vDuration
 
 from bot.services.calendars import CLAIM_DEADLINE, Deadline, calendar_owner, deadlines_for
 from bot.services.firm import Firm
@@ -58,10 +58,12 @@ def build_calendar(deadlines: Iterable[Deadline], *, now: datetime, name: str = 
         prodid=PRODID,
         name=name,
         description="Limitation dates and claim deadlines from casebot. A lawyer confirms every date.",
-        refresh_interval=REFRESH,
         uid="casebot-deadlines",
     )
-    calendar.add("x-published-ttl", REFRESH)  # Outlook's name for the refresh interval
+    # How often a subscriber should fetch it again: RFC 7986's property (which needs its VALUE parameter) and
+    # the older X-PUBLISHED-TTL that Outlook reads.
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     calendar.add("calscale", "GREGORIAN")
     for d in deadlines:
         calendar.add_component(_event(d, now))
