@@ -19,6 +19,7 @@ from bot.services import limitation
 from bot.services.firm import Firm
 from handlers.blocks.digests import OPEN_CASE
 from handlers.slack.standin import SlackStandIn
+from storage import deliveries
 from storage import queries as q
 from storage.models import Delivery
 from tests.reminders_support import at, notifier_for, posts, slack_firm, texts
@@ -265,9 +266,11 @@ def test_the_digest_reads_its_flags_for_its_own_cases_in_one_query(sfirm, clock,
     ):
         monkeypatch.setattr(q, name, lambda *a, **k: pytest.fail("read every case"))
     seen: list[list[str]] = []
-    facts = q.digest_case_facts
+    facts = deliveries.digest_case_facts
     monkeypatch.setattr(
-        q, "digest_case_facts", lambda s, numbers, **k: seen.append(list(numbers)) or facts(s, numbers, **k)
+        deliveries,
+        "digest_case_facts",
+        lambda s, numbers, **k: seen.append(list(numbers)) or facts(s, numbers, **k),
     )
     at(clock, date(2026, 11, 20), 9)
     claimed = claim_digests(sfirm, sfirm.now())

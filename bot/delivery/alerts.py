@@ -53,6 +53,7 @@ from bot.services.changes import visible_numbers
 from bot.services.firm import Firm
 from bot.services.limitation import claim_deadline_alerts_due, limitation_alerts_due
 from bot.services.people import leads
+from storage import deliveries
 from storage import queries as q
 from storage.models import Delivery
 
@@ -160,7 +161,7 @@ def _claim_alerts(
     if not wanted:
         return []
     with firm.db.uow() as s:
-        found = q.existing_delivery_keys(s, (k for k, _ in wanted))
+        found = deliveries.existing_delivery_keys(s, (k for k, _ in wanted))
     taken |= found
     claimed = []
     for key, delivery in wanted:
@@ -270,7 +271,7 @@ def digest_flags(s: Session, firm: Firm, items: Iterable[DueItem], day: date) ->
     facts: dict[str, tuple[str, date | None]] = {}
     holdups: dict[str, list[str]] = {}
     offers: dict[str, list[tuple[int, date, bool]]] = {}
-    for number, what, kind, on, n, final in q.digest_case_facts(s, numbers, offers_before=day):
+    for number, what, kind, on, n, final in deliveries.digest_case_facts(s, numbers, offers_before=day):
         if what == "case":
             facts[number] = (kind, on)
         elif what == "holdup":

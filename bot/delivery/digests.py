@@ -34,6 +34,7 @@ from bot.services.cards import DueItem, due_item
 from bot.services.changes import role_of, visible_numbers
 from bot.services.firm import LEAD_ROLES, Firm
 from bot.services.people import leads
+from storage import deliveries
 from storage import queries as q
 from storage.models import ACTIVE, Delivery, Escalation
 
@@ -67,7 +68,7 @@ def claim_digests(
     if not wanted:
         return []
     with firm.db.uow() as s:
-        taken = q.existing_delivery_keys(s, (digest_key(r, d) for r, (d, _) in wanted.items()))
+        taken = deliveries.existing_delivery_keys(s, (digest_key(r, d) for r, (d, _) in wanted.items()))
     claimed = []
     for recipient, (for_day, of) in sorted(wanted.items()):
         key = digest_key(recipient, for_day)
@@ -81,7 +82,7 @@ def claim_digests(
             of: list[str] = of,
             key: str = key,
         ) -> list[Any] | None:
-            hwm = q.max_obligation_id(s)
+            hwm = deliveries.max_obligation_id(s)
             rows = q.active_due_for(s, of, for_day)
             if not rows:
                 return None  # a person with nothing due gets no digest
@@ -110,10 +111,10 @@ def claim_reminders(firm: Firm, now: datetime, state: SenderState) -> list[str]:
     today = firm.calendar.today(now)
     with firm.db.uow() as s:
         if state.floor is None:
-            found = q.digest_floor(s, today - timedelta(days=1))
-            state.floor = found if found is not None else q.max_obligation_id(s)
+            found = deliveries.digest_floor(s, today - timedelta(days=1))
+            state.floor = found if found is not None else deliveries.max_obligation_id(s)
         floor = state.floor
-        rows = q.active_obligations_after(s, max(floor - OVERLAP, 0), today + timedelta(days=1))
+        rows = deliveries.active_obligations_after(s, max(floor - OVERLAP, 0), today + timedelta(days=1))
         if not rows:
             return []
         routes, staff = load_routes(s, {o.manager_id for o, _ in rows}, today)
@@ -127,9 +128,9 @@ def claim_reminders(firm: Firm, now: datetime, state: SenderState) -> list[str]:
             if in_working_day(firm, local) and o.remind_on <= local.date():
                 wanted.append((o.id, o.manager_id, recipient, local.date()))
         digests = {}
-        for d in q.deliveries_by_keys(s, {digest_key(r, day) for _, _, r, day in wanted}):
+        for d in deliveries.deliveries_by_keys(s, {digest_key(r, day) for _, _, r, day in wanted}):
             digests[d.key] = set(d.payload.get("items", ()))
-        taken = q.existing_delivery_keys(s, (f"reminder:{ob}" for ob, _, _, _ in wanted))
+        taken = deliveries.existing_delivery_keys(s, (f"reminder:{ob}" for ob, _, _, _ in wanted))
     state.floor = max(floor, max(o.id for o, _ in rows) - OVERLAP)
     claimed = []
     for ob, manager, recipient, day in wanted:
@@ -164,7 +165,7 @@ def claim_escalations(firm: Firm, now: datetime) -> list[str]:
     keys: list[str] = []
 
     def make(s: Session) -> list[Any] | None:
-        rows = q.escalation_candidates(s, escalation_cutoff(firm, today), ESCALATE_KINDS)
+        rows = deliveries.escalation_candidates(s, escalation_cutoff(firm, today), ESCALATE_KINDS)
         if not rows:
             return None
         to = leads(s, firm)
@@ -229,7 +230,7 @@ def weekly_report(s: Session, firm: Firm, lead: str, monday: date, day: date) ->
     overdue = tuple(
         sorted(((m, n) for m, n, _ in q.overdue_count_by_manager(s, day)), key=lambda r: (-r[1], r[0]))
     )
-    oldest = tuple(due_item(o, c, day, firm.calendar) for o, c in q.oldest_overdue(s, day, 10))
+    oldest = tuple(due_item(o, c, day, firm.calendar) for o, c in deliveries.oldest_overdue(s, day, 10))
     return WeeklyReportMessage(lead, monday, labels, overdue, oldest)
 
 
@@ -325,7 +326,9 @@ def render_reminder(s: Session, firm: Firm, d: Delivery) -> ReminderMessage | No
 
 def render_escalation(s: Session, firm: Firm, d: Delivery) -> EscalationMessage | None:
     p = d.payload or {}
-    ids = [i for i in p.get("obligations", []) if (e := q.escalation_of(s, i)) and e.cleared_at is None]
+    ids = [
+        i for i in p.get("obligations", []) if (e := deliveries.escalation_of(s, i)) and e.cleared_at is None
+    ]
     items = [
         i
         for i in claimed_items(s, firm, ids, firm.calendar.today(firm.now()), for_user=d.user_id)

@@ -64,6 +64,7 @@ from bot.logs import failure
 from bot.services.changes import is_away
 from bot.services.firm import Firm
 from bot.services.people import remember_person
+from storage import deliveries
 from storage import queries as q
 from storage.models import Delivery, Staff
 
@@ -215,7 +216,7 @@ def unless_taken(delivery: Delivery, *with_it: Delivery) -> Callable[[Session], 
     """Claim `delivery` (and `with_it`, in the same transaction) unless its key is taken."""
 
     def make(s: Session) -> list[Any] | None:
-        return None if q.get_delivery(s, delivery.key) else [delivery, *with_it]
+        return None if deliveries.get_delivery(s, delivery.key) else [delivery, *with_it]
 
     return make
 

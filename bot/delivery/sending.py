@@ -30,6 +30,7 @@ from bot.delivery.ports import (
 from bot.logs import failure, where
 from bot.services.firm import Firm
 from bot.services.people import HANDOVER, info_is_stale, leads, prune_event_claims, remember_person
+from storage import deliveries
 from storage import queries as q
 from storage.models import Delivery
 
@@ -81,13 +82,13 @@ def send_pending(
     report = SendReport()
     now = firm.now()
     with firm.db.uow() as s:
-        due = q.deliveries_to_send(s, now, limit)
+        due = deliveries.deliveries_to_send(s, now, limit)
     keys = set(only) if only is not None else None
     for d in due:
         if keys is not None and d.key not in keys:
             continue
         with firm.db.uow() as s:
-            if not q.lease_delivery(s, d.id, now, now + LEASE):
+            if not deliveries.lease_delivery(s, d.id, now, now + LEASE):
                 continue  # another sender has it
         if d.attempts > 0 and d.last_error is None:
             log.warning("Delivery %s had an attempt with no outcome (a crash?); sending again", d.key)
@@ -166,7 +167,7 @@ def take_over(firm: Firm) -> None:
     when its holder's connection is), so an attempt of theirs with no recorded outcome is retried now
     rather than when its lease ends: at least once, as the crash window above says."""
     with firm.db.uow() as s:
-        released = q.release_unfinished_leases(s, firm.now())
+        released = deliveries.release_unfinished_leases(s, firm.now())
     if released:
         log.warning(
             "Took over %d delivery attempt(s) a previous sender did not finish; sending them again", released

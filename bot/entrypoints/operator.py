@@ -29,7 +29,7 @@ from bot.services.imports import ImportReport
 from bot.services.imports import import_cases as import_rows
 from bot.services.people import Directory
 from handlers.parse import manager_cell
-from storage import queries as q
+from storage import deliveries
 from storage.locks import SenderLock
 from storage.models import Delivery
 
@@ -76,7 +76,7 @@ def digest_command(
     if dry_run:
         previews = preview_digests(firm, day)
         with firm.db.uow() as s:
-            taken = q.existing_delivery_keys(s, (digest_key(m.user_id, day) for m in previews))
+            taken = deliveries.existing_delivery_keys(s, (digest_key(m.user_id, day) for m in previews))
         for m in previews:
             note = "  (already sent; would not be sent again)" if digest_key(m.user_id, day) in taken else ""
             print(digest_text(m) + note, file=out)
@@ -101,7 +101,9 @@ def digest_command(
         with firm.db.uow() as s:
             keys = set(claimed) | {
                 d.key
-                for d in q.deliveries_by_keys(s, [digest_key(u, day) for u in digest_recipients(firm, day)])
+                for d in deliveries.deliveries_by_keys(
+                    s, [digest_key(u, day) for u in digest_recipients(firm, day)]
+                )
                 if d.state == "pending"
             }
         sent, failed, waiting = _send_patiently(firm, notifier, keys, sleep, patience)
@@ -130,7 +132,7 @@ def _send_patiently(
         report = send_pending(firm, notifier, only=keys, expire=False, retry_in=retry_soon)
         sent += report.sent
         with firm.db.uow() as s:
-            rows = q.deliveries_by_keys(s, keys)
+            rows = deliveries.deliveries_by_keys(s, keys)
             s.expunge_all()
         failed = [d for d in rows if d.state == "failed"]
         waiting = [d for d in rows if d.state == "pending"]

@@ -12,6 +12,7 @@ from bot.rules.playbook import OPEN_STAGES, STAGE_ORDER, STAGES, Stage
 from bot.rules.said import Command, Person, said
 from bot.services.changes import announce_change, audit, role_of
 from bot.services.firm import LEAD_ROLES, Firm, Transaction
+from storage import deliveries
 from storage import queries as q
 from storage.models import ACTIVE
 
@@ -169,7 +170,7 @@ def lead_overview(firm: Firm, actor: str, rows: int | None = None) -> LeadOvervi
             )
         by_stage = q.open_cases_by_stage(s, today)
         overdue = q.overdue_count_by_manager(s, today)
-        escalations = q.open_escalation_count(s)
+        escalations = deliveries.open_escalation_count(s)
         red = q.open_cases_with_limitation_by(
             s, date.fromordinal(today.toordinal() + numbers.limitation_red_days)
         )

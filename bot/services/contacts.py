@@ -18,7 +18,7 @@ from bot.rules.playbook import ACCOUNTING, STAGES, Kind, Stage
 from bot.rules.said import Command, command, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
-from storage import queries as q
+from storage import deliveries
 from storage.models import (
     Case,
     Contact,
@@ -112,6 +112,6 @@ def record_contact(
         for offer in case.offers:
             if offer.informed_on is None and offer.received_on <= day:
                 offer.informed_on = day
-    for esc in q.open_escalations_of_case(s, case.id):
+    for esc in deliveries.open_escalations_of_case(s, case.id):
         esc.cleared_at = firm.now()
     audit(s, firm, case, actor, "contact", kind=kind, on=day, note=note, topic=topic)

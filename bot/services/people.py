@@ -17,6 +17,7 @@ from bot.errors import (
 from bot.rules.said import Command, Person, command, said
 from bot.services.changes import audit, not_member, role_of
 from bot.services.firm import ROLES, Firm, Transaction
+from storage import deliveries
 from storage import queries as q
 from storage.models import (
     Delivery,
@@ -184,7 +185,7 @@ def _tell_leads_to_hand_over(s: Session, firm: Firm, staff: Staff) -> None:
         if lead == staff.user_id:
             continue
         key = f"{HANDOVER}:{staff.user_id}:{lead}:{today.isoformat()}"
-        if q.get_delivery(s, key) is None:
+        if deliveries.get_delivery(s, key) is None:
             s.add(
                 Delivery(
                     key=key,
@@ -233,4 +234,4 @@ def claim_event(firm: Firm, event_id: str) -> bool:
 def prune_event_claims(firm: Firm) -> int:
     """Forget claims older than Slack's retries and the signature's replay window: the table stays small."""
     with Transaction(firm) as s:
-        return q.prune_event_claims(s, firm.now() - EVENT_CLAIMS_KEPT)
+        return deliveries.prune_event_claims(s, firm.now() - EVENT_CLAIMS_KEPT)
