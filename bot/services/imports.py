@@ -5,23 +5,29 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
-from bot.services.cards import demand_rounds
 from bot.services.changes import audit, enter_stage, replan
 from bot.services.contacts import record_contact
 from bot.services.firm import Firm, Transaction
-from bot.services.import_rows import CostIn, LienIn, ProviderIn, RoundIn, Row, as_written, read_rows
+from bot.services.import_ledger import (
+    IMPORT_ACTOR,
+    add_imported_cost,
+    add_imported_lien,
+    add_rounds,
+    bill_columns,
+    rounds_of,
+    update_ledger,
+    update_rounds,
+)
+from bot.services.import_rows import Row, as_written, read_rows
 from bot.services.people import Directory, info_is_stale, remember_person
 from storage import queries as q
-from storage.models import ACTIVE, Case, CaseCost, Contact, DemandEvent, Lien, Provider, StageChange
-
-IMPORT_ACTOR = "casebot-import"  # who the audit trail says made an imported change
+from storage.models import ACTIVE, Case, Contact, DemandEvent, Provider, StageChange
 
 
 @dataclass
@@ -253,13 +259,13 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
                 requested_on=p.requested_on or day,
                 records_on=p.records_on,
                 bills_on=p.bills_on,
-                **_bill(p, today),
+                **bill_columns(p, today),
             )
         )
     for lien in r.liens:
-        _add_lien(case, lien)
+        add_imported_lien(case, lien)
     for cost in r.costs:
-        _add_cost(case, cost)
+        add_imported_cost(case, cost)
     if r.last_contact:
         case.contacts.append(
             Contact(
@@ -271,7 +277,7 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
             )
         )
     if r.demand_sent:
-        _add_rounds(case, _rounds_of(r), now)
+        add_rounds(case, rounds_of(r), now)
         if _insurer_answered(last_stage) and not any(d.kind == "ack" for d in case.demand_events):
             case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
     audit(
@@ -287,154 +293,6 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
         on=day,
         limitation_on=r.limitation_on,
     )
-
-
-def _bill(p: ProviderIn, today: date) -> dict[str, Any]:
-    """A provider's bill columns from the row: nothing when it gives no bill."""
-    if p.billed is None:
-        return {}
-    zero = Decimal("0.00")
-    return {
-        "billed": p.billed,
-        "paid": p.paid or zero,
-        "adjusted": p.adjusted or zero,
-        "billed_on": p.billed_on or today,
-    }
-
-
-def _add_lien(case: Case, x: LienIn) -> None:
-    case.liens.append(
-        Lien(
-            n=max((y.n for y in case.liens), default=0) + 1,
-            holder=x.holder,
-            kind=x.kind,
-            amount=x.amount,
-            asserted_on=x.asserted_on,
-            reduced_to=x.reduced_to,
-            reduced_on=x.reduced_on,
-            accepted_on=x.accepted_on,
-            paid_on=x.paid_on,
-            by=IMPORT_ACTOR,
-        )
-    )
-
-
-def _add_cost(case: Case, x: CostIn) -> None:
-    n = max((c.n for c in case.costs), default=0) + 1
-    case.costs.append(CaseCost(n=n, amount=x.amount, description=x.description, on=x.on, by=IMPORT_ACTOR))
-
-
-def _update_ledger(
-    case: Case, r: Row, today: date, changed: dict[str, Any], note: Callable[[str], None]
-) -> None:
-    """Bills, liens and costs the case does not have yet are added; a lien's later steps (reduced, accepted,
-    paid) are filled in; a figure that differs from the one recorded is kept, and noted."""
-    by_name = {p.name.lower(): p for p in case.providers}
-    for p in r.providers:
-        stored = by_name.get(p.name.lower())
-        if stored is None or p.billed is None:
-            continue
-        given = _bill(p, today)
-        have = {"billed": stored.billed, "paid": stored.paid, "adjusted": stored.adjusted}
-        if stored.billed is None:
-            for name, value in given.items():
-                setattr(stored, name, value)
-            changed.setdefault("bills", []).append(stored.name)
-        elif any(have[k] != given[k] for k in have):
-            note(
-                f"{stored.name}: bill kept as billed {stored.billed}, paid {stored.paid}, adjusted "
-                f"{stored.adjusted} (the file says {p.billed}, {given['paid']}, {given['adjusted']})"
-            )
-    liens = {(x.holder.lower(), x.asserted_on): x for x in case.liens}
-    for x in r.liens:
-        lien = liens.get((x.holder.lower(), x.asserted_on))
-        if lien is None:
-            _add_lien(case, x)
-            changed.setdefault("liens_added", []).append(x.holder)
-            continue
-        if lien.amount != x.amount or lien.kind != x.kind:
-            note(
-                f"lien {lien.n} {lien.holder}: kept as {lien.kind} {lien.amount} (the file says {x.kind} {x.amount})"
-            )
-        steps = (("reduced_to", "reduced_on"), ("accepted_on",), ("paid_on",))
-        for names in steps:
-            wanted = tuple(getattr(x, n) for n in names)
-            current = tuple(getattr(lien, n) for n in names)
-            if wanted[0] is None or wanted == current:
-                continue
-            if current[0] is None and lien.paid_on is None:
-                for n, v in zip(names, wanted, strict=True):
-                    setattr(lien, n, v)
-                changed.setdefault("liens_updated", []).append(f"{lien.holder} {names[-1][:-3]}")
-            else:
-                note(
-                    f"lien {lien.n} {lien.holder}: {names[-1][:-3]} kept as recorded (the file says otherwise)"
-                )
-    costs = {(c.amount, c.on, c.description.lower()) for c in case.costs}
-    for c in r.costs:
-        if (c.amount, c.on, c.description.lower()) not in costs:
-            _add_cost(case, c)
-            changed.setdefault("costs_added", []).append(c.description)
-
-
-def _rounds_of(r: Row) -> list[RoundIn]:
-    """The row's demand rounds: its demand_rounds, else the one round demand_sent and adjuster describe."""
-    if r.rounds:
-        return r.rounds
-    return [RoundIn(r.demand_sent, r.adjuster, None)] if r.demand_sent else []
-
-
-def _add_rounds(case: Case, rounds: list[RoundIn], now: datetime, first: int = 0) -> None:
-    for i, rnd in enumerate(rounds, start=first):
-        kind = "sent" if i == 0 else "resent"
-        case.demand_events.append(
-            DemandEvent(kind=kind, on=rnd.on, adjuster=rnd.adjuster, by=IMPORT_ACTOR, at=now)
-        )
-        if rnd.acknowledged_on:
-            case.demand_events.append(
-                DemandEvent(kind="ack", on=rnd.acknowledged_on, by=IMPORT_ACTOR, at=now)
-            )
-
-
-def _update_rounds(case: Case, r: Row, now: datetime, note: Callable[[str], None]) -> dict[str, Any]:
-    """The file's demand rounds against the case's: new rounds and acknowledgments added after what is
-    recorded; a recorded day or adjuster is never overwritten (a note says what the file says)."""
-    changed: dict[str, Any] = {}
-    stored = demand_rounds(case)
-    for i, rnd in enumerate(r.rounds):
-        if i >= len(stored):
-            last = max((d.on for d in case.demand_events), default=rnd.on)
-            if case.closed_on is not None or rnd.on < last:
-                note(f"demand round {i + 1} ({rnd.on:%Y-%m-%d}) not added: it is not after what is recorded")
-                break
-            _add_rounds(case, [rnd], now, first=i)
-            changed.setdefault("demand_rounds_added", []).append(rnd.on.isoformat())
-            continue
-        have = stored[i]
-        if have.on != rnd.on:
-            note(f"demand round {i + 1} kept as sent {have.on:%Y-%m-%d} (the file says {rnd.on:%Y-%m-%d})")
-            continue
-        if rnd.adjuster and (have.adjuster or "").lower() != rnd.adjuster.lower():
-            if have.adjuster is None:
-                event = [d for d in case.demand_events if d.kind in ("sent", "resent")][i]
-                event.adjuster = rnd.adjuster
-                changed.setdefault("adjuster", []).append(rnd.adjuster)
-            else:
-                note(f"demand round {i + 1}: adjuster kept as {have.adjuster} (the file says {rnd.adjuster})")
-        if rnd.acknowledged_on and have.acknowledged_on != rnd.acknowledged_on:
-            if have.acknowledged_on is None and (
-                i + 1 == len(stored) or rnd.acknowledged_on < stored[i + 1].on
-            ):
-                case.demand_events.append(
-                    DemandEvent(kind="ack", on=rnd.acknowledged_on, by=IMPORT_ACTOR, at=now)
-                )
-                changed.setdefault("demand_ack", []).append(rnd.acknowledged_on.isoformat())
-            else:
-                note(
-                    f"demand round {i + 1}: acknowledgment kept as {have.acknowledged_on or 'none'} "
-                    f"(the file says {rnd.acknowledged_on:%Y-%m-%d})"
-                )
-    return changed
 
 
 def _update_case(
@@ -502,7 +360,7 @@ def _update_case(
                 f"{stored.name}: requested day kept as {stored.requested_on:%Y-%m-%d} (the file says {p.requested_on:%Y-%m-%d})"
             )
 
-    _update_ledger(case, r, today, changed, note)
+    update_ledger(case, r, today, changed, note)
 
     current = Stage(case.stage)
     sent = [d for d in case.demand_events if d.kind == "sent"]
@@ -519,10 +377,10 @@ def _update_case(
         and STAGE_ORDER[max(target, current, key=STAGE_ORDER.__getitem__)] >= STAGE_ORDER[Stage.DEMAND_SENT]
         and case.closed_on is None
     ):
-        _add_rounds(case, _rounds_of(r), now)
+        add_rounds(case, rounds_of(r), now)
         changed["demand_sent"] = r.demand_sent.isoformat()
     elif r.rounds and sent:
-        changed.update(_update_rounds(case, r, now, note))
+        changed.update(update_rounds(case, r, now, note))
     elif r.demand_sent and sent and sent[0].on != r.demand_sent:
         note(f"demand kept as sent {sent[0].on:%Y-%m-%d} (the file says {r.demand_sent:%Y-%m-%d})")
     elif r.demand_sent and sent and r.adjuster:
