@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, InputError, PreconditionNotMet
 from bot.rules.parsing import money, printable, spoken_day
-from bot.rules.playbook import HoldUp, Stage, ordinal
+from bot.rules.playbook import Stage, ordinal
 from bot.rules.said import Command, command, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
+from bot.services.holdups import holdup_kind
 from bot.services.providers import find_provider
 from storage.models import Case, Contact, DemandEvent, StageChange
 
@@ -394,13 +395,7 @@ def fix_holdup(
     firm: Firm, actor: str, number: str, kind: str, since: date, *, because: str | None = None
 ) -> Outcome:
     """The day an open hold-up began."""
-    try:
-        hold = HoldUp(kind.strip().lower())
-    except ValueError:
-        raise InputError(
-            f"“{kind[:30]}” is not a hold-up: chart-notes, billing, wage-loss or other.",
-            example=command(f"fix {number} holdup billing since 10/5"),
-        ) from None
+    hold = holdup_kind(kind, command(f"fix {number} holdup billing since 10/5"))
 
     def change(s: Session, case: Case) -> tuple[str, dict[str, Any]]:
         open_ones = [h for h in case.holdups if h.kind == hold.value and h.cleared_on is None]

@@ -14,7 +14,7 @@ from bot.errors import (
 from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import HoldUpFacts
 from bot.rules.playbook import HOLDUP_STAGES, STAGES, HoldUp, Stage
-from bot.rules.said import Command, command, said
+from bot.rules.said import Command, Said, command, said
 from bot.services.changes import audit, change_case, event_day, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
@@ -87,14 +87,19 @@ def clear_holdup(firm: Firm, actor: str, number: str, kind: str = "all") -> Outc
     return change_case(firm, actor, number, change)
 
 
-def _holdup_word(word: str, number: str) -> HoldUp:
+def holdup_kind(word: str, example: Said | str) -> HoldUp:
+    """The hold-up a word names, or a refusal listing the playbook's kinds with `example`."""
     try:
         return HoldUp(word.strip().lower())
     except ValueError:
+        kinds = [h.value for h in HoldUp]
         raise InputError(
-            f"“{word[:30]}” is not a hold-up: chart-notes, billing, wage-loss or other.",
-            example=command(f"holdup {number} chart-notes"),
+            f"“{word[:30]}” is not a hold-up: {', '.join(kinds[:-1])} or {kinds[-1]}.", example=example
         ) from None
+
+
+def _holdup_word(word: str, number: str) -> HoldUp:
+    return holdup_kind(word, command(f"holdup {number} chart-notes"))
 
 
 def _label(h: HoldUpRow) -> str:
