@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.rules import limitation_states as ls
+from bot.rules import limitation_table as lt
 
 D = date
 LOSS = D(2025, 3, 10)  # a Monday in a year without February 29 trouble
@@ -70,8 +71,8 @@ EVERY_STATE = [
 
 
 def test_the_worked_examples_cover_every_state_and_dc():
-    assert len(ls.ALL_CODES) == 51 == len(set(ls.ALL_CODES))
-    assert {s for s, _ in EVERY_STATE} == set(ls.ALL_CODES) == set(ls.STATES)
+    assert len(lt.ALL_CODES) == 51 == len(set(lt.ALL_CODES))
+    assert {s for s, _ in EVERY_STATE} == set(lt.ALL_CODES) == set(lt.STATES)
 
 
 @pytest.mark.parametrize("state, last_day", EVERY_STATE)
@@ -110,7 +111,7 @@ def test_each_state_with_motor_runs_its_motor_vehicle_period_or_its_general_one_
     assert ls.period_for(state, LOSS, motor=True).citation(motor=True) in line
 
 
-@pytest.mark.parametrize("state", ls.ALL_CODES)
+@pytest.mark.parametrize("state", lt.ALL_CODES)
 def test_each_state_with_public_has_its_claim_deadline_or_asks_for_it(state):
     found = ls.claim_deadline(LOSS, state)
     if state not in PUBLIC:
@@ -231,7 +232,7 @@ def test_claim_deadlines_count_from_the_loss(state, loss, last_day):
 
 
 def test_the_claim_rules_held_are_the_verified_ones():
-    assert {c.state for c in ls.CLAIM_DEADLINES} == {"AZ", "CA", "NJ", "NY", "TX"}
+    assert {c.state for c in lt.CLAIM_DEADLINES} == {"AZ", "CA", "NJ", "NY", "TX"}
     assert ls.claim_rule("CA").statute == "Cal. Gov. Code § 911.2(a)"
     assert ls.claim_rule("TX").statute == "Tex. Civ. Prac. & Rem. Code § 101.101(a)"
     assert "charter" in ls.claim_rule("TX").note  # a city may require notice sooner
@@ -247,23 +248,23 @@ def test_states_without_a_held_rule_ask_for_the_claim_deadline(state):
 
 
 def test_every_row_names_its_statute_its_source_and_how_it_was_read():
-    kinds = {ls.STATUTE_READ, ls.QUOTED, ls.CITATION_ONLY}
-    for row in ls.PERIODS:
-        assert row.state in ls.ALL_CODES and row.statute and row.note
+    kinds = {lt.STATUTE_READ, lt.QUOTED, lt.CITATION_ONLY}
+    for row in lt.PERIODS:
+        assert row.state in lt.ALL_CODES and row.statute and row.note
         assert row.source.startswith(("http://", "https://")) and row.checked in kinds
         if row.refuse:
             assert row.years is None and row.months is None
         else:
             assert row.years or row.months
         assert (row.motor_years is None) == (row.motor_statute is None)
-    for claim in ls.CLAIM_DEADLINES:
+    for claim in lt.CLAIM_DEADLINES:
         assert claim.source.startswith(("http://", "https://")) and claim.checked in kinds
         assert (claim.months is None) != (claim.days is None)
 
 
 def test_each_state_starts_with_an_open_row_and_its_changes_are_in_order():
-    for code in ls.ALL_CODES:
-        starts = [r.effective_from for r in ls.PERIODS if r.state == code]
+    for code in lt.ALL_CODES:
+        starts = [r.effective_from for r in lt.PERIODS if r.state == code]
         assert starts[0] is None
         later = [s for s in starts[1:] if s is not None]
         assert len(later) == len(starts) - 1 and later == sorted(later) == sorted(set(later))

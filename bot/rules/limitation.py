@@ -4,7 +4,7 @@ and when each is due an alert.
 A case carries its limitation date. The manager may enter it directly (always right when an exception
 applies: a minor, medical negligence, wrongful death, tolling), or give the day of the loss and the state
 (`motor` for a motor-vehicle injury), and casebot computes it with the state's general personal-injury
-period from the one table of every state and DC, bot/rules/limitation_states.py (its rows, sources and
+period from the one table of every state and DC, bot/rules/limitation_table.py (its rows, sources and
 refusals are listed in docs/limitation-states.md). The stored date is what every alert and every red flag
 reads. A claim against a public entity (`public`) also carries the deadline for presenting the claim,
 computed where the table holds the state's rule, else entered by hand.
@@ -31,20 +31,16 @@ from typing import NamedTuple
 
 from bot.errors import InputError
 from bot.rules.limitation_states import (
-    ALL_CODES,
     LAWYER_CONFIRMS,
     NO_CLAIM_DEADLINE,
-    PERIODS,
-    STATES,
-    ClaimDeadline,
     LimitationRefused,
-    StatePeriod,
     UnknownState,
     add_years,
     claim_deadline,
     limitation_date,
     period_for,
 )
+from bot.rules.limitation_table import ALL_CODES, PERIODS, STATES, ClaimDeadline, StatePeriod
 from bot.rules.playbook import CLOSED_STAGES, Numbers, Stage
 
 __all__ = [
