@@ -112,7 +112,6 @@ def test_every_subcommand_answers_privately(slack: Slack) -> None:
 
 
 def test_accounting_shows_both_columns_to_the_manager(slack: Slack) -> None:
-    pytest.importorskip("bot.services.accounting")
     slack.case("U1", "new PI-9 Ron Ames 2026-11-02")
     answer = slack.case("U1", "accounting PI-9 60k costs 2,400 liens 8,150")
     assert answer.body["response_type"] == "ephemeral"

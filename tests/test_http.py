@@ -144,8 +144,6 @@ EVERY_SUBCOMMAND = [
 
 def test_every_subcommand_over_http_answers_within_the_ack(http: Server) -> None:
     for command, text, expected in EVERY_SUBCOMMAND:
-        if text.startswith("accounting"):
-            pytest.importorskip("bot.accounting")
         data = http.command("UADMIN", text, command)
         assert data["response_type"] == "ephemeral", text
         assert expected in _text(data), (text, _text(data))
