@@ -13,7 +13,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot import services
 from bot.delivery.statement_pdf import render_statement, statement_filename
 from bot.errors import BadAmount
-from bot.rules.ledger import LIEN_KINDS
+from bot.logs import failure
+from bot.rules.ledger import LIEN_KINDS, Sheet
 from bot.rules.parsing import parse_amount
 from bot.services import accounting
 from handlers.blocks import Reply, build_statement_sent
@@ -273,23 +274,24 @@ def parse_statement(words: list[str]) -> StatementArgs:
 
 
 def run_statement(ctx: Context, actor: str, a: StatementArgs) -> Reply:
-    """Checked and drawn now (a refusal answers at once); uploaded after the reply, to the caller's DM only."""
+    """Checked and figured now (a refusal answers at once); drawn and uploaded after the reply, to the caller's
+    DM only, so the PDF's drawing is not in the time Slack waits for."""
     sheet = accounting.settlement_sheet(
         ctx.firm, actor, a.number, a.gross, litigation_costs=a.litigation_costs
     )
     today = ctx.firm.today()
-    settings = ctx.firm.settings
-    pdf = render_statement(
-        sheet, firm_name=settings.firm_name, prepared_on=today, timezone=settings.firm_timezone
-    )
     number = sheet.statement.case or a.number
     filename = statement_filename(number, today)
-    ctx.later(_send_statement, ctx, actor, number, filename, pdf)
+    ctx.later(_send_statement, ctx, actor, number, filename, sheet, today)
     return build_statement_sent(number, filename)
 
 
-def _send_statement(ctx: Context, actor: str, number: str, filename: str, pdf: bytes) -> None:
+def _send_statement(ctx: Context, actor: str, number: str, filename: str, sheet: Sheet, today: date) -> None:
+    settings = ctx.firm.settings
     try:
+        pdf = render_statement(
+            sheet, firm_name=settings.firm_name, prepared_on=today, timezone=settings.firm_timezone
+        )
         upload_to_dm(
             ctx.client,
             actor,
@@ -298,15 +300,15 @@ def _send_statement(ctx: Context, actor: str, number: str, filename: str, pdf: b
             title=f"Settlement statement {number}",
             comment=f"The settlement statement of {number}, as you asked.",
         )
-    except (SlackApiError, SlackClientError, OSError):
-        log.exception("Failed to upload the settlement statement of %s to %s", number, actor)
+    except Exception as exc:  # told to the asker below; logged by type and place, never by its text
+        failure(log, "draw or upload the settlement statement", exc, case=number, user=actor)
         try:
             ctx.client.chat_postMessage(
                 channel=actor,
                 text=f"The settlement statement of {number} could not be delivered just now; please ask again.",
             )
-        except (SlackApiError, SlackClientError, OSError):
-            log.exception("Failed to tell %s the statement of %s was not delivered", actor, number)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            failure(log, "say the statement was not delivered", exc, case=number, user=actor)
 
 
 STATEMENT = Subcommand(
