@@ -33,6 +33,7 @@ class Numbers:
     fee_base: str = "gross"  # gross | net (of costs)
     advance_guard_seconds: int = 30  # a second plain `advance` this soon after a move is refused
     undo_window_hours: int = 24  # `/case undo` reaches back this far
+    coming_up_business_days: int = 5  # how far "Coming up" looks ahead on Home and in /case due
 
 
 class Stage(StrEnum):

@@ -43,7 +43,6 @@ from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome, Transaction
 from bot.services.holdups import clear_holdup, set_holdup
 from bot.services.ledger import add_cost, add_lien, lien_accepted, lien_paid, lien_reduced, record_bill
 from bot.services.obligations import (
-    COMING_UP_BUSINESS_DAYS,
     SNOOZE_DAYS,
     ComingDay,
     OverduePage,
@@ -63,7 +62,6 @@ from bot.services.team import change_team, team
 from bot.services.undo import undo_change
 
 __all__ = [
-    "COMING_UP_BUSINESS_DAYS",
     "ComingDay",
     "Firm",
     "LEAD_ROLES",

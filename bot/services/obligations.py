@@ -65,9 +65,6 @@ def due_for(firm: Firm, user_ids: Iterable[str] | None, day: date | None = None)
         return [due_item(o, c, day, firm.calendar) for o, c in rows]
 
 
-COMING_UP_BUSINESS_DAYS = 5  # how far "Coming up" looks ahead on Home and in /case due
-
-
 @dataclass(frozen=True)
 class ComingDay:
     """One business day ahead and what asks for attention on it (due then, or snoozed to it)."""
@@ -77,10 +74,11 @@ class ComingDay:
 
 
 def coming_up(
-    firm: Firm, user_ids: Iterable[str], after: date | None = None, days: int = COMING_UP_BUSINESS_DAYS
+    firm: Firm, user_ids: Iterable[str], after: date | None = None, days: int | None = None
 ) -> list[ComingDay]:
-    """The next `days` business days after `after` (default today), each with its obligations, in order;
-    a day with nothing is listed empty."""
+    """The next `days` business days (default the playbook's coming_up_business_days) after `after` (default
+    today), each with its obligations, in order; a day with nothing is listed empty."""
+    days = days or firm.numbers.coming_up_business_days
     today = firm.today()
     after = after or today
     cal = firm.calendar
