@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.delivery.ports import (
     ClaimDeadlineAlertMessage,
+    ClientProblemMessage,
     DigestMessage,
     EscalationMessage,
     HandoverMessage,
@@ -19,6 +20,7 @@ from handlers.blocks.alerts import (
     build_limitation_alert,
     build_weekly_report,
 )
+from handlers.blocks.client_updates import build_client_problem
 from handlers.blocks.digests import build_digest, build_reminder
 from handlers.blocks.kit import Block
 
@@ -39,6 +41,8 @@ def build_notification(m: Message) -> tuple[str, list[Block]]:
         return build_handover(m)
     if isinstance(m, ClaimDeadlineAlertMessage):
         return build_claim_deadline_alert(m)
+    if isinstance(m, ClientProblemMessage):
+        return build_client_problem(m)
     builder = getattr(m, "build", None)  # other kinds may carry their own builder
     if callable(builder):
         result: tuple[str, list[Block]] = builder()
