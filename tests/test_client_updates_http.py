@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 
 import pytest
@@ -250,3 +250,27 @@ def test_a_call_rule_asks_the_client_to_call_and_leaves_the_obligation_open(worl
     assert state_of(w.firm, r1.id) == "open"
     with w.firm.db.uow() as s:
         assert s.scalars(select(Contact).where(Contact.channel.is_not(None))).all() == []
+
+
+def test_a_digest_item_s_send_update_button_opens_the_same_preview(world: World, clock) -> None:
+    from bot.services.cards import DueItem
+    from handlers.blocks.client_updates import OPEN_UPDATE
+    from handlers.blocks.digests import build_item_actions
+
+    w = world
+    new_case(w)
+    w.case("U1", "client PI-2041 consent sms yes engagement letter")
+    r2 = obligation(w.firm, "PI-2041", "R2")
+    item = DueItem(
+        r2.id, "PI-2041", "Ana Rivera", "U1", "client", "R2", r2.due_on, 0, 0, "update", (), "open", None
+    )
+    row = build_item_actions(item)
+    value = next(e["value"] for e in row["elements"] if e.get("action_id") == OPEN_UPDATE)
+    provider = build_item_actions(replace(item, kind="provider", rule="R3"))
+    assert OPEN_UPDATE not in json.dumps(provider)
+    preview = w.http.click("U1", OPEN_UPDATE, value)
+    assert "PI-2041 · R2 update, preview" in preview and "Hi Ana" in preview
+    assert "not open on PI-2041" in w.http.click(
+        "U1", OPEN_UPDATE, json.dumps({"case": "PI-2041", "rule": "R6"})
+    )
+    assert "PI-2041 is" in w.http.click("U2", OPEN_UPDATE, value)  # not U2's case: refused, naming no client
