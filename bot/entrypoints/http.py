@@ -186,11 +186,13 @@ def _reason(status: int) -> str:
 
 
 def calendar_endpoint(firm: Firm) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
-    """GET or HEAD /calendar/<token>.ics: 200 with the feed, or 404 for any token that opens none."""
-    from bot.delivery.calendar_feed import calendar_for_token
+    """GET or HEAD /calendar/<token>.ics: 200 with the feed, or 404 for any token that opens none. icalendar
+    is loaded by the first request for a feed, not when the server starts."""
     from bot.errors import TryAgain
 
     def endpoint(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        from bot.delivery.calendar_feed import calendar_for_token
+
         path, method = str(environ.get("PATH_INFO", "")), environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return _answer(start_response, "405 Method Not Allowed", "GET only")
