@@ -1,6 +1,6 @@
 """request_claims: the replay check's store on PostgreSQL, an UNLOGGED table
 
-Revision ID: 0010_request_claims
+Revision ID: 0009_request_claims
 Revises: 0004_corrections
 Create Date: 2026-12-05 09:30:00
 
@@ -13,7 +13,7 @@ table is created there too (unused) so both schemas match the models.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_request_claims"
+revision = "0009_request_claims"
 down_revision = "0004_corrections"
 branch_labels = None
 depends_on = None
