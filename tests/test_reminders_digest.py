@@ -15,6 +15,7 @@ from bot.delivery.outbox import SenderState
 from bot.delivery.sending import tick
 from bot.entrypoints.operator import digest_command
 from bot.services.firm import Firm
+from handlers.blocks.client_updates import OPEN_UPDATE
 from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE
 from handlers.slack.standin import SlackStandIn
 from storage.models import Delivery
@@ -139,7 +140,8 @@ def test_the_digest_lists_overdue_first_then_due_today_with_buttons_and_fallback
     actions = [b for b in blocks if b["type"] == "actions"]
     assert len(actions) == len(sections)
     ids = [e["action_id"] for e in actions[0]["elements"]]
-    assert ids == [LOG_CONTACT, SNOOZE, OPEN_CASE]
+    # A client item whose rule has a notice also offers Send update (the /case update preview).
+    assert ids == [LOG_CONTACT, SNOOZE, OPEN_UPDATE, OPEN_CASE]
     assert [o["text"]["text"] for o in actions[0]["elements"][1]["options"]] == [
         "Tomorrow",
         "In 3 days",
