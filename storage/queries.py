@@ -35,6 +35,7 @@ _CASE_CHILDREN = (
     selectinload(Case.demand_events),
     selectinload(Case.offers),
     selectinload(Case.contacts),
+    selectinload(Case.attempts),
     selectinload(Case.liens),
     selectinload(Case.costs),
     selectinload(Case.obligations),
@@ -54,7 +55,12 @@ def in_code_point_order(session: Session, column: Any) -> Any:
     return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
 
 
+# What a due item shows of the case's attempts ("tried Nov 30, voicemail"): loaded with the obligations.
+_ATTEMPTS = selectinload(Case.attempts)
+
 _CARD_CHILDREN = (
+    selectinload(Case.attempts),
+    selectinload(Case.contacts),
     selectinload(Case.providers),
     selectinload(Case.team),
     selectinload(Case.holdups),
@@ -177,6 +183,7 @@ def active_due_for(session: Session, user_ids: Sequence[str], day: date) -> list
     stmt = (
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
+        .options(_ATTEMPTS)
         # remind_on is never before due_on, so `due_on <= day` changes nothing but lets the index narrow it.
         .where(
             Obligation.manager_id.in_(list(user_ids)),
@@ -197,6 +204,7 @@ def active_coming_up(
     stmt = (
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
+        .options(_ATTEMPTS)
         .where(
             Obligation.manager_id.in_(list(user_ids)),
             _active(),
@@ -215,6 +223,7 @@ def active_overdue(
     stmt = (
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
+        .options(_ATTEMPTS)
         .where(_active(), Obligation.due_on < today)
         .order_by(Obligation.due_on, Case.number_key, Obligation.id)
     )

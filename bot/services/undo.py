@@ -38,6 +38,8 @@ def describe(entry: AuditEntry | None, today: date) -> str:
             return "opening of the case"
         case "contact":
             return f"{d.get('kind', 'client')} contact{day}"
+        case "attempt":
+            return f"attempt at the {d.get('kind', 'client')}{day} ({d.get('how', 'attempt')})"
         case "provider_add":
             return f"provider {d.get('provider', '')} added".replace("  ", " ")
         case "provider_received":
