@@ -1,7 +1,7 @@
 """contact attempts: a voicemail, no answer, a message asking the client to call
 
 Revision ID: 0010_contact_attempts
-Revises: 0004_corrections
+Revises: 0009_request_claims
 Create Date: 2026-12-05 09:20:00
 
 - contact_attempts: tries at reaching the client or the adjuster that did not reach them. Recorded and shown,
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_contact_attempts"
-down_revision = "0004_corrections"
+down_revision = "0009_request_claims"
 branch_labels = None
 depends_on = None
 
