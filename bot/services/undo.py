@@ -39,7 +39,7 @@ def describe(entry: AuditEntry | None, today: date) -> str:
         case "contact":
             return f"{d.get('kind', 'client')} contact{day}"
         case "attempt":
-            return f"attempt at the {d.get('kind', 'client')}{day} ({d.get('how', 'attempt')})"
+            return f"{d.get('kind', 'client')} attempt ({d.get('how', 'attempt')}){day}"
         case "provider_add":
             return f"provider {d.get('provider', '')} added".replace("  ", " ")
         case "provider_received":
