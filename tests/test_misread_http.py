@@ -221,3 +221,96 @@ def test_a_case_opened_today_never_shows_for_0_days(http: Server) -> None:
     for text in (reply, card, ok(http, "mine")):
         assert "0 days" not in text, text
     assert "Collecting records* since today" in card or "Collecting records since today" in card
+
+
+# ---------------------------------------------------------------- item 4: ambiguous corrections ask
+
+
+def test_fix_contact_on_a_day_with_a_client_call_and_a_provider_follow_up_asks_which(http: Server) -> None:
+    ok(http, "new PI-2042 Zoë Park 9/1")
+    ok(http, "provider PI-2042 add Valley Orthopedics 9/2")
+    ok(http, "provider PI-2042 followed-up 1 11/30")
+    ok(http, "contacted PI-2042 client 11/30 called about PT")
+    said = refused(http, "fix PI-2042 contact 11/30 11/27")
+    assert "PI-2042 has 2 kinds of contact on Mon Nov 30; say which" in said
+    assert "the client contact: /case fix PI-2042 contact client 11/30 11/27" in said
+    assert (
+        "the provider follow-up (Valley Orthopedics): /case fix PI-2042 contact provider 11/30 11/27" in said
+    )
+    ok(http, "fix PI-2042 contact client 11/30 11/27")
+    days = sorted((c["kind"], c["on"]) for c in case_of(http.slack.firm, "PI-2042")["contacts"])
+    assert days == [("client", "2026-11-27"), ("provider", "2026-11-30")]
+
+
+def test_fix_contact_without_a_kind_never_picks_a_provider_follow_up(http: Server) -> None:
+    ok(http, "new PI-1 Jane Roe 9/1")
+    ok(http, "provider PI-1 add Valley Orthopedics 9/2")
+    ok(http, "provider PI-1 followed-up 1 11/30")
+    said = refused(http, "fix PI-1 contact 11/30 11/27")
+    assert "PI-1 has no client or adjuster contact on Mon Nov 30 to correct" in said
+    assert "contact provider" in said
+
+
+# ---------------------------------------------------------------- item 6: a cost on its day
+
+
+def test_a_cost_takes_its_day_and_the_day_is_not_in_the_description(http: Server) -> None:
+    ok(http, "new PI-1 Jane Roe 9/1")
+    reply = ok(http, "cost PI-1 350 10/2 records fee")
+    assert "Recorded cost 1 on PI-1 (Oct 2): $350.00, records fee." in reply
+    cost = case_of(http.slack.firm, "PI-1")["costs"][0]
+    assert (cost["on"], cost["description"]) == ("2026-10-02", "records fee")
+    refused(http, "cost PI-1 350 records fee 10/2")  # a day among the words is refused, not printed
+
+
+# ---------------------------------------------------------------- item 7: names as people type them
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("st mary's", "St. Mary's Hospital"),
+        ("chen", "Dr. Chen Chiropractic"),
+        ("dr chen", "Dr. Chen Chiropractic"),
+        ("ST MARYS", "St. Mary's Hospital"),
+        ("Hospital", "St. Mary's Hospital"),
+    ],
+)
+def test_providers_are_found_as_people_type_them(http: Server, typed: str, meant: str) -> None:
+    ok(http, "new PI-1 Jane Roe 9/1")
+    ok(http, "provider PI-1 add St. Mary's Hospital 9/2")
+    ok(http, "provider PI-1 add Dr. Chen Chiropractic 9/2")
+    ok(http, f"provider PI-1 received {typed} both 11/2")
+    got = {p["name"]: p["records_on"] for p in case_of(http.slack.firm, "PI-1")["providers"]}
+    assert got[meant] == "2026-11-02" and sum(v is not None for v in got.values()) == 1
+
+
+def test_two_providers_matching_are_refused_listing_both(http: Server) -> None:
+    ok(http, "new PI-1 Jane Roe 9/1")
+    ok(http, "provider PI-1 add Chen Imaging 9/2")
+    ok(http, "provider PI-1 add Dr. Chen Chiropractic 9/2")
+    said = refused(http, "provider PI-1 received chen both")
+    assert "“chen” matches more than one provider on PI-1: 1. Chen Imaging, 2. Dr. Chen Chiropractic" in said
+
+
+def test_a_transposed_case_number_suggests_the_right_one_first(http: Server) -> None:
+    for n in [2010, 2011, 2012, 2013, 2015, 2016, 2024, 2041]:
+        ok(http, f"new PI-{n} Jane Roe 9/1")
+    said = refused(http, "show PI-2014")
+    assert "There is no case PI-2014. Did you mean PI-2041, PI-2010, PI-2011?" in said
+    said = refused(http, "show pi-2401")
+    assert "Did you mean PI-2041" in said
+
+
+# ---------------------------------------------------------------- item 2: every vocabulary
+
+
+def test_two_words_that_are_one_and_near_misses_in_every_vocabulary(http: Server) -> None:
+    ok(http, "new PI-1 Jane Roe 9/1")
+    ok(http, "provider PI-1 add Valley Orthopedics 9/2")
+    assert "follow-up" in ok(http, "provider PI-1 followed up 1 11/2").lower()
+    assert "wage-loss" in ok(http, "holdup PI-1 wage loss 11/3 employer slow").lower().replace(" ", "-")
+    said = refused(http, "provider PI-1 recieved 1 both")
+    assert "did you mean `received`?" in said and "Example: `/case provider PI-1 received 1 both`" in said
+    said = refused(http, "holdup PI-1 biling itemized bill")
+    assert "did you mean `billing`?" in said and "Example: `/case holdup PI-1 billing itemized bill`" in said

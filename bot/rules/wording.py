@@ -9,7 +9,7 @@ the person was not reached (a voicemail, no answer): that is an attempt, not a c
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.rules.playbook import Attempt, ContactKind
 
@@ -51,6 +51,38 @@ def not_reached(text: str) -> str | None:
     """The words of a note that say the person was not reached ("left a message"), or None."""
     match = _NOT_REACHED.search(text.replace("’", "'"))
     return match.group(0) if match else None
+
+
+_TITLES = frozenset({"dr", "doctor", "md", "do", "dc", "pt", "inc", "llc", "pc", "the", "of"})
+
+
+def name_words(text: str) -> list[str]:
+    """A name as words to compare: any case, no punctuation (St. Mary's is st marys), titles dropped
+    (Dr. Chen is chen)."""
+    plain = re.sub(r"[^\w\s]", "", text.lower().replace("’", "'"))
+    words = plain.split()
+    kept = [w for w in words if w not in _TITLES]
+    return kept or words
+
+
+def name_matches(typed: str, names: Sequence[str]) -> list[int]:
+    """Which of `names` the typed words mean, by index: the whole name, else the names that start with it,
+    else the names that have every typed word as a word (or the start of one)."""
+    want = name_words(typed)
+    if not want:
+        return []
+    keys = [name_words(n) for n in names]
+    joined = " ".join(want)
+    tests: tuple[Callable[[list[str]], bool], ...] = (
+        lambda k: " ".join(k) == joined,
+        lambda k: " ".join(k).startswith(joined),
+        lambda k: all(any(w.startswith(t) for w in k) for t in want),
+    )
+    for test in tests:
+        found = [i for i, k in enumerate(keys) if test(k)]
+        if found:
+            return found
+    return []
 
 
 def _distance(a: str, b: str) -> int:

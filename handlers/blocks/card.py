@@ -83,6 +83,14 @@ def _limitation_countdown(card: CaseCard) -> str:
     return "the limitation date is today" if left == 0 else f"the limitation date passed {days(-left)} ago"
 
 
+def _attempt_lines(card: CaseCard) -> list[str]:
+    """Who was tried and not reached since the last contact with them: an attempt closes nothing."""
+    return [
+        f":telephone_receiver: Not reached: {t.said}" + (f" ({esc(cut(t.note, 120))})" if t.note else "")
+        for t in card.attempts
+    ]
+
+
 def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Reply:
     """The case card: stage and days in it, manager, providers, hold-ups, demand, offers, obligations, contact."""
     stage = Stage(card.stage)
@@ -98,9 +106,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
     ]
     contact = day(card.last_client_contact_on) if card.last_client_contact_on else "none logged yet"
     summary.append(f"Last client contact: {contact}")
-    for tried in card.attempts:  # not reached since the last contact: an attempt closes nothing
-        note = f" ({esc(cut(tried.note, 120))})" if tried.note else ""
-        summary.append(f":telephone_receiver: Not reached: {tried.said}{note}")
+    summary += _attempt_lines(card)
     if card.public_entity:  # the claim against a public entity is due long before the limitation date
         if card.claim_deadline_on:
             summary.append(

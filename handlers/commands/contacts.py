@@ -49,7 +49,6 @@ def parse_contacted(words: list[str]) -> Contacted:
         words,
         CONTACT_KINDS,
         KIND_SPELLINGS,
-        what="someone you contact",
         example=lambda k: _line(number, k, " ".join(words[1:])),
     )
     kind = kind or CONTACT_KINDS[0]
@@ -61,7 +60,6 @@ def parse_contacted(words: list[str]) -> Contacted:
         words,
         ATTEMPT_WORDS,
         ATTEMPT_SPELLINGS,
-        what="a way of trying",
         example=lambda a: _line(number, kind, f"{day} {a} {' '.join(words[1:])}".strip()),
     )
     topic = None

@@ -182,7 +182,6 @@ def vocab(
     vocabulary: tuple[str, ...],
     spellings: Mapping[str, str] | None = None,
     *,
-    what: str,
     example: Callable[[str], str] | None = None,
 ) -> str | None:
     """A vocabulary word (or a common spelling, or two words that are one: `wage loss`) taken off the front
@@ -200,7 +199,7 @@ def vocab(
             meant = (spellings or {}).get(near, near)
             raise refuse(
                 sub,
-                f"“{words[0][:30]}” is not {what} casebot knows: did you mean `{meant}`? Nothing was recorded.",
+                f"“{words[0][:30]}” is not {one_of(vocabulary)}: did you mean `{meant}`? Nothing was recorded.",
                 example=example(meant) if example else None,
             )
     return None
