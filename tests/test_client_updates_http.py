@@ -24,7 +24,7 @@ from handlers.slack.notifier import SlackNotifier
 from handlers.slack.standin import SlackStandIn
 from handlers.twilio.standin import TwilioStandIn, post_signed
 from storage.client_models import ClientMessage
-from storage.models import Contact, Obligation
+from storage.models import Contact, ContactAttempt, Obligation
 from tests.client_updates_kit import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -250,6 +250,8 @@ def test_a_call_rule_asks_the_client_to_call_and_leaves_the_obligation_open(worl
     assert state_of(w.firm, r1.id) == "open"
     with w.firm.db.uow() as s:
         assert s.scalars(select(Contact).where(Contact.channel.is_not(None))).all() == []
+        attempt = s.scalars(select(ContactAttempt)).one()  # an attempt, as /case contacted … attempt records
+        assert (attempt.kind, attempt.how, attempt.rule) == ("client", "sms", "R1")
 
 
 def test_a_digest_item_s_send_update_button_opens_the_same_preview(world: World, clock) -> None:

@@ -6,12 +6,12 @@ as `/case fix … void` would, what it closed reopens, and the manager is told).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.rules.playbook import Attempt, ContactKind
 from bot.services.changes import audit, replan
-from bot.services.contacts import record_contact
+from bot.services.contacts import add_attempt, record_contact
 from bot.services.corrections import recompute_contacts
 from bot.services.firm import Firm, Transaction
 from storage import client_queries as cq
@@ -41,14 +41,7 @@ def _lock(s: Session, message_id: int) -> tuple[ClientMessage, Case] | None:
 
 
 def _record_attempt(s: Session, firm: Firm, case: Case, message: ClientMessage) -> None:
-    """A call rule's message asks the client to call: an attempt, which closes nothing (issue 18's model)."""
-    from bot.services import contacts
-
-    add_attempt: Any = getattr(contacts, "add_attempt", None)
-    if add_attempt is None:  # attempts not built on this branch yet: the audit trail keeps it
-        return
-    from bot.rules.playbook import Attempt, ContactKind  # type: ignore[attr-defined]
-
+    """A call rule's message asks the client to call: an attempt by sms or email, which closes nothing."""
     add_attempt(
         s,
         firm,
