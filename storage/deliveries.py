@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, literal, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Case, Delivery, Escalation, HoldUpRow, Obligation, Offer
 from storage.queries import _active, case_key
@@ -135,6 +135,7 @@ def active_obligations_after(session: Session, after_id: int, day: date) -> list
     stmt = (
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
+        .options(selectinload(Case.attempts))
         .where(Obligation.id > after_id, _active(), Obligation.remind_on <= day)
         .order_by(Obligation.id)
     )
@@ -145,6 +146,7 @@ def oldest_overdue(session: Session, today: date, limit: int = 10) -> list[tuple
     stmt = (
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
+        .options(selectinload(Case.attempts))
         .where(_active(), Obligation.due_on < today)
         .order_by(Obligation.due_on, Case.number_key, Obligation.id)
         .limit(limit)

@@ -17,6 +17,7 @@ from storage.models import (
     Case,
     CaseCost,
     Contact,
+    ContactAttempt,
     DemandEvent,
     Escalation,
     HoldUpRow,
@@ -40,6 +41,7 @@ TRACKED: dict[str, type[Base]] = {
         Lien,
         CaseCost,
         Contact,
+        ContactAttempt,
         Obligation,
         Escalation,
     )

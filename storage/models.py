@@ -107,6 +107,7 @@ class Case(Base):
     demand_events: Mapped[list[DemandEvent]] = relationship(order_by="DemandEvent.id")
     offers: Mapped[list[Offer]] = relationship(order_by="Offer.n")
     contacts: Mapped[list[Contact]] = relationship(order_by="Contact.id")
+    attempts: Mapped[list[ContactAttempt]] = relationship(order_by="ContactAttempt.id")
     liens: Mapped[list[Lien]] = relationship(order_by="Lien.n")
     costs: Mapped[list[CaseCost]] = relationship(order_by="CaseCost.n")
     team: Mapped[list[TeamMember]] = relationship(
@@ -313,6 +314,23 @@ class Contact(Base):
     @property
     def voided(self) -> bool:
         return self.voided_at is not None
+
+
+class ContactAttempt(Base):
+    """A try at reaching the client or the adjuster that did not reach them (a voicemail, no answer, a
+    message asking the client to call). Kept apart from contacts: it closes nothing and moves no clock."""
+
+    __tablename__ = "contact_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # client | adjuster
+    how: Mapped[str] = mapped_column(String(12))  # attempt | voicemail | no-answer | sms | email
+    on: Mapped[date] = mapped_column(Date)
+    rule: Mapped[str | None] = mapped_column(String(8))  # the playbook rule a sent message was for (R1…)
+    note: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Obligation(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Case, Obligation
 from storage.queries import _active
@@ -18,6 +18,7 @@ def active_asking_by(session: Session, user_id: str, through: date) -> list[tupl
     stmt = (
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
+        .options(selectinload(Case.attempts))  # "tried Nov 30, voicemail" beside what it concerns
         .where(Obligation.manager_id == user_id, _active(), Obligation.remind_on <= through)
         .order_by(Obligation.remind_on, Obligation.due_on, Case.number_key, Obligation.id)
     )

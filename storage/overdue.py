@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Case, Obligation
 from storage.queries import _active, in_code_point_order
@@ -49,5 +49,10 @@ def overdue_rows(
     if not ids:
         return []
     place = {ob_id: i for i, ob_id in enumerate(ids)}
-    stmt = select(Obligation, Case).join(Case, Case.id == Obligation.case_id).where(Obligation.id.in_(ids))
+    stmt = (
+        select(Obligation, Case)
+        .join(Case, Case.id == Obligation.case_id)
+        .options(selectinload(Case.attempts))
+        .where(Obligation.id.in_(ids))
+    )
     return sorted(((o, c) for o, c in session.execute(stmt).all()), key=lambda row: place[row[0].id])

@@ -38,11 +38,11 @@ _FEW = tuple(
 _MANY_CASES_CHILDREN = tuple(
     selectinload(c)
     for c in (Case.providers, Case.team, Case.stages, Case.holdups, Case.demand_events, Case.offers)
-    + (Case.contacts, Case.liens, Case.costs, Case.obligations)
+    + (Case.contacts, Case.attempts, Case.liens, Case.costs, Case.obligations)
 )
 _CASE_CHILDREN = (
     *_FEW,
-    *(selectinload(c) for c in (Case.providers, Case.stages, Case.contacts, Case.obligations)),
+    *(selectinload(c) for c in (Case.providers, Case.stages, Case.contacts, Case.attempts, Case.obligations)),
 )
 
 
@@ -59,7 +59,14 @@ def in_code_point_order(session: Session, column: Any) -> Any:
     return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
 
 
-_CARD_CHILDREN = (*_FEW, selectinload(Case.providers), selectinload(Case.obligations.and_(_active())))
+# What a due item shows of the case's attempts ("tried Nov 30, voicemail"): loaded with the obligations.
+_ATTEMPTS = selectinload(Case.attempts)
+
+_CARD_CHILDREN = (
+    *_FEW,
+    *(selectinload(c) for c in (Case.attempts, Case.contacts, Case.providers)),
+    selectinload(Case.obligations.and_(_active())),
+)
 
 
 def case_key(number: str) -> str:
@@ -107,6 +114,11 @@ def closest_numbers(
         like = f"%{digits[-4:]}%"
         for row in session.execute(columns.where(Case.number_key.like(like)).limit(200)):
             candidates[row[0]] = (row[0], row[1], row[2])
+    # A transposed pair or one digit off (PI-2014 for PI-2041): looked up by key, whatever the firm's size.
+    near = sorted(_one_edit_keys(key))
+    for chunk in range(0, len(near), 500):
+        for row in session.execute(columns.where(Case.number_key.in_(near[chunk : chunk + 500]))):
+            candidates[row[0]] = (row[0], row[1], row[2])
     prefix = key[:3]
     if prefix:
         for row in session.execute(columns.where(Case.number_key.like(f"{prefix}%")).limit(200)):
@@ -114,8 +126,25 @@ def closest_numbers(
     found = sorted(candidates.values())
     numbers = among(found) if among is not None else [n for n, _, _ in found]
     by_key = {c.upper(): c for c in numbers}
-    close = difflib.get_close_matches(key, list(by_key), n=limit, cutoff=0.6)
-    return [by_key[k] for k in close]
+    swapped = _swapped_keys(key)
+    one_off = sorted((k for k in by_key if k in near), key=lambda k: (k not in swapped, k))
+    close = difflib.get_close_matches(key, [k for k in by_key if k not in near], n=limit, cutoff=0.6)
+    return [by_key[k] for k in [*one_off, *close][:limit]]
+
+
+def _swapped_keys(key: str) -> set[str]:
+    """Every key with two neighbours swapped (PI-2014 for PI-2041)."""
+    return {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(len(key) - 1) if key[i] != key[i + 1]}
+
+
+def _one_edit_keys(key: str) -> set[str]:
+    """Every key one slip away: two neighbours swapped, or one digit typed as another."""
+    out = _swapped_keys(key)
+    for i, ch in enumerate(key):
+        if ch.isdigit():
+            out |= {key[:i] + d + key[i + 1 :] for d in "0123456789" if d != ch}
+    out.discard(key)
+    return out
 
 
 def on_team(session: Session, case_id: int, user_id: str) -> bool:
@@ -173,6 +202,7 @@ def active_due_for(session: Session, user_ids: Sequence[str], day: date) -> list
     stmt = (
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
+        .options(_ATTEMPTS)
         # remind_on is never before due_on, so `due_on <= day` changes nothing but lets the index narrow it.
         .where(
             Obligation.manager_id.in_(list(user_ids)),
@@ -193,6 +223,7 @@ def active_coming_up(
     stmt = (
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
+        .options(_ATTEMPTS)
         .where(
             Obligation.manager_id.in_(list(user_ids)),
             _active(),
@@ -211,6 +242,7 @@ def active_overdue(
     stmt = (
         select(Obligation, Case)
         .join(Case, Case.id == Obligation.case_id)
+        .options(_ATTEMPTS)
         .where(_active(), Obligation.due_on < today)
         .order_by(Obligation.due_on, Case.number_key, Obligation.id)
     )

@@ -32,7 +32,7 @@ def test_piped_commands_print_the_card(tmp_path: Path) -> None:
     card = out[out.index("U1> /case show PI-1") :]
     for expected in (
         "PI-1 · Jane Roe",
-        "Collecting records for 0 days",
+        "Collecting records since today",
         "manager @U1",
         "Providers",
         "Open obligations",

@@ -38,13 +38,10 @@ FORMS = [
     (MONDAY, "sunday", D(2026, 11, 22)),
     (MONDAY, "tue", D(2026, 11, 17)),
     (MONDAY, "last friday", D(2026, 11, 20)),
-    (MONDAY, "11/24", D(2025, 11, 24)),  # no year: the most recent not in the future
-    (MONDAY, "12/30", D(2025, 12, 30)),
     (MONDAY, "11/23", MONDAY),
     # on the 1st of a month
     (FIRST, "yesterday", D(2026, 11, 30)),
     (FIRST, "12/1", FIRST),
-    (FIRST, "12/2", D(2025, 12, 2)),
     (FIRST, "Nov 30", D(2026, 11, 30)),
     (FIRST, "31 Oct", D(2026, 10, 31)),
     (FIRST, "last tuesday", D(2026, 11, 24)),
@@ -55,7 +52,6 @@ FORMS = [
     (JAN_2, "Dec 31", D(2026, 12, 31)),
     (JAN_2, "1/1", D(2027, 1, 1)),
     (JAN_2, "1/2", JAN_2),
-    (JAN_2, "1/3", D(2026, 1, 3)),
     (JAN_2, "yesterday", D(2027, 1, 1)),
     (JAN_2, "last thursday", D(2026, 12, 31)),
     (JAN_2, "2/29", D(2024, 2, 29)),  # a leap day: the last one that was
@@ -106,7 +102,8 @@ def test_the_firms_today_decides_not_utc_near_midnight():
     assert today == D(2026, 11, 2)
     assert parse_day("today", today) == D(2026, 11, 2)
     assert parse_day("yesterday", today) == D(2026, 11, 1)
-    assert parse_day("11/3", today) == D(2025, 11, 3)  # Nov 3 has not come yet in the firm's zone
+    with pytest.raises(BadDate, match="Nov 3 is tomorrow"):  # Nov 3 has not come yet in the firm's zone
+        parse_day("11/3", today)
     tokyo = BusinessCalendar(timezone="Asia/Tokyo").today(datetime(2026, 11, 2, 15, 30, tzinfo=UTC))
     assert tokyo == D(2026, 11, 3) and parse_day("11/3", tokyo) == D(2026, 11, 3)
 

@@ -23,7 +23,7 @@ from handlers.blocks import (
     build_new_case_modal,
     build_overdue,
 )
-from handlers.commands import build_help, cases, demand, offers
+from handlers.commands import build_help, cases, contacts, demand, offers
 from handlers.commands.cases import Advance, NewCase
 from handlers.commands.demand import DemandEvent
 from handlers.commands.offers import OfferInformed
@@ -79,7 +79,7 @@ def test_new_reads_manager_date_and_limitation_in_any_order() -> None:
 
 def test_parse_errors_carry_the_usage_and_an_example() -> None:
     with pytest.raises(BadDate) as bad_date:
-        cases.parse_contacted(parse.Words(["PI-1", "client", "2026-02-30"], TODAY))
+        contacts.parse_contacted(parse.Words(["PI-1", "client", "2026-02-30"], TODAY))
     assert bad_date.value.usage.startswith("/case contacted") and bad_date.value.example
     with pytest.raises(BadAmount) as bad_amount:
         offers.parse_received(parse.Words(["PI-1", "12,50"], TODAY))

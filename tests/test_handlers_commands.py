@@ -71,7 +71,7 @@ def test_every_subcommand_answers_privately(slack: Slack) -> None:
         ("/case", "provider pi-7 received bay both", "Bayside Imaging: both received"),
         (
             "/case",
-            "contacted PI-7 client 2026-11-21 left a voicemail",
+            "contacted PI-7 client 2026-11-21 called about PT",
             "client contact on PI-7 for Sat Nov 21 — 5 days ago",
         ),
         ("/case", "contacted PI-7", "client contact on PI-7 for Thu Nov 26 (today)"),

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from icalendar import Alarm, Calendar, Event, vDuration
 
+from bot.rules.ages import plural
 from bot.services.calendars import CLAIM_DEADLINE, Deadline, calendar_owner, deadlines_for
 from bot.services.firm import Firm
 
@@ -45,7 +46,7 @@ def _event(d: Deadline, stamp: datetime) -> Event:
     )
     event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: it does not make anyone busy
     for days in sorted(d.alerts, reverse=True):
-        alarm = Alarm.new(description=f"{summary}: {days} days left")
+        alarm = Alarm.new(description=f"{summary}: {plural(days, 'day')} left")
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", timedelta(days=-days))
         event.add_component(alarm)

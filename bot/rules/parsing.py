@@ -6,6 +6,8 @@ Days follow one small grammar, read word by word so that a day can sit inside a 
     today   yesterday   tomorrow   monday … sunday (mon, tue, …)   last friday
 
 With no year, a day is the most recent such day that is not in the future, and a weekday name likewise;
+but when this year's reading lies ahead within the next 60 days (`12/14` on Dec 11) it is refused like a
+future day, naming both readings, never quietly taken as last year's;
 `last friday` is the most recent Friday before today. A day that may lie ahead (what is due, away until) is
 read `when="near"`: a weekday name is the next one, a day with no year the nearest such day. A limitation
 date is years away: `when="dated"` asks for its year. "Today" is always
@@ -49,11 +51,15 @@ for _n in range(7):
 WEEKDAYS.update(tues=1, weds=2, thur=3, thurs=3)
 RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}
 When = Literal["past", "near", "dated"]
+# A day typed without its year whose reading this year is this close ahead is a day in the future (a typo or
+# a day not yet come), refused like one, never quietly read as last year's.
+AHEAD_DAYS = 60
 FORMS = "11/3, 11/3/2026, Nov 3, 3 Nov, Nov 3 2026, 2026-11-03, yesterday or last friday"
 
 # Shapes of a day written in digits: anything matching one of these is a day or is refused as one.
 _SLASHED = re.compile(r"^\d+/\d*(/\d*)?$")  # 11/3, 11/3/26, 11/3/2026 (and 11/3/, 13/45: refused)
-_DASHED = re.compile(r"^\d{4}-\d+(-\d*)?$|^\d{1,2}-\d{1,2}-\d{2,4}$")  # 2026-11-03 (11-3-2026: refused)
+# 2026-11-03 (11-3-2026: refused); a claim number like 0457-22 is not a day: the year is 1900-2999.
+_DASHED = re.compile(r"^[12]\d{3}-\d{1,2}(-\d*)?$|^\d{1,2}-\d{1,2}-\d{2,4}$")
 _DOTTED = re.compile(r"^\d{1,4}\.\d{1,2}\.\d{2,4}$")  # 3.11.2026: refused (which order?)
 _DAY_NUMBER = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 _NUMBER = re.compile(r"^\d+(?:st|nd|rd|th)?$")
@@ -230,6 +236,15 @@ def _checked(text: str, year: int | None, month: int, day: int, today: date, *, 
     ]
     if when == "near":
         return min(candidates, key=lambda c: (abs((c - today).days), c < today))
+    this_year = date(today.year, month, day) if day <= calendar.monthrange(today.year, month)[1] else None
+    if this_year is not None and 0 < (this_year - today).days <= AHEAD_DAYS:
+        gap = (this_year - today).days
+        last = max(c for c in candidates if c <= today)
+        raise BadDate(
+            f"{this_year:%b %-d} is {'tomorrow' if gap == 1 else f'in {gap} days'}; record events on the day "
+            f"they happened. For last year's, type {last:%Y-%m-%d}.",
+            example=f"{last:%Y-%m-%d}",
+        )
     return max(c for c in candidates if c <= today)
 
 

@@ -130,6 +130,28 @@ ESCALATE_KINDS: tuple[str, ...] = (Kind.CLIENT.value, Kind.ADJUSTER.value)
 ACCOUNTING = "accounting"
 
 
+class ContactKind(StrEnum):
+    """Whom a contact (or an attempt at one) is with."""
+
+    CLIENT = "client"
+    ADJUSTER = "adjuster"
+
+
+class Attempt(StrEnum):
+    """How someone tried to reach the client or the adjuster without reaching them: recorded and shown, it
+    closes nothing and moves no clock. The first three are typed (`/case contacted … voicemail`); a message
+    casebot sent for a call-rule (R1, R10, R11, R12: "please call us") is an attempt by sms or email."""
+
+    ATTEMPT = "attempt"
+    VOICEMAIL = "voicemail"
+    NO_ANSWER = "no-answer"
+    SMS = "sms"
+    EMAIL = "email"
+
+
+TYPED_ATTEMPTS: tuple[Attempt, ...] = (Attempt.ATTEMPT, Attempt.VOICEMAIL, Attempt.NO_ANSWER)
+
+
 class HoldUp(StrEnum):
     CHART_NOTES = "chart-notes"
     BILLING = "billing"

@@ -28,7 +28,7 @@ from bot.services.changes import (
     require_open,
     role_of,
 )
-from bot.services.contacts import log_contact, record_contact
+from bot.services.contacts import add_attempt, log_contact, record_attempt, record_contact
 from bot.services.corrections import (
     fix_client,
     fix_contact,
@@ -127,6 +127,8 @@ __all__ = [
     "provider_followed_up",
     "provider_received",
     "record_bill",
+    "add_attempt",
+    "record_attempt",
     "record_contact",
     "remember_person",
     "replan",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+
+from sqlalchemy import inspect
 
 from bot.rules.ages import due_phrase, short_day
 from bot.rules.calendar import BusinessCalendar
@@ -17,12 +19,16 @@ from bot.rules.playbook import (
     HOLDUP_LABELS,
     HOLDUP_STAGES,
     STAGES,
+    Attempt,
+    ContactKind,
     HoldUp,
     Numbers,
     Stage,
     ordinal,
 )
-from storage.models import ACTIVE, Case, Obligation
+from storage.models import ACTIVE, Case, ContactAttempt, Obligation
+
+CONTACT_KINDS = frozenset(k.value for k in ContactKind)
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,15 @@ class DueItem:
     snoozed_until: date | None
     remind_on: date | None = None  # the day it asks for attention: its due day, or the snooze day
     as_of: date | None = None  # the day its age was counted for
+    tried_on: date | None = None  # the latest attempt (not a contact) at it since it was triggered
+    tried_how: str | None = None  # attempt | voicemail | no-answer | sms | email
+
+    @property
+    def tried(self) -> str | None:
+        """ "tried Nov 30, voicemail": someone tried and did not reach them; it is still open."""
+        if self.tried_on is None or self.tried_how is None:
+            return None
+        return f"tried {short_day(self.tried_on)}, {attempt_words(self.tried_how)}"
 
     @property
     def escalates(self) -> bool:
@@ -111,6 +126,20 @@ class DemandLine:
 
 
 @dataclass(frozen=True)
+class AttemptLine:
+    """A try at reaching someone that did not reach them: "tried the client Nov 30, voicemail"."""
+
+    kind: str  # client | adjuster
+    on: date
+    how: str
+    note: str | None
+
+    @property
+    def said(self) -> str:
+        return f"tried the {self.kind} {short_day(self.on)}, {attempt_words(self.how)}"
+
+
+@dataclass(frozen=True)
 class CaseCard:
     number: str
     client: str
@@ -139,6 +168,8 @@ class CaseCard:
     claim_days_left: int | None = None
     claim_basis: str = ""
     team: tuple[str, ...] = ()  # who works the case with its manager (user ids)
+    # The latest attempt at the client and at the adjuster since the last contact with them (not reached).
+    attempts: tuple[AttemptLine, ...] = ()
 
 
 def ledger_of(case: Case) -> Ledger:
@@ -177,8 +208,29 @@ def ledger_of(case: Case) -> Ledger:
 _ZERO = Decimal("0.00")
 
 
+def attempt_words(how: str) -> str:
+    """An attempt as a person says it: "voicemail", "no answer", "a text asking them to call"."""
+    return {
+        Attempt.ATTEMPT: "not reached",
+        Attempt.VOICEMAIL: "voicemail",
+        Attempt.NO_ANSWER: "no answer",
+        Attempt.SMS: "a text asking them to call",
+        Attempt.EMAIL: "an email asking them to call",
+    }.get(Attempt(how), how)
+
+
+def last_attempt(case: Case, kind: str, since: date) -> ContactAttempt | None:
+    """The latest attempt at reaching the client (or adjuster) on or after `since`, if the case's attempts
+    were loaded with it (a list query loads them in one go; nothing is read row by row)."""
+    if "attempts" in inspect(case).unloaded:
+        return None
+    tries = [a for a in case.attempts if a.kind == kind and a.on >= since]
+    return max(tries, key=lambda a: (a.on, a.id)) if tries else None
+
+
 def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> DueItem:
     late = (today - o.due_on).days
+    tried = last_attempt(case, o.kind, o.triggered_on) if o.kind in CONTACT_KINDS else None
     return DueItem(
         obligation_id=o.id,
         case=case.number,
@@ -195,6 +247,8 @@ def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> D
         snoozed_until=o.snoozed_until,
         remind_on=o.remind_on,
         as_of=today,
+        tried_on=tried.on if tried else None,
+        tried_how=tried.how if tried else None,
     )
 
 
@@ -305,4 +359,25 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         if case.claim_deadline_on
         else "",
         team=tuple(m.user_id for m in case.team),
+        attempts=open_attempts(case),
     )
+
+
+def _utc(at: datetime) -> datetime:
+    """A stored moment as naive UTC (SQLite hands them back without their zone, PostgreSQL with it)."""
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+
+
+def open_attempts(case: Case) -> tuple[AttemptLine, ...]:
+    """Per kind, the latest attempt made after the last contact with that person (none when they have
+    been reached since)."""
+    out = []
+    for kind in ContactKind:
+        reached = max(
+            ((c.on, _utc(c.at)) for c in case.contacts if c.kind == kind and c.voided_at is None),
+            default=None,
+        )
+        last = last_attempt(case, kind.value, reached[0] if reached else date.min)
+        if last is not None and (reached is None or (last.on, _utc(last.at)) > reached):
+            out.append(AttemptLine(kind.value, last.on, last.how, last.note))
+    return tuple(out)

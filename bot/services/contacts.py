@@ -1,4 +1,5 @@
-"""Contacts with the client or the adjuster, which close what they answer and restart the cadence clocks.
+"""Contacts with the client or the adjuster, which close what they answer and restart the cadence clocks,
+and attempts (a voicemail, no answer, a message asking the client to call), which close nothing.
 
 A client contact may be logged as the accounting conversation of step 9 (topic `accounting`): the only
 contact that closes R12."""
@@ -14,19 +15,21 @@ from bot.errors import (
     PreconditionNotMet,
 )
 from bot.rules.parsing import printable, spoken_day
-from bot.rules.playbook import ACCOUNTING, STAGES, Kind, Stage
+from bot.rules.playbook import ACCOUNTING, STAGES, Attempt, ContactKind, Stage
 from bot.rules.said import Command, command, said
+from bot.services.cards import attempt_words
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
 from storage import deliveries
 from storage.models import (
     Case,
     Contact,
+    ContactAttempt,
 )
 
 TOPICS = (ACCOUNTING,)
 # Whom a contact is with.
-CONTACT_KINDS: tuple[str, ...] = (Kind.CLIENT.value, Kind.ADJUSTER.value)
+CONTACT_KINDS: tuple[str, ...] = tuple(k.value for k in ContactKind)
 
 
 def log_contact(
@@ -115,3 +118,55 @@ def record_contact(
     for esc in deliveries.open_escalations_of_case(s, case.id):
         esc.cleared_at = firm.now()
     audit(s, firm, case, actor, "contact", kind=kind, on=day, note=note, topic=topic)
+
+
+def record_attempt(
+    firm: Firm,
+    caller: str,
+    case_no: str,
+    kind: ContactKind | str,
+    day: date | None,
+    how: Attempt | str,
+    note: str | None = None,
+    *,
+    rule: str | None = None,
+) -> Outcome:
+    """Record a try at reaching the client or the adjuster that did not reach them: `how` is attempt,
+    voicemail, no-answer (typed) or sms, email (a message casebot sent for a call-rule, with its `rule`).
+    Shown on the card, in `/case due` and the digest; it closes nothing and moves no clock. `day` None: today;
+    a future day is refused. The caller must be allowed to change the case."""
+    kind, how = ContactKind(kind), Attempt(how)
+
+    def change(s: Session, case: Case) -> str:
+        on = event_day(firm, day)
+        add_attempt(s, firm, case, caller, kind, on, how, note, rule=rule)
+        still = "client" if kind == ContactKind.CLIENT else "adjuster"
+        return (
+            f"Recorded an attempt on {case.number} ({case.client_name}): tried the {kind.value} "
+            f"{spoken_day(on, firm.today())}, {attempt_words(how)}. Not a contact: it closes nothing and "
+            f"moves no clock; the {still} obligations stay open until you reach them."
+        )
+
+    return change_case(firm, caller, case_no, change)
+
+
+def add_attempt(
+    s: Session,
+    firm: Firm,
+    case: Case,
+    actor: str,
+    kind: ContactKind,
+    day: date,
+    how: Attempt,
+    note: str | None,
+    *,
+    rule: str | None = None,
+) -> ContactAttempt:
+    """The attempt, inside a change already under way (the case locked by the caller)."""
+    note = printable(note or "").strip()[:2000] or None
+    row = ContactAttempt(
+        kind=kind.value, how=how.value, on=day, rule=rule, note=note, by=actor, at=firm.now()
+    )
+    case.attempts.append(row)
+    audit(s, firm, case, actor, "attempt", kind=kind.value, how=how.value, on=day, rule=rule, note=note)
+    return row

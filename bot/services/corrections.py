@@ -196,15 +196,24 @@ def fix_contact(
         )
 
     def change(s: Session, case: Case) -> tuple[str, dict[str, Any]]:
+        # Without a kind, a contact is the client's or the adjuster's: never a provider follow-up.
         standing = [
             c
             for c in case.contacts
-            if c.voided_at is None and (kind is None or c.kind == kind) and (of_day is None or c.on == of_day)
+            if c.voided_at is None
+            and (c.kind == kind if kind else c.kind != "provider")
+            and (of_day is None or c.on == of_day)
         ]
-        what = f"{kind} contact" if kind else "contact"
+        what = f"{kind} contact" if kind else "client or adjuster contact"
         if not standing:
             on = f" on {of_day:%a %b %-d}" if of_day else ""
-            raise PreconditionNotMet(f"{case.number} has no {what}{on} to correct.")
+            also = (
+                " (a provider follow-up is corrected with “contact provider …”)"
+                if kind is None and any(c.kind == "provider" and c.voided_at is None for c in case.contacts)
+                else ""
+            )
+            raise PreconditionNotMet(f"{case.number} has no {what}{on} to correct{also}.")
+        _check_one(case, standing, of_day, kind, to, void)
         contact = max(standing, key=lambda c: c.id)  # the last one logged
         before = contact.on
         if void:
@@ -237,6 +246,40 @@ def fix_contact(
         return message, detail
 
     return _fix(firm, actor, number, because, change)
+
+
+def _check_one(
+    case: Case, standing: list[Contact], of_day: date | None, kind: str | None, to: date | None, void: bool
+) -> None:
+    """A day with contacts of more than one kind (the client and the adjuster, or a provider follow-up and
+    another contact) is ambiguous: refused, listing each with the exact command that corrects it."""
+    kinds = sorted(
+        {c.kind for c in case.contacts if c.voided_at is None and of_day is not None and c.on == of_day}
+    )
+    if of_day is None or len(kinds) < 2 or (kind is not None and len({c.kind for c in standing}) == 1):
+        return
+    right = "void" if void else f"{to:%-m/%-d}" if to else "<right day>"
+    listed = []
+    for k in kinds:
+        same = [c for c in case.contacts if c.voided_at is None and c.on == of_day and c.kind == k]
+        names = ", ".join(sorted({_provider_name(case, c) for c in same})) if k == "provider" else ""
+        who = f"{k} follow-up ({names})" if names else f"{k} contact"
+        listed.append(
+            said(f"the {who}: ", Command(f"fix {case.number} contact {k} {of_day:%-m/%-d} {right}"))
+        )
+    raise InputError(
+        said(
+            f"{case.number} has {len(kinds)} kinds of contact on {of_day:%a %b %-d}; say which: ",
+            *[part for i, line in enumerate(listed) for part in ((";  " if i else ""), line)],
+            ". Nothing was changed.",
+        ),
+        example=command(f"fix {case.number} contact {kinds[0]} {of_day:%-m/%-d} {right}"),
+        field="kind",
+    )
+
+
+def _provider_name(case: Case, contact: Contact) -> str:
+    return next((p.name for p in case.providers if p.id == contact.provider_id), "a provider")
 
 
 def _check_provider_followup(case: Case, contact: Contact, day: date) -> None:

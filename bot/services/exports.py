@@ -111,6 +111,7 @@ def export_data(firm: Firm) -> dict[str, Any]:
                 stages=[_columns(x, ("case_id",)) for x in case.stages],
                 providers=[_columns(x, ("case_id",)) for x in case.providers],
                 contacts=[{**_columns(x, ("case_id",)), "voided": x.voided} for x in case.contacts],
+                attempts=[_columns(x, ("case_id",)) for x in case.attempts],
                 demand_events=[_columns(x, ("case_id",)) for x in case.demand_events],
                 offers=[_columns(x, ("case_id",)) for x in case.offers],
                 holdups=[_columns(x, ("case_id",)) for x in case.holdups],

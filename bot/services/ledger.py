@@ -201,14 +201,16 @@ def lien_paid(firm: Firm, actor: str, number: str, n: int, *, on: date | None = 
     return change_case(firm, actor, number, change)
 
 
-def add_cost(firm: Firm, actor: str, number: str, amount: Decimal, description: str) -> Outcome:
+def add_cost(
+    firm: Firm, actor: str, number: str, amount: Decimal, description: str, *, on: date | None = None
+) -> Outcome:
     description = " ".join(printable(description).split())
     if not description or len(description) > 300:
         raise InputError("Say what the cost was for.", example=command(f"cost {number} 350 records fee"))
     validate_amount(amount, "cost")
 
     def change(s: Session, case: Case) -> str:
-        day = firm.today()
+        day = event_day(firm, on)
         n = max((c.n for c in case.costs), default=0) + 1
         case.costs.append(CaseCost(n=n, amount=amount, description=description, on=day, by=actor))
         audit(s, firm, case, actor, "cost", n=n, amount=amount, description=description, on=day)

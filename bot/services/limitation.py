@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.errors import InputError
+from bot.rules.ages import plural
 from bot.rules.limitation import (
     LAWYER_CONFIRMS,
     NO_CLAIM_DEADLINE,
@@ -87,7 +88,9 @@ def cases_inside_red(firm: Firm, day: date | None = None) -> list[tuple[str, str
 
 def _when(deadline: date, today: date) -> str:
     left = days_left(deadline, today)
-    return f"{left} days from today" if left > 0 else "today" if left == 0 else f"{-left} days ago"
+    if left == 0:
+        return "today"
+    return f"{plural(left, 'day')} from today" if left > 0 else f"{plural(-left, 'day')} ago"
 
 
 def _thresholds(days: tuple[int, ...]) -> str:

@@ -16,6 +16,7 @@ from bot.rules.planner import (
     owed,
 )
 from bot.rules.said import command
+from bot.rules.wording import name_matches
 from bot.services.changes import audit, change_case, due_words, event_day, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
@@ -34,13 +35,13 @@ def find_provider(case: Case, ref: str, *, example: str | None = None) -> Provid
     example = example or command(f"provider {case.number} received 1 both")
     if ref.isdigit():
         match = [p for p in case.providers if p.seq == int(ref)]
-    else:
-        match = [p for p in case.providers if p.name.lower() == ref.lower()] or [
-            p for p in case.providers if p.name.lower().startswith(ref.lower())
-        ]
+    else:  # any case, punctuation or title: `st mary's`, `chen`, `dr chen`
+        match = [case.providers[i] for i in name_matches(ref, [p.name for p in case.providers])]
     if len(match) == 1:
         return match[0]
     listed = ", ".join(f"{p.seq}. {p.name}" for p in case.providers) or "none yet"
+    if match:
+        listed = ", ".join(f"{p.seq}. {p.name}" for p in match)
     if not match:
         raise UnknownProvider(
             f"{case.number} has no provider “{ref[:60]}”. Its providers: {listed}.",

@@ -36,8 +36,9 @@ def describe(entry: AuditEntry | None, today: date) -> str:
     match entry.action:
         case "create":
             return "opening of the case"
-        case "contact":
-            return f"{d.get('kind', 'client')} contact{day}"
+        case "contact" | "attempt":  # an attempt says how: "client attempt (voicemail) of Fri Dec 11"
+            how = f" ({d.get('how', 'attempt')})" if entry.action == "attempt" else ""
+            return f"{d.get('kind', 'client')} {entry.action}{how}{day}"
         case "provider_add":
             return f"provider {d.get('provider', '')} added".replace("  ", " ")
         case "provider_received":

@@ -33,12 +33,12 @@ def build_escalation(m: EscalationMessage) -> tuple[str, list[Block]]:
     n = len(m.items)
     text = (
         f"{plural(n, 'client or adjuster contact')} overdue more than "
-        f"{m.after_business_days} business days: "
+        f"{plural(m.after_business_days, 'business day')}: "
         + ", ".join(esc(i.case) for i in m.items[:5])
         + ("…" if n > 5 else "")
     )
     blocks: list[Block] = [
-        header(f"Overdue past {m.after_business_days} business days"),
+        header(f"Overdue past {plural(m.after_business_days, 'business day')}"),
         context("These were due and nobody has logged the contact. A logged contact on the case clears it."),
     ]
     for i, item in enumerate(m.items):

@@ -17,11 +17,13 @@ from handlers.blocks.kit import (
     code,
     confirm,
     context,
+    cut,
     day,
     days,
     esc,
     fit,
     header,
+    in_stage,
     lines_sections,
     section,
 )
@@ -41,9 +43,7 @@ def _provider_line(p: Any) -> str:
     if not p.owed:
         return f"*{p.seq}. {esc(p.name)}* — all in (records {day(p.records_on)}, bills {day(p.bills_on)})"
     slow = " · *slow*" if p.slow else ""
-    return (
-        f"*{p.seq}. {esc(p.name)}* — owes {p.owed}, asked {day(p.requested_on)} ({days(p.days_open)}){slow}"
-    )
+    return f"*{p.seq}. {esc(p.name)}* — owes {p.owed}, asked {day(p.requested_on)} ({in_stage(p.days_open)}){slow}"
 
 
 def _demand_text(card: CaseCard) -> str | None:
@@ -83,16 +83,30 @@ def _limitation_countdown(card: CaseCard) -> str:
     return "the limitation date is today" if left == 0 else f"the limitation date passed {days(-left)} ago"
 
 
+def _attempt_lines(card: CaseCard) -> list[str]:
+    """Who was tried and not reached since the last contact with them: an attempt closes nothing."""
+    return [
+        f":telephone_receiver: Not reached: {t.said}" + (f" ({esc(cut(t.note, 120))})" if t.note else "")
+        for t in card.attempts
+    ]
+
+
 def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Reply:
     """The case card: stage and days in it, manager, providers, hold-ups, demand, offers, obligations, contact."""
     stage = Stage(card.stage)
     summary = [
-        f"*{card.stage_label}* for {days(card.days_in_stage)} (since {day(card.stage_entered_on)}) · "
-        f"manager <@{card.manager}>"
+        f"*{card.stage_label}* "
+        + (
+            f"for {days(card.days_in_stage)} (since {day(card.stage_entered_on)}) · "
+            if card.days_in_stage
+            else f"since today ({day(card.stage_entered_on)}) · "
+        )
+        + f"manager <@{card.manager}>"
         + (f" · team {', '.join(f'<@{u}>' for u in card.team)}" if card.team else "")
     ]
     contact = day(card.last_client_contact_on) if card.last_client_contact_on else "none logged yet"
     summary.append(f"Last client contact: {contact}")
+    summary += _attempt_lines(card)
     if card.public_entity:  # the claim against a public entity is due long before the limitation date
         if card.claim_deadline_on:
             summary.append(
@@ -193,7 +207,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
         blocks.append(actions("case", elements))
     elif card.closed:
         blocks.append(context("This case is closed."))
-    text = f"{esc(card.number)} · {esc(card.client)}: {card.stage_label}, {days(card.days_in_stage)}"
+    text = f"{esc(card.number)} · {esc(card.client)}: {card.stage_label}, {in_stage(card.days_in_stage)}"
     more = f"…the card is longer than Slack shows; {code(f'/case show {card.number}')}"
     return Reply(text, fit(blocks, note=more))
 

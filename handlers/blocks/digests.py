@@ -47,9 +47,11 @@ def whom(item: DueItem) -> str:
 
 
 def when(item: DueItem) -> str:
-    """The item's age, said as everywhere else (DueItem.when), bold when overdue."""
+    """The item's age, said as everywhere else (DueItem.when), bold when overdue; and an attempt that did
+    not reach them ("tried Nov 30, voicemail")."""
     said = item.when()
-    return f"*{said}*" if item.overdue_days else said
+    said = f"*{said}*" if item.overdue_days else said
+    return f"{said} · {item.tried}" if item.tried else said
 
 
 def nth(n: int) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from bot.rules.ages import due_phrase
+from bot.rules.ages import due_phrase, plural
 from bot.rules.playbook import ordinal as ordinal_word
 from bot.services.cards import DueItem
 from bot.services.caseload import LeadOverview
@@ -75,7 +75,7 @@ def _lead_overview(
     """The firm as a lead sees it: at most 17 blocks, so a lead's Home stays inside Slack's 100."""
     blocks: list[Block] = [divider(), header("The firm")]
     stages = [
-        f"• *{s.label}*: {s.cases} · average {s.average_days:g} days in stage (longest {s.longest_days})"
+        f"• *{s.label}*: {s.cases} · average {s.average_days:g} {'day' if s.average_days == 1 else 'days'} in stage (longest {s.longest_days})"
         for s in o.stages
     ]
     blocks.append(
@@ -110,7 +110,7 @@ def _lead_overview(
     lines = [f"*Offers the client was not told of within {inform_days} business days* ({untold})"]
     lines += [
         f"• :warning: *{esc(x.case)}* · {'final' if x.final else ordinal_word(x.n)} offer · received "
-        f"{day(x.received_on)}, {x.business_days} business days ago · <@{x.manager}>"
+        f"{day(x.received_on)}, {plural(x.business_days, 'business day')} ago · <@{x.manager}>"
         for x in o.offers_not_told
     ]
     if not o.offers_not_told:

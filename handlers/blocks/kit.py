@@ -208,6 +208,11 @@ def days(n: int) -> str:
     return plural(n, "day")
 
 
+def in_stage(n: int) -> str:
+    """How long something has been where it is: "3 days", "1 day", never "0 days" ("since today")."""
+    return "since today" if n == 0 else days(n)
+
+
 def all_text(blocks: Iterable[Block]) -> str:
     """Every string in the blocks, for tests and for checking what a message says."""
     out: list[str] = []

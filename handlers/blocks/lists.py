@@ -18,9 +18,9 @@ from handlers.blocks.kit import (
     context,
     cut,
     day,
-    days,
     esc,
     fit,
+    in_stage,
     lines_sections,
     section,
 )
@@ -56,7 +56,14 @@ def due_line(
     snoozed = (
         f" · snoozed to {day(item.snoozed_until)}" if item.state == "snoozed" and item.snoozed_until else ""
     )
-    parts = [who.strip(), f"{item.rule} {item.kind}", when(item, today), f"{esc(item.reason)}{snoozed}"]
+    tried = item.tried or ""  # an attempt that did not reach them: still open
+    parts = [
+        who.strip(),
+        f"{item.rule} {item.kind}",
+        when(item, today),
+        tried,
+        f"{esc(item.reason)}{snoozed}",
+    ]
     line = "• " + " · ".join(p for p in parts if p)
     return "\n".join([line, *(points(item) if talking else [])])
 
@@ -87,7 +94,7 @@ def build_mine(rows: Sequence[tuple[str, str, str, int]]) -> Reply:
 def cases_by_stage(rows: Sequence[tuple[str, str, str, int]], *, max_blocks: int) -> list[Block]:
     by_stage: dict[str, list[str]] = {}
     for number, client, stage, n in rows:
-        by_stage.setdefault(stage, []).append(f"• *{esc(number)}* {esc(client)} · {days(n)}")
+        by_stage.setdefault(stage, []).append(f"• *{esc(number)}* {esc(client)} · {in_stage(n)}")
     blocks: list[Block] = []
     for stage, lines in by_stage.items():
         if len(blocks) >= max_blocks:

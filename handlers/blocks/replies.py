@@ -14,9 +14,9 @@ from handlers.blocks.kit import (
     button,
     code,
     context,
-    days,
     esc,
     esc_message,
+    in_stage,
     lines_sections,
     section,
 )
@@ -117,7 +117,7 @@ def build_outcome(message: str, card: CaseCard | None, today: date, *, undo: int
     blocks = [section(f":white_check_mark: {text}", accessory)]
     if card is not None:
         nxt = next((o for o in card.obligations if o.state == "open"), None)
-        bits = [f"*{esc(card.number)}* · {card.stage_label} ({days(card.days_in_stage)})"]
+        bits = [f"*{esc(card.number)}* · {card.stage_label} ({in_stage(card.days_in_stage)})"]
         if nxt is not None:
             bits.append(f"next: {nxt.rule} {nxt.kind} {when(nxt, today)}")
         blocks.append(context(" · ".join(bits) + f" · {code(f'/case show {card.number}')}"))

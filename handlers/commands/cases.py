@@ -1,4 +1,4 @@
-"""A case's life: new, show, contacted, advance, assign, close (their words, what runs, their table entries)."""
+"""A case's life: new, show, advance, assign, close (their words, what runs, their table entries)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from datetime import date
 
 from bot import services
 from bot.rules.parsing import WEEKDAYS
-from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES
-from bot.services.contacts import CONTACT_KINDS
+from bot.rules.playbook import CLOSED_STAGES
 from bot.services.team import TEAM_ACTIONS
 from handlers.blocks import Reply, build_case_card
 from handlers.commands.subcommand import (
@@ -20,7 +19,6 @@ from handlers.commands.subcommand import (
     one_of,
     outcome,
     refuse,
-    text_without_days,
     user,
 )
 from handlers.context import Context
@@ -141,55 +139,6 @@ SHOW = Subcommand(
     parse=parse_show,
     run=run_show,
     aliases=("card",),
-)
-
-
-# ---------------------------------------------------------------- contacted
-
-
-@dataclass(frozen=True)
-class Contacted:
-    number: str
-    kind: str
-    on: date | None
-    note: str | None
-    topic: str | None = None  # `accounting`: the accounting conversation of step 9 (closes R12)
-
-
-def parse_contacted(words: list[str]) -> Contacted:
-    number = case_no(CONTACTED, words)
-    kind = CONTACT_KINDS[0]
-    if words and words[0].lower() in CONTACT_KINDS:
-        kind = words.pop(0).lower()
-    on = date_opt(CONTACTED, words)
-    topic = None
-    if words and words[0].lower() == ACCOUNTING:
-        if kind != "client":
-            raise refuse(CONTACTED, "The accounting conversation is with the client.")
-        topic = words.pop(0).lower()
-    note = text_without_days(
-        CONTACTED, words, "note", f"right after {kind} (/case contacted {number} {kind} 11/3 …)"
-    )
-    return Contacted(number=number, kind=kind, on=on, note=note, topic=topic)
-
-
-def run_contacted(ctx: Context, actor: str, a: Contacted) -> Reply:
-    return outcome(
-        ctx,
-        services.log_contact(ctx.firm, actor, a.number, kind=a.kind, on=a.on, note=a.note, topic=a.topic),
-    )
-
-
-CONTACTED = Subcommand(
-    CASE,
-    "contacted",
-    usage=f"<case-no> [{'|'.join(CONTACT_KINDS)}] [day] [note…]",
-    also=(f"<case-no> client [day] {ACCOUNTING} [note…]",),
-    help="log a contact (client … accounting: step 9's conversation)",
-    example="PI-2041 client 2026-11-20 left a voicemail",
-    parse=parse_contacted,
-    run=run_contacted,
-    aliases=("contact",),
 )
 
 

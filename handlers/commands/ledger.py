@@ -24,10 +24,12 @@ from handlers.commands.subcommand import (
     amount,
     case_no,
     date_at_end,
+    date_opt,
     no_more,
     one_of,
     outcome,
     refuse,
+    text_without_days,
 )
 from handlers.context import Context
 from handlers.refusals import Shown
@@ -213,6 +215,7 @@ class CostArgs:
     number: str
     amount: Decimal
     description: str
+    on: date | None = None
 
 
 def parse_cost(words: list[str]) -> CostArgs:
@@ -220,20 +223,28 @@ def parse_cost(words: list[str]) -> CostArgs:
     if not words:
         raise refuse(COST, "Give the amount, then what it was for.")
     cost = amount(COST, words.pop(0))
-    if not words:
+    on = date_opt(COST, words)  # its day, like the other ledger commands: never part of the description
+    description = text_without_days(
+        COST,
+        words,
+        "description",
+        f"right after the amount (/case cost {number} <amount> 10/2 …)",
+        recorded=on,
+    )
+    if not description:
         raise refuse(COST, "Say what the cost was for.")
-    return CostArgs(number=number, amount=cost, description=" ".join(words))
+    return CostArgs(number=number, amount=cost, description=description, on=on)
 
 
 def run_cost(ctx: Context, actor: str, a: CostArgs) -> Reply:
-    return outcome(ctx, services.add_cost(ctx.firm, actor, a.number, a.amount, a.description))
+    return outcome(ctx, services.add_cost(ctx.firm, actor, a.number, a.amount, a.description, on=a.on))
 
 
 COST = Subcommand(
     CASE,
     "cost",
-    usage="<case-no> <amount> <description…>",
-    help="a case cost the firm advanced (filing fee, records, an expert)",
+    usage="<case-no> <amount> [day] <description…>",
+    help="a case cost the firm advanced (filing fee, records, an expert), on its day (default today)",
     example="PI-2041 350 records fee",
     parse=parse_cost,
     run=run_cost,

@@ -18,6 +18,7 @@ from handlers.commands.subcommand import (
     outcome,
     refuse,
     text_without_days,
+    vocab,
 )
 from handlers.context import Context
 
@@ -75,11 +76,18 @@ def parse_provider(words: list[str]) -> ProviderArgs:
     number = case_no(PROVIDER, words)
     if not words:
         raise refuse(PROVIDER, f"Say {one_of(tuple(_ACTIONS))} after the case number.")
-    action = words.pop(0).lower().replace("_", "-")
-    action = _SPELLINGS.get(action, action)
-    form = _ACTIONS.get(action)
+    # `followed up` is followed-up; a near miss (`recieved`) is asked about, never taken as a name.
+    rest = " ".join(words[1:])
+    action = vocab(
+        PROVIDER,
+        words,
+        tuple(_ACTIONS),
+        _SPELLINGS,
+        example=lambda a: f"{PROVIDER.command} {PROVIDER.name} {number} {a} {rest}".rstrip(),
+    )
+    form = _ACTIONS.get(action or "")
     if form is None:
-        raise refuse(PROVIDER, f"“{action[:30]}” is not {one_of(tuple(_ACTIONS))}.")
+        raise refuse(PROVIDER, f"“{words[0][:30]}” is not {one_of(tuple(_ACTIONS))}.")
     on = date_at_end(form, words)
     if form is ADD:
         name = text_without_days(form, words, "provider's name", "at the end")

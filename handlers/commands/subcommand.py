@@ -13,10 +13,11 @@ from typing import Any, Generic, TypeVar
 
 from bot.errors import BadAmount, BadDate, InputError
 from bot.rules.parsing import When, parse_amount, read_day
+from bot.rules.wording import close_to, vocabulary_word
 from bot.services.firm import Outcome
 from handlers.blocks import Reply, build_outcome
 from handlers.context import Context
-from handlers.parse import Words, day_at, is_dateish, mention
+from handlers.parse import Quoted, Words, day_at, is_dateish, mention
 from handlers.refusals import Shown
 from handlers.said import know_subcommand
 
@@ -148,19 +149,60 @@ def date_at_end(sub: Shown, words: list[str], *, when: When = "past") -> date | 
     return None
 
 
-def text_without_days(sub: Shown, words: list[str], what: str, where: str) -> str | None:
-    """Free words (a note, a name, a reason) that are not days: a day-shaped word among them is refused,
-    so that a day meant for the command is never kept as text while today is recorded instead."""
+def text_without_days(
+    sub: Shown, words: list[str], what: str, where: str, *, recorded: date | None = None
+) -> str | None:
+    """Free words (a note, a name, a reason) that are not days: a day-shaped word among them that means a
+    different day than the one recorded (`recorded`, default today) is refused, so that a day meant for the
+    command is never kept as text while another day is recorded instead. (`today` in a note about today is
+    the day recorded: kept.)"""
+    on = recorded or _today(words)
     for i in range(len(words)):
         span = day_at(words, i)
-        if span:
-            shown = " ".join(words[i : i + span])
+        if not span:
+            continue
+        shown = " ".join(words[i : i + span])
+        try:
+            found = read_day(words, i, _today(words))
+        except BadDate:
+            found = None
+        if found is not None and found[0] == on:
+            continue
+        raise refuse(
+            sub,
+            f"“{shown[:40]}” in the {what} looks like a day. Put the day {where}, or put the {what} "
+            f"in quotes if that day is only part of it.",
+        )
+    return " ".join(words).strip() or None
+
+
+def vocab(
+    sub: Shown,
+    words: list[str],
+    vocabulary: tuple[str, ...],
+    spellings: Mapping[str, str] | None = None,
+    *,
+    example: Callable[[str], str] | None = None,
+) -> str | None:
+    """A vocabulary word (or a common spelling, or two words that are one: `wage loss`) taken off the front
+    of `words`, or None when the next word is not one. A word close to one (`cleint`, `setled`) is refused
+    with "Did you mean …?": a typo never becomes a note or a name. `example(word)` is the whole command with
+    the word it suggests."""
+    found = vocabulary_word(words, vocabulary, spellings)
+    if found is not None:
+        word, span = found
+        del words[:span]
+        return word
+    if words and not isinstance(words[0], Quoted):
+        near = close_to(words[0], (*vocabulary, *(spellings or {})))
+        if near is not None:
+            meant = (spellings or {}).get(near, near)
             raise refuse(
                 sub,
-                f"“{shown[:40]}” in the {what} looks like a day. Put the day {where}, or put the {what} "
-                f"in quotes if that day is only part of it.",
+                f"“{words[0][:30]}” is not {one_of(vocabulary)}: did you mean `{meant}`? Nothing was recorded.",
+                example=example(meant) if example else None,
             )
-    return " ".join(words).strip() or None
+    return None
 
 
 def amount(sub: Shown, word: str) -> Decimal:

@@ -15,6 +15,7 @@ from handlers.blocks import Reply, build_usage_card
 from handlers.commands import (
     calendar,
     cases,
+    contacts,
     corrections,
     demand,
     ledger,
@@ -81,7 +82,7 @@ TABLES: dict[str, Table] = {
             cases.NEW,
             cases.SHOW,
             providers.PROVIDER,
-            cases.CONTACTED,
+            contacts.CONTACTED,
             cases.ADVANCE,
             demand.HOLDUP,
             demand.DEMAND,
