@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, or_, select
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import (
     ACTIVE,
@@ -27,18 +27,22 @@ from storage.models import (
 )
 from storage.stage_counts import day_number
 
+# A case's children in as few statements as the plan or the card needs. The collections a case holds few of
+# (its team, hold-ups, demand rounds, offers, liens, costs: most none, a settled case a handful) come joined to
+# the case's own row, one statement; the ones that grow (providers, stage history, contacts, obligations)
+# each by one `IN` statement, so their rows never multiply with the others'.
+_FEW = tuple(
+    joinedload(c) for c in (Case.team, Case.holdups, Case.demand_events, Case.offers, Case.liens, Case.costs)
+)
+# Many cases at once (an export, an import): every collection by one `IN` statement for all of them.
+_MANY_CASES_CHILDREN = tuple(
+    selectinload(c)
+    for c in (Case.providers, Case.team, Case.stages, Case.holdups, Case.demand_events, Case.offers)
+    + (Case.contacts, Case.attempts, Case.liens, Case.costs, Case.obligations)
+)
 _CASE_CHILDREN = (
-    selectinload(Case.providers),
-    selectinload(Case.team),
-    selectinload(Case.stages),
-    selectinload(Case.holdups),
-    selectinload(Case.demand_events),
-    selectinload(Case.offers),
-    selectinload(Case.contacts),
-    selectinload(Case.attempts),
-    selectinload(Case.liens),
-    selectinload(Case.costs),
-    selectinload(Case.obligations),
+    *_FEW,
+    *(selectinload(c) for c in (Case.providers, Case.stages, Case.contacts, Case.attempts, Case.obligations)),
 )
 
 
@@ -59,15 +63,8 @@ def in_code_point_order(session: Session, column: Any) -> Any:
 _ATTEMPTS = selectinload(Case.attempts)
 
 _CARD_CHILDREN = (
-    selectinload(Case.attempts),
-    selectinload(Case.contacts),
-    selectinload(Case.providers),
-    selectinload(Case.team),
-    selectinload(Case.holdups),
-    selectinload(Case.demand_events),
-    selectinload(Case.offers),
-    selectinload(Case.liens),
-    selectinload(Case.costs),
+    *_FEW,
+    *(selectinload(c) for c in (Case.attempts, Case.contacts, Case.providers)),
     selectinload(Case.obligations.and_(_active())),
 )
 
@@ -84,19 +81,19 @@ def get_case(
     obligations): for reading, never for a change, which plans from every fact."""
     stmt = select(Case).where(Case.number_key == case_key(number))
     if for_update:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=Case)  # the case's row: not the joined children's
     if card_only:
         stmt = stmt.options(*_CARD_CHILDREN)
     elif children:
         stmt = stmt.options(*_CASE_CHILDREN)
-    return session.scalars(stmt).first()
+    return session.scalars(stmt).unique().one_or_none()
 
 
 def get_case_by_id(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
     stmt = select(Case).where(Case.id == case_id).options(*_CASE_CHILDREN)
     if for_update:
-        stmt = stmt.with_for_update()
-    return session.scalars(stmt).first()
+        stmt = stmt.with_for_update(of=Case)
+    return session.scalars(stmt).unique().one_or_none()
 
 
 def closest_numbers(
@@ -293,7 +290,7 @@ def has_cases(session: Session) -> bool:
 
 
 def all_cases(session: Session) -> list[Case]:
-    return list(session.scalars(select(Case).options(*_CASE_CHILDREN).order_by(Case.number_key)))
+    return list(session.scalars(select(Case).options(*_MANY_CASES_CHILDREN).order_by(Case.number_key)))
 
 
 def active_obligations_of_manager(session: Session, user_id: str) -> list[Obligation]:
@@ -479,7 +476,11 @@ def cases_by_keys(session: Session, keys: Iterable[str], *, for_update: bool = F
     wanted = sorted({case_key(k) for k in keys})
     found: dict[str, Case] = {}
     for chunk in range(0, len(wanted), 500):
-        stmt = select(Case).where(Case.number_key.in_(wanted[chunk : chunk + 500])).options(*_CASE_CHILDREN)
+        stmt = (
+            select(Case)
+            .where(Case.number_key.in_(wanted[chunk : chunk + 500]))
+            .options(*_MANY_CASES_CHILDREN)
+        )
         if for_update:
             stmt = stmt.with_for_update()
         found.update((c.number_key, c) for c in session.scalars(stmt))

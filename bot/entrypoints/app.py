@@ -60,6 +60,10 @@ def create_app(
         if signing_secret is not None
         else (firm.settings.slack_signing_secret or ""),
         process_before_response=True,
+        # The signature is checked once, by the front door, on the raw bytes before anything reads them
+        # (http.py's slack_endpoint, the only way a request over HTTP reaches this app); Socket Mode's
+        # requests are not signed (the app-level token authenticates the connection).
+        request_verification_enabled=False,
         name="casebot",
     )
     ctx = Context(firm=firm, client=client)

@@ -51,7 +51,7 @@ Console only:
 
 
 def sign(secret: str, body: str, timestamp: int) -> dict[str, str]:
-    """Headers as Slack sends them, so the request passes Bolt's own signature check, as in production."""
+    """Headers as Slack sends them, signed as in production."""
     signature = SignatureVerifier(signing_secret=secret).generate_signature(
         timestamp=str(timestamp), body=body
     )

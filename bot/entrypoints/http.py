@@ -14,8 +14,9 @@ In order, for POST /slack/events:
    Slack's own retries carry a fresh timestamp and signature, so they still get through.
 4. **Well formed.** The body must be UTF-8, and the form or JSON Slack sends (a form's `payload` a JSON
    object): else 400.
-Only then does Bolt see it (and check the signature again, as it always does). Nothing here answers 500
-for anything a caller sent; an unexpected failure inside casebot is logged by what, never by what was sent.
+Only then does Bolt see it (casebot's app does not check the signature again: bot/entrypoints/app.py).
+Nothing here answers 500 for anything a caller sent; an unexpected failure inside casebot is logged by what,
+never by what was sent.
 
 GET (or HEAD) /calendar/<token>.ics, when the server has a firm: a person's deadlines as iCalendar. The token
 is the credential (256 random bits; bot/services/calendars.py keeps only its hash); any token that opens no
