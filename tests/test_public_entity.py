@@ -21,14 +21,12 @@ from bot.delivery.sending import tick
 from bot.entrypoints.app import http_server
 from bot.rules.limitation_states import limitation_date
 from bot.rules.public_entity import (
-    CA_945_6,
-    PUBLIC_REFUSALS,
-    PUBLIC_SUITS,
     PublicRefused,
     after_rejection_date,
     public_reading,
     public_suit,
 )
+from bot.rules.public_entity_table import CA_945_6, PUBLIC_REFUSALS, PUBLIC_SUITS
 from bot.services.exports import export_data
 from bot.services.firm import Firm
 from handlers.blocks import all_text
@@ -297,3 +295,46 @@ def test_a_claim_event_on_a_case_that_is_not_public_is_refused_and_changes_nothi
     assert export_data(slack.firm) == before
     with slack.firm.db.uow() as s:
         assert q.get_case(s, "PI-1").claim_presented_on is None
+
+
+def test_every_row_of_the_state_table_has_its_citation_words_and_last_checked_day() -> None:
+    from bot.rules.limitation_table import CLAIM_DEADLINES, PERIODS
+    from bot.rules.limitation_words import WORDS_NOT_FOUND
+
+    missing = []
+    for row in (*PERIODS, *CLAIM_DEADLINES):
+        assert row.statute and row.source.startswith("http"), row
+        assert D(2026, 11, 29) <= row.checked_on <= D(2026, 12, 5), row
+        refused = getattr(row, "refuse", None)
+        if not row.words and not refused:
+            missing.append(row.state)
+        if row.words:
+            assert row.words.startswith("“"), (row.state, row.words)
+    # The rows whose words no reachable source shows are named, so the gap is seen: a new row without words,
+    # or a listed row that gains its words, fails here.
+    assert set(missing) == set(WORDS_NOT_FOUND), sorted(missing)
+    fl = [r for r in PERIODS if r.state == "FL"]
+    assert fl[-1].statute.startswith("Fla. Stat. § 95.11(5)(a)") and fl[-1].checked_on == D(2026, 12, 5)
+    la = [r for r in PERIODS if r.state == "LA"]
+    assert "liberative prescription of two years" in la[-1].words and la[-1].checked_on == D(2026, 12, 5)
+
+
+def test_the_leads_home_lists_a_near_or_passed_claim_deadline_until_it_is_presented(
+    slack: Slack, clock
+) -> None:
+    from bot.services.caseload import lead_overview
+
+    at(clock, D(2026, 12, 1), 10)
+    slack.case("U1", "new PI-9 Nia York 2026-11-02")
+    slack.case("U1", "claim-deadline PI-9 2026-12-10")
+    slack.case("U1", "new PI-10 Far Away 2026-11-02")
+    slack.case("U1", "claim-deadline PI-10 2027-03-10")
+    listed = lead_overview(slack.firm, "ULEAD").claim_deadlines
+    assert [(c.case, c.days_left) for c in listed] == [("PI-9", 9)]
+    from handlers.home import home_view
+
+    home = all_text(home_view(slack.ctx, "ULEAD")["blocks"])
+    assert "Claim deadlines against a public entity, near or passed" in home
+    assert "*PI-9*" in home and "present by 2026-12-10 · 9 days left" in home
+    slack.case("U1", "claim PI-9 presented 2026-11-30")
+    assert lead_overview(slack.firm, "ULEAD").claim_deadlines == ()

@@ -25,16 +25,8 @@ from bot.rules.limitation import (
     threshold_crossed,
 )
 from bot.rules.playbook import Numbers
-from bot.rules.public_entity import (
-    CLAIM_EVENTS,
-    DEEMED_REJECTED,
-    PRESENTED,
-    REJECTED,
-    PublicRefused,
-    after_rejection_date,
-    public_reading,
-    public_suit,
-)
+from bot.rules.public_entity import PublicRefused, after_rejection_date, public_reading, public_suit
+from bot.rules.public_entity_table import CLAIM_EVENTS, DEEMED_REJECTED, PRESENTED, REJECTED
 from bot.rules.said import Command, Said, command, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome, Transaction
