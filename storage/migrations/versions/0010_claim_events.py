@@ -2,7 +2,7 @@
 the firm's workspace on calendar links (calendar events' UIDs are unique to the firm)
 
 Revision ID: 0010_claim_events
-Revises: 0004_corrections
+Revises: 0009_request_claims
 Create Date: 2026-12-05 09:40:00
 
 A claim presented stops its deadline's alerts; a written rejection starts the suit period that runs from it
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_claim_events"
-down_revision = "0004_corrections"
+down_revision = "0009_request_claims"
 branch_labels = None
 depends_on = None
 
