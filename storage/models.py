@@ -92,6 +92,11 @@ class Case(Base):
     # loss where casebot holds the state's rule, else entered by hand).
     public_entity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     claim_deadline_on: Mapped[date | None] = mapped_column(Date)
+    # The claim's own events: presented (its deadline's alerts stop), rejected in writing or by operation of
+    # law (a suit period may run from the notice: bot/rules/public_entity.py).
+    claim_presented_on: Mapped[date | None] = mapped_column(Date)
+    claim_rejected_on: Mapped[date | None] = mapped_column(Date)
+    claim_rejection: Mapped[str | None] = mapped_column(String(16))  # rejected | deemed-rejected
     fee_presuit: Mapped[str | None] = mapped_column(
         String(20)
     )  # a fraction like "1/3"; None: the firm's default
@@ -497,3 +502,4 @@ class CalendarLink(Base):
     user_id: Mapped[str] = mapped_column(String(32), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    workspace: Mapped[str | None] = mapped_column(String(32))  # the firm's Slack team id: the events' UIDs

@@ -323,7 +323,13 @@ def open_cases_with_claim_deadline_by(session: Session, until: date) -> list[tup
     before `until`, soonest first: a range scan of the partial index ix_cases_open_claim_deadline."""
     stmt = (
         select(Case.number, Case.manager_id, Case.claim_deadline_on)
-        .where(Case.closed_on.is_(None), Case.claim_deadline_on.is_not(None), Case.claim_deadline_on <= until)
+        .where(
+            Case.closed_on.is_(None),
+            Case.claim_deadline_on.is_not(None),
+            Case.claim_deadline_on <= until,
+            Case.claim_presented_on.is_(None),  # a claim presented or rejected is alerted no more
+            Case.claim_rejected_on.is_(None),
+        )
         .order_by(Case.claim_deadline_on, Case.number_key)
     )
     return [(n, m, d) for n, m, d in session.execute(stmt).all() if d is not None]
@@ -344,6 +350,11 @@ def open_case_deadlines(session: Session, manager: str | None = None) -> list[An
             Case.loss_state,
             Case.loss_motor,
             Case.claim_deadline_on,
+            Case.public_entity,
+            Case.claim_presented_on,
+            Case.claim_rejected_on,
+            Case.claim_rejection,
+            Case.id,
         )
         .where(
             Case.closed_on.is_(None),
@@ -354,6 +365,28 @@ def open_case_deadlines(session: Session, manager: str | None = None) -> list[An
     if manager is not None:
         stmt = stmt.where(Case.manager_id == manager)
     return list(session.execute(stmt).all())
+
+
+def deadline_versions(session: Session, case_ids: list[int], actions: tuple[str, ...]) -> dict[int, int]:
+    """How many times each case's deadlines were set, corrected or undone (its audit entries of `actions`):
+    the calendar event's SEQUENCE, which only grows (the audit is append-only)."""
+    if not case_ids:
+        return {}
+    stmt = (
+        select(AuditEntry.case_id, func.count())
+        .where(AuditEntry.case_id.in_(case_ids), AuditEntry.action.in_(actions))
+        .group_by(AuditEntry.case_id)
+    )
+    return {int(c): int(n) for c, n in session.execute(stmt).all() if c is not None}
+
+
+def firm_workspace(session: Session) -> str | None:
+    """The firm's Slack workspace id, as the calendar links were given in it (None before any link)."""
+    return session.scalars(
+        select(CalendarLink.workspace)
+        .where(CalendarLink.workspace.is_not(None))
+        .order_by(CalendarLink.id.desc())
+    ).first()
 
 
 def calendar_link_owner(session: Session, token_hash: str) -> str | None:

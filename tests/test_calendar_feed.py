@@ -74,8 +74,13 @@ def test_the_feed_has_all_day_events_with_initials_the_statute_and_alarms(cfirm)
     sol, claim = found["limitation-PI-1@casebot"], found["claim-deadline-PI-1@casebot"]
     assert (sol["start"], sol["end"]) == (D(2028, 8, 31), D(2028, 9, 1)), "an all-day event on the day"
     assert type(sol["start"]) is date
-    assert sol["summary"] == "Last day to file suit: PI-1 (J.Q.R.)"
-    assert "Cal. Civ. Proc. Code § 335.1" in sol["description"] and "A lawyer confirms" in sol["description"]
+    assert sol["summary"] == "Last day to sue (public entity): PI-1 (J.Q.R.)"
+    assert (
+        "suit against a public entity: 2 years from the loss, Cal. Gov. Code § 945.6(a)(2)"
+        in sol["description"]
+    )
+    assert "Cal. Civ. Proc. Code § 335.1, ends the same day" in sol["description"]
+    assert "A lawyer confirms" in sol["description"] and "2026-08-31" not in sol["description"], "no loss day"
     assert sol["alarms"] == [30, 60, 90, 180]
     assert (
         claim["start"] == D(2027, 2, 28)

@@ -17,6 +17,7 @@ from bot.errors import InputError, NotAllowed
 from bot.rules.limitation import claim_threshold_crossed
 from bot.rules.playbook import Numbers
 from bot.services import limitation
+from bot.services.exports import export_data
 from bot.services.firm import Firm
 from handlers.blocks import all_text, build_case_card
 from handlers.blocks.digests import OPEN_CASE
@@ -45,19 +46,34 @@ def test_public_stores_the_claim_deadline_and_the_reply_names_both_statutes(firm
         assert entry.detail["public"] is True and entry.detail["claim_on"] == "2027-02-28"
 
 
-def test_a_state_without_a_rule_asks_for_the_claim_deadline_and_the_case_stays_public(firm):
+def test_a_state_without_a_rule_asks_for_the_dates_and_the_case_stays_public(firm):
     services.create_case(firm, "U1", "PI-1", "Jane Roe", on=D(2026, 11, 2))
-    out = limitation.set_limitation(firm, "U1", "PI-1", loss_on=D(2026, 3, 2), state="OH", public=True)
-    assert out.card.limitation_on == D(2028, 3, 2)  # Ohio: two years
+    before = export_data(firm)
+    with pytest.raises(InputError) as refused:  # never silently Ohio's ordinary two years
+        limitation.set_limitation(firm, "U1", "PI-1", loss_on=D(2026, 3, 2), state="OH", public=True)
+    assert "casebot holds no rule for suing a public entity in OH" in str(refused.value)
+    assert "`/case sol PI-1 <YYYY-MM-DD> loss 2026-03-02 OH public`" in str(refused.value)
+    assert "`/case claim-deadline PI-1 <YYYY-MM-DD>`" in str(refused.value)
+    shown = services.show_case(firm, "U1", "PI-1")
+    assert shown.limitation_on is None and not shown.public_entity, "a refusal changes nothing"
+    assert export_data(firm) == before
+    # The lawyer's date with the loss: kept, and the case is public.
+    out = limitation.set_limitation(
+        firm, "U1", "PI-1", on=D(2027, 9, 1), loss_on=D(2026, 3, 2), state="OH", public=True
+    )
+    assert out.card.limitation_on == D(2027, 9, 1) and out.card.limitation_basis == "entered by hand"
     assert out.card.claim_deadline_on is None and out.card.public_entity
     assert "enter the claim deadline yourself: `/case claim-deadline PI-1 <YYYY-MM-DD>`" in out.message
     entered = limitation.set_claim_deadline(firm, "U1", "pi-1", D(2027, 3, 2))
     assert entered.card.claim_deadline_on == D(2027, 3, 2) and entered.card.claim_basis == "entered by hand"
     assert "PI-1's claim deadline against a public entity is 2027-03-02 (entered)" in entered.message
     assert "A lawyer confirms this date." in entered.message
-    # A later loss without `public` keeps the case public; Ohio still holds no rule, so the entered day stays.
-    again = limitation.set_limitation(firm, "U1", "PI-1", loss_on=D(2026, 3, 3), state="OH")
-    assert again.card.public_entity and again.card.claim_deadline_on == D(2027, 3, 2)
+    # A later loss without `public` keeps the case public: Ohio still holds no rule, so it is refused too.
+    with pytest.raises(InputError, match="no rule for suing a public entity in OH"):
+        limitation.set_limitation(firm, "U1", "PI-1", loss_on=D(2026, 3, 3), state="OH")
+    again = services.show_case(firm, "U1", "PI-1")
+    assert again.public_entity and again.claim_deadline_on == D(2027, 3, 2)
+    assert again.limitation_on == D(2027, 9, 1)
 
 
 def test_an_entered_claim_deadline_says_what_the_states_rule_would_give(firm):
@@ -92,13 +108,15 @@ def test_motor_picks_the_motor_vehicle_period_and_a_refusal_asks_for_the_date_sa
 
 def test_the_card_shows_the_claim_deadline_above_the_limitation_date_with_both_statutes(firm):
     services.create_case(firm, "U1", "PI-1", "Jane Roe", on=D(2026, 11, 2))
-    out = limitation.set_limitation(firm, "U1", "PI-1", loss_on=D(2026, 8, 3), state="TX", public=True)
+    out = limitation.set_limitation(
+        firm, "U1", "PI-1", on=D(2028, 8, 3), loss_on=D(2026, 8, 3), state="TX", public=True
+    )  # Texas: no public-entity suit rule is held, so the lawyer's date is entered with the loss
     reply = build_case_card(out.card, firm.today())
     text = all_text(reply.blocks)
     claim = text.index("Claim deadline (public entity): 2027-02-03")
     sol = text.index("Statute of limitations: 2028-08-03")
     assert claim < sol
-    assert "Tex. Civ. Prac. &amp; Rem. Code § 101.101(a)" in text and "§ 16.003(a)" in text
+    assert "Tex. Civ. Prac. &amp; Rem. Code § 101.101(a)" in text and "entered by hand" in text
     assert "A lawyer confirms every date." in text
     plain = build_case_card(services.show_case(firm, "U1", "PI-1"), firm.today())
     assert "Claim deadline (public entity): 2027-02-03" in all_text(plain.blocks)
@@ -111,7 +129,8 @@ def test_the_claim_alert_is_the_smallest_threshold_crossed():
     assert claim_threshold_crossed(deadline, deadline - timedelta(days=90), n) == 90
     assert claim_threshold_crossed(deadline, deadline - timedelta(days=45), n) == 60
     assert claim_threshold_crossed(deadline, deadline - timedelta(days=7), n) == 7
-    assert claim_threshold_crossed(deadline, deadline + timedelta(days=3), n) == 7
+    assert claim_threshold_crossed(deadline, deadline, n) == 7
+    assert claim_threshold_crossed(deadline, deadline + timedelta(days=3), n) == 0  # passed: said so, once
     assert claim_threshold_crossed(deadline, deadline - timedelta(days=7), n, stage="litigation") is None
 
 

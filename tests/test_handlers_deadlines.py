@@ -42,9 +42,9 @@ def test_public_gives_the_claim_deadline_and_the_card_shows_it_above_the_limitat
     slack: Slack,
 ) -> None:
     slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
-    answer = slack.case("U1", "sol PI-1 loss 2026-08-03 tx public")
+    answer = slack.case("U1", "sol PI-1 2028-08-03 loss 2026-08-03 tx public")
     text = answer.all_text
-    assert "2028-08-03 (2 years from the loss on 2026-08-03, Tex. Civ. Prac. & Rem. Code § 16.003(a))" in text
+    assert "2028-08-03 (entered)" in text
     assert "present it by 2027-02-03 (6 months from the loss on 2026-08-03, Tex. Civ. Prac. & Rem." in text
     assert "A lawyer confirms this date." in text
     card = slack.case("U1", "show PI-1").all_text
@@ -58,7 +58,11 @@ def test_a_state_without_a_rule_asks_for_the_claim_deadline_which_the_manager_th
     slack: Slack,
 ) -> None:
     slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
-    answer = slack.case("U1", "sol PI-1 loss 2026-03-02 OH public")
+    refused = slack.case("U1", "sol PI-1 loss 2026-03-02 OH public")
+    assert "casebot holds no rule for suing a public entity in OH" in refused.all_text
+    assert "/case sol PI-1 <YYYY-MM-DD> loss 2026-03-02 OH public" in refused.all_text
+    assert services.show_case(slack.firm, "U1", "PI-1").limitation_on is None
+    answer = slack.case("U1", "sol PI-1 2028-03-02 loss 2026-03-02 OH public")
     assert "enter the claim deadline yourself: `/case claim-deadline PI-1 <YYYY-MM-DD>`" in answer.all_text
     assert "Claim against a public entity: no claim deadline yet" in slack.case("U1", "show PI-1").all_text
     entered = slack.case("U1", "claim-deadline pi-1 2027-01-15")
@@ -122,7 +126,7 @@ def test_calendar_gives_a_private_link_each_time_and_reset_revokes_them(slack: S
     tokens = [u.rsplit("/", 1)[1].removesuffix(".ics") for u in (link, second)]
     feeds = [calendar_for_token(slack.firm, t) for t in tokens]
     assert feeds[0] is not None and feeds[1] is not None
-    assert uids(feeds[0]) == uids(feeds[1]) == {"limitation-PI-1@casebot": date(2028, 3, 2)}
+    assert uids(feeds[0]) == uids(feeds[1]) == {"limitation-PI-1@t0casebot.casebot": date(2028, 3, 2)}
     reset = slack.case("U1", "calendar reset")
     assert "Revoked your 2 calendar links" in reset.all_text
     assert all(calendar_for_token(slack.firm, t) is None for t in tokens)
@@ -164,8 +168,8 @@ def test_the_link_from_slack_opens_the_feed_on_the_real_server_until_it_is_revok
             assert response.status == 200 and response.headers["Content-Type"].startswith("text/calendar")
             feed = response.read()
         assert uids(feed) == {
-            "limitation-PI-1@casebot": date(2028, 8, 31),
-            "claim-deadline-PI-1@casebot": date(2027, 2, 28),
+            "limitation-PI-1@t0casebot.casebot": date(2028, 8, 31),
+            "claim-deadline-PI-1@t0casebot.casebot": date(2027, 2, 28),
         }
         with urllib.request.urlopen(url + path, timeout=10) as response:
             assert uids(response.read()) == uids(feed), "subscribing twice: the same UIDs"

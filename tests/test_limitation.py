@@ -60,7 +60,8 @@ def test_the_alert_due_is_the_smallest_threshold_crossed():
     assert sol.threshold_crossed(lim, D(2027, 3, 3), N) == 90
     assert sol.threshold_crossed(lim, D(2027, 4, 17), N) == 60
     assert sol.threshold_crossed(lim, D(2027, 5, 2), N) == 30
-    assert sol.threshold_crossed(lim, D(2027, 6, 10), N) == 30  # already passed: still the last alert
+    assert sol.threshold_crossed(lim, D(2027, 6, 1), N) == 30  # the day itself: still the 30-day alert
+    assert sol.threshold_crossed(lim, D(2027, 6, 2), N) == 0  # passed: one more alert, saying so
     assert sol.threshold_crossed(lim, D(2027, 5, 2), N, stage="litigation") is None
     assert sol.threshold_crossed(None, D(2027, 5, 2), N) is None
 
@@ -118,7 +119,7 @@ def test_alerts_due_list_open_cases_inside_a_threshold_soonest_first(firm, clock
     sv.close_case(firm, "U2", "PI-5", "litigation")  # suit filed: no more alerts
     sv.create_case(firm, "U2", "PI-6", "F", on=D(2026, 11, 2))  # no date
     alerts = sol_service.limitation_alerts_due(firm, today)
-    assert alerts == [("PI-4", "U2", -6, 30), ("PI-3", "U1", 45, 60), ("PI-1", "U1", 180, 180)]
+    assert alerts == [("PI-4", "U2", -6, 0), ("PI-3", "U1", 45, 60), ("PI-1", "U1", 180, 180)]
     number, manager, left, threshold = alerts[1]
     assert f"sol:{number}:{threshold}" == "sol:PI-3:60"
     assert [r[0] for r in sol_service.cases_inside_red(firm, today)] == ["PI-4", "PI-3"]

@@ -46,7 +46,7 @@ from bot.delivery.ports import (
     LimitationAlertMessage,
     WeeklyChartMessage,
 )
-from bot.rules.limitation import LimitationAlert, claim_basis, days_left, is_red, watched
+from bot.rules.limitation import LimitationAlert, claim_basis, days_left, is_red, limitation_basis, watched
 from bot.rules.playbook import HOLDUP_LABELS, HOLDUP_STAGES, STAGES, HoldUp, Stage
 from bot.services.cards import DueItem
 from bot.services.changes import visible_numbers
@@ -216,6 +216,16 @@ def render_limitation_alert(s: Session, firm: Firm, d: Delivery) -> LimitationAl
         holdups=holdups,
         red=red,
         covering_for=p.get("covering_for"),
+        basis=limitation_basis(
+            case.limitation_on,
+            case.loss_on,
+            case.loss_state,
+            bool(case.loss_motor),
+            public=bool(case.public_entity),
+            rejected_on=case.claim_rejected_on,
+            rejection=case.claim_rejection,
+        ),
+        public=bool(case.public_entity),
     )
 
 
@@ -226,6 +236,8 @@ def render_claim_deadline_alert(s: Session, firm: Firm, d: Delivery) -> ClaimDea
         return None
     if case.claim_deadline_on.isoformat() != p.get("deadline_on"):
         return None  # the deadline was changed since: its own alerts are claimed under their own keys
+    if case.claim_presented_on is not None or case.claim_rejected_on is not None:
+        return None  # presented or rejected since the claim: its alerts have stopped
     if not watched(case.stage, case.closed_on is not None):
         return None  # closed or in litigation since the claim
     today = firm.calendar.today(firm.now())

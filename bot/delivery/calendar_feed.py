@@ -2,9 +2,12 @@
 to a file, and `casebot run --http` serves it at GET /calendar/<token>.ics for Outlook and Google to subscribe.
 
 Each deadline is an all-day event on its day, with the case number, the client's initials, the statute
-(or "entered by hand") and an alarm at each of casebot's alert thresholds. Its UID is made of the kind
-and the case number only, so a corrected date moves the event instead of adding one, and a feed fetched
-twice names the same events. A closed case is not in the feed, so its events disappear at the next refresh."""
+(or "entered by hand") and an alarm at each of casebot's alert thresholds; never the day of the loss. Its
+UID is made of the kind, the case number and the firm's Slack workspace id, so a corrected date moves the
+event instead of adding one, a feed fetched twice names the same events, and two firms' events never share
+one. Its SEQUENCE counts the changes of the case's deadlines, so calendar clients take a corrected date. A
+closed case is not in the feed, and a claim presented or rejected has no claim-deadline event, so they
+disappear at the next refresh."""
 
 from __future__ import annotations
 
@@ -22,14 +25,18 @@ PRODID = "-//casebot//deadlines//EN"
 REFRESH = timedelta(hours=1)  # how often a subscribed calendar should fetch the feed again
 _TITLES = {CLAIM_DEADLINE: "Claim deadline (public entity)"}
 _LIMITATION_TITLE = "Last day to file suit"
+_PUBLIC_TITLE = "Last day to sue (public entity)"
 
 
 def event_uid(d: Deadline) -> str:
-    return f"{d.kind}-{quote(d.case_key, safe='-_.')}@casebot"
+    """Stable for the case and the kind (a corrected date moves the event), and unique to the firm: its
+    Slack workspace id, once a link was given in Slack."""
+    where = f"{quote(d.workspace, safe='-_.').lower()}.casebot" if d.workspace else "casebot"
+    return f"{d.kind}-{quote(d.case_key, safe='-_.')}@{where}"
 
 
 def _event(d: Deadline, stamp: datetime) -> Event:
-    title = _TITLES.get(d.kind, _LIMITATION_TITLE)
+    title = _TITLES.get(d.kind, _PUBLIC_TITLE if d.public else _LIMITATION_TITLE)
     summary = f"{title}: {d.case} ({d.initials})"
     what = "Present the claim to the public entity" if d.kind == CLAIM_DEADLINE else "File suit"
     event = Event.new(
@@ -44,6 +51,7 @@ def _event(d: Deadline, stamp: datetime) -> Event:
         ),
         categories=["casebot"],
     )
+    event.add("sequence", d.sequence)  # grows with every change of the case's deadlines: clients replace it
     event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: it does not make anyone busy
     for days in sorted(d.alerts, reverse=True):
         alarm = Alarm.new(description=f"{summary}: {plural(days, 'day')} left")

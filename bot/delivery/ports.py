@@ -122,6 +122,8 @@ class LimitationAlertMessage:
     holdups: tuple[str, ...] = ()
     red: bool = False
     covering_for: str | None = None  # the away manager, when sent to their cover
+    basis: str = ""  # where the date comes from ("suit against a public entity: 1 year … § 12-821(A) …")
+    public: bool = False  # the last day to sue a public entity
 
 
 @dataclass(frozen=True)

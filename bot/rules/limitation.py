@@ -42,6 +42,7 @@ from bot.rules.limitation_states import (
 )
 from bot.rules.limitation_table import ALL_CODES, PERIODS, STATES, ClaimDeadline, StatePeriod
 from bot.rules.playbook import CLOSED_STAGES, Numbers, Stage
+from bot.rules.public_entity import PublicRefused, SuitReading, public_reading, reading_text
 
 __all__ = [
     "ALL_CODES",
@@ -60,6 +61,7 @@ __all__ = [
     "claim_deadline",
     "claim_threshold_crossed",
     "days_left",
+    "deadline_warning",
     "describe",
     "describe_claim",
     "is_red",
@@ -101,6 +103,23 @@ def days_left(deadline: date, day: date) -> int:
     return (deadline - day).days
 
 
+def deadline_warning(what: str, deadline: date | None, today: date, within: int) -> str | None:
+    """The warning line for a deadline passed or within `within` days (the playbook's deadline_warn_days):
+    ":warning: The limitation date (2025-08-14) passed 478 days ago: tell a lawyer today."; None otherwise."""
+    if deadline is None:
+        return None
+    left = days_left(deadline, today)
+    if left > within:
+        return None
+    if left < 0:
+        when = f"passed {-left} day{'s' if left != -1 else ''} ago"
+    elif left == 0:
+        when = "is today"
+    else:
+        when = f"is in {left} day{'s' if left != 1 else ''}"
+    return f":warning: {what} ({deadline:%Y-%m-%d}) {when}: tell a lawyer today."
+
+
 def watched(stage: str | Stage, closed: bool = False) -> bool:
     """Alerts run while the case is open and not in litigation (a filed suit has stopped the clock)."""
     return not closed and Stage(stage) not in CLOSED_STAGES
@@ -114,14 +133,17 @@ def alert_due(
     stage: str | Stage = Stage.RECORDS,
     closed: bool = False,
 ) -> int | None:
-    """The alert a case is due on `day` before `deadline`: the smallest of `thresholds` it is inside.
+    """The alert a case is due on `day` before `deadline`: the smallest of `thresholds` it is inside, or 0
+    once the date has passed (the "passed" alert).
 
     A case entered 45 days before its date is due the 60-day alert, not three alerts at once; each
     threshold is delivered once (keyed by case, threshold, person and date), so a later, smaller threshold
-    sends again and a passed date keeps the last one."""
+    sends again, and a date gone sends one last alert saying it has passed."""
     if deadline is None or not watched(stage, closed):
         return None
     left = days_left(deadline, day)
+    if left < 0:
+        return PASSED
     inside = [t for t in thresholds if left <= t]
     return min(inside) if inside else None
 
@@ -166,6 +188,9 @@ def is_red(
     )
 
 
+PASSED = 0  # the threshold of the alert sent once a limitation date or claim deadline has passed
+
+
 class LimitationAlert(NamedTuple):
     """A case due an alert: a limitation alert, or a claim-deadline alert (the same shape)."""
 
@@ -192,24 +217,67 @@ def _kind(row: StatePeriod, motor: bool) -> str:
     return ", motor-vehicle injury" if motor and row.motor_years is not None else ""
 
 
+def _public(
+    loss_on: date | None, state: str | None, motor: bool, rejected_on: date | None, rejection: str | None
+) -> SuitReading | None:
+    """The public-entity reading for this loss; None without a loss or where casebot holds no rule."""
+    if loss_on is None or not state:
+        return None
+    try:
+        return public_reading(loss_on, state, motor, rejected_on=rejected_on, rejection=rejection)
+    except (UnknownState, PublicRefused):
+        return None
+
+
 def limitation_basis(
-    limitation_on: date, loss_on: date | None = None, state: str | None = None, motor: bool = False
+    limitation_on: date,
+    loss_on: date | None = None,
+    state: str | None = None,
+    motor: bool = False,
+    *,
+    public: bool = False,
+    rejected_on: date | None = None,
+    rejection: str | None = None,
+    loss_day: bool = True,
 ) -> str:
     """Where the stored date comes from, in a few words for the card and the calendar: the statute and
-    the period when it is the date the table gives for the loss, else "entered by hand"."""
+    the period when it is the date the table gives for the loss (for a claim against a public entity, the
+    earliest deadline that applies, named), else "entered by hand". `loss_day=False` leaves the day of the
+    loss out (the calendar feed)."""
+    if public:
+        reading = _public(loss_on, state, motor, rejected_on, rejection)
+        if reading is None or reading.on != limitation_on:
+            return "entered by hand"
+        return reading_text(reading, loss_on if loss_day else None)
     computed = _computed(loss_on, state, motor)
     if computed is None or computed[0] != limitation_on:
         return "entered by hand"
     row = computed[1]
-    return f"{row.citation(motor)}, {row.period_text(motor)} from the loss on {loss_on:%Y-%m-%d}{_kind(row, motor)}"
+    when = f" on {loss_on:%Y-%m-%d}" if loss_day else ""
+    return f"{row.citation(motor)}, {row.period_text(motor)} from the loss{when}{_kind(row, motor)}"
 
 
 def describe(
-    limitation_on: date, loss_on: date | None = None, state: str | None = None, motor: bool = False
+    limitation_on: date,
+    loss_on: date | None = None,
+    state: str | None = None,
+    motor: bool = False,
+    *,
+    public: bool = False,
+    rejected_on: date | None = None,
+    rejection: str | None = None,
 ) -> str:
     """One line on where the date comes from, for the reply to a change."""
     if loss_on is None or state is None:
         return f"{limitation_on:%Y-%m-%d} (entered)"
+    if public:
+        reading = _public(loss_on, state, motor, rejected_on, rejection)
+        if reading is None:
+            return f"{limitation_on:%Y-%m-%d} (entered)"
+        text = reading_text(reading, loss_on)
+        if reading.on != limitation_on:
+            return f"{limitation_on:%Y-%m-%d} (entered; {text}, would be {reading.on:%Y-%m-%d})"
+        return f"{limitation_on:%Y-%m-%d} ({text})"
     try:
         row = period_for(state, loss_on, motor)
     except LimitationRefused as refused:
@@ -232,13 +300,16 @@ def _claim_computed(loss_on: date | None, state: str | None) -> tuple[date, Clai
         return None
 
 
-def claim_basis(claim_on: date, loss_on: date | None = None, state: str | None = None) -> str:
+def claim_basis(
+    claim_on: date, loss_on: date | None = None, state: str | None = None, *, loss_day: bool = True
+) -> str:
     """Where the stored claim deadline comes from: the statute and period, or "entered by hand"."""
     computed = _claim_computed(loss_on, state)
     if computed is None or computed[0] != claim_on:
         return "entered by hand"
     rule = computed[1]
-    return f"{rule.statute}, {rule.period_text()} from the loss on {loss_on:%Y-%m-%d}"
+    when = f" on {loss_on:%Y-%m-%d}" if loss_day else ""
+    return f"{rule.statute}, {rule.period_text()} from the loss{when}"
 
 
 def describe_claim(claim_on: date, loss_on: date | None = None, state: str | None = None) -> str:

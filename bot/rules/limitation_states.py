@@ -23,6 +23,7 @@ import calendar
 from datetime import date, timedelta
 
 from bot.rules.limitation_table import ALL_CODES, CLAIM_DEADLINES, PERIODS, ClaimDeadline, StatePeriod
+from bot.rules.public_entity_table import PUBLIC_REFUSALS, PUBLIC_SUITS
 
 LAWYER_CONFIRMS = "A lawyer confirms this date."
 NO_CLAIM_DEADLINE = (
@@ -163,11 +164,24 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def public_cell(state: str) -> str:
+    """The suit period against a public entity casebot holds for the state, or that it refuses `public`."""
+    code = state.strip().upper()
+    row = next((p for p in PUBLIC_SUITS if p.state == code), None)
+    return f"{row.period_text()}, {row.statute}" if row else "refused: enter the dates"
+
+
+def _source(row: StatePeriod | ClaimDeadline) -> str:
+    words = f"; [words]({row.words_source})" if row.words_source else ""
+    return f"[{row.checked}]({row.source}){words}, checked {row.checked_on:%Y-%m-%d}"
+
+
 def markdown_table() -> str:
-    """The table of docs/limitation-states.md, generated from the rows above (a test keeps the two equal)."""
+    """The tables of docs/limitation-states.md, generated from the rows (a test keeps the two equal)."""
     lines = [
-        "| State | Period | Statute | Losses / notes | Claim deadline (public entity) | Source (how read) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| State | Period | Statute | Losses / notes | Claim deadline (public entity) | Suit against a public entity "
+        "| Statute's words | Source (how read), last checked |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in PERIODS:
         if row.refuse:
@@ -185,18 +199,35 @@ def markdown_table() -> str:
             notes = f"losses on or after {row.effective_from:%Y-%m-%d}: {notes}"
         rule = claim_rule(row.state)
         claim = f"{rule.period_text()}, {rule.statute}" if rule else "enter it yourself"
+        words = row.words or ("—" if row.refuse else "not found: a lawyer reads the statute")
         lines.append(
             f"| {row.state} | {_cell(period)} | {_cell(statute)} | {_cell(notes)} | {_cell(claim)} "
-            f"| [{row.checked}]({row.source}) |"
+            f"| {_cell(public_cell(row.state))} | {_cell(words)} | {_source(row)} |"
         )
     lines += [
         "",
-        "| State | Claim deadline | Statute | Notes | Source (how read) |",
-        "| --- | --- | --- | --- | --- |",
+        "| State | Claim deadline | Statute | Notes | Statute's words | Source (how read), last checked |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for c in CLAIM_DEADLINES:
         lines.append(
-            f"| {c.state} | {c.period_text()} | {_cell(c.statute)} | {_cell(c.note)} | [{c.checked}]({c.source}) |"
+            f"| {c.state} | {c.period_text()} | {_cell(c.statute)} | {_cell(c.note)} | {_cell(c.words)} "
+            f"| {_source(c)} |"
+        )
+    lines += [
+        "",
+        "| State | Suit against a public entity | Statute | Statute's words | Notes | Source (how read), last checked |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for p in PUBLIC_SUITS:
+        lines.append(
+            f"| {p.state} | {p.period_text()} from the loss | {_cell(p.statute)} | {_cell(p.words)} "
+            f"| {_cell(p.note)} | [{p.checked}]({p.source}), checked {p.checked_on:%Y-%m-%d} |"
+        )
+    for r in PUBLIC_REFUSALS:
+        lines.append(
+            f"| {r.state} | refused: enter the dates | {_cell(r.statute)} | — | {_cell(r.reason)} "
+            f"| [source]({r.source}), checked {r.checked_on:%Y-%m-%d} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -205,8 +236,8 @@ def summary_table() -> str:
     """The short table of docs/user-guide.md (period, statute, claim deadline), generated from the rows above; the
     notes and sources are in docs/limitation-states.md (a test keeps both equal to the code)."""
     lines = [
-        "| State | Period | Statute | Claim deadline (public entity) |",
-        "| --- | --- | --- | --- |",
+        "| State | Period | Statute | Claim deadline (public entity) | Suit against a public entity |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for i, row in enumerate(PERIODS):
         if row.refuse:
@@ -225,5 +256,7 @@ def summary_table() -> str:
         statute = row.statute + (f"; motor: {row.motor_statute}" if row.motor_statute else "")
         rule = claim_rule(row.state)
         claim = f"{rule.period_text()}, {rule.statute}" if rule else "enter it yourself"
-        lines.append(f"| {row.state} | {_cell(period)} | {_cell(statute)} | {_cell(claim)} |")
+        lines.append(
+            f"| {row.state} | {_cell(period)} | {_cell(statute)} | {_cell(claim)} | {_cell(public_cell(row.state))} |"
+        )
     return "\n".join(lines) + "\n"

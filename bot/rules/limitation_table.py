@@ -16,8 +16,10 @@ says why (`refuse`, or `motor_refuse` for motor-vehicle injuries); the caller as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+
+from bot.rules.limitation_words import CLAIM_WORDS, PERIOD_WORDS, TABLE_BUILT, quoted
 
 STATUTE_READ = "statute text read"
 QUOTED = "statute text read as quoted by a secondary source"
@@ -51,6 +53,9 @@ class StatePeriod:
     motor_statute: str | None = None
     refuse: str | None = None
     motor_refuse: str | None = None
+    words: str = ""  # the statute's words that set the period (bot/rules/limitation_words.py)
+    checked_on: date = TABLE_BUILT  # the day its source was last read
+    words_source: str = ""  # where the words were read, when not `source`
 
     def period_text(self, motor: bool = False) -> str:
         years = self.motor_years if motor and self.motor_years is not None else self.years
@@ -76,6 +81,9 @@ class ClaimDeadline:
     source: str
     note: str
     checked: str
+    words: str = ""  # the statute's words that set the period (bot/rules/limitation_words.py)
+    checked_on: date = TABLE_BUILT  # the day its source was last read
+    words_source: str = ""  # where the words were read, when not `source`
 
     def period_text(self) -> str:
         if self.months:
@@ -179,7 +187,7 @@ PERIODS: tuple[StatePeriod, ...] = (
         CITATION_ONLY,
     ),
     StatePeriod(
-        "FL", 2, None, "Fla. Stat. § 95.11(4)(a) (as amended by HB 837, ch. 2023-15, Laws of Fla.)", FL_HB_837,
+        "FL", 2, None, "Fla. Stat. § 95.11(5)(a) (enacted as § 95.11(4)(a) by HB 837, ch. 2023-15, Laws of Fla.)", FL_HB_837,
         "negligence accruing on or after March 24, 2023; HB 837 speaks of causes of action accruing after its "
         "effective date, and the effective day itself is given the shorter period, to be safe",
         "https://www.subrogationrecoverylawblog.com/2024/02/05/",
@@ -520,5 +528,24 @@ CLAIM_DEADLINES: tuple[ClaimDeadline, ...] = (
         STATUTE_READ,
     ),
 )  # fmt: skip
+
+
+def _period_words(row: StatePeriod) -> StatePeriod:
+    key = (row.state, row.effective_from.isoformat() if row.effective_from else "")
+    if key in PERIOD_WORDS:
+        words, on, source = PERIOD_WORDS[key]
+        return replace(row, words=words, checked_on=on, words_source=source)
+    return replace(row, words=quoted(row.note))
+
+
+def _claim_words(row: ClaimDeadline) -> ClaimDeadline:
+    if row.state in CLAIM_WORDS:
+        words, on, source = CLAIM_WORDS[row.state]
+        return replace(row, words=words, checked_on=on, words_source=source)
+    return replace(row, words=quoted(row.note))
+
+
+PERIODS = tuple(_period_words(r) for r in PERIODS)
+CLAIM_DEADLINES = tuple(_claim_words(c) for c in CLAIM_DEADLINES)
 
 STATES: tuple[str, ...] = tuple(dict.fromkeys(row.state for row in PERIODS))

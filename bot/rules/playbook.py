@@ -28,6 +28,9 @@ class Numbers:
     limitation_alert_days: tuple[int, ...] = (180, 90, 60, 30)
     limitation_red_days: int = 90  # inside this, every hold-up is flagged red
     claim_alert_days: tuple[int, ...] = (90, 60, 30, 14, 7)  # before a claim deadline against a public entity
+    deadline_warn_days: int = (
+        30  # a limitation date or claim deadline this close, or passed: a warning line, red
+    )
     fee_presuit: Fraction = Fraction(1, 3)  # of the fee base, before suit; set as 1/3 or 0.3333
     fee_litigation: Fraction = Fraction(2, 5)  # once the case is in litigation
     fee_base: str = "gross"  # gross | net (of costs)

@@ -38,8 +38,15 @@ class Deadline:
     case_key: str  # the number upper-cased: stable, for the event's UID
     initials: str  # the client's initials, never the name
     on: date
-    basis: str  # the statute and period it was computed under, or "entered by hand"
+    basis: str  # the statute and period it was computed under, or "entered by hand" (never the loss's day)
     alerts: tuple[int, ...]  # days before it that casebot alerts (the calendar's alarms)
+    sequence: int = 0  # grows each time the case's deadlines change: calendar clients replace the event
+    workspace: str | None = None  # the firm's Slack workspace id: the UID is unique to the firm
+    public: bool = False  # the last day to sue a public entity
+
+
+# The audit actions that may change a deadline: each one makes the events' SEQUENCE grow.
+DEADLINE_ACTIONS = ("limitation", "claim_deadline", "claim", "undo", "fix")
 
 
 def initials(name: str) -> str:
@@ -50,24 +57,56 @@ def initials(name: str) -> str:
 
 def deadlines_for(firm: Firm, user: str | None = None) -> list[Deadline]:
     """The limitation dates and claim deadlines of `user`'s open cases (every open case for a lead, an
-    admin, or with no user), soonest first. Closed cases and cases in litigation have none."""
+    admin, or with no user), soonest first. Closed cases and cases in litigation have none; a claim presented
+    or rejected has no claim deadline left. The day of the loss is never in them."""
     with Transaction(firm, write=False) as s:
         manager = user if user is not None and role_of(s, firm, user) not in LEAD_ROLES else None
         rows = q.open_case_deadlines(s, manager)
+        versions = q.deadline_versions(s, [r.id for r in rows], DEADLINE_ACTIONS)
+        workspace = q.firm_workspace(s)
     out = []
-    for number, key, client, _manager, _stage, limitation_on, loss_on, state, motor, claim_on in rows:
-        who = initials(client)
-        if limitation_on is not None:
-            basis = limitation_basis(limitation_on, loss_on, state, bool(motor))
+    for r in rows:
+        who = initials(r.client_name)
+        seq = versions.get(r.id, 0)
+        if r.limitation_on is not None:
+            basis = limitation_basis(
+                r.limitation_on,
+                r.loss_on,
+                r.loss_state,
+                bool(r.loss_motor),
+                public=bool(r.public_entity),
+                rejected_on=r.claim_rejected_on,
+                rejection=r.claim_rejection,
+                loss_day=False,
+            )
             out.append(
                 Deadline(
-                    LIMITATION, number, key, who, limitation_on, basis, firm.numbers.limitation_alert_days
-                )
+                    LIMITATION,
+                    r.number,
+                    r.number_key,
+                    who,
+                    r.limitation_on,
+                    basis,
+                    firm.numbers.limitation_alert_days,
+                    seq,
+                    workspace,
+                    bool(r.public_entity),
+                )  # fmt: skip
             )
-        if claim_on is not None:
-            basis = claim_basis(claim_on, loss_on, state)
+        if r.claim_deadline_on is not None and r.claim_presented_on is None and r.claim_rejected_on is None:
+            basis = claim_basis(r.claim_deadline_on, r.loss_on, r.loss_state, loss_day=False)
             out.append(
-                Deadline(CLAIM_DEADLINE, number, key, who, claim_on, basis, firm.numbers.claim_alert_days)
+                Deadline(
+                    CLAIM_DEADLINE,
+                    r.number,
+                    r.number_key,
+                    who,
+                    r.claim_deadline_on,
+                    basis,
+                    firm.numbers.claim_alert_days,
+                    seq,
+                    workspace,
+                )  # fmt: skip
             )
     return sorted(out, key=lambda d: (d.on, d.case_key, d.kind))
 
@@ -76,7 +115,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def new_calendar_link(firm: Firm, actor: str) -> str:
+def new_calendar_link(firm: Firm, actor: str, workspace: str | None = None) -> str:
     """A new private subscription link for `actor`'s calendar; earlier links keep working until revoked."""
     base = firm.settings.public_base_url
     if not base:
@@ -87,7 +126,9 @@ def new_calendar_link(firm: Firm, actor: str) -> str:
     token = secrets.token_urlsafe(32)
     with Transaction(firm) as s:
         role_of(s, firm, actor)  # refuses a guest, a bot, the deactivated, another workspace
-        s.add(CalendarLink(user_id=actor, token_hash=_hash(token), created_at=firm.now()))
+        s.add(
+            CalendarLink(user_id=actor, token_hash=_hash(token), created_at=firm.now(), workspace=workspace)
+        )
         audit(s, firm, None, actor, "calendar_link")
     return f"{base}/calendar/{token}.ics"
 

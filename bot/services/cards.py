@@ -168,10 +168,23 @@ class CaseCard:
     claim_deadline_on: date | None = None  # the last day to present the claim to the public entity
     claim_days_left: int | None = None
     claim_basis: str = ""
+    claim_done: str = ""  # "presented on 2026-01-10", "rejected on 2026-03-01": its alerts have stopped
+    limitation_near: bool = False  # passed, or inside the playbook's deadline_warn_days: shown red
+    claim_near: bool = False
     team: tuple[str, ...] = ()  # who works the case with its manager (user ids)
     client_contact: ClientContactLine | None = None  # how to reach the client (/case client)
     # The latest attempt at the client and at the adjuster since the last contact with them (not reached).
     attempts: tuple[AttemptLine, ...] = ()
+
+
+def claim_done(case: Case) -> str:
+    """What became of the claim against a public entity, once presented or rejected; "" before."""
+    if case.claim_rejected_on is not None:
+        how = "rejected in writing" if case.claim_rejection == "rejected" else "rejected by operation of law"
+        return f"{how} on {case.claim_rejected_on:%Y-%m-%d}"
+    if case.claim_presented_on is not None:
+        return f"presented on {case.claim_presented_on:%Y-%m-%d}"
+    return ""
 
 
 def ledger_of(case: Case) -> Ledger:
@@ -350,10 +363,20 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         limitation_red=red,
         ledger=ledger_of(case),
         limitation_basis=limitation_basis(
-            case.limitation_on, case.loss_on, case.loss_state, bool(case.loss_motor)
+            case.limitation_on,
+            case.loss_on,
+            case.loss_state,
+            bool(case.loss_motor),
+            public=bool(case.public_entity),
+            rejected_on=case.claim_rejected_on,
+            rejection=case.claim_rejection,
         )
         if case.limitation_on
         else "",
+        claim_done=claim_done(case),
+        limitation_near=days_left is not None and days_left <= numbers.deadline_warn_days,
+        claim_near=case.claim_deadline_on is not None
+        and (case.claim_deadline_on - today).days <= numbers.deadline_warn_days,
         public_entity=bool(case.public_entity),
         claim_deadline_on=case.claim_deadline_on,
         claim_days_left=(case.claim_deadline_on - today).days if case.claim_deadline_on else None,

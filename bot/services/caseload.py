@@ -144,6 +144,9 @@ class LeadOverview:
     overdue_items: int | None = None
     inside_limitation_count: int | None = None
     offers_not_told_count: int | None = None
+    # Claim deadlines against a public entity passed or within the playbook's deadline_warn_days, not yet
+    # presented or rejected, soonest first.
+    claim_deadlines: tuple[LimitationLine, ...] = ()
 
     @property
     def open_cases(self) -> int:
@@ -174,6 +177,9 @@ def lead_overview(firm: Firm, actor: str, rows: int | None = None) -> LeadOvervi
         red = q.open_cases_with_limitation_by(
             s, date.fromordinal(today.toordinal() + numbers.limitation_red_days)
         )
+        claims = q.open_cases_with_claim_deadline_by(
+            s, date.fromordinal(today.toordinal() + numbers.deadline_warn_days)
+        )
         offers = q.offers_not_told(s, late_before, limit=rows)
         offers_count = (
             len(offers) if rows is None or len(offers) < rows else q.count_offers_not_told(s, late_before)
@@ -196,6 +202,7 @@ def lead_overview(firm: Firm, actor: str, rows: int | None = None) -> LeadOvervi
         overdue_items=sum(n for _, n, _ in overdue),
         inside_limitation_count=len(red),
         offers_not_told_count=offers_count,
+        claim_deadlines=tuple(LimitationLine(c, m, d, (d - today).days) for c, m, d in claims[:rows]),
     )
 
 

@@ -13,6 +13,7 @@ from bot.errors import (
     InputError,
     NotAllowed,
 )
+from bot.rules.limitation import deadline_warning
 from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable, spoken_day
 from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
 from bot.rules.said import Command, Person, command, said
@@ -126,11 +127,16 @@ def create_case(
         card = card_of(s, firm, case)
         undo = keep_change(s, firm, case, actor, journal)
     announce_change(firm, actor, card.number)
-    return Outcome(
-        f"Opened {card.number} for {client}, treatment complete {spoken_day(day, firm.today())}.",
-        card,
-        undo=undo,
-    )
+    message = f"Opened {card.number} for {client}, treatment complete {spoken_day(day, firm.today())}."
+    if limitation_on is not None:  # echoed, so a mistyped year is seen; passed or near, said loudly
+        left = (limitation_on - firm.today()).days
+        when = f"in {left} days" if left > 0 else "today" if left == 0 else f"{-left} days ago"
+        message += f" Limitation date {limitation_on:%Y-%m-%d} (entered): {when}."
+        warn = deadline_warning(
+            "The limitation date", limitation_on, firm.today(), firm.numbers.deadline_warn_days
+        )
+        message += f"\n{warn}" if warn else ""
+    return Outcome(message, card, undo=undo)
 
 
 def show_case(firm: Firm, actor: str, number: str) -> CaseCard:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.errors import InputError
+from bot.errors import InputError, PreconditionNotMet
 from bot.rules.ages import plural
 from bot.rules.limitation import (
     LAWYER_CONFIRMS,
@@ -17,6 +18,7 @@ from bot.rules.limitation import (
     claim_deadline,
     claim_threshold_crossed,
     days_left,
+    deadline_warning,
     describe,
     describe_claim,
     limitation_from_loss,
@@ -24,7 +26,9 @@ from bot.rules.limitation import (
     threshold_crossed,
 )
 from bot.rules.playbook import Numbers
-from bot.rules.said import Command, Said, said
+from bot.rules.public_entity import PublicRefused, after_rejection_date, public_reading, public_suit
+from bot.rules.public_entity_table import CLAIM_EVENTS, DEEMED_REJECTED, PRESENTED, REJECTED
+from bot.rules.said import Command, Said, command, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome, Transaction
 from storage import queries as q
@@ -106,10 +110,62 @@ def _claim_line(firm: Firm, case: Case, lead: str = "Claim against a public enti
             "`.",
         )
     on = case.claim_deadline_on
+    done = case.claim_presented_on or case.claim_rejected_on
+    if done is not None:
+        how = "presented" if case.claim_presented_on else case.claim_rejection
+        return said(
+            f"The claim against the public entity was {how} on {done:%Y-%m-%d} "
+            f"(its deadline was {on:%Y-%m-%d}): its alerts have stopped."
+        )
     return said(
         f"{lead} {describe_claim(on, case.loss_on, case.loss_state)}: {_when(on, firm.today())}. "
-        f"Alerts at {_thresholds(firm.numbers.claim_alert_days)} days before it."
+        f"{_alerts_line(firm, on, claim=True)}"
     )
+
+
+def _public_refusal(number: str, refused: PublicRefused, loss_on: date, state: str, motor: bool) -> Said:
+    """The refusal of `public` where casebot holds no rule: the reason, and the commands to enter the dates."""
+    words = f"{number} <YYYY-MM-DD> loss {loss_on:%Y-%m-%d} {state}{' motor' if motor else ''} public"
+    return said(
+        f"{refused.state}: {refused.reason}. casebot will not show the ordinary period for a claim against a "
+        "public entity: enter the last day to sue yourself with `",
+        Command(f"sol {words}"),
+        "` and the claim deadline with `",
+        Command(f"claim-deadline {number} <YYYY-MM-DD>"),
+        f"`. Nothing was changed. {LAWYER_CONFIRMS}",
+    )
+
+
+def _facts(case: Case) -> dict[str, Any]:
+    return {
+        "public": bool(case.public_entity),
+        "rejected_on": case.claim_rejected_on,
+        "rejection": case.claim_rejection,
+    }
+
+
+def _suit_day(firm: Firm, case: Case, on: date | None, loss_on: date, code: str, motor: bool) -> date:
+    """The last day to sue for this loss: `on` when given (a lawyer's date wins), else computed. A claim
+    against a public entity takes the earliest deadline that applies, or is refused where casebot holds no
+    rule for the state; an ordinary loss is refused where the table refuses it."""
+    if case.public_entity:
+        try:
+            reading = public_reading(
+                loss_on, code, motor, rejected_on=case.claim_rejected_on, rejection=case.claim_rejection
+            )
+        except PublicRefused as no_rule:
+            if on is None:
+                raise InputError(
+                    _public_refusal(case.number, no_rule, loss_on, code, motor),
+                    field="state",
+                    example=command(f"sol {case.number} <YYYY-MM-DD> loss {loss_on:%Y-%m-%d} {code} public"),
+                ) from None
+            return on
+        return on or reading.on
+    why = refusal(loss_on, code, motor)
+    if why is not None and on is None:
+        raise InputError(why, field="state")  # says why, and asks for the date itself
+    return on or limitation_from_loss(loss_on, code, motor)
 
 
 def set_limitation(
@@ -129,9 +185,11 @@ def set_limitation(
     With all three, the date given wins (a lawyer may know of tolling) and the message says what the
     loss date would have given; where casebot refuses to compute a state's date, the date given is kept
     and, without one, the command is refused with the reason. `public` marks the case as a claim against a
-    public entity (it stays so): a loss then also sets the claim deadline where casebot holds the state's
-    rule, and the message asks for it by hand where it does not. Audited; for the case's manager, a lead
-    or an admin. Every reply names the statute and says a lawyer confirms the date."""
+    public entity (it stays so): the date is then the EARLIEST deadline that applies (the period to sue a
+    public entity where casebot holds the state's rule, the ordinary period beside it), and where casebot
+    holds no rule, `public` without a date is refused and the dates are asked for. A loss also sets the
+    claim deadline where casebot holds the state's rule. Audited; for the case's manager, a lead or an
+    admin. Every reply names the statute, warns of a date passed or near, and says a lawyer confirms it."""
 
     if on is None and loss_on is None:
         raise InputError(
@@ -148,15 +206,9 @@ def set_limitation(
             example="loss 2026-03-02 CO motor public",
         )
     code = state.strip().upper() if state else None
-    computed: date | None = None
     if loss_on is not None:
         event_day(firm, loss_on, what="The loss", field="loss_on")
-        refused = refusal(loss_on, code or "", motor)  # refuses an unknown state
-        if refused is not None and on is None:
-            raise InputError(refused, field="state")  # says why, and asks for the date itself
-        computed = None if refused else limitation_from_loss(loss_on, code or "", motor)
-    limitation_on = on or computed
-    assert limitation_on is not None
+        refusal(loss_on, code or "", motor)  # refuses a code that is not a state or DC
 
     def change(s: Session, case: Case) -> str:
         before = (
@@ -167,14 +219,19 @@ def set_limitation(
             case.public_entity,
             case.claim_deadline_on,
         )
-        case.limitation_on = limitation_on
         if loss_on is not None:
-            case.loss_on, case.loss_state, case.loss_motor = loss_on, code, motor
             case.public_entity = case.public_entity or public
+            case.limitation_on = _suit_day(firm, case, on, loss_on, code or "", motor)
+            case.loss_on, case.loss_state, case.loss_motor = loss_on, code, motor
             if case.public_entity:
                 found = claim_deadline(loss_on, code or "")
                 if found is not None:
                     case.claim_deadline_on = found[0]
+        else:
+            assert on is not None
+            case.limitation_on = on
+        limitation_on = case.limitation_on
+        assert limitation_on is not None
         now = (
             case.limitation_on,
             case.loss_on,
@@ -183,10 +240,13 @@ def set_limitation(
             case.public_entity,
             case.claim_deadline_on,
         )
-        shown = describe(limitation_on, case.loss_on, case.loss_state, case.loss_motor)
+        shown = describe(limitation_on, case.loss_on, case.loss_state, case.loss_motor, **_facts(case))
         claim = said(" ", _claim_line(firm, case)) if case.public_entity else said()
+        warn = passed_warning(firm, case)
         if before == now:
-            return said(f"{case.number}'s limitation date is already {shown}.", claim, f" {LAWYER_CONFIRMS}")
+            return said(
+                f"{case.number}'s limitation date is already {shown}.", claim, f" {LAWYER_CONFIRMS}", warn
+            )
         audit(
             s,
             firm,
@@ -204,12 +264,35 @@ def set_limitation(
         )
         return said(
             f"{case.number}'s limitation date is {shown}: {_when(limitation_on, firm.today())}. "
-            f"Alerts at {_thresholds(firm.numbers.limitation_alert_days)} days before it.",
+            f"{_alerts_line(firm, limitation_on)}",
             claim,
             f" {LAWYER_CONFIRMS}",
+            warn,
         )
 
     return change_case(firm, actor, number, change)
+
+
+def _alerts_line(firm: Firm, deadline: date, claim: bool = False) -> str:
+    days = firm.numbers.claim_alert_days if claim else firm.numbers.limitation_alert_days
+    if days_left(deadline, firm.today()) < 0:
+        return "It has passed: the manager and the leads are alerted that it has."
+    return f"Alerts at {_thresholds(days)} days before it."
+
+
+def passed_warning(firm: Firm, case: Case) -> str:
+    """The warning lines for a limitation date or a claim deadline (not yet presented) passed or within
+    30 days: "\n:warning: The limitation date (2025-08-14) passed 478 days ago: tell a lawyer today."."""
+    today = firm.today()
+    within = firm.numbers.deadline_warn_days
+    lines = [deadline_warning("The limitation date", case.limitation_on, today, within)]
+    if case.claim_presented_on is None and case.claim_rejected_on is None:
+        lines.append(
+            deadline_warning(
+                "The claim deadline against a public entity", case.claim_deadline_on, today, within
+            )
+        )
+    return "".join(f"\n{line}" for line in lines if line)
 
 
 def set_claim_deadline(firm: Firm, actor: str, number: str, on: date) -> Outcome:
@@ -224,9 +307,137 @@ def set_claim_deadline(firm: Firm, actor: str, number: str, on: date) -> Outcome
             line = _claim_line(
                 firm, case, f"{case.number}'s claim deadline against a public entity is already"
             )
-            return said(line, f" {LAWYER_CONFIRMS}")
+            return said(line, f" {LAWYER_CONFIRMS}", passed_warning(firm, case))
         audit(s, firm, case, actor, "claim_deadline", from_on=before[1], on=on)
         line = _claim_line(firm, case, f"{case.number}'s claim deadline against a public entity is")
-        return said(line, f" {LAWYER_CONFIRMS}")
+        return said(line, f" {LAWYER_CONFIRMS}", passed_warning(firm, case))
 
     return change_case(firm, actor, number, change)
+
+
+def _rejection_line(firm: Firm, case: Case, event: str, on: date, before: date | None) -> Said:
+    """What a rejection does to the last day to sue, in the case's state."""
+    row = public_suit(case.loss_state or "") if case.loss_state else None
+    if row is None:
+        return said(
+            "casebot holds no rule for a suit period running from a rejection in "
+            f"{case.loss_state or 'this case’s state'}: if one applies, enter the last day to sue with `",
+            Command(f"sol {case.number} <YYYY-MM-DD>"),
+            "`.",
+        )
+    if event == REJECTED and row.after_rejection is not None:
+        assert case.limitation_on is not None
+        after, reading = after_rejection_date(on, row.after_rejection)
+        kept = case.limitation_on
+        changed = "now" if kept != before else "still"
+        held = (
+            "" if kept == after else f" (an earlier deadline already held; the notice gives {after:%Y-%m-%d})"
+        )
+        return said(
+            f"The last day to sue is {changed} {kept:%Y-%m-%d}{held} ({_when(kept, firm.today())}): "
+            f"{row.after_rejection.statute}, six months from the written notice of {on:%Y-%m-%d}, "
+            f"{reading}. {_alerts_line(firm, kept)}"
+        )
+    why = row.deemed_rejection if event == DEEMED_REJECTED or row.after_rejection is None else ""
+    day = case.limitation_on
+    held = f" {day:%Y-%m-%d} ({_when(day, firm.today())})" if day else " not set"
+    return said(f"The last day to sue stays{held}: {why}.")
+
+
+def record_claim_event(firm: Firm, actor: str, number: str, event: str, on: date) -> Outcome:
+    """Record the claim's own event against a public entity: `presented` (the claim deadline's alerts stop),
+    `rejected` (a written notice of rejection) or `deemed-rejected` (rejected by operation of law). A written
+    rejection starts the suit period that runs from it where the state has one (Cal. Gov. Code § 945.6(a)(1):
+    six months from the notice, read as the earlier of six calendar months and 182 days), and the last day
+    to sue becomes the earlier of that day and the one already held: it is alerted like any limitation
+    date. Recording an event again with another day replaces it. Audited, undone by `/case undo`."""
+    if event not in CLAIM_EVENTS:
+        raise InputError(
+            f"“{event[:20]}” is not a claim event: presented, rejected or deemed-rejected.",
+            example=command(f"claim {number} presented 2026-03-02"),
+        )
+    event_day(firm, on, what="The claim's event", field="on")
+
+    def change(s: Session, case: Case) -> str:
+        if not case.public_entity:
+            raise PreconditionNotMet(
+                said(
+                    f"{case.number} is not a claim against a public entity. Mark it so with `",
+                    Command(f"sol {case.number} loss <day> <state> public"),
+                    "` or enter the claim deadline with `",
+                    Command(f"claim-deadline {case.number} <YYYY-MM-DD>"),
+                    "`; nothing was changed.",
+                )
+            )
+        before = (case.claim_presented_on, case.claim_rejected_on, case.claim_rejection, case.limitation_on)
+        if event == PRESENTED:
+            if case.claim_rejected_on is not None and on > case.claim_rejected_on:
+                raise InputError(
+                    f"The claim was {case.claim_rejection} on {case.claim_rejected_on:%Y-%m-%d}: it was presented "
+                    "before that. Nothing was changed.",
+                    field="on",
+                )
+            case.claim_presented_on = on
+            line = said(
+                f"{case.number}: the claim against the public entity was presented on {on:%Y-%m-%d}. "
+                "Its deadline's alerts have stopped; the last day to sue is "
+                f"{case.limitation_on:%Y-%m-%d} ({_when(case.limitation_on, firm.today())})."
+                if case.limitation_on
+                else f"{case.number}: the claim against the public entity was presented on {on:%Y-%m-%d}. "
+                "Its deadline's alerts have stopped. No last day to sue is set yet."
+            )
+        else:
+            if case.claim_presented_on is not None and on < case.claim_presented_on:
+                raise InputError(
+                    f"The claim was presented on {case.claim_presented_on:%Y-%m-%d}: it cannot be {event} "
+                    "before that. Nothing was changed.",
+                    field="on",
+                )
+            computed_before = _computed_public(case)
+            case.claim_rejected_on, case.claim_rejection = on, event
+            _apply_rejection(case, on, event, computed_before)
+            what = "rejected in writing" if event == REJECTED else "rejected by operation of law"
+            line = said(
+                f"{case.number}: the claim against the public entity was {what} on {on:%Y-%m-%d}. ",
+                _rejection_line(firm, case, event, on, before[3]),
+            )
+        now = (case.claim_presented_on, case.claim_rejected_on, case.claim_rejection, case.limitation_on)
+        if now == before:
+            return said(line, " (already recorded)", f" {LAWYER_CONFIRMS}")
+        audit(
+            s, firm, case, actor, "claim", event=event, on=on,
+            from_on=before[3] if before[3] != case.limitation_on else None,
+            limitation_on=case.limitation_on if before[3] != case.limitation_on else None,
+        )  # fmt: skip
+        return said(line, f" {LAWYER_CONFIRMS}", passed_warning(firm, case))
+
+    return change_case(firm, actor, number, change)
+
+
+def _computed_public(case: Case) -> date | None:
+    """The last day to sue the table gives for the case's loss and claim events; None where it gives none."""
+    if case.loss_on is None or not case.loss_state:
+        return None
+    try:
+        return public_reading(
+            case.loss_on,
+            case.loss_state,
+            bool(case.loss_motor),
+            rejected_on=case.claim_rejected_on,
+            rejection=case.claim_rejection,
+        ).on
+    except (PublicRefused, ValueError):
+        return None
+
+
+def _apply_rejection(case: Case, on: date, event: str, computed_before: date | None) -> None:
+    """After a rejection: a date the table computed is computed again from the new facts (the earliest that
+    applies); a date entered by hand becomes the earlier of it and the period running from a written notice."""
+    if computed_before is not None and case.limitation_on == computed_before:
+        case.limitation_on = _computed_public(case) or case.limitation_on
+        return
+    row = public_suit(case.loss_state or "") if case.loss_state else None
+    if event != REJECTED or row is None or row.after_rejection is None:
+        return
+    after, _ = after_rejection_date(on, row.after_rejection)
+    case.limitation_on = min(after, case.limitation_on) if case.limitation_on else after

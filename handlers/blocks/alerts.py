@@ -103,23 +103,31 @@ def build_weekly_report(m: WeeklyReportMessage) -> tuple[str, list[Block]]:
     return text, blocks
 
 
+def _which(threshold: int, left: int) -> str:
+    return "the alert that it has passed" if threshold == 0 or left < 0 else f"the {threshold}-day alert"
+
+
 def build_limitation_alert(m: LimitationAlertMessage) -> tuple[str, list[Block]]:
-    """As a case crosses 180, 90, 60 or 30 days before its limitation date: the case, the client, the date,
-    the days left, the open hold-ups (red inside the red window) and an Open case button. No amounts and no
-    medical details (hold-ups by kind only; their notes stay on the case card)."""
+    """As a case crosses 180, 90, 60 or 30 days before its limitation date, and once it has passed: the case,
+    the client, the date, the days left, where the date comes from (named when it is the last day to sue a
+    public entity), the open hold-ups (red inside the red window) and an Open case button. No amounts and
+    no medical details (hold-ups by kind only; their notes stay on the case card)."""
     left = days_left(m.days_left)
     who = f" (for <@{m.covering_for}>, who is away)" if m.covering_for else ""
+    what = "Last day to sue a public entity" if m.public else "Statute of limitations"
+    gone = m.days_left < 0
     text = (
-        f"Statute of limitations{who}: {esc(m.case)} · {esc(m.client)} — last day to file {m.limitation_on:%b %-d, %Y} "
-        f"({left})."
+        f"{what}{who}: {esc(m.case)} · {esc(m.client)} — last day to file {m.limitation_on:%b %-d, %Y} "
+        f"({left})" + (": tell a lawyer today." if gone else ".")
     )
-    icon = ":red_circle:" if m.red else ":hourglass_flowing_sand:"
+    icon = ":red_circle:" if m.red or gone else ":hourglass_flowing_sand:"
+    basis = f"\nWhere it comes from: {esc(m.basis)}" if m.basis else ""
     blocks: list[Block] = [
-        header(f"Limitation {left}: {m.case}"),
+        header(f"{'Public-entity suit deadline' if m.public else 'Limitation'} {left}: {m.case}"),
         section(
             f"{icon} *{esc(m.case)}* · {esc(m.client)} — manager <@{m.manager}>{who}\n"
-            f"Last day to file: *{m.limitation_on:%A, %B %-d, %Y}* ({left}; the {m.threshold}-day alert)\n"
-            f"Stage: {esc(m.stage_label)}",
+            f"Last day to file: *{m.limitation_on:%A, %B %-d, %Y}* ({left}; {_which(m.threshold, m.days_left)})"
+            f"{basis}\nStage: {esc(m.stage_label)}",
             block_id=f"sol:{m.case}",
         ),
     ]
@@ -130,7 +138,9 @@ def build_limitation_alert(m: LimitationAlertMessage) -> tuple[str, list[Block]]
         blocks.append(section("*Open hold-ups*\nNone."))
     blocks.append(
         context(
-            "File before this day ends: casebot never moves it past a weekend or holiday. "
+            ":warning: This day has passed: tell a lawyer today. A lawyer confirms every limitation date."
+            if gone
+            else "File before this day ends: casebot never moves it past a weekend or holiday. "
             "A lawyer confirms every limitation date."
         )
     )
@@ -158,21 +168,25 @@ def build_claim_deadline_alert(m: ClaimDeadlineAlertMessage) -> tuple[str, list[
     the case, the client, the deadline and where it comes from, and an Open case button. No amounts."""
     left = days_left(m.days_left)
     who = f" (for <@{m.covering_for}>, who is away)" if m.covering_for else ""
+    gone = m.days_left < 0
     text = (
         f"Claim deadline (public entity){who}: {m.case} · {m.client} — present the claim by "
-        f"{m.deadline_on:%b %-d, %Y} ({left})."
+        f"{m.deadline_on:%b %-d, %Y} ({left})" + (": tell a lawyer today." if gone else ".")
     )
     blocks: list[Block] = [
         header(f"Claim deadline {left}: {m.case}"),
         section(
             f":classical_building: *{esc(m.case)}* · {esc(m.client)} — manager <@{m.manager}>{who}\n"
             f"Present the claim to the public entity by *{m.deadline_on:%A, %B %-d, %Y}* "
-            f"({left}; the {m.threshold}-day alert)\n"
+            f"({left}; {_which(m.threshold, m.days_left)})\n"
             f"Deadline: {esc(m.basis)}\nStage: {esc(m.stage_label)}",
             block_id=f"claim-deadline:{m.case}",
         ),
         context(
-            "Present it before this day ends: casebot never moves it past a weekend or holiday. "
+            ":warning: This day has passed: tell a lawyer today. Record the claim with `/case claim "
+            f"{esc(m.case)} presented <day>` if it was presented. A lawyer confirms every date."
+            if gone
+            else "Present it before this day ends: casebot never moves it past a weekend or holiday. "
             "The limitation date is a separate, later deadline. A lawyer confirms every date."
         ),
         actions(f"claim-deadline-actions:{m.case}", [button("Open case", OPEN_CASE, m.case)]),

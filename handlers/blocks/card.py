@@ -131,10 +131,15 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
         summary.append(client_contact_line(card.client_contact))
     summary += _attempt_lines(card)
     if card.public_entity:  # the claim against a public entity is due long before the limitation date
-        if card.claim_deadline_on:
+        if card.claim_done:
             summary.append(
-                f":classical_building: Claim deadline (public entity): {card.claim_deadline_on:%Y-%m-%d} "
-                f"({_deadline_left(card.claim_days_left)}) · {esc(card.claim_basis)}"
+                f":classical_building: Claim against a public entity {card.claim_done}"
+                + (f" (its deadline was {card.claim_deadline_on:%Y-%m-%d})" if card.claim_deadline_on else "")
+            )
+        elif card.claim_deadline_on:
+            summary.append(
+                f"{':red_circle: ' if card.claim_near else ''}:classical_building: Claim deadline (public entity): "
+                f"{card.claim_deadline_on:%Y-%m-%d} ({_deadline_left(card.claim_days_left)}) · {esc(card.claim_basis)}"
             )
         else:
             summary.append(
@@ -142,7 +147,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
                 f"enter it: {code(f'/case claim-deadline {card.number} <YYYY-MM-DD>')}"
             )
     if card.limitation_on:
-        flag = ":red_circle: " if card.limitation_red else ""
+        flag = ":red_circle: " if card.limitation_red or card.limitation_near else ""
         summary.append(
             f"{flag}Statute of limitations: {card.limitation_on:%Y-%m-%d} ({_limitation_left(card)})"
             + (f" · {esc(card.limitation_basis)}" if card.limitation_basis else "")

@@ -105,6 +105,14 @@ def _lead_overview(
     if not o.inside_limitation:
         lines.append("_None._")
     blocks.extend(lines_sections(lines, max_blocks=3, total=1 + red))
+    if o.claim_deadlines:  # a claim against a public entity not yet presented, its deadline near or gone
+        lines = ["*Claim deadlines against a public entity, near or passed*"]
+        lines += [
+            f"• :red_circle: *{esc(c.case)}* · <@{c.manager}> · present by {c.limitation_on:%Y-%m-%d} · "
+            + (f"{days(c.days_left)} left" if c.days_left >= 0 else f"passed {days(-c.days_left)} ago")
+            for c in o.claim_deadlines
+        ]
+        blocks.extend(lines_sections(lines, max_blocks=2, total=len(lines)))
 
     untold = o.offers_not_told_count if o.offers_not_told_count is not None else len(o.offers_not_told)
     lines = [f"*Offers the client was not told of within {inform_days} business days* ({untold})"]

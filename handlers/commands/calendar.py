@@ -32,7 +32,16 @@ def run_calendar(ctx: Context, actor: str, a: CalendarLink) -> Reply:
             f"Revoked your {revoked} calendar link{'s' if revoked != 1 else ''}: a calendar subscribed to "
             f"{'them' if revoked != 1 else 'it'} gets nothing more. `/case calendar` gives you a new one."
         )
-    return build_calendar_link(calendars.new_calendar_link(ctx.firm, actor))
+    return build_calendar_link(calendars.new_calendar_link(ctx.firm, actor, workspace=_workspace(ctx)))
+
+
+def _workspace(ctx: Context) -> str | None:
+    """The firm's Slack workspace id (auth.test, asked once), for UIDs unique to the firm; None if Slack is
+    out of reach (the link still works, its events' UIDs then say only casebot)."""
+    try:
+        return ctx.people.home_team()
+    except Exception:  # a link must not fail because Slack did not answer auth.test
+        return None
 
 
 CALENDAR = Subcommand(

@@ -107,6 +107,7 @@ TABLES: dict[str, Table] = {
             staff.ROLE,
             terms.SOL,
             terms.CLAIM_DEADLINE,
+            terms.CLAIM,
             calendar.CALENDAR,
             terms.FEES,
             staff.HANDOVER,

@@ -26,6 +26,7 @@ from handlers.commands.subcommand import (
     refuse,
 )
 from handlers.context import Context
+from handlers.parse import day_at
 from handlers.refusals import Shown
 
 _STATE_RE = re.compile(r"^[A-Za-z]{2}$")
@@ -217,7 +218,74 @@ CLAIM_DEADLINE = Subcommand(
     example="PI-2041 2026-09-02",
     parse=parse_claim_deadline,
     run=run_claim_deadline,
-    aliases=("claim", "notice"),
+    aliases=("notice",),
+)
+
+
+# ---------------------------------------------------------------- claim (its events)
+
+_CLAIM_EVENTS = {
+    "presented": "presented",
+    "rejected": "rejected",
+    "deemed-rejected": "deemed-rejected",
+    "deemed_rejected": "deemed-rejected",
+}
+
+
+@dataclass(frozen=True)
+class ClaimEvent:
+    """The claim against a public entity presented, rejected in writing, or rejected by operation of law."""
+
+    number: str
+    event: str
+    on: date
+
+
+def parse_claim(words: list[str]) -> ClaimEvent:
+    number = case_no(CLAIM, words)
+    if not words:
+        raise refuse(
+            CLAIM, "Say what happened to the claim: presented, rejected or deemed-rejected, then the day."
+        )
+    word = words[0].lower()
+    if word == "deemed" and len(words) > 1 and words[1].lower() == "rejected":
+        words[:2] = ["deemed-rejected"]
+        word = "deemed-rejected"
+    event = _CLAIM_EVENTS.get(word)
+    if event is None:
+        day = (
+            " (a day: the claim deadline itself is `/case claim-deadline <case-no> <day>`)"
+            if day_at(words)
+            else ""
+        )
+        raise refuse(
+            CLAIM,
+            f"“{words[0][:20]}” is not what happened to the claim{day}: presented, rejected or deemed-rejected.",
+        )
+    words.pop(0)
+    on = date_opt(CLAIM, words)
+    if on is None:
+        raise refuse(CLAIM, f"Give the day the claim was {event}: the day of the notice for a rejection.")
+    no_more(CLAIM, words)
+    return ClaimEvent(number=number, event=event, on=on)
+
+
+def run_claim(ctx: Context, actor: str, a: ClaimEvent) -> Reply:
+    with command_example(CLAIM):
+        return outcome(ctx, limitation.record_claim_event(ctx.firm, actor, a.number, a.event, a.on))
+
+
+CLAIM = Subcommand(
+    CASE,
+    "claim",
+    usage="<case-no> presented|rejected|deemed-rejected <day>",
+    help=(
+        "the claim against a public entity: presented stops its alerts; a rejection starts the suit deadline "
+        "that runs from it"
+    ),
+    example="PI-2041 rejected 2026-09-02",
+    parse=parse_claim,
+    run=run_claim,
 )
 
 
