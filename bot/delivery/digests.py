@@ -234,22 +234,6 @@ def weekly_report(s: Session, firm: Firm, lead: str, monday: date, day: date) ->
     return WeeklyReportMessage(lead, monday, labels, overdue, oldest)
 
 
-def digest_text(m: DigestMessage) -> str:
-    """A digest as plain text (for `casebot digest --dry-run`): each item with its age, said as everywhere
-    else, and its talking points."""
-    lines = [
-        f"Digest for {m.user_id}, {m.day:%a %Y-%m-%d}: {len(m.overdue)} overdue, {len(m.due_today)} due today"
-    ]
-    for title, items in (("Overdue", m.overdue), ("Due today", m.due_today)):
-        if items:
-            lines.append(f"  {title}:")
-        for i in items:
-            lines.append(f"    {i.case:<12} {i.client[:24]:<24} {i.rule:<4} {i.kind:<9} {i.when(m.day)}")
-            lines.append(f"      {i.reason}")
-            lines += [f"      • {p}" for p in i.talking_points]
-    return "\n".join(lines)
-
-
 def preview_digests(firm: Firm, day: date) -> list[DigestMessage]:
     """The digests `day` would bring, claiming nothing."""
     with firm.db.uow(write=False) as s:

@@ -42,6 +42,7 @@ HELP = """Commands (as in Slack):
   /case mine · /case due · /case overdue
 Console only:
   home               your App Home tab, as Slack would show it
+  tick [day]         what the scheduler would send that day (digests, alerts, escalations, reports); sends nothing
   as <user-id>       act as someone else (a plain member unless ADMIN_USERS names them)
   help · quit"""
 
@@ -104,6 +105,8 @@ class Console:
             self.say(HELP)
         elif word == "home":
             self.home()
+        elif word == "tick":
+            self.tick(line.split()[1:])
         elif word == "as":
             self.switch(line.split()[1] if len(line.split()) > 1 else "")
         elif word.startswith("/"):
@@ -113,6 +116,20 @@ class Console:
                 f"Type a slash command (/case …, /offer …), `help`, or `quit`. Not understood: {line[:60]}"
             )
         return True
+
+    def tick(self, words: list[str]) -> None:
+        """`tick [day]`: what the scheduler would send that day (default the rest of today); nothing sent."""
+        from bot.entrypoints.dryrun import print_tick
+        from bot.rules.parsing import parse_day
+
+        day = None
+        if words:
+            try:
+                day = parse_day(" ".join(words), self.firm.today(), when="near")
+            except CasebotError as exc:
+                self.say(f"{exc.message} For example: tick 2026-11-30")
+                return
+        print_tick(self.firm, day, self.out)
 
     def switch(self, user: str) -> None:
         if not user or user[:1] not in ("U", "W"):
