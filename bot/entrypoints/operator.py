@@ -260,7 +260,11 @@ def statement_command(
         return 1
     today = firm.today()
     pdf = render_statement(
-        sheet, firm_name=firm.settings.firm_name, prepared_on=today, timezone=firm.settings.firm_timezone
+        sheet,
+        firm_name=firm.settings.firm_name,
+        prepared_on=today,
+        timezone=firm.settings.firm_timezone,
+        firm_name_set=firm.settings.firm_name_set,
     )
     try:
         Path(out).write_bytes(pdf)
@@ -270,6 +274,13 @@ def statement_command(
     s = sheet.statement
     shown = ", ".join(f"{c.side.label.lower()} {money(c.side.net_to_client)}" for c in sheet.columns)
     print(f"Wrote {out}: the settlement statement of {s.case}, net to the client {shown}.")
+    if sheet.missing_bills_warning:
+        print(f"casebot statement: warning: {sheet.missing_bills_warning}", file=sys.stderr)
+    if not firm.settings.firm_name_set:
+        print(
+            "casebot statement: warning: FIRM_NAME is not set, so the statement is headed “Law Office”.",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -41,7 +41,15 @@ from bot.services.corrections import (
 from bot.services.demand import demand_ack, demand_resent, demand_sent
 from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome, Transaction
 from bot.services.holdups import clear_holdup, set_holdup
-from bot.services.ledger import add_cost, add_lien, lien_accepted, lien_paid, lien_reduced, record_bill
+from bot.services.ledger import (
+    add_cost,
+    add_lien,
+    lien_accepted,
+    lien_paid,
+    lien_reduced,
+    record_bill,
+    record_no_bill,
+)
 from bot.services.obligations import (
     SNOOZE_DAYS,
     ComingDay,
@@ -120,6 +128,7 @@ __all__ = [
     "provider_followed_up",
     "provider_received",
     "record_bill",
+    "record_no_bill",
     "record_contact",
     "remember_person",
     "replan",

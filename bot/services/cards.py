@@ -171,6 +171,7 @@ def ledger_of(case: Case) -> Ledger:
             for x in case.liens
         ),
         costs=tuple(CostEntry(c.n, c.amount, c.description, c.on) for c in case.costs),
+        unbilled=tuple(p.name for p in case.providers if p.billed is None),
     )
 
 
