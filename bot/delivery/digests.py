@@ -25,6 +25,7 @@ from bot.delivery.ports import (
     DigestMessage,
     EscalationMessage,
     HandoverMessage,
+    LastNote,
     ReminderMessage,
     WeeklyReportMessage,
 )
@@ -34,7 +35,7 @@ from bot.services.cards import DueItem, due_item
 from bot.services.changes import role_of, visible_numbers
 from bot.services.firm import LEAD_ROLES, Firm
 from bot.services.people import leads
-from storage import deliveries
+from storage import deliveries, history
 from storage import queries as q
 from storage.models import ACTIVE, Delivery, Escalation
 
@@ -299,7 +300,14 @@ def render_digest(s: Session, firm: Firm, d: Delivery) -> DigestMessage | None:
         tuple(i for i in items if i.due_on >= d.for_day),
         tuple(p.get("covering", ())),
         alerts.digest_flags(s, firm, items, d.for_day),
+        last_notes(s, items),
     )
+
+
+def last_notes(s: Session, items: Sequence[DueItem]) -> tuple[LastNote, ...]:
+    """The last client note of each case with a client item, read in one query."""
+    found = history.last_client_notes(s, sorted({i.case for i in items if i.kind == "client"}))
+    return tuple(LastNote(case, on, note) for case, (on, note) in sorted(found.items()))
 
 
 def render_reminder(s: Session, firm: Firm, d: Delivery) -> ReminderMessage | None:

@@ -111,6 +111,23 @@ class DemandLine:
 
 
 @dataclass(frozen=True)
+class LastContact:
+    """The latest contact of a kind that counts (not voided), with the note typed with it."""
+
+    on: date
+    note: str | None
+    by: str
+
+
+def last_contact(case: Case, kind: str) -> LastContact | None:
+    standing = [c for c in case.contacts if c.kind == kind and c.voided_at is None]
+    if not standing:
+        return None
+    c = max(standing, key=lambda c: (c.on, c.id))
+    return LastContact(c.on, c.note, c.by)
+
+
+@dataclass(frozen=True)
 class CaseCard:
     number: str
     client: str
@@ -139,6 +156,8 @@ class CaseCard:
     claim_days_left: int | None = None
     claim_basis: str = ""
     team: tuple[str, ...] = ()  # who works the case with its manager (user ids)
+    last_client: LastContact | None = None  # the latest client contact, with its note
+    last_adjuster: LastContact | None = None
 
 
 def ledger_of(case: Case) -> Ledger:
@@ -306,4 +325,6 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         if case.claim_deadline_on
         else "",
         team=tuple(m.user_id for m in case.team),
+        last_client=last_contact(case, "client"),
+        last_adjuster=last_contact(case, "adjuster"),
     )

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.rules.playbook import STAGES, Stage
-from bot.services.cards import CaseCard
+from bot.services.cards import CaseCard, LastContact
 from handlers.blocks.kit import (
     Block,
     Reply,
@@ -17,6 +17,7 @@ from handlers.blocks.kit import (
     code,
     confirm,
     context,
+    cut,
     day,
     days,
     esc,
@@ -83,6 +84,23 @@ def _limitation_countdown(card: CaseCard) -> str:
     return "the limitation date is today" if left == 0 else f"the limitation date passed {days(-left)} ago"
 
 
+def _last_contact(on: date | None, last: LastContact | None) -> str:
+    """ "Wed Nov 25 — “she is doing PT at home”": the day, and the note typed with that contact."""
+    if on is None:
+        return "none logged yet"
+    shown = day(on)
+    if last is not None and last.on == on and last.note:
+        shown += f" — “{esc(cut(last.note, 300))}”"
+    return shown
+
+
+def _contact_lines(card: CaseCard) -> list[str]:
+    lines = [f"Last client contact: {_last_contact(card.last_client_contact_on, card.last_client)}"]
+    if card.last_adjuster is not None:
+        lines.append(f"Last adjuster contact: {_last_contact(card.last_adjuster.on, card.last_adjuster)}")
+    return lines
+
+
 def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Reply:
     """The case card: stage and days in it, manager, providers, hold-ups, demand, offers, obligations, contact."""
     stage = Stage(card.stage)
@@ -91,8 +109,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
         f"manager <@{card.manager}>"
         + (f" · team {', '.join(f'<@{u}>' for u in card.team)}" if card.team else "")
     ]
-    contact = day(card.last_client_contact_on) if card.last_client_contact_on else "none logged yet"
-    summary.append(f"Last client contact: {contact}")
+    summary += _contact_lines(card)
     if card.public_entity:  # the claim against a public entity is due long before the limitation date
         if card.claim_deadline_on:
             summary.append(
