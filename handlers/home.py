@@ -38,11 +38,14 @@ def home_view(ctx: Context, user: str) -> dict[str, Any]:
         m.manager: firm.calendar.business_days_between(m.oldest_due_on, today)
         for m in (overview.overdue if overview else ())
     }
+    mine = services.my_case_lists(firm, user)
     return build_home(
         user,
         today=today,
         due=services.due_for(firm, [user], today),
-        cases=services.my_cases(firm, user),
+        cases=mine.own,
+        team=mine.team,
+        acknowledged=mine.acknowledged,
         overview=overview,
         overdue_ages=ages,
         red_days=firm.numbers.limitation_red_days,

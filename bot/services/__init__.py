@@ -4,11 +4,13 @@ entry together, or changes nothing. One module per subject; this package names t
 from __future__ import annotations
 
 from bot.services.cases import (
+    MyCases,
     assign,
     check_may_see,
     close_case,
     create_case,
     has_cases,
+    my_case_lists,
     my_cases,
     show_case,
 )
@@ -119,6 +121,8 @@ __all__ = [
     "may_change",
     "may_reassign",
     "may_see",
+    "MyCases",
+    "my_case_lists",
     "my_cases",
     "offer_informed",
     "offer_received",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,7 @@ from bot.services.changes import (
     role_of,
 )
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from storage import caselists
 from storage import queries as q
 from storage.journal import Journal
 from storage.models import (
@@ -200,6 +202,31 @@ def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:
             for n, client, stage, entered in q.open_cases_of(s, actor)
         ]
     return sorted(rows, key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
+
+
+@dataclass(frozen=True)
+class MyCases:
+    """What `/case mine` and Home list: the caller's own open cases, those they work on a team (with each
+    case's manager), and which of them the insurer has acknowledged the demand of."""
+
+    own: list[tuple[str, str, str, int]]  # (number, client, stage, days in stage), in stage order
+    team: list[tuple[str, str, str, int, str]]  # the same, and the case's manager
+    acknowledged: dict[str, date]  # case number -> the day the latest demand was acknowledged
+
+
+def my_case_lists(firm: Firm, actor: str) -> MyCases:
+    today = firm.today()
+    own = my_cases(firm, actor)
+    with Transaction(firm, write=False) as s:
+        team = [
+            (n, client, stage, (today - entered).days, manager)
+            for n, client, stage, entered, manager in caselists.team_open_cases_of(s, actor)
+        ]
+        waiting = [r[0] for r in own if r[2] == Stage.DEMAND_SENT.value]
+        waiting += [r[0] for r in team if r[2] == Stage.DEMAND_SENT.value]
+        acknowledged = caselists.acknowledged_demands(s, waiting)
+    team.sort(key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
+    return MyCases(own, team, acknowledged)
 
 
 def has_cases(firm: Firm) -> bool:
