@@ -19,7 +19,6 @@ from bot.delivery.ports import (
 )
 from bot.delivery.rehearsal import rehearse_digests
 from bot.delivery.sending import send_pending
-from bot.delivery.statement_pdf import render_statement
 from bot.entrypoints.dryrun import message_text, not_business_day
 from bot.errors import CasebotError
 from bot.rules.parsing import money
@@ -258,6 +257,8 @@ def statement_command(
         example = f" (e.g. {exc.example})" if exc.example and not names_a_command(exc.example) else ""
         print(f"casebot statement: {exc.message}{example}", file=sys.stderr)
         return 1
+    from bot.delivery.statement_pdf import render_statement  # fpdf2: loaded by the command that draws one
+
     today = firm.today()
     pdf = render_statement(
         sheet,

@@ -195,12 +195,15 @@ def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
 
 def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:
     """The caller's open cases: (number, client, stage, days in stage), in stage order."""
-    today = firm.today()
     with Transaction(firm, write=False) as s:
-        rows = [
-            (n, client, stage, (today - entered).days)
-            for n, client, stage, entered in q.open_cases_of(s, actor)
-        ]
+        return cases_of(s, actor, firm.today())
+
+
+def cases_of(s: Session, actor: str, today: date) -> list[tuple[str, str, str, int]]:
+    """my_cases, inside a transaction the caller has."""
+    rows = [
+        (n, client, stage, (today - entered).days) for n, client, stage, entered in q.open_cases_of(s, actor)
+    ]
     return sorted(rows, key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
 
 
@@ -216,17 +219,20 @@ class MyCases:
 
 def my_case_lists(firm: Firm, actor: str) -> MyCases:
     today = firm.today()
-    own = my_cases(firm, actor)
     with Transaction(firm, write=False) as s:
-        team = [
-            (n, client, stage, (today - entered).days, manager)
-            for n, client, stage, entered, manager in caselists.team_open_cases_of(s, actor)
-        ]
-        waiting = [r[0] for r in own if r[2] == Stage.DEMAND_SENT.value]
-        waiting += [r[0] for r in team if r[2] == Stage.DEMAND_SENT.value]
-        acknowledged = caselists.acknowledged_demands(s, waiting)
+        return case_lists_of(s, actor, today, cases_of(s, actor, today))
+
+
+def case_lists_of(s: Session, actor: str, today: date, own: list[tuple[str, str, str, int]]) -> MyCases:
+    """my_case_lists, inside a transaction the caller has, with the caller's own cases already read."""
+    team = [
+        (n, client, stage, (today - entered).days, manager)
+        for n, client, stage, entered, manager in caselists.team_open_cases_of(s, actor)
+    ]
     team.sort(key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
-    return MyCases(own, team, acknowledged)
+    waiting = [r[0] for r in own if r[2] == Stage.DEMAND_SENT.value]
+    waiting += [r[0] for r in team if r[2] == Stage.DEMAND_SENT.value]
+    return MyCases(own, team, caselists.acknowledged_demands(s, waiting) if waiting else {})
 
 
 def has_cases(firm: Firm) -> bool:
