@@ -33,6 +33,7 @@ class Settings:
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
     firm_timezone: str = "America/Los_Angeles"
     firm_name: str = "Law Office"  # FIRM_NAME: heads the settlement statement
+    firm_name_set: bool = False  # FIRM_NAME was given (else the statement warns it is a placeholder)
     digest_time: time = time(8, 30)
     workday_end: time = time(18, 0)  # after this, local time, nothing new goes out that day
     holidays_country: str = "US"
@@ -72,6 +73,7 @@ class Settings:
             database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             firm_timezone=_timezone(get("FIRM_TIMEZONE") or "America/Los_Angeles"),
             firm_name=" ".join((get("FIRM_NAME") or "Law Office").split())[:120],
+            firm_name_set=bool(get("FIRM_NAME")),
             digest_time=_clock_time(get("DIGEST_TIME") or "08:30"),
             workday_end=_clock_time(get("WORKDAY_END") or "18:00", "WORKDAY_END"),
             admin_users=frozenset(re.split(r"[\s,]+", get("ADMIN_USERS") or "")) - {""},

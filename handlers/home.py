@@ -45,6 +45,8 @@ def home_view(ctx: Context, user: str) -> dict[str, Any]:
         today=today,
         due=mine.day.due,
         cases=mine.cases,
+        team=mine.team,
+        acknowledged=mine.acknowledged,
         overview=overview,
         overdue_ages=ages,
         red_days=firm.numbers.limitation_red_days,

@@ -123,6 +123,26 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def rehearsal(self) -> Iterator[Database]:
+        """A stand-in for this database whose every unit of work runs inside one transaction that is rolled
+        back at the end: what a dry run claims and marks is seen by its own later steps, then vanishes.
+        Each `uow()` is a savepoint, so a unique key already taken fails only that step, as it would live."""
+        with self.engine.connect() as conn:
+            outer = conn.begin()
+            try:
+                copy = object.__new__(Database)
+                copy.url = self.url
+                copy.engine = self.engine
+                copy.read_engine = self.engine
+                copy.sessions = sessionmaker(
+                    bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
+                )
+                copy.read_sessions = copy.sessions
+                yield copy
+            finally:
+                outer.rollback()
+
     def dispose(self) -> None:
         self.engine.dispose()
         self.read_engine.dispose()

@@ -115,7 +115,8 @@ def test_the_statement_goes_as_a_pdf_to_the_askers_dm_only(slack: Slack) -> None
     assert answer.body["response_type"] == "ephemeral"
     assert answer.text == (
         "The settlement statement of PI-1 is on its way to your DM with casebot, as "
-        "settlement-statement-PI-1-2026-11-26.pdf."
+        "settlement-statement-PI-1-2026-11-26.pdf. FIRM_NAME is not set, so the statement is headed "
+        "“Law Office”: set FIRM_NAME in casebot's settings."
     )
     completed = slack.standin.calls_to("files.completeUploadExternal")
     assert len(completed) == 1

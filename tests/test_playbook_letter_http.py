@@ -327,7 +327,7 @@ def test_one_age_across_the_card_due_overdue_home_and_the_digest(http: Server, c
     for text in (card(http, "PI-1"), ok(http, "due"), ok(http, "overdue"), home(http)):
         assert age in text
     out = io.StringIO()
-    digest_command(http.slack.firm, dry_run=True, out=out)
+    digest_command(http.slack.firm, http.slack.firm.today(), dry_run=True, out=out)  # Thanksgiving: forced
     assert age in out.getvalue()
 
 

@@ -25,6 +25,7 @@ from bot.delivery.ports import (
     DigestMessage,
     EscalationMessage,
     HandoverMessage,
+    LastNote,
     ReminderMessage,
     WeeklyReportMessage,
 )
@@ -34,7 +35,7 @@ from bot.services.cards import DueItem, due_item
 from bot.services.changes import role_of, visible_numbers
 from bot.services.firm import LEAD_ROLES, Firm
 from bot.services.people import leads
-from storage import deliveries
+from storage import deliveries, history
 from storage import queries as q
 from storage.models import ACTIVE, Delivery, Escalation
 
@@ -234,22 +235,6 @@ def weekly_report(s: Session, firm: Firm, lead: str, monday: date, day: date) ->
     return WeeklyReportMessage(lead, monday, labels, overdue, oldest)
 
 
-def digest_text(m: DigestMessage) -> str:
-    """A digest as plain text (for `casebot digest --dry-run`): each item with its age, said as everywhere
-    else, and its talking points."""
-    lines = [
-        f"Digest for {m.user_id}, {m.day:%a %Y-%m-%d}: {len(m.overdue)} overdue, {len(m.due_today)} due today"
-    ]
-    for title, items in (("Overdue", m.overdue), ("Due today", m.due_today)):
-        if items:
-            lines.append(f"  {title}:")
-        for i in items:
-            lines.append(f"    {i.case:<12} {i.client[:24]:<24} {i.rule:<4} {i.kind:<9} {i.when(m.day)}")
-            lines.append(f"      {i.reason}")
-            lines += [f"      • {p}" for p in i.talking_points]
-    return "\n".join(lines)
-
-
 def preview_digests(firm: Firm, day: date) -> list[DigestMessage]:
     """The digests `day` would bring, claiming nothing."""
     with firm.db.uow(write=False) as s:
@@ -315,7 +300,14 @@ def render_digest(s: Session, firm: Firm, d: Delivery) -> DigestMessage | None:
         tuple(i for i in items if i.due_on >= d.for_day),
         tuple(p.get("covering", ())),
         alerts.digest_flags(s, firm, items, d.for_day),
+        last_notes(s, items),
     )
+
+
+def last_notes(s: Session, items: Sequence[DueItem]) -> tuple[LastNote, ...]:
+    """The last client note of each case with a client item, read in one query."""
+    found = history.last_client_notes(s, sorted({i.case for i in items if i.kind == "client"}))
+    return tuple(LastNote(case, on, note) for case, (on, note) in sorted(found.items()))
 
 
 def render_reminder(s: Session, firm: Firm, d: Delivery) -> ReminderMessage | None:

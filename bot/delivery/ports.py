@@ -41,9 +41,22 @@ class DigestMessage:
     due_today: tuple[DueItem, ...]
     covering: tuple[str, ...] = ()  # away managers whose items are included
     flags: tuple[CaseFlags, ...] = ()  # cases with something to flag (limitation red, an offer not told)
+    notes: tuple[LastNote, ...] = ()  # the last note typed with a client contact, for client items' cases
 
     def flags_for(self, case: str) -> CaseFlags | None:
         return next((f for f in self.flags if f.case == case), None)
+
+    def note_for(self, case: str) -> LastNote | None:
+        return next((n for n in self.notes if n.case == case), None)
+
+
+@dataclass(frozen=True)
+class LastNote:
+    """The note typed with the case's latest client contact that has one: shown in the manager's own DM."""
+
+    case: str
+    on: date
+    note: str
 
 
 @dataclass(frozen=True)

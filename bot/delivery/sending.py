@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -197,20 +197,7 @@ def tick(
             people |= set(leads(s, firm))
             people |= {st.cover_id for st in q.staff_by_ids(s, people).values() if st.cover_id}
         learn_time_zones(firm, notifier, people, state)
-        steps: tuple[Callable[[], object], ...] = (
-            lambda: prune_event_claims(firm),
-            lambda: claim_digests(firm, now),
-            lambda: claim_reminders(firm, now, state),
-            lambda: claim_escalations(firm, now),
-            lambda: claim_weekly_reports(firm, now),
-            lambda: alerts.claim_limitation_alerts(firm, now, state.alerts_taken),
-            lambda: alerts.claim_claim_deadline_alerts(firm, now, state.alerts_taken),
-        )
-        for step in steps:
-            try:
-                step()
-            except Exception as exc:
-                failure(log, "decide what is owed (will try again next tick)", exc)
+        decide(firm, now, state)
         if clients is not None:
             try:
                 send_client_messages(firm, clients)
@@ -219,3 +206,22 @@ def tick(
         return send_pending(firm, notifier)
     finally:
         state.lock.release()
+
+
+def decide(firm: Firm, now: datetime, state: SenderState) -> None:
+    """What a tick owes at `now`, claimed: digests, reminders, escalations, weekly reports and alerts. The
+    tick and its dry run (rehearsal.py) both decide through here."""
+    steps: tuple[Callable[[], object], ...] = (
+        lambda: prune_event_claims(firm),
+        lambda: claim_digests(firm, now),
+        lambda: claim_reminders(firm, now, state),
+        lambda: claim_escalations(firm, now),
+        lambda: claim_weekly_reports(firm, now),
+        lambda: alerts.claim_limitation_alerts(firm, now, state.alerts_taken),
+        lambda: alerts.claim_claim_deadline_alerts(firm, now, state.alerts_taken),
+    )
+    for step in steps:
+        try:
+            step()
+        except Exception as exc:
+            failure(log, "decide what is owed (will try again next tick)", exc)

@@ -76,11 +76,21 @@ class _Page(FPDF):
         self.set_font(_FONT, "", 8.5)
 
 
-def render_statement(sheet: Sheet, *, firm_name: str, prepared_on: date, timezone: str = "UTC") -> bytes:
-    """The statement as PDF bytes. The same sheet and day always give the same bytes."""
+def render_statement(
+    sheet: Sheet, *, firm_name: str, prepared_on: date, timezone: str = "UTC", firm_name_set: bool = True
+) -> bytes:
+    """The statement as PDF bytes. The same sheet and day always give the same bytes. On page one, in red:
+    the providers with no bill recorded (the net leaves them out), and a firm name never set (FIRM_NAME)."""
     figures = sheet.statement
     chosen = DECISIONS.get(sheet.decision or "")
-    title = "Settlement statement" if chosen is None else "Settlement and disbursement statement"
+    litigating = sheet.decision == "litigation"
+    title = (
+        "Settlement statement"
+        if chosen is None
+        else "Litigation estimate statement"
+        if litigating
+        else "Settlement and disbursement statement"
+    )
     pdf = _Page(f"{firm_name} · {figures.case or ''} · {title}, prepared {_day(prepared_on)}")
     pdf.set_title(f"{title} {figures.case or ''}".strip())
     pdf.set_author(firm_name)
@@ -116,12 +126,46 @@ def render_statement(sheet: Sheet, *, firm_name: str, prepared_on: date, timezon
                 row.cell(label, style=FontFace(color=_MUTED))
                 row.cell(value, style=FontFace(emphasis="BOLD"), colspan=1 if len(pair) == 2 else 3)
 
+    _warnings(pdf, sheet, firm_name_set)
     _specials(pdf, sheet)
     _liens(pdf, sheet)
     _costs(pdf, sheet)
     _distribution(pdf, sheet)
     _signatures(pdf, sheet)
     return bytes(pdf.output())
+
+
+_WARN = (176, 0, 32)
+
+LITIGATION_WORDS = (
+    "The client chose to take the case to court. The figures below are an estimate of a recovery in "
+    "litigation, at the litigation fee, should the case resolve for the gross shown; a verdict may be higher, "
+    "lower or nothing, and takes time. Nothing is disbursed now."
+)
+
+
+def _warnings(pdf: _Page, sheet: Sheet, firm_name_set: bool) -> None:
+    warnings = []
+    if sheet.missing_bills_warning:
+        warnings.append(
+            f"Warning: {sheet.missing_bills_warning} Record each bill, or mark a provider as having none, "
+            "before this statement is signed."
+        )
+    if not firm_name_set:
+        warnings.append(
+            "Warning: the firm's name is not set (FIRM_NAME); this statement is headed with a placeholder."
+        )
+    if warnings:
+        pdf.ln(2)
+        pdf.set_font(_FONT, "B", 9)
+        pdf.set_text_color(*_WARN)
+        for text in warnings:
+            pdf.multi_cell(0, 4.6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(*_INK)
+        pdf.set_font(_FONT, "", 8.5)
+    if sheet.decision == "litigation":
+        pdf.ln(1)
+        pdf.note(LITIGATION_WORDS, size=8.5)
 
 
 def _fee_terms(sheet: Sheet) -> str:
@@ -162,7 +206,9 @@ def _specials(pdf: _Page, sheet: Sheet) -> None:
         pdf.note("No provider's bill is recorded on this case.")
         return
     rows = [
-        (f"{b.seq}. {b.provider}", money(b.billed), money(b.paid), money(b.adjusted), money(b.balance))
+        (f"{b.seq}. {b.provider} (no bill)", "—", "—", "—", "—")
+        if b.none
+        else (f"{b.seq}. {b.provider}", money(b.billed), money(b.paid), money(b.adjusted), money(b.balance))
         for b in ledger.bills
     ]
     total = (
@@ -199,11 +245,11 @@ def _liens(pdf: _Page, sheet: Sheet) -> None:
                 "\n".join(steps),
                 money(lien.amount),
                 reduced,
-                money(lien.owed),
+                f"paid {money(lien.owed)}" if lien.paid_on else money(lien.owed),
             )
         )
     total = ("Total liens", "", "", money(ledger.liens_asserted), "", money(ledger.liens_owed))
-    header = ("Holder", "Type", "History", "Asserted", "Reduced to", "Owed")
+    header = ("Holder", "Type", "History", "Asserted", "Reduced to", "Owed or paid")
     _money_table(pdf, (40, 24, 47, 22, 25, 22), header, rows, total, amounts=3)
 
 
@@ -223,7 +269,11 @@ def _distribution(pdf: _Page, sheet: Sheet) -> None:
     height = 4.4 + 5.4 * (6 + sum(len(c.cost_lines) + len(c.lien_lines) for c in cols[-1:]))
     if pdf.will_page_break(height + 10):
         pdf.add_page()
-    pdf.heading("Distribution of the settlement")
+    pdf.heading(
+        "Estimated distribution in litigation"
+        if sheet.decision == "litigation"
+        else "Distribution of the settlement"
+    )
     if sheet.costs_typed or sheet.liens_typed:
         pdf.note("A what-if: amounts typed for this statement replace the ledger's where marked.")
     label_width = 180 - 32 * len(cols)
@@ -299,6 +349,16 @@ def _signatures(pdf: _Page, sheet: Sheet) -> None:
             4.6,
             "I have read this statement and had the chance to ask about every line of it. I choose to:\n"
             "[   ]  settle now, as in the Settle now column          [   ]  take the case to court",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+    elif sheet.decision == "litigation":
+        pdf.multi_cell(
+            0,
+            4.6,
+            "I have read this statement. I chose to take the case to court, and I understand that these figures "
+            "are an estimate, that the fee in litigation is the one shown, and that nothing is disbursed until "
+            "the case resolves.",
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )

@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--date", default=None, help="a day: 2026-11-03, 11/3, Nov 3, yesterday, friday…")
     digest.add_argument("--dry-run", action="store_true")
 
+    tick = sub.add_parser("tick", help="print what the scheduler would send on a day (--dry-run)")
+    tick.add_argument("--dry-run", action="store_true", required=True, help="print; send nothing")
+    tick.add_argument(
+        "--date", default=None, help="a day: 2026-11-30, 11/30, Nov 30, monday… (default today)"
+    )
+
     imp = sub.add_parser("import", help="bring existing cases in from a CSV file")
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true")
@@ -119,6 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.entrypoints.operator import digest_command
 
         return digest_command(firm, day=_day(args.date, firm.today()), dry_run=args.dry_run)
+    if args.command == "tick":
+        from bot.entrypoints.dryrun import print_tick
+
+        return print_tick(firm, _day(args.date, firm.today()), sys.stdout)
     if args.command == "import":
         from bot.entrypoints.operator import import_command
 

@@ -44,6 +44,7 @@ HELP = """Commands (as in Slack):
   /case mine · /case due · /case overdue
 Console only:
   home               your App Home tab, as Slack would show it
+  tick [day]         what the scheduler would send that day (digests, alerts, escalations, reports); sends nothing
   as <user-id>       act as someone else (a plain member unless ADMIN_USERS names them)
   wait <minutes>     the console's clock moves on: client updates that come due go out (printed, when texts or
                      email are not configured, exactly as the client would get them)
@@ -117,6 +118,8 @@ class Console:
             self.say(HELP)
         elif word == "home":
             self.home()
+        elif word == "tick":
+            self.tick(line.split()[1:])
         elif word == "as":
             self.switch(line.split()[1] if len(line.split()) > 1 else "")
         elif word == "wait":
@@ -146,6 +149,20 @@ class Console:
         report = send_client_messages(self.firm, self.clients)
         if report.waiting and not report.sent:
             self.say("(client updates are waiting: for their hold to end or for the client's quiet hours)")
+
+    def tick(self, words: list[str]) -> None:
+        """`tick [day]`: what the scheduler would send that day (default the rest of today); nothing sent."""
+        from bot.entrypoints.dryrun import print_tick
+        from bot.rules.parsing import parse_day
+
+        day = None
+        if words:
+            try:
+                day = parse_day(" ".join(words), self.firm.today(), when="near")
+            except CasebotError as exc:
+                self.say(f"{exc.message} For example: tick 2026-11-30")
+                return
+        print_tick(self.firm, day, self.out)
 
     def switch(self, user: str) -> None:
         if not user or user[:1] not in ("U", "W"):

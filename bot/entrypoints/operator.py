@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 # Limitation alerts, the weekly chart and the digest's flags; importing it registers their renderers.
-from bot.delivery.digests import claim_digests, digest_key, digest_recipients, digest_text, preview_digests
+from bot.delivery.digests import claim_digests, digest_key, digest_recipients
 from bot.delivery.ports import (
     Notifier,
 )
+from bot.delivery.rehearsal import rehearse_digests
 from bot.delivery.sending import send_pending
+from bot.entrypoints.dryrun import message_text, not_business_day
 from bot.errors import CasebotError
 from bot.rules.parsing import money
 from bot.rules.said import names_a_command
@@ -64,6 +66,7 @@ def digest_command(
     patience: timedelta = DIGEST_PATIENCE,
 ) -> int:
     """`casebot digest [--date] [--dry-run]`: send (or print) that day's digests now, whatever the hour.
+    With no day, on a weekend or firm holiday, none (the scheduler sends none then either); `--date` forces.
     A digest already claimed for a person and day is not sent again; running it twice sends nothing new.
 
     What Slack turns away for a moment is tried again within the command (after Retry-After when Slack
@@ -71,15 +74,31 @@ def digest_command(
     once. Exit 0 when every digest went out; 1 when some are still pending or failed, and the last line
     says which and why."""
     out = out or sys.stdout
-    day = day or firm.today()
+    if day is None:
+        day = firm.today()
+        if not firm.calendar.is_business_day(day):
+            # The scheduler sends none on a day the firm is closed; neither does cron, unless told the day.
+            print(
+                f"No digests on {day:%a %Y-%m-%d}: it is {not_business_day(firm, day)}, and digests go out "
+                f"on business days only. To send that day's anyway: casebot digest --date {day.isoformat()}",
+                file=out,
+            )
+            return 0
     if dry_run:
-        previews = preview_digests(firm, day)
-        with firm.db.uow() as s:
-            taken = deliveries.existing_delivery_keys(s, (digest_key(m.user_id, day) for m in previews))
-        for m in previews:
-            note = "  (already sent; would not be sent again)" if digest_key(m.user_id, day) in taken else ""
-            print(digest_text(m) + note, file=out)
-        print(f"{len(previews)} digest(s) for {day:%a %Y-%m-%d}; dry run, nothing sent.", file=out)
+        previews = rehearse_digests(firm, day)
+        for p in previews:
+            print(f"── digest to {p.message.user_id} ──", file=out)
+            print(message_text(p.message), file=out)
+            if p.already_sent:
+                print("  (already sent; would not be sent again)", file=out)
+            print(file=out)
+        fresh = sum(not p.already_sent for p in previews)
+        print(
+            f"{fresh} digest(s) would be sent for {day:%a %Y-%m-%d}"
+            + (f" ({len(previews) - fresh} already sent)" if fresh != len(previews) else "")
+            + "; dry run, nothing sent.",
+            file=out,
+        )
         return 0
     if notifier is None:
         if not firm.settings.slack_bot_token:
@@ -242,7 +261,11 @@ def statement_command(
 
     today = firm.today()
     pdf = render_statement(
-        sheet, firm_name=firm.settings.firm_name, prepared_on=today, timezone=firm.settings.firm_timezone
+        sheet,
+        firm_name=firm.settings.firm_name,
+        prepared_on=today,
+        timezone=firm.settings.firm_timezone,
+        firm_name_set=firm.settings.firm_name_set,
     )
     try:
         Path(out).write_bytes(pdf)
@@ -252,6 +275,13 @@ def statement_command(
     s = sheet.statement
     shown = ", ".join(f"{c.side.label.lower()} {money(c.side.net_to_client)}" for c in sheet.columns)
     print(f"Wrote {out}: the settlement statement of {s.case}, net to the client {shown}.")
+    if sheet.missing_bills_warning:
+        print(f"casebot statement: warning: {sheet.missing_bills_warning}", file=sys.stderr)
+    if not firm.settings.firm_name_set:
+        print(
+            "casebot statement: warning: FIRM_NAME is not set, so the statement is headed “Law Office”.",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -45,6 +45,11 @@ class Bill:
     def balance(self) -> Decimal:
         return self.billed - self.paid - self.adjusted
 
+    @property
+    def none(self) -> bool:
+        """Marked as having no bill (`/case bill <case-no> <provider> none`): nothing billed, nothing owed."""
+        return self.billed == 0
+
 
 @dataclass(frozen=True)
 class LienEntry:
@@ -85,6 +90,7 @@ class Ledger:
     bills: tuple[Bill, ...] = ()
     liens: tuple[LienEntry, ...] = ()
     costs: tuple[CostEntry, ...] = ()
+    unbilled: tuple[str, ...] = ()  # providers with no bill recorded (nor marked as having none)
 
     @property
     def specials(self) -> Decimal:
@@ -110,6 +116,15 @@ class Ledger:
     @property
     def liens_owed(self) -> Decimal:
         return sum((lien.owed for lien in self.liens), ZERO)
+
+    @property
+    def liens_unpaid(self) -> Decimal:
+        """What the liens not yet paid are owed; a paid lien is owed nothing more."""
+        return sum((lien.owed for lien in self.liens if not lien.paid_on), ZERO)
+
+    @property
+    def liens_paid(self) -> Decimal:
+        return sum((lien.owed for lien in self.liens if lien.paid_on), ZERO)
 
     @property
     def costs_total(self) -> Decimal:
@@ -168,6 +183,24 @@ class Sheet:
     decision: str | None  # "settled" | "litigation" once the client has decided, else None
     costs_typed: bool = False  # a what-if: the costs were typed, not taken from the ledger
     liens_typed: bool = False
+
+    @property
+    def missing_bills(self) -> tuple[str, ...]:
+        """Providers whose bill is not recorded, when the liens and bills come from the ledger: the net
+        leaves their bills out, so it is overstated."""
+        return () if self.liens_typed else self.ledger.unbilled
+
+    @property
+    def missing_bills_warning(self) -> str | None:
+        """ "2 providers have no bill recorded: Sutter Health, Golden Gate PT — the net is overstated." """
+        names = self.missing_bills
+        if not names:
+            return None
+        many = len(names) != 1
+        return (
+            f"{len(names)} provider{'s' if many else ''} {'have' if many else 'has'} no bill recorded: "
+            f"{', '.join(names)} — the net is overstated."
+        )
 
 
 def validate_amount(amount: Decimal, what: str, *, zero: bool = False) -> None:
@@ -252,7 +285,7 @@ def _lien_lines(ledger: Ledger) -> tuple[Line, ...]:
             note += ", paid"
         lines.append(Line(label, lien.owed, note))
     for bill in ledger.bills:
-        if bill.balance:
+        if bill.balance and not bill.none:
             lines.append(
                 Line(
                     f"{bill.provider}, balance of its bill",

@@ -4,11 +4,13 @@ entry together, or changes nothing. One module per subject; this package names t
 from __future__ import annotations
 
 from bot.services.cases import (
+    MyCases,
     assign,
     check_may_see,
     close_case,
     create_case,
     has_cases,
+    my_case_lists,
     my_cases,
     show_case,
 )
@@ -42,7 +44,15 @@ from bot.services.demand import demand_ack, demand_resent, demand_sent
 from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome, Transaction
 from bot.services.holdups import clear_holdup, set_holdup
 from bot.services.home import Home, home
-from bot.services.ledger import add_cost, add_lien, lien_accepted, lien_paid, lien_reduced, record_bill
+from bot.services.ledger import (
+    add_cost,
+    add_lien,
+    lien_accepted,
+    lien_paid,
+    lien_reduced,
+    record_bill,
+    record_no_bill,
+)
 from bot.services.obligations import (
     SNOOZE_DAYS,
     ComingDay,
@@ -118,6 +128,8 @@ __all__ = [
     "may_change",
     "may_reassign",
     "may_see",
+    "MyCases",
+    "my_case_lists",
     "my_cases",
     "offer_informed",
     "offer_received",
@@ -129,6 +141,7 @@ __all__ = [
     "record_bill",
     "add_attempt",
     "record_attempt",
+    "record_no_bill",
     "record_contact",
     "remember_person",
     "replan",

@@ -141,6 +141,23 @@ class AttemptLine:
 
 
 @dataclass(frozen=True)
+class LastContact:
+    """The latest contact of a kind that counts (not voided), with the note typed with it."""
+
+    on: date
+    note: str | None
+    by: str
+
+
+def last_contact(case: Case, kind: str) -> LastContact | None:
+    standing = [c for c in case.contacts if c.kind == kind and c.voided_at is None]
+    if not standing:
+        return None
+    c = max(standing, key=lambda c: (c.on, c.id))
+    return LastContact(c.on, c.note, c.by)
+
+
+@dataclass(frozen=True)
 class CaseCard:
     number: str
     client: str
@@ -175,6 +192,8 @@ class CaseCard:
     client_contact: ClientContactLine | None = None  # how to reach the client (/case client)
     # The latest attempt at the client and at the adjuster since the last contact with them (not reached).
     attempts: tuple[AttemptLine, ...] = ()
+    last_client: LastContact | None = None  # the latest client contact, with its note
+    last_adjuster: LastContact | None = None
 
 
 def claim_done(case: Case) -> str:
@@ -217,6 +236,7 @@ def ledger_of(case: Case) -> Ledger:
             for x in case.liens
         ),
         costs=tuple(CostEntry(c.n, c.amount, c.description, c.on) for c in case.costs),
+        unbilled=tuple(p.name for p in case.providers if p.billed is None),
     )
 
 
@@ -385,6 +405,8 @@ def case_card(case: Case, today: date, cal: BusinessCalendar, numbers: Numbers) 
         else "",
         team=tuple(m.user_id for m in case.team),
         attempts=open_attempts(case),
+        last_client=last_contact(case, "client"),
+        last_adjuster=last_contact(case, "adjuster"),
     )
 
 

@@ -12,7 +12,7 @@ from bot.rules.playbook import OPEN_STAGES, STAGE_ORDER, STAGES, Stage
 from bot.rules.said import Command, Person, said
 from bot.services.changes import announce_change, audit, role_of
 from bot.services.firm import LEAD_ROLES, Firm, Transaction
-from storage import deliveries
+from storage import caselists, deliveries
 from storage import queries as q
 from storage.models import ACTIVE
 
@@ -103,6 +103,7 @@ class StageLine:
     cases: int
     average_days: float  # average days in this stage, to one decimal
     longest_days: int
+    acknowledged: int = 0  # of the cases waiting on the insurer: how many it has acknowledged the demand of
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def lead_overview(firm: Firm, actor: str, rows: int | None = None) -> LeadOvervi
                 )
             )
         by_stage = q.open_cases_by_stage(s, today)
+        acknowledged = len(caselists.acknowledged_demands(s))
         overdue = q.overdue_count_by_manager(s, today)
         escalations = deliveries.open_escalation_count(s)
         red = q.open_cases_with_limitation_by(
@@ -186,7 +188,12 @@ def lead_overview(firm: Firm, actor: str, rows: int | None = None) -> LeadOvervi
         )
     stages = tuple(
         StageLine(
-            stage, STAGES[Stage(stage)].label, n, round(total / n, 1) if n else 0.0, (today - first).days
+            stage,
+            STAGES[Stage(stage)].label,
+            n,
+            round(total / n, 1) if n else 0.0,
+            (today - first).days,
+            acknowledged if stage == Stage.DEMAND_SENT.value else 0,
         )
         for stage, n, total, first in sorted(by_stage, key=lambda r: STAGE_ORDER[Stage(r[0])])
     )

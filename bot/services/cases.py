@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,7 @@ from bot.services.changes import (
 )
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from storage import caselists
 from storage import queries as q
 from storage.journal import Journal
 from storage.models import (
@@ -212,6 +213,34 @@ def cases_of(s: Session, actor: str, today: date) -> list[tuple[str, str, str, i
         (n, client, stage, (today - entered).days) for n, client, stage, entered in q.open_cases_of(s, actor)
     ]
     return sorted(rows, key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
+
+
+@dataclass(frozen=True)
+class MyCases:
+    """What `/case mine` and Home list: the caller's own open cases, those they work on a team (with each
+    case's manager), and which of them the insurer has acknowledged the demand of."""
+
+    own: list[tuple[str, str, str, int]]  # (number, client, stage, days in stage), in stage order
+    team: list[tuple[str, str, str, int, str]]  # the same, and the case's manager
+    acknowledged: dict[str, date]  # case number -> the day the latest demand was acknowledged
+
+
+def my_case_lists(firm: Firm, actor: str) -> MyCases:
+    today = firm.today()
+    with Transaction(firm, write=False) as s:
+        return case_lists_of(s, actor, today, cases_of(s, actor, today))
+
+
+def case_lists_of(s: Session, actor: str, today: date, own: list[tuple[str, str, str, int]]) -> MyCases:
+    """my_case_lists, inside a transaction the caller has, with the caller's own cases already read."""
+    team = [
+        (n, client, stage, (today - entered).days, manager)
+        for n, client, stage, entered, manager in caselists.team_open_cases_of(s, actor)
+    ]
+    team.sort(key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
+    waiting = [r[0] for r in own if r[2] == Stage.DEMAND_SENT.value]
+    waiting += [r[0] for r in team if r[2] == Stage.DEMAND_SENT.value]
+    return MyCases(own, team, caselists.acknowledged_demands(s, waiting) if waiting else {})
 
 
 def has_cases(firm: Firm) -> bool:

@@ -144,8 +144,8 @@ def read_providers(text: str, r: RowCells) -> list[ProviderIn]:
             r.problems.append(f"{what}: paid, adjusted and the bill day go with the amount billed")
         elif billed is not None and (paid or 0) + (adjusted or 0) > billed:
             r.problems.append(f"{what}: paid and adjusted come to more than the {billed} billed")
-        elif billed is not None and billed <= 0:
-            r.problems.append(f"{what}: the amount billed is more than 0")
+        elif billed is not None and billed < 0:
+            r.problems.append(f"{what}: the amount billed is more than 0 (0 for a provider with no bill)")
         providers.append(ProviderIn(name, requested, records, bills, billed, paid, adjusted, billed_on))
     return providers
 

@@ -71,6 +71,42 @@ def record_bill(
     return change_case(firm, actor, number, change)
 
 
+def record_no_bill(firm: Firm, actor: str, number: str, provider: str) -> Outcome:
+    """`/case bill <case-no> <provider> none`: the provider sent no bill and will send none. Recorded as a bill
+    of nothing (billed, paid and adjusted 0), so the statement stops warning that its bill is missing."""
+
+    def change(s: Session, case: Case) -> str:
+        p = find_provider(case, provider, example=command(f"bill {case.number} 1 none"))
+        if p.billed == ZERO:
+            return f"{p.name} (provider {p.seq}) on {case.number} is already marked as having no bill."
+        before = (p.billed, p.paid, p.adjusted)
+        day = firm.today()
+        p.billed, p.paid, p.adjusted, p.billed_on = ZERO, ZERO, ZERO, day
+        audit(
+            s,
+            firm,
+            case,
+            actor,
+            "bill",
+            provider=p.name,
+            billed=ZERO,
+            paid=ZERO,
+            adjusted=ZERO,
+            none=True,
+            before=None if before[0] is None else [str(x) for x in before],
+            on=day,
+        )
+        was = (
+            "" if before[0] is None else f" (it was recorded as billed {money(before[0])}; that bill is gone)"
+        )
+        return (
+            f"Marked {p.name} (provider {p.seq}) on {case.number} as having no bill{was}: "
+            "the settlement statement no longer warns about it."
+        )
+
+    return change_case(firm, actor, number, change)
+
+
 def add_lien(
     firm: Firm,
     actor: str,

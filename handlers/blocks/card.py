@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.rules.playbook import STAGES, Stage
-from bot.services.cards import CaseCard
+from bot.services.cards import CaseCard, LastContact
 from bot.services.client_cards import ClientContactLine
 from handlers.blocks.kit import (
     Block,
@@ -112,6 +112,23 @@ def _attempt_lines(card: CaseCard) -> list[str]:
     ]
 
 
+def _last_contact(on: date | None, last: LastContact | None) -> str:
+    """ "Wed Nov 25 — “she is doing PT at home”": the day, and the note typed with that contact."""
+    if on is None:
+        return "none logged yet"
+    shown = day(on)
+    if last is not None and last.on == on and last.note:
+        shown += f" — “{esc(cut(last.note, 300))}”"
+    return shown
+
+
+def _contact_lines(card: CaseCard) -> list[str]:
+    lines = [f"Last client contact: {_last_contact(card.last_client_contact_on, card.last_client)}"]
+    if card.last_adjuster is not None:
+        lines.append(f"Last adjuster contact: {_last_contact(card.last_adjuster.on, card.last_adjuster)}")
+    return lines
+
+
 def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Reply:
     """The case card: stage and days in it, manager, providers, hold-ups, demand, offers, obligations, contact."""
     stage = Stage(card.stage)
@@ -125,8 +142,7 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
         + f"manager <@{card.manager}>"
         + (f" · team {', '.join(f'<@{u}>' for u in card.team)}" if card.team else "")
     ]
-    contact = day(card.last_client_contact_on) if card.last_client_contact_on else "none logged yet"
-    summary.append(f"Last client contact: {contact}")
+    summary += _contact_lines(card)
     if card.client_contact is not None:
         summary.append(client_contact_line(card.client_contact))
     summary += _attempt_lines(card)

@@ -2,7 +2,8 @@
 each item with its Log contact, Snooze and Open case controls.
 
 Within Slack's 50 blocks and text limits; what does not fit is summarised with a pointer, never dropped.
-No dollar amounts and no medical details."""
+No dollar amounts. A client item carries the last note typed with a client contact: a DM is read only by
+its recipient, who works the case (or covers it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.delivery.ports import CaseFlags, DigestMessage, ReminderMessage
+from bot.delivery.ports import CaseFlags, DigestMessage, LastNote, ReminderMessage
 from bot.rules.notices import NOTICE_RULES
 from bot.services.cards import DueItem
 from handlers.blocks.client_updates import open_update_button
@@ -90,7 +91,9 @@ def flag_lines(flags: CaseFlags | None) -> list[str]:
     return lines
 
 
-def item_text(item: DueItem, *, points: bool = True, flags: CaseFlags | None = None) -> str:
+def item_text(
+    item: DueItem, *, points: bool = True, flags: CaseFlags | None = None, note: LastNote | None = None
+) -> str:
     """One item: case, client, age, flags, why, and every talking point. What would not fit in one section
     is named, never dropped silently: the rest of the points are on the case card."""
     lines = [
@@ -98,6 +101,8 @@ def item_text(item: DueItem, *, points: bool = True, flags: CaseFlags | None = N
         *flag_lines(flags),
         f"Contact {whom(item)}: {esc(item.reason)}",
     ]
+    if note is not None and item.kind == "client":
+        lines.append(f"Last note ({note.on:%b %-d}): “{esc(cut(note.note, POINT_CHARS))}”")
     if not points:
         return "\n".join(lines)
     said = [f"• {esc(cut(p, POINT_CHARS))}" for p in item.talking_points]
@@ -183,7 +188,10 @@ def build_digest(m: DigestMessage) -> tuple[str, list[Block]]:
             if len(blocks) + 2 + (1 if left_after else 0) > MESSAGE_BLOCKS:
                 break
             blocks.append(
-                section(item_text(item, flags=m.flags_for(item.case)), block_id=f"item:{item.obligation_id}")
+                section(
+                    item_text(item, flags=m.flags_for(item.case), note=m.note_for(item.case)),
+                    block_id=f"item:{item.obligation_id}",
+                )
             )
             blocks.append(build_item_actions(item))
             shown += 1

@@ -24,7 +24,7 @@ from handlers.blocks.kit import (
     lines_sections,
     section,
 )
-from handlers.blocks.lists import cases_by_stage, coming_up_sections, due_line
+from handlers.blocks.lists import cases_by_stage, coming_up_sections, due_line, team_cases_by_stage
 
 
 def build_home(
@@ -33,6 +33,8 @@ def build_home(
     today: date,
     due: Sequence[DueItem],
     cases: Sequence[tuple[str, str, str, int]],
+    team: Sequence[tuple[str, str, str, int, str]] = (),
+    acknowledged: Mapping[str, date] | None = None,
     overview: LeadOverview | None = None,
     overdue_ages: Mapping[str, int] | None = None,
     red_days: int,
@@ -62,8 +64,15 @@ def build_home(
         *(coming_up_sections(coming, today) if coming else []),
         divider(),
         section(f"*Your open cases* ({len(cases)})"),
-        *(cases_by_stage(cases, max_blocks=30) if cases else [section("_None open._")]),
+        *(
+            cases_by_stage(cases, max_blocks=30, acknowledged=acknowledged)
+            if cases
+            else [section("_None open._")]
+        ),
     ]
+    if team:
+        blocks.append(section(f"*On your team* ({len(team)})"))
+        blocks.extend(team_cases_by_stage(team, max_blocks=15, acknowledged=acknowledged))
     if overview is not None:
         blocks.extend(_lead_overview(overview, overdue_ages or {}, red_days, inform_days, today))
     return {"type": "home", "blocks": fit(blocks, VIEW_BLOCKS, note="…more with `/case overdue`")}
@@ -75,7 +84,13 @@ def _lead_overview(
     """The firm as a lead sees it: at most 17 blocks, so a lead's Home stays inside Slack's 100."""
     blocks: list[Block] = [divider(), header("The firm")]
     stages = [
-        f"• *{s.label}*: {s.cases} · average {s.average_days:g} {'day' if s.average_days == 1 else 'days'} in stage (longest {s.longest_days})"
+        (
+            f"• *Demand sent*: {s.cases} ({s.cases - s.acknowledged} awaiting acknowledgment, "
+            f"{s.acknowledged} acknowledged)"
+            if s.acknowledged
+            else f"• *{s.label}*: {s.cases}"
+        )
+        + f" · average {s.average_days:g} {'day' if s.average_days == 1 else 'days'} in stage (longest {s.longest_days})"
         for s in o.stages
     ]
     blocks.append(

@@ -30,12 +30,16 @@ def ledger_blocks(ledger: Ledger) -> list[Block]:
     if ledger.bills:
         lines.append(f"*Bills* · medical specials {money(ledger.specials)}")
         lines.extend(
-            f"{b.seq}. {esc(b.provider)} — billed {money(b.billed)} · paid {money(b.paid)} · "
+            f"{b.seq}. {esc(b.provider)} — no bill"
+            if b.none
+            else f"{b.seq}. {esc(b.provider)} — billed {money(b.billed)} · paid {money(b.paid)} · "
             f"adjusted {money(b.adjusted)} · balance {money(b.balance)}"
             for b in ledger.bills
         )
     if ledger.liens:
-        lines.append(f"*Liens* · {money(ledger.liens_owed)} owed")
+        owed = [f"{money(ledger.liens_unpaid)} owed"] if ledger.liens_unpaid or not ledger.liens_paid else []
+        paid = [f"{money(ledger.liens_paid)} paid"] if ledger.liens_paid else []
+        lines.append("*Liens* · " + " · ".join(owed + paid))
         lines.extend(_lien_line(x) for x in ledger.liens)
     if ledger.costs:
         lines.append(f"*Case costs* · {money(ledger.costs_total)}")
@@ -89,14 +93,35 @@ def _itemised(sheet: Sheet) -> list[str]:
     return lines
 
 
+LITIGATION_NOTE = (
+    "The client chose to take the case to court: these are estimates of a recovery in litigation, at the "
+    "litigation fee, should the case resolve for this gross. Nothing is disbursed now."
+)
+
+
+def statement_title(sheet: Sheet) -> str:
+    return "Litigation estimate" if sheet.decision == "litigation" else "Settlement statement"
+
+
 def build_accounting(sheet: Sheet) -> Reply:
     """The settlement statement from the ledger: settle now and litigate side by side (the chosen column once
     the client has decided), then the ledger lines that make up the costs and the liens."""
     statement = sheet.statement
     number = statement.case
-    title = "Settlement statement" + (f" · {esc(number)}" if number else "")
+    title = statement_title(sheet) + (f" · {esc(number)}" if number else "")
     client = statement.client
     blocks: list[Block] = [section(f"*{title}*" + (f" — {esc(client)}" if client else ""))]
+    warning = sheet.missing_bills_warning
+    if warning:
+        first = sheet.missing_bills[0]
+        blocks.append(
+            section(
+                f":warning: *{esc(warning)}* Record each bill, e.g. {code(f'/case bill {number} {first} 4,200')}, "
+                f"or mark a provider as having none: {code(f'/case bill {number} {first} none')}."
+            )
+        )
+    if sheet.decision == "litigation":
+        blocks.append(context(LITIGATION_NOTE))
     blocks.append({"type": "section", "fields": [_column_field(c) for c in sheet.columns]})
     blocks.extend(lines_sections(_itemised(sheet), max_blocks=2))
     notes = []
@@ -114,10 +139,26 @@ def build_accounting(sheet: Sheet) -> Reply:
         )
     blocks.append(context(" ".join(notes)))
     nets = ", ".join(f"{money(c.side.net_to_client)} {c.side.label.lower()}" for c in sheet.columns)
-    return Reply(f"{title}: net to client {nets}", blocks)
+    text = f"{title}: net to client {nets}"
+    if warning:
+        text += f". {warning}"
+    return Reply(text, blocks)
 
 
-def build_statement_sent(number: str, filename: str) -> Reply:
-    """The reply to `/case statement`: where the PDF went (only to the person who asked)."""
-    text = f"The settlement statement of {esc(number)} is on its way to your DM with casebot, as {esc(filename)}."
-    return Reply(text, [section(f":page_facing_up: {text}"), context("Only you receive it.")])
+def build_statement_sent(
+    number: str, filename: str, sheet: Sheet | None = None, *, firm_name_set: bool = True
+) -> Reply:
+    """The reply to `/case statement`: where the PDF went (only to the person who asked), and what its first
+    page warns of."""
+    text = f"The {statement_title(sheet).lower() if sheet else 'settlement statement'} of {esc(number)} is on its way to your DM with casebot, as {esc(filename)}."
+    blocks = [section(f":page_facing_up: {text}")]
+    warning = sheet.missing_bills_warning if sheet else None
+    if warning:
+        blocks.append(section(f":warning: *{esc(warning)}* The PDF says so on its first page."))
+        text += f" {warning}"
+    if not firm_name_set:
+        unset = "FIRM_NAME is not set, so the statement is headed “Law Office”: set FIRM_NAME in casebot's settings."
+        blocks.append(section(f":warning: {unset}"))
+        text += f" {unset}"
+    blocks.append(context("Only you receive it."))
+    return Reply(text, blocks)

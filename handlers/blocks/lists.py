@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.rules.playbook import STAGES, Stage
@@ -80,28 +80,79 @@ def coming_up_sections(coming: Sequence[ComingDay], today: date, *, max_blocks: 
     return blocks
 
 
-def build_mine(rows: Sequence[tuple[str, str, str, int]]) -> Reply:
-    if not rows:
-        return Reply(
-            "You have no open cases. Open one with `/case new <case-no> <client name>`.",
-            [section("You have no open cases. Open one with `/case new <case-no> <client name>`.")],
+def build_mine(
+    rows: Sequence[tuple[str, str, str, int]],
+    team: Sequence[tuple[str, str, str, int, str]] = (),
+    acknowledged: Mapping[str, date] | None = None,
+) -> Reply:
+    """The caller's open cases by stage, then (under their own heading) the cases they work on a team."""
+    none = "You have no open cases. Open one with `/case new <case-no> <client name>`."
+    if not rows and not team:
+        return Reply(none, [section(none)])
+    acked = acknowledged or {}
+    blocks: list[Block] = [section(f"*Your open cases* ({len(rows)})" if rows else none)]
+    room = MESSAGE_BLOCKS - 3
+    blocks.extend(cases_by_stage(rows, max_blocks=room // 2 if team else room, acknowledged=acked))
+    if team:
+        blocks.append(section(f"*On your team* ({len(team)}) — cases you work with their manager"))
+        blocks.extend(
+            team_cases_by_stage(team, max_blocks=MESSAGE_BLOCKS - 1 - len(blocks), acknowledged=acked)
         )
-    blocks: list[Block] = [section(f"*Your open cases* ({len(rows)})")]
-    blocks.extend(cases_by_stage(rows, max_blocks=MESSAGE_BLOCKS - 2))
-    return Reply(f"You have {len(rows)} open case(s).", fit(blocks))
+    text = f"You have {len(rows)} open case(s)" + (f", and {len(team)} on your team." if team else ".")
+    return Reply(text, fit(blocks))
 
 
-def cases_by_stage(rows: Sequence[tuple[str, str, str, int]], *, max_blocks: int) -> list[Block]:
+def _stage_key(stage: str, number: str, acknowledged: Mapping[str, date]) -> str:
+    """The group a case is listed under: its stage, or "acknowledged" for a demand the insurer answered."""
+    return ACKNOWLEDGED if stage == Stage.DEMAND_SENT.value and number in acknowledged else stage
+
+
+ACKNOWLEDGED = "demand_sent:acknowledged"
+
+
+def _group_label(key: str) -> str:
+    return "Demand sent, acknowledged" if key == ACKNOWLEDGED else STAGES[Stage(key)].label
+
+
+def cases_by_stage(
+    rows: Sequence[tuple[str, str, str, int]],
+    *,
+    max_blocks: int,
+    acknowledged: Mapping[str, date] | None = None,
+) -> list[Block]:
+    acked = acknowledged or {}
     by_stage: dict[str, list[str]] = {}
     for number, client, stage, n in rows:
-        by_stage.setdefault(stage, []).append(f"• *{esc(number)}* {esc(client)} · {in_stage(n)}")
+        ack = f" · acknowledged {day(acked[number])}" if number in acked else ""
+        key = _stage_key(stage, number, acked)
+        by_stage.setdefault(key, []).append(f"• *{esc(number)}* {esc(client)} · {in_stage(n)}{ack}")
+    return _grouped(by_stage, max_blocks)
+
+
+def team_cases_by_stage(
+    rows: Sequence[tuple[str, str, str, int, str]],
+    *,
+    max_blocks: int,
+    acknowledged: Mapping[str, date] | None = None,
+) -> list[Block]:
+    acked = acknowledged or {}
+    by_stage: dict[str, list[str]] = {}
+    for number, client, stage, n, manager in rows:
+        ack = f" · acknowledged {day(acked[number])}" if number in acked else ""
+        key = _stage_key(stage, number, acked)
+        by_stage.setdefault(key, []).append(
+            f"• *{esc(number)}* {esc(client)} · {in_stage(n)}{ack} · manager <@{manager}>"
+        )
+    return _grouped(by_stage, max_blocks)
+
+
+def _grouped(by_stage: dict[str, list[str]], max_blocks: int) -> list[Block]:
     blocks: list[Block] = []
-    for stage, lines in by_stage.items():
+    for key, lines in by_stage.items():
         if len(blocks) >= max_blocks:
             break
-        label = STAGES[Stage(stage)].label
-        blocks.extend(lines_sections([f"*{label}* ({len(lines)})", *lines]))
-    return blocks[:max_blocks]
+        blocks.extend(lines_sections([f"*{_group_label(key)}* ({len(lines)})", *lines]))
+    return blocks[: max(max_blocks, 0)]
 
 
 def build_due(items: Sequence[DueItem], on: date, today: date, coming: Sequence[ComingDay] = ()) -> Reply:

@@ -64,7 +64,7 @@ def _keyed_from_the_end(sub: Shown, words: list[str], keys: tuple[str, ...]) -> 
 class BillArgs:
     number: str
     provider: str
-    billed: Decimal
+    billed: Decimal | None  # None: `none`, the provider has no bill
     paid: Decimal | None
     adjusted: Decimal | None
 
@@ -75,8 +75,14 @@ def parse_bill(words: list[str]) -> BillArgs:
     if len(words) < 2:
         raise refuse(
             BILL,
-            "Name the provider (its number on the card or the start of its name), then the amount billed.",
+            "Name the provider (its number on the card or the start of its name), then the amount billed "
+            "(or none).",
         )
+    if words[-1].lower() == "none":
+        if extra:
+            raise refuse(BILL, "A provider with no bill has nothing paid or adjusted: give none alone.")
+        words.pop()
+        return BillArgs(number=number, provider=" ".join(words), billed=None, paid=None, adjusted=None)
     billed = amount(BILL, words.pop())
     return BillArgs(
         number=number,
@@ -88,6 +94,8 @@ def parse_bill(words: list[str]) -> BillArgs:
 
 
 def run_bill(ctx: Context, actor: str, a: BillArgs) -> Reply:
+    if a.billed is None:
+        return outcome(ctx, services.record_no_bill(ctx.firm, actor, a.number, a.provider))
     return outcome(
         ctx,
         services.record_bill(
@@ -100,7 +108,8 @@ BILL = Subcommand(
     CASE,
     "bill",
     usage="<case-no> <provider> <billed> [paid <amount>] [adjusted <amount>]",
-    help="a provider's bill: what it charged, what insurance paid, what was written off",
+    also=("<case-no> <provider> none",),
+    help="a provider's bill: what it charged, what insurance paid, what was written off; none: it has no bill",
     example="PI-2041 1 4,200 paid 1,800 adjusted 600",
     parse=parse_bill,
     run=run_bill,
@@ -293,7 +302,7 @@ def run_statement(ctx: Context, actor: str, a: StatementArgs) -> Reply:
     number = sheet.statement.case or a.number
     filename = statement_filename(number, today)
     ctx.later(_send_statement, ctx, actor, number, filename, sheet, today)
-    return build_statement_sent(number, filename)
+    return build_statement_sent(number, filename, sheet, firm_name_set=ctx.firm.settings.firm_name_set)
 
 
 def _send_statement(ctx: Context, actor: str, number: str, filename: str, sheet: Sheet, today: date) -> None:
@@ -302,7 +311,11 @@ def _send_statement(ctx: Context, actor: str, number: str, filename: str, sheet:
     settings = ctx.firm.settings
     try:
         pdf = render_statement(
-            sheet, firm_name=settings.firm_name, prepared_on=today, timezone=settings.firm_timezone
+            sheet,
+            firm_name=settings.firm_name,
+            prepared_on=today,
+            timezone=settings.firm_timezone,
+            firm_name_set=settings.firm_name_set,
         )
         upload_to_dm(
             ctx.client,

@@ -17,7 +17,8 @@ def parse_mine(words: list[str]) -> NoArgs:
 
 
 def run_mine(ctx: Context, actor: str, a: NoArgs) -> Reply:
-    return build_mine(services.my_cases(ctx.firm, actor))
+    mine = services.my_case_lists(ctx.firm, actor)
+    return build_mine(mine.own, mine.team, mine.acknowledged)
 
 
 MINE = Subcommand(
