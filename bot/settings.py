@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import load_dotenv
 
 from bot.rules.playbook import Numbers
+from bot.settings_clients import ClientSettings, ClientSettingsError, client_settings
 
 DEFAULT_DATABASE_URL = "sqlite:///casebot.db"
 SLACK_API_DEFAULT = "https://slack.com/api/"
@@ -41,6 +43,7 @@ class Settings:
     reminder_tick_seconds: int = 60
     now: datetime | None = None  # CASEBOT_NOW: run as if it were this moment (rehearsals, demos, tests)
     public_base_url: str | None = None  # where `casebot run --http` is reached from outside: calendar links
+    clients: ClientSettings = field(default_factory=ClientSettings)  # texts and email to clients (issue 21)
 
     @property
     def has_slack_credentials(self) -> bool:
@@ -77,9 +80,17 @@ class Settings:
             reminder_tick_seconds=_positive(get("REMINDER_TICK_SECONDS") or "60", "REMINDER_TICK_SECONDS"),
             now=_moment(get("CASEBOT_NOW")),
             public_base_url=_public_url(get("PUBLIC_BASE_URL")),
+            clients=_clients(get),
         )
         country, _, subdiv = (get("HOLIDAYS") or "US").partition("-")
         return replace(settings, holidays_country=country.upper(), holidays_subdiv=subdiv.upper() or None)
+
+
+def _clients(get: Callable[[str], str | None]) -> ClientSettings:
+    try:
+        return client_settings(get)
+    except ClientSettingsError as exc:
+        raise SettingsError(str(exc)) from exc
 
 
 def _base_url(url: str) -> str:

@@ -15,7 +15,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import stage_counts  # noqa: F401 - registers the Session events that keep stage_counts
+from storage import (
+    client_models,  # noqa: F401 - registers the client tables on the same metadata
+    stage_counts,  # noqa: F401 - registers the Session events that keep stage_counts
+)
 from storage.models import Base
 
 _upgrade_lock = threading.Lock()

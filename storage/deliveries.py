@@ -72,15 +72,19 @@ def existing_delivery_keys(session: Session, keys: Iterable[str]) -> set[str]:
     return found
 
 
-def deliveries_to_send(session: Session, now: datetime, limit: int = 500) -> list[Delivery]:
-    """Pending deliveries whose next try is due (ix_deliveries_pending), oldest first."""
-    stmt = (
-        select(Delivery)
-        .where(Delivery.state == "pending", or_(Delivery.next_try_at.is_(None), Delivery.next_try_at <= now))
-        .order_by(Delivery.id)
-        .limit(limit)
+def deliveries_to_send(
+    session: Session, now: datetime, limit: int = 500, *, kind: str | None = None, not_kind: str | None = None
+) -> list[Delivery]:
+    """Pending deliveries whose next try is due (ix_deliveries_pending), oldest first; only of `kind`, or
+    all but `not_kind` (client messages are sent by their own loop, to their own carriers)."""
+    stmt = select(Delivery).where(
+        Delivery.state == "pending", or_(Delivery.next_try_at.is_(None), Delivery.next_try_at <= now)
     )
-    return list(session.scalars(stmt))
+    if kind is not None:
+        stmt = stmt.where(Delivery.kind == kind)
+    if not_kind is not None:
+        stmt = stmt.where(Delivery.kind != not_kind)
+    return list(session.scalars(stmt.order_by(Delivery.id).limit(limit)))
 
 
 def lease_delivery(session: Session, delivery_id: int, now: datetime, until: datetime) -> bool:

@@ -309,6 +309,8 @@ class Contact(Base):
     # A contact logged by mistake is voided (`/case fix … contact void`), never deleted: it no longer counts.
     voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voided_by: Mapped[str | None] = mapped_column(String(32))
+    # How a client contact was made when casebot made it: `sms` or `email` (a client update it sent).
+    channel: Mapped[str | None] = mapped_column(String(8))
 
     @property
     def voided(self) -> bool:

@@ -10,10 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from bot.delivery.client_ports import ClientProblemMessage
 from bot.services.cards import DueItem
 from bot.services.people import PersonInfo
 
-__all__ = ["PersonInfo"]  # the Notifier's `person` answers the services' own PersonInfo
+__all__ = [
+    "ClientProblemMessage",
+    "PersonInfo",
+]  # the Notifier's `person` answers the services' own PersonInfo
 
 
 class DeliveryFailed(Exception):
@@ -171,6 +175,7 @@ Message = (
     | ClaimDeadlineAlertMessage
     | WeeklyChartMessage
     | HandoverMessage
+    | ClientProblemMessage
 )
 
 

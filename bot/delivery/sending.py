@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.delivery import alerts
+from bot.delivery.client_ports import ClientSender
+from bot.delivery.client_sending import CLIENT_PROBLEM, render_client_problem, send_client_messages
 from bot.delivery.digests import (
     claim_digests,
     claim_escalations,
@@ -28,6 +30,7 @@ from bot.delivery.ports import (
     Notifier,
 )
 from bot.logs import failure, where
+from bot.services.client_updates import CLIENT_MESSAGE
 from bot.services.firm import Firm
 from bot.services.people import HANDOVER, info_is_stale, leads, prune_event_claims, remember_person
 from storage import deliveries
@@ -46,6 +49,7 @@ RENDERERS: dict[str, Callable[[Session, Firm, Delivery], Message | None]] = {
     alerts.CLAIM_DEADLINE: alerts.render_claim_deadline_alert,
     alerts.WEEKLY_CHART: alerts.render_weekly_chart,
     HANDOVER: render_handover,
+    CLIENT_PROBLEM: render_client_problem,
 }
 
 
@@ -82,7 +86,7 @@ def send_pending(
     report = SendReport()
     now = firm.now()
     with firm.db.uow() as s:
-        due = deliveries.deliveries_to_send(s, now, limit)
+        due = deliveries.deliveries_to_send(s, now, limit, not_kind=CLIENT_MESSAGE)
     keys = set(only) if only is not None else None
     for d in due:
         if keys is not None and d.key not in keys:
@@ -174,8 +178,14 @@ def take_over(firm: Firm) -> None:
         )
 
 
-def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> SendReport:
-    """One pass of the scheduler: decide what is owed now, claim it, send whatever is pending and due.
+def tick(
+    firm: Firm,
+    notifier: Notifier,
+    state: SenderState | None = None,
+    clients: Mapping[str, ClientSender] | None = None,
+) -> SendReport:
+    """One pass of the scheduler: decide what is owed now, claim it, send whatever is pending and due (and,
+    with `clients`, the client messages due, through their carriers: client_sending.py).
     Safe to run at any time and any number of times; the first pass after a start is the catch-up."""
     state = state or SenderState()
     if not state.lock.acquire(blocking=False):
@@ -201,6 +211,11 @@ def tick(firm: Firm, notifier: Notifier, state: SenderState | None = None) -> Se
                 step()
             except Exception as exc:
                 failure(log, "decide what is owed (will try again next tick)", exc)
+        if clients is not None:
+            try:
+                send_client_messages(firm, clients)
+            except Exception as exc:
+                failure(log, "send client messages (will try again next tick)", exc)
         return send_pending(firm, notifier)
     finally:
         state.lock.release()

@@ -36,6 +36,8 @@ from urllib.parse import parse_qs
 
 from slack_bolt import App, BoltRequest
 
+from bot.entrypoints.twilio_http import STATUS_PATH as TWILIO_STATUS_PATH
+from bot.entrypoints.twilio_http import status_endpoint
 from bot.errors import CasebotError
 from bot.logs import failure
 from bot.services.firm import Firm
@@ -223,6 +225,7 @@ def wsgi_app(
     GET /calendar/<token>.ics; 404 for anything else."""
     slack = slack_endpoint(app, signing_secret, replays or Replays())
     calendar = calendar_endpoint(calendars) if calendars is not None else None
+    twilio = status_endpoint(calendars) if calendars is not None else None  # POST /twilio/status
 
     def application(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -230,6 +233,8 @@ def wsgi_app(
             return _answer(start_response, "200 OK", "ok")
         if calendar is not None and path.startswith(CALENDAR_PREFIX):
             return calendar(environ, start_response)
+        if twilio is not None and path == TWILIO_STATUS_PATH:
+            return twilio(environ, start_response)
         if path != EVENTS_PATH:
             return _answer(start_response, "404 Not Found", "not found")
         if method != "POST":

@@ -10,7 +10,7 @@ holder sends, and another replica takes over within a tick when it dies."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.delivery.client_ports import ClientSender
 from bot.delivery.outbox import SenderState
 from bot.delivery.ports import Notifier
 from bot.delivery.sending import SendReport, take_over, tick
@@ -35,9 +36,17 @@ MISFIRE_GRACE = int(timedelta(hours=6).total_seconds())
 class Sender:
     """The tick with its sender lock and remembered state: what the scheduler calls every minute."""
 
-    def __init__(self, firm: Firm, notifier: Notifier, *, lock: SenderLock | None = None) -> None:
+    def __init__(
+        self,
+        firm: Firm,
+        notifier: Notifier,
+        *,
+        lock: SenderLock | None = None,
+        clients: Mapping[str, ClientSender] | None = None,
+    ) -> None:
         self.firm = firm
         self.notifier = notifier
+        self.clients = clients  # the carriers client messages go through (texts, email), if any
         self.lock = lock or SenderLock(firm.db.engine)
         self.state = SenderState()
         self.sending = False
@@ -51,7 +60,7 @@ class Sender:
             if not self.sending:
                 self.sending = True
                 take_over(self.firm)
-            return tick(self.firm, self.notifier, self.state)
+            return tick(self.firm, self.notifier, self.state, self.clients)
         except Exception as exc:
             failure(log, "run the reminders tick (will try again)", exc)
             return None
@@ -95,15 +104,24 @@ def build_scheduler(
 
 
 def start_scheduler(
-    firm: Firm, notifier: Notifier | None = None, *, seconds: float = TICK_SECONDS
+    firm: Firm,
+    notifier: Notifier | None = None,
+    *,
+    seconds: float = TICK_SECONDS,
+    clients: Mapping[str, ClientSender] | None = None,
 ) -> RunningScheduler:
-    """Start sending reminders from this process (`casebot run`, not with --no-scheduler)."""
+    """Start sending reminders (and client messages) from this process (`casebot run`, not with
+    --no-scheduler)."""
     if notifier is None:
         # The composition root's choice; the core knows only the port.
         from handlers.slack.notifier import SlackNotifier
 
         notifier = SlackNotifier.from_settings(firm.settings)
-    sender = Sender(firm, notifier)
+    if clients is None:
+        from bot.entrypoints.client_channels import client_senders
+
+        clients = client_senders(firm.settings)
+    sender = Sender(firm, notifier, clients=clients)
     scheduler = build_scheduler(sender, seconds=seconds)
     scheduler.start()
     log.info("Reminders scheduler started: a tick every %ss", seconds)

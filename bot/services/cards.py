@@ -22,6 +22,7 @@ from bot.rules.playbook import (
     Stage,
     ordinal,
 )
+from bot.services.client_cards import ClientContactLine
 from storage.models import ACTIVE, Case, Obligation
 
 
@@ -139,6 +140,7 @@ class CaseCard:
     claim_days_left: int | None = None
     claim_basis: str = ""
     team: tuple[str, ...] = ()  # who works the case with its manager (user ids)
+    client_contact: ClientContactLine | None = None  # how to reach the client (/case client)
 
 
 def ledger_of(case: Case) -> Ledger:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +32,7 @@ from bot.services.changes import (
     require_open,
     role_of,
 )
+from bot.services.client_cards import client_contact_of
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
 from storage.journal import Journal
@@ -135,7 +137,8 @@ def show_case(firm: Firm, actor: str, number: str) -> CaseCard:
     """The case card, for someone who may see the case (see changes.may_see)."""
     with Transaction(firm, write=False) as s:
         case = find_case_for(s, firm, actor, number, card_only=True)
-        return case_card(case, firm.today(), firm.calendar, firm.numbers)
+        card = case_card(case, firm.today(), firm.calendar, firm.numbers)
+        return replace(card, client_contact=client_contact_of(s, case.id))
 
 
 def check_may_see(firm: Firm, actor: str, number: str) -> str:

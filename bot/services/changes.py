@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -36,6 +37,7 @@ from bot.rules.planner import (
 from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES, ESCALATE_KINDS, HoldUp, Stage
 from bot.rules.said import Person, said
 from bot.services.cards import CaseCard, case_card
+from bot.services.client_cards import client_contact_of
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
 from storage.journal import Journal
@@ -338,7 +340,8 @@ def _set(row: Obligation, **values: Any) -> None:
 
 def card_of(s: Session, firm: Firm, case: Case) -> CaseCard:
     s.flush()  # new obligations get the ids their buttons carry
-    return case_card(case, firm.today(), firm.calendar, firm.numbers)
+    card = case_card(case, firm.today(), firm.calendar, firm.numbers)
+    return replace(card, client_contact=client_contact_of(s, case.id))
 
 
 def enter_stage(

@@ -9,9 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from bot.services.cards import demand_rounds
 from bot.services.firm import Firm, Transaction
 from bot.services.import_rows import COLUMNS, escape_name, inert
+from storage import client_queries as cq
 from storage import queries as q
 from storage.models import Case, Provider
 
@@ -86,6 +89,18 @@ def _cells(case: Case) -> dict[str, str]:
     }
 
 
+def _client_data(s: Session, case: Case) -> dict[str, Any]:
+    """How to reach the client, every consent change, and every message with them (issue 21)."""
+    profile = cq.profile(s, case.id)
+    return {
+        "client_contact": _columns(profile, ("case_id",)) if profile is not None else None,
+        "client_consents": [_columns(x, ("case_id",)) for x in cq.consents_of(s, case.id)],
+        "client_messages": [
+            _columns(x, ("case_id",)) for x in reversed(cq.messages_of(s, case.id, limit=100_000))
+        ],
+    }
+
+
 def export_csv(firm: Firm) -> str:
 
     out = io.StringIO()
@@ -118,6 +133,7 @@ def export_data(firm: Firm) -> dict[str, Any]:
                 costs=[_columns(x, ("case_id",)) for x in case.costs],
                 obligations=[_columns(x, ("case_id",)) for x in case.obligations],
                 audit=audit.get(case.id, []),
+                **_client_data(s, case),
             )
             cases.append(data)
         staff = [_columns(x) for x in q.all_staff(s)]

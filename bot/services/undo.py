@@ -13,6 +13,7 @@ from bot.rules.parsing import spoken_day
 from bot.rules.playbook import STAGES, Stage, ordinal
 from bot.rules.said import Command, Person, said
 from bot.services.changes import announce_change, audit, card_of, find_case, may_change, replan
+from bot.services.client_updates import cancel_held_update
 from bot.services.corrections import recompute_contacts
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
@@ -72,7 +73,12 @@ def describe(entry: AuditEntry | None, today: date) -> str:
 def undo_change(firm: Firm, actor: str, number: str, *, audit_id: int | None = None) -> Outcome:
     """Undo the caller's most recent change on the case within the undo window (a lead or an admin: the most
     recent of anyone's). With `audit_id` (an Undo button), exactly that change, and only while it is still
-    the case's latest: an old or repeated click undoes nothing else."""
+    the case's latest: an old or repeated click undoes nothing else. While a client update of the caller's is
+    held (CLIENT_MESSAGE_HOLD_MINUTES), a plain undo cancels that first: nothing is sent."""
+    if audit_id is None:
+        held = cancel_held_update(firm, actor, number)
+        if held is not None:
+            return held
     today = firm.today()
     with Transaction(firm) as s:
         case = find_case(s, number, firm=firm, actor=actor, for_update=True)

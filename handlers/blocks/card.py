@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.rules.playbook import STAGES, Stage
 from bot.services.cards import CaseCard
+from bot.services.client_cards import ClientContactLine
 from handlers.blocks.kit import (
     Block,
     Reply,
@@ -83,6 +84,26 @@ def _limitation_countdown(card: CaseCard) -> str:
     return "the limitation date is today" if left == 0 else f"the limitation date passed {days(-left)} ago"
 
 
+def client_contact_line(c: ClientContactLine) -> str:
+    """How to reach the client: number, address, language, preference, consent to texts and its source."""
+    parts = []
+    if c.phone:
+        problem = f" ({c.phone_problem})" if c.phone_problem else ""
+        parts.append(f":iphone: {esc(c.phone)}{problem}")
+    if c.email:
+        parts.append(f":email: {esc(c.email)}")
+    parts.append("Spanish" if c.language == "es" else "English")
+    if c.prefer:
+        parts.append(f"prefers {'a call' if c.prefer == 'call' else c.prefer}")
+    if c.sms_consent:
+        when = f" {c.consent_at:%Y-%m-%d}" if c.consent_at else ""
+        who = f" by <@{c.consent_by}>" if c.consent_by and c.consent_by[:1] in ("U", "W") else ""
+        parts.append(f"texts OK ({esc(c.consent_source or '')}{who}{when})")
+    else:
+        parts.append("no consent to texts")
+    return "Client: " + " · ".join(parts)
+
+
 def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Reply:
     """The case card: stage and days in it, manager, providers, hold-ups, demand, offers, obligations, contact."""
     stage = Stage(card.stage)
@@ -93,6 +114,8 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
     ]
     contact = day(card.last_client_contact_on) if card.last_client_contact_on else "none logged yet"
     summary.append(f"Last client contact: {contact}")
+    if card.client_contact is not None:
+        summary.append(client_contact_line(card.client_contact))
     if card.public_entity:  # the claim against a public entity is due long before the limitation date
         if card.claim_deadline_on:
             summary.append(
