@@ -59,7 +59,7 @@ FORM = urlencode(
 
 def test_a_signed_text_is_handed_over_and_answered_with_empty_twiml() -> None:
     got: list[InboundText] = []
-    status, body = call(inbound_endpoint(BASE, check, got.append), FORM)
+    status, body = call(inbound_endpoint(lambda: BASE, check, got.append), FORM)
     assert (status, body) == ("200 OK", EMPTY_TWIML)
     assert got == [InboundText("SM" + "a" * 32, "+13055550123", "+13055550100", "¿cuándo me pagan?", 1)]
 
@@ -77,20 +77,20 @@ def test_a_request_that_is_not_a_signed_twilio_form_reaches_nothing(
     kwargs: dict[str, str], status: str
 ) -> None:
     got: list[InboundText] = []
-    assert call(inbound_endpoint(BASE, check, got.append), FORM, **kwargs)[0] == status
+    assert call(inbound_endpoint(lambda: BASE, check, got.append), FORM, **kwargs)[0] == status
     assert got == []
 
 
 def test_without_a_public_address_or_an_auth_token_nothing_can_be_verified() -> None:
     got: list[InboundText] = []
-    assert call(inbound_endpoint(None, check, got.append), FORM)[0] == "403 Forbidden"
-    assert call(inbound_endpoint(BASE, None, got.append), FORM)[0] == "403 Forbidden"
+    assert call(inbound_endpoint(lambda: None, check, got.append), FORM)[0] == "403 Forbidden"
+    assert call(inbound_endpoint(lambda: BASE, None, got.append), FORM)[0] == "403 Forbidden"
     assert got == []
 
 
 def test_too_large_or_repeated_fields_are_refused() -> None:
     got: list[InboundText] = []
-    endpoint = inbound_endpoint(BASE, check, got.append)
+    endpoint = inbound_endpoint(lambda: BASE, check, got.append)
     assert call(endpoint, b"Body=" + b"a" * 70_000)[0] == "413 Request Entity Too Large"
     assert call(endpoint, FORM + b"&From=%2B15550000000")[0] == "400 Bad Request"
     assert got == []
@@ -100,4 +100,4 @@ def test_a_database_outage_answers_503_so_twilio_tries_again() -> None:
     def down(_: InboundText) -> None:
         raise TryAgain("down")
 
-    assert call(inbound_endpoint(BASE, check, down), FORM)[0] == "503 Service Unavailable"
+    assert call(inbound_endpoint(lambda: BASE, check, down), FORM)[0] == "503 Service Unavailable"

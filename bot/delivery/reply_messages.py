@@ -40,3 +40,5 @@ class UnknownNumberMessage:
     text: str
     media: int
     cases: tuple[str, ...] = ()  # the open cases with that number, when more than one has it
+    not_case: str | None = None  # the case a manager took it off ("Not this case")
+    said_by: str | None = None  # …who

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.logs import failure
 from bot.rules.email_reply import InboundEmail, read_email, token_of_address
+from bot.services.firm import Firm
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,17 @@ class ReplyHandler:
             return "451 4.3.0 Try again later"
         log.info("Received an email reply (%d recipient address(es))", len(tokens))
         return "250 Message accepted"
+
+
+def mailbox_for(firm: Firm) -> Mailbox:
+    """The firm's mailbox: tokens and replies through bot/services/client_replies.py."""
+    from bot.services.client_replies import known_reply_token, receive_email
+
+    def receive(token: str, reply: InboundEmail) -> None:
+        outcome = receive_email(firm, token, reply)
+        log.info("Email reply: %s%s", outcome.what, f" on {outcome.case}" if outcome.case else "")
+
+    return Mailbox(known=lambda token: known_reply_token(firm, token), receive=receive)
 
 
 def smtp_listener(domain: str, mailbox: Mailbox, *, host: str = "127.0.0.1", port: int = 2525) -> Any:

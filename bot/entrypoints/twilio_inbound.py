@@ -23,6 +23,8 @@ from urllib.parse import parse_qs
 
 from bot.errors import TryAgain
 from bot.logs import failure
+from bot.services.client_replies import Received
+from bot.services.firm import Firm
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +83,37 @@ def _read_body(environ: Environ) -> bytes | None:
     return body if isinstance(body, bytes) and len(body) <= MAX_BODY else None
 
 
+def inbound_for(
+    firm: Firm, received: Callable[[Received], None] = lambda _: None
+) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+    """POST /twilio/inbound for this firm: Twilio's signature checked as POST /twilio/status checks it, the text
+    handed to bot/services/client_replies.py; `received` hears what became of it (to send its DMs now)."""
+    from bot.entrypoints.twilio_http import twilio_signature_ok
+    from bot.services.client_replies import receive_text
+
+    def receive(text: InboundText) -> None:
+        outcome = receive_text(
+            firm, sid=text.sid, sender=text.from_number, to=text.to_number, body=text.body, media=text.media
+        )
+        log.info(
+            "Twilio message %s: %s%s", text.sid, outcome.what, f" on {outcome.case}" if outcome.case else ""
+        )
+        received(outcome)
+
+    return inbound_endpoint(
+        lambda: firm.settings.public_base_url,
+        lambda url, form, signature: twilio_signature_ok(firm, url, form, signature),
+        receive,
+    )
+
+
 def inbound_endpoint(
-    public_base_url: str | None, check: SignatureCheck | None, receive: Callable[[InboundText], None]
+    public_base_url: Callable[[], str | None],
+    check: SignatureCheck | None,
+    receive: Callable[[InboundText], None],
 ) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
     """POST /twilio/inbound as the module docstring says. With no PUBLIC_BASE_URL or no Twilio auth token
     (`check` None) every request is refused: nothing can be verified."""
-    url = (public_base_url or "").rstrip("/") + INBOUND_PATH
 
     def endpoint(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
@@ -99,9 +126,10 @@ def inbound_endpoint(
         content_type = str(environ.get("CONTENT_TYPE") or "")
         if form is None or not content_type.startswith("application/x-www-form-urlencoded"):
             return _text(start_response, "400 Bad Request", "malformed")
+        base = public_base_url()
         query = str(environ.get("QUERY_STRING") or "")
-        signed_url = url + (f"?{query}" if query else "")
-        if check is None or not public_base_url or not signature or not check(signed_url, form, signature):
+        signed_url = (base or "").rstrip("/") + INBOUND_PATH + (f"?{query}" if query else "")
+        if check is None or not base or not signature or not check(signed_url, form, signature):
             log.warning("Refused an unsigned or forged Twilio request")
             return _text(start_response, "403 Forbidden", "forbidden")
         sid = form.get("MessageSid") or form.get("SmsSid") or ""

@@ -4,7 +4,7 @@ quoted history and the signature cut off. Pure: bytes in, text out.
 Each email casebot sends carries its own reply address, `reply+<token>@<INBOUND_EMAIL_DOMAIN>`, and a
 Message-ID built from the same token; a reply names either, so it comes back to the message (and so the case)
 it answers. The token is 160 random bits in lower-case base32, so a mail system that folds the address's case
-keeps it; only its hash is stored.
+keeps it; it is stored with the message it was sent with (the sender writes it into the email's headers).
 
 Mail clients quote the message they answer below (or above) the new text in their own forms, in the
 client's language: Gmail's "On Mon, Dec 7, 2026 at 10:02 AM Firm <…> wrote:" and "El lun, 7 dic 2026 a las
@@ -16,7 +16,6 @@ everyone's "> " lines, and a signature after "-- " or a "Sent from my iPhone" / 
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -35,11 +34,6 @@ def new_reply_token() -> str:
     """160 random bits as 32 lower-case base32 letters: unguessable, and the same whatever case a mail system
     gives the address."""
     return base64.b32encode(secrets.token_bytes(TOKEN_BYTES)).decode().lower().rstrip("=")
-
-
-def token_hash(token: str) -> str:
-    """What is stored for a token: its SHA-256, so the table alone opens nothing."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def reply_address(token: str, domain: str) -> str:
@@ -72,6 +66,7 @@ def token_of_message_ids(header: str, domain: str) -> str | None:
 @dataclass(frozen=True)
 class InboundEmail:
     sender: str  # the From address, for the record (never logged)
+    message_id: str  # the reply's own Message-ID: the same email delivered twice is recorded once
     text: str  # the new text only
     reply_tokens: tuple[str, ...]  # from In-Reply-To and References, for a reply sent to another address
     attachments: int
@@ -92,7 +87,13 @@ def read_email(raw: bytes, domain: str) -> InboundEmail:
     )
     attachments = sum(1 for _ in msg.iter_attachments())
     sender = next((addr for _, addr in getaddresses([str(msg.get("From", ""))]) if addr), "")
-    return InboundEmail(sender=sender, text=new_text(body), reply_tokens=tokens, attachments=attachments)
+    return InboundEmail(
+        sender=sender,
+        message_id=str(msg.get("Message-ID", "")).strip()[:200],
+        text=new_text(body),
+        reply_tokens=tokens,
+        attachments=attachments,
+    )
 
 
 def _body_text(msg: EmailMessage) -> str:

@@ -271,8 +271,8 @@ RULES: dict[str, Rule] = {
             Kind.CLIENT,
             "The client wrote on {wrote_on} ({channel}): answer them",
             (
-                "Read what they wrote in your DM or with /case messages, and answer by the next business day.",
-                "Answer with /case reply (it goes back the way they wrote), or call and log the contact.",
+                "Read what they wrote (your DM, or the case's messages) and answer by the next business day.",
+                "Reply goes back the way they wrote; or call them and log the contact.",
                 "Give a date or an amount only if you are certain; if you need to find out, say when you will.",
             ),
         ),

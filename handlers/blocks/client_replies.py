@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.delivery.reply_messages import ClientWroteMessage, UnknownNumberMessage
+from bot.services.client_conversation import Conversation, ReplyQueued
 from handlers.blocks.digests import LOG_CONTACT as DIGEST_LOG_CONTACT
 from handlers.blocks.kit import Block, Reply, actions, button, confirm, context, esc, header, plain, section
 
@@ -120,6 +121,15 @@ def build_client_wrote(m: ClientWroteMessage) -> tuple[str, list[Block]]:
 
 def build_unknown_number(m: UnknownNumberMessage) -> tuple[str, list[Block]]:
     """To a lead: a text no case can claim."""
+    if m.not_case:
+        return f"A text {m.not_case}'s manager says is not from their client.", [
+            header("A text to route"),
+            section(f":grey_question: From *{esc(m.number)}*\n{quoted(m.text)}"),
+            context(
+                f"<@{m.said_by}> says it is not from {esc(m.not_case)}'s client, so it is off that case. "
+                "If it is another client's, put the number on their case and tell its manager."
+            ),
+        ]
     why = (
         f"The number is on {len(m.cases)} open cases ({', '.join(esc(c) for c in m.cases)}): "
         "casebot can't tell which one it is about."
@@ -176,7 +186,32 @@ def read_reply_metadata(raw: str) -> tuple[int, str] | None:
         return None
 
 
-def build_messages_reply(view: Any) -> Reply:
+def build_reply_queued(q: ReplyQueued) -> Reply:
+    """What the manager reads after `/case reply` or the Reply form: where it goes, when, and how to stop it."""
+    noun = "text" if q.channel == "sms" else "email"
+    when = f"{q.goes_at:%a %b} {q.goes_at.day}, {q.goes_at:%-I:%M %p}"
+    if q.held_for_quiet_hours:
+        timing = f"It waits for the client's quiet hours to end and goes {when}, their time."
+    elif q.hold_minutes:
+        timing = f"It goes at {when}, after the {q.hold_minutes}-minute hold."
+    else:
+        timing = "It goes now."
+    text = f"Your reply to {q.case}'s client goes by {noun} to {q.to}. {timing}"
+    return Reply(
+        text,
+        [
+            section(
+                f":outbox_tray: Your reply to *{esc(q.case)}*'s client goes by {noun} to {esc(q.to)}. {timing}"
+            ),
+            context(
+                f"`/case undo {esc(q.case)}` cancels it while it is held. Once the carrier takes it, it is logged as "
+                f"your contact with the client. `/case messages {esc(q.case)}` shows the conversation."
+            ),
+        ],
+    )
+
+
+def build_messages_reply(view: Conversation) -> Reply:
     """`/case messages`: the conversation, newest first, a page at a time."""
     lines = []
     for m in view.messages:
