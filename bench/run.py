@@ -54,7 +54,7 @@ class Report:
 
 
 def code_version() -> str:
-    """The commit measured: BENCH_COMMIT when run from an export (see README.md), else git's own answer."""
+    """The commit measured: BENCH_COMMIT when run from an export (see bench/RESULTS.md), else git's own answer."""
     if os.environ.get("BENCH_COMMIT"):
         return os.environ["BENCH_COMMIT"]
     root = Path(__file__).resolve().parent.parent
