@@ -42,6 +42,7 @@ class ClientSettings:
     hold_minutes: int = 10  # CLIENT_MESSAGE_HOLD_MINUTES
     quiet_start: time = time(9, 0)  # CLIENT_QUIET_HOURS: messages go only between these, the client's time
     quiet_end: time = time(20, 0)
+    print_only: frozenset[str] = frozenset()  # `casebot console`: channels not configured are printed instead
 
     @property
     def sms_ready(self) -> bool:
@@ -56,6 +57,8 @@ class ClientSettings:
         return self.smtp is not None and bool(self.email_from)
 
     def ready(self, channel: str) -> bool:
+        if channel in self.print_only:
+            return True
         return self.sms_ready if channel == "sms" else self.email_ready
 
 

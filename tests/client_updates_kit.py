@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import json
+import socket
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+from urllib.parse import urlencode
+
+from aiosmtpd.controller import Controller
 
 from bot import services as sv
+from bot.entrypoints.app import http_server
 from bot.services.client_updates import send_update
 from bot.services.clients import set_client_detail, set_sms_consent
 from bot.services.firm import Firm
 from bot.settings_clients import ClientSettings, SmtpRelay
+from tests.handlers_kit import SECRET, Slack
+from tests.slack_helpers import sign, slash_body
 
 ACCOUNT_SID = "AC" + "1" * 32
 AUTH_TOKEN = "test-auth-token"
@@ -63,3 +79,111 @@ def case_with_client(
 
 def queue(firm: Firm, number: str = "PI-2041", **kw: object) -> int:
     return send_update(firm, "U1", number, **kw).message_id  # type: ignore[arg-type]
+
+
+class Inbox:
+    """What a real aiosmtpd server on loopback received."""
+
+    def __init__(self) -> None:
+        self.mails: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        self.mails.append(message_from_bytes(envelope.content, _class=EmailMessage, policy=policy.default))
+        return "250 OK"
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    box = Inbox()
+    with socket.socket() as probe:  # a free port: aiosmtpd checks its server by connecting to the port given
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield box, port
+    finally:
+        controller.stop()
+
+
+class HttpWorkspace:
+    """The real HTTP server (waitress + Bolt) over the Slack stand-in, with the firm's PUBLIC_BASE_URL its own
+    address, so that Twilio's callbacks are signed for it. Commands and clicks go as signed HTTP requests."""
+
+    def __init__(self, slack: Slack) -> None:
+        self.slack = slack
+        self.server = http_server(slack.app, firm=slack.firm, host="127.0.0.1", port=0, threads=4)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        slack.firm.settings = replace(slack.firm.settings, public_base_url=self.url)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        self._n = 0
+
+    @property
+    def firm(self) -> Firm:
+        return self.slack.firm
+
+    def post(self, body: str) -> tuple[int, dict[str, Any]]:
+        headers = {**sign(SECRET, body), "Content-Type": "application/x-www-form-urlencoded"}
+        request = urllib.request.Request(self.url + "/slack/events", data=body.encode(), headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        self.slack.ctx.drain()
+        data = json.loads(raw) if raw.startswith(b"{") else {}
+        if data:
+            self.slack.acks.append(data)
+        return status, data
+
+    def command(self, user: str, text: str) -> dict[str, Any]:
+        """A signed /case over HTTP; answers the reply (its text and blocks: see shown())."""
+        self._n += 1
+        body = slash_body("/case", text, user, response_url=self.slack.standin.response_url(f"h{self._n}"))
+        status, data = self.post(body)
+        assert status == 200, (text, status, data)
+        return data
+
+    def click(self, user: str, action_id: str, value: str) -> str:
+        """A signed button press over HTTP; answers what casebot posted to its response_url."""
+        self._n += 1
+        key = f"click{self._n}"
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
+            "api_app_id": "ACASEBOT",
+            "token": "unused",
+            "team": {"id": "T0CASEBOT", "domain": "casebot"},
+            "container": {"type": "message", "message_ts": "1.1", "channel_id": "C1", "is_ephemeral": True},
+            "trigger_id": f"trig.{self._n}",
+            "channel": {"id": "C1", "name": "general"},
+            "response_url": self.slack.standin.response_url(key),
+            "actions": [
+                {"type": "button", "action_id": action_id, "value": value, "block_id": "b", "action_ts": "1"}
+            ],
+        }
+        status, _ = self.post(urlencode({"payload": json.dumps(payload)}))
+        assert status == 200
+        posted = [c for c in self.slack.standin.calls if c.method == "response_url" and c.key == key]
+        assert len(posted) == 1, posted
+        return shown(posted[0].params)
+
+    def close(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+def shown(body: dict[str, Any]) -> str:
+    from handlers.blocks import all_text
+
+    # esc() keeps `@` from mentioning with a zero-width space; a reader sees the address without it.
+    return (str(body.get("text", "")) + "\n" + all_text(body.get("blocks") or [])).replace("\u200b", "")
+
+
+def button_value(body: dict[str, Any], action_id: str) -> str:
+    for block in body.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                return str(element["value"])
+    raise AssertionError(f"no {action_id} button")

@@ -3,15 +3,11 @@ smtplib against a real aiosmtpd server, both on loopback. SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import socket
+import threading
 from collections.abc import Iterator
 from datetime import date
-from email import message_from_bytes
-from email.message import Message
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from bot import services as sv
@@ -19,22 +15,23 @@ from bot.delivery.client_sending import send_client_messages
 from bot.entrypoints.client_channels import client_senders
 from bot.errors import PreconditionNotMet
 from bot.services.client_updates import preview_update, send_update
+from bot.services.clients import set_sms_consent
 from bot.services.firm import Firm
 from handlers.twilio.standin import TwilioStandIn
 from storage.client_models import ClientMessage
 from storage.models import Contact, Delivery, Obligation
-from tests.client_updates_kit import ACCOUNT_SID, AUTH_TOKEN, case_with_client, client_settings, with_clients
+from tests.client_updates_kit import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    Inbox,
+    case_with_client,
+    client_settings,
+    queue,
+    smtp_server,
+    with_clients,
+)
 
 D = date
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.mails: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
-        self.mails.append(message_from_bytes(envelope.content))
-        return "250 OK"
 
 
 @pytest.fixture
@@ -45,16 +42,8 @@ def twilio() -> Iterator[TwilioStandIn]:
 
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
-    box = Inbox()
-    with socket.socket() as probe:  # a free port: aiosmtpd checks its server by connecting to the port given
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture
@@ -118,7 +107,89 @@ def test_no_consent_refuses_and_queues_nothing(live, clock):
         assert s.scalars(select(Delivery)).all() == []
 
 
-def test_preview(live, clock):
-    case_with_client(live, language="es")
-    p = preview_update(live, "U1", "PI-2041")
-    print(p)
+def test_two_replicas_send_it_once(live, twilio, clock):
+    """Two processes on the same database (PostgreSQL in production) tick at the same moment: one sends."""
+    from storage.db import Database
+
+    case_with_client(live)
+    queue(live, channel="sms", rule="R2")
+    clock.advance(minutes=11)
+    other_db = Database(live.db.url)
+    other = Firm(db=other_db, settings=live.settings, calendar=live.calendar, clock=live.clock)
+    start = threading.Barrier(2)
+    sent: list[int] = []
+
+    def replica(firm: Firm) -> None:
+        senders = client_senders(firm.settings)
+        start.wait()
+        sent.append(send_client_messages(firm, senders).sent)
+
+    threads = [threading.Thread(target=replica, args=(f,)) for f in (live, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    other_db.dispose()
+    assert sorted(sent) == [0, 1]
+    assert len(twilio.messages) == 1
+
+
+def test_a_rate_limit_or_server_error_backs_off_and_sends_later_once(live, twilio, clock):
+    case_with_client(live)
+    queue(live, channel="sms", rule="R2")
+    clock.advance(minutes=11)
+    senders = client_senders(live.settings)
+    twilio.fail(429, retry_after=120)
+    report = send_client_messages(live, senders)
+    assert (report.sent, report.waiting) == (0, 1) and twilio.messages == []
+    clock.advance(seconds=60)
+    assert send_client_messages(live, senders).sent == 0  # Retry-After: 120 s
+    twilio.fail(503)
+    clock.advance(seconds=61)
+    assert send_client_messages(live, senders).waiting == 1
+    clock.advance(minutes=5)
+    assert send_client_messages(live, senders).sent == 1
+    assert len(twilio.messages) == 1
+    with live.db.uow() as s:
+        assert s.scalars(select(ClientMessage)).one().status == "sent"
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"), [(21211, "invalid"), (21614, "not-mobile"), (21610, "opted-out")]
+)
+def test_a_permanent_refusal_marks_the_number_and_tells_the_manager(live, twilio, clock, code, problem):
+    case_with_client(live)
+    r2 = queue(live, channel="sms", rule="R2")
+    clock.advance(minutes=11)
+    twilio.fail(400, code)
+    report = send_client_messages(live, client_senders(live.settings))
+    assert report.failed == 1 and twilio.messages == []
+    with live.db.uow() as s:
+        message = s.get(ClientMessage, r2)
+        assert message is not None and message.status == "refused" and message.error_code == str(code)
+        problems = s.scalars(select(Delivery).where(Delivery.kind == "client-problem")).all()
+        assert [d.user_id for d in problems] == ["U1"]
+    card = sv.show_case(live, "U1", "PI-2041")
+    assert card.client_contact is not None and card.client_contact.phone_problem == problem
+    with pytest.raises(PreconditionNotMet):
+        send_update(live, "U1", "PI-2041", channel="sms", rule="R2")
+    assert "R2" in open_rules(live)  # nothing was logged
+
+
+def test_consent_withdrawn_during_the_hold_stops_the_text(live, twilio, clock):
+    case_with_client(live)
+    queue(live, channel="sms", rule="R2")
+    set_sms_consent(live, "U1", "PI-2041", False, None)
+    clock.advance(minutes=11)
+    assert send_client_messages(live, client_senders(live.settings)).skipped == 1
+    assert twilio.messages == []
+    with live.db.uow() as s:
+        assert s.scalars(select(ClientMessage)).one().status == "cancelled"
+
+
+def test_with_nothing_configured_it_says_how_to_turn_it_on(firm, clock):
+    case_with_client(firm)
+    with pytest.raises(PreconditionNotMet, match="TWILIO_ACCOUNT_SID"):
+        preview_update(firm, "U1", "PI-2041", channel="sms")
+    with pytest.raises(PreconditionNotMet, match="SMTP_URL"):
+        preview_update(firm, "U1", "PI-2041", channel="email")

@@ -20,6 +20,8 @@ from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot import services
+from bot.delivery.client_ports import ClientSender
+from bot.entrypoints.client_channels import PrintingSender, client_senders
 from bot.errors import CasebotError
 from bot.services.firm import Firm
 from handlers.parse import mention, tokenize
@@ -43,6 +45,8 @@ HELP = """Commands (as in Slack):
 Console only:
   home               your App Home tab, as Slack would show it
   as <user-id>       act as someone else (a plain member unless ADMIN_USERS names them)
+  wait <minutes>     the console's clock moves on: client updates that come due go out (printed, when texts or
+                     email are not configured, exactly as the client would get them)
   help · quit"""
 
 
@@ -76,7 +80,16 @@ class Console:
             slack_bot_token=CONSOLE_TOKEN,
             admin_users=firm.settings.admin_users | {as_user},
         )
-        self.firm = Firm(db=firm.db, settings=settings, calendar=firm.calendar, clock=firm.clock)
+        # Client updates: the carriers configured, and a printer for each channel that is not.
+        self.clients: dict[str, ClientSender] = client_senders(settings)
+        for channel in ("sms", "email"):
+            self.clients.setdefault(channel, PrintingSender(channel, self.say))
+        printed = frozenset(c for c, sender in self.clients.items() if isinstance(sender, PrintingSender))
+        settings = replace(settings, clients=replace(settings.clients, print_only=printed))
+        self._ahead = timedelta(0)  # `wait <minutes>` moves the console's clock on
+        self.firm = Firm(
+            db=firm.db, settings=settings, calendar=firm.calendar, clock=lambda: firm.clock() + self._ahead
+        )
         from bot.entrypoints.app import create_app
 
         self.app: App
@@ -106,6 +119,8 @@ class Console:
             self.home()
         elif word == "as":
             self.switch(line.split()[1] if len(line.split()) > 1 else "")
+        elif word == "wait":
+            self.wait(line.split()[1] if len(line.split()) > 1 else "")
         elif word.startswith("/"):
             self.slash(line)
         else:
@@ -113,6 +128,24 @@ class Console:
                 f"Type a slash command (/case …, /offer …), `help`, or `quit`. Not understood: {line[:60]}"
             )
         return True
+
+    def wait(self, minutes: str) -> None:
+        if not minutes.isdigit() or not 0 < int(minutes) <= 7 * 24 * 60:
+            self.say("wait <minutes>, e.g. wait 10")
+            return
+        self._ahead += timedelta(minutes=int(minutes))
+        self.say(
+            f"(the console's clock is now {self.firm.now().astimezone(self.firm.settings.tz):%a %b %-d %H:%M})"
+        )
+        self.send_client_updates()
+
+    def send_client_updates(self) -> None:
+        """Send the client messages that are due, as the scheduler would."""
+        from bot.delivery.client_sending import send_client_messages
+
+        report = send_client_messages(self.firm, self.clients)
+        if report.waiting and not report.sent:
+            self.say("(client updates are waiting: for their hold to end or for the client's quiet hours)")
 
     def switch(self, user: str) -> None:
         if not user or user[:1] not in ("U", "W"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.delivery.ports import (
     ClaimDeadlineAlertMessage,
+    ClientProblemMessage,
     ClientWroteMessage,
     DigestMessage,
     EscalationMessage,
@@ -21,6 +22,7 @@ from handlers.blocks.alerts import (
     build_limitation_alert,
     build_weekly_report,
 )
+from handlers.blocks.client_updates import build_client_problem
 from handlers.blocks.client_replies import build_client_wrote, build_unknown_number
 from handlers.blocks.digests import build_digest, build_reminder
 from handlers.blocks.kit import Block
@@ -42,6 +44,8 @@ def build_notification(m: Message) -> tuple[str, list[Block]]:
         return build_handover(m)
     if isinstance(m, ClaimDeadlineAlertMessage):
         return build_claim_deadline_alert(m)
+    if isinstance(m, ClientProblemMessage):
+        return build_client_problem(m)
     if isinstance(m, ClientWroteMessage):
         return build_client_wrote(m)
     if isinstance(m, UnknownNumberMessage):

@@ -15,6 +15,7 @@ from handlers.blocks import Reply, build_usage_card
 from handlers.commands import (
     calendar,
     cases,
+    clients,
     corrections,
     demand,
     ledger,
@@ -83,6 +84,8 @@ TABLES: dict[str, Table] = {
             cases.SHOW,
             providers.PROVIDER,
             cases.CONTACTED,
+            clients.CLIENT,
+            clients.UPDATE,
             cases.ADVANCE,
             demand.HOLDUP,
             demand.DEMAND,

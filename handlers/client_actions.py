@@ -1,0 +1,83 @@
+"""The client-update buttons: Send and Cancel under a preview, and Send update on a digest, /case due or Home
+item (which opens the same preview)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.errors import InputError
+from bot.services.client_updates import preview_update, send_update
+from handlers.blocks import Reply
+from handlers.blocks.client_updates import (
+    CANCEL_UPDATE,
+    OPEN_UPDATE,
+    SEND_UPDATE,
+    build_update_preview,
+    build_update_queued,
+    read_open_value,
+    read_update_value,
+)
+from handlers.blocks.kit import esc, section
+from handlers.context import Context
+from handlers.refusals import refusal
+
+
+def _value(body: dict[str, Any]) -> str:
+    return str((body.get("actions") or [{}])[0].get("value") or "")
+
+
+def _answer(ctx: Context, respond: Respond, reply: Reply, *, replace: bool) -> None:
+    ctx.later(
+        respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=replace
+    )
+
+
+def handle_send(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    """Send, under a preview: exactly the previewed notice (refused if it has changed since)."""
+    ack()
+    ctx: Context = context["casebot"]
+    actor = body["user"]["id"]
+    found = read_update_value(_value(body))
+    try:
+        if found is None:
+            raise InputError("That Send button is out of date; nothing was sent. Preview the update again.")
+        number, channel, rule, check = found
+        ctx.people.check(actor)
+        queued = send_update(ctx.firm, actor, number, channel=channel, rule=rule, check=check)
+    except Exception as exc:
+        _answer(ctx, respond, refusal(exc, doing="send a client update", user=actor), replace=False)
+        return
+    _answer(ctx, respond, build_update_queued(queued, ctx.firm.now()), replace=True)
+
+
+def handle_cancel(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    """Cancel, under a preview: nothing was queued, so nothing changes."""
+    ack()
+    ctx: Context = context["casebot"]
+    text = f"Cancelled: nothing was sent to {_value(body)[:40]}'s client."
+    _answer(ctx, respond, Reply(text, [section(esc(text))]), replace=True)
+
+
+def handle_open(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    """Send update, on an item: the same preview `/case update` answers."""
+    ack()
+    ctx: Context = context["casebot"]
+    actor = body["user"]["id"]
+    found = read_open_value(_value(body))
+    try:
+        if found is None:
+            raise InputError("That button is out of date; try /case update with the case number.")
+        number, rule = found
+        ctx.people.check(actor)
+        reply = build_update_preview(preview_update(ctx.firm, actor, number, rule=rule))
+    except Exception as exc:
+        reply = refusal(exc, doing="preview a client update", user=actor)
+    _answer(ctx, respond, reply, replace=False)
+
+
+def register(app: App, ctx: Context) -> None:
+    app.action(SEND_UPDATE)(handle_send)
+    app.action(CANCEL_UPDATE)(handle_cancel)
+    app.action(OPEN_UPDATE)(handle_open)
