@@ -22,8 +22,8 @@ from handlers.blocks.alerts import (
     build_limitation_alert,
     build_weekly_report,
 )
-from handlers.blocks.client_updates import build_client_problem
 from handlers.blocks.client_replies import build_client_wrote, build_unknown_number
+from handlers.blocks.client_updates import build_client_problem
 from handlers.blocks.digests import build_digest, build_reminder
 from handlers.blocks.kit import Block
 
