@@ -28,7 +28,6 @@ from bot.delivery.sending import tick
 from bot.entrypoints.cli import _due
 from bot.entrypoints.client_channels import client_senders
 from bot.entrypoints.smtp import mailbox_for, smtp_listener
-from bot.errors import PreconditionNotMet
 from bot.services.client_updates import send_update
 from bot.services.exports import export_data
 from bot.services.firm import Firm
@@ -119,12 +118,12 @@ class World:
         return str(data.get("text", "")) + "\n" + all_text(data.get("blocks") or [])
 
     def update_refused(self) -> str:
-        """The next text update to the client (`/case update PI-2041 sms … send`): refused, nothing queued."""
+        """The next text update (`/case update PI-2041 sms send`, over HTTP): refused, and nothing queued."""
         before = len(export_data(self.firm)["cases"][0]["client_messages"])
-        with pytest.raises(PreconditionNotMet) as refused:
-            send_update(self.firm, "U1", "PI-2041", channel="sms")
+        shown = self.command("update PI-2041 sms send")
+        assert ":warning:" in shown
         assert len(export_data(self.firm)["cases"][0]["client_messages"]) == before
-        return refused.value.message
+        return shown
 
     def due(self, user: str = "U1", day: date = TUESDAY) -> list[dict[str, Any]]:
         """`casebot due --date <day> --user <user> --format json` (R15 of a Monday's text is due Tuesday)."""
