@@ -200,7 +200,7 @@ def test_stop_opts_out_at_once_with_one_confirmation_and_the_next_update_is_refu
     assert world.text("Stop.")[0] == 200  # nothing after a STOP
     world.send()
     assert len(world.texts_to()) == 1
-    assert "has not agreed to texts" in world.update_refused()
+    assert "opted out of texts (STOP)" in world.update_refused()
     consents = export_data(world.firm)["cases"][0]["client_consents"]
     assert [(c["granted"], c["source"], c["by"]) for c in consents][-1] == (
         False,
@@ -233,7 +233,7 @@ def test_no_mas_opts_out_and_start_opts_back_in_in_english(world: World) -> None
         "Rivera Law: You are unsubscribed and will get no more texts from us. Reply START to get them again. "
         "Questions? Call (305) 555-0100."
     ]
-    assert "has not agreed to texts" in world.update_refused()
+    assert "opted out of texts (STOP)" in world.update_refused()
     assert world.text("START")[0] == 200
     world.send()
     assert world.texts_to()[-1].startswith("Rivera Law: You will get texts about your case again.")

@@ -1,5 +1,5 @@
 """The answers a carrier expects to STOP, START and HELP, from templates beside the notices
-(bot/rules/notices/STOP.es.sms.j2 …), rendered the same way (sandboxed Jinja2, strict) from two fields only:
+(bot/rules/notices/keywords/STOP.es.sms.j2 …), rendered the same way (sandboxed Jinja2, strict) from two fields only:
 the firm's name and phone. Pure."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _environment() -> SandboxedEnvironment:
 
 
 def keyword_template(keyword: Keyword, language: str) -> str:
-    return f"{KEYWORD_TEMPLATES[keyword]}.{language}.sms.j2"
+    return f"keywords/{KEYWORD_TEMPLATES[keyword]}.{language}.sms.j2"
 
 
 def keyword_reply(keyword: Keyword, language: str, firm_name: str, firm_phone: str) -> str:

@@ -199,6 +199,9 @@ def _keyword(
             record_consent(
                 s, firm, other_case, granted=False, source=f"the client texted {word}", by="client"
             )
+        for other in cq.profiles_with_phone(s, message.from_addr or ""):
+            # Opted out: the card and a refused update say so, until START (record_consent clears it).
+            other.phone_problem, other.phone_problem_at = "opted-out", firm.now()
         if not consenting and rq.last_keyword_reply(s, message.from_addr or "") == Keyword.STOP.value:
             return "stop", ()  # opted out already, and told so: nothing after a STOP
         return "stop", (_confirm(s, firm, case, profile, Keyword.STOP, message),)

@@ -71,8 +71,8 @@ def build_client_wrote(m: ClientWroteMessage) -> tuple[str, list[Block]]:
             section(f":no_entry: {head}\n{quoted(m.text)}"),
             context(
                 "Texts to this client are off now; casebot sent the one confirmation the carrier expects and "
-                f"sends nothing more by text until they reply START. Reach them by email or a call. "
-                f"Their consent change is on the case's history (`/case history {esc(m.case)}`)."
+                "sends nothing more by text until they reply START. Reach them by email or a call. "
+                "Their consent change is on the case's history."
             ),
         ]
     if m.what == "start":
