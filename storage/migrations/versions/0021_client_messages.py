@@ -1,7 +1,7 @@
 """the client's contact details, consent to texts, and the messages exchanged with the client
 
 Revision ID: 0021_client_messages
-Revises: 0004_corrections
+Revises: 0009_request_claims
 Create Date: 2026-12-05 09:30:00
 
 - case_clients: one row per case (phone in E.164, email, language, preference, consent to texts, what the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_client_messages"
-down_revision = "0004_corrections"
+down_revision = "0009_request_claims"
 branch_labels = None
 depends_on = None
 
