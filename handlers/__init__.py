@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from handlers import actions, client_actions, commands, events, home, views
+from handlers import actions, client_actions, client_replies, commands, events, home, views
 from handlers import reminders as digest_buttons
 from handlers.context import Context
 
@@ -21,6 +21,7 @@ LISTENERS: list[ModuleType] = [
     events,
     digest_buttons,
     client_actions,
+    client_replies,
 ]
 # ---- end of listener modules ----
 

@@ -62,6 +62,7 @@ class ClientMessage(Base):
     __tablename__ = "client_messages"
     __table_args__ = (
         Index("ix_client_messages_case", "case_id", "id"),
+        Index("ix_client_messages_to", "to_addr", "id"),
         Index(
             "ix_client_messages_pending", "case_id", sqlite_where=_PENDING_SQL, postgresql_where=_PENDING_SQL
         ),
@@ -93,3 +94,8 @@ class ClientMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # accepted by the carrier
     status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    # Clients' replies (issue 22): an email's reply token (reply+<token>@INBOUND_EMAIL_DOMAIN), the client's
+    # Message-ID a reply answers, and the keyword (stop | start | help) casebot's answer is for.
+    reply_token: Mapped[str | None] = mapped_column(String(40), unique=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(200))
+    keyword: Mapped[str | None] = mapped_column(String(8))

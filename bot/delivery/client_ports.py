@@ -40,7 +40,9 @@ class OutgoingClientMessage:
     subject: str | None = None
     html: str | None = None
     status_callback: str | None = None  # where the carrier reports delivery (PUBLIC_BASE_URL/twilio/status)
-    reply_to: str | None = None
+    reply_to: str | None = None  # an email's reply address, reply+<token>@INBOUND_EMAIL_DOMAIN (issue 22)
+    mail_message_id: str | None = None  # an email's Message-ID, from the same token
+    in_reply_to: str | None = None  # the client's Message-ID this email answers
 
 
 class ClientSender(Protocol):

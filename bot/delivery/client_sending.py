@@ -33,7 +33,7 @@ from bot.delivery.outbox import LEASE, backoff, finish
 from bot.logs import failure, where
 from bot.rules.client_details import next_allowed
 from bot.services.client_outcomes import CLIENT_PROBLEM, message_accepted, message_refused, message_skipped
-from bot.services.client_updates import CLIENT_MESSAGE, client_zone
+from bot.services.client_updates import CLIENT_MESSAGE, client_zone, reply_headers
 from bot.services.firm import Firm
 from storage import client_queries as cq
 from storage import deliveries
@@ -61,6 +61,8 @@ def status_callback_url(firm: Firm) -> str | None:
 
 def _recheck(firm: Firm, message: ClientMessage, now: datetime) -> tuple[str, datetime | None] | None:
     """Why it must not go now: ("skip", None) with the reason in the log, or ("wait", until). None: it may go."""
+    if message.keyword is not None:
+        return None  # the answer to STOP, START or HELP: the carrier expects it at once (issue 22)
     with firm.db.uow(write=False) as s:
         profile = cq.profile(s, message.case_id)
         zone = client_zone(firm, profile)
@@ -162,6 +164,7 @@ def _send_one(
         subject=message.subject,
         html=message.html,
         status_callback=status_callback_url(firm) if message.channel == "sms" else None,
+        **reply_headers(firm, message),
     )
     try:
         provider_id = sender.send(outgoing)

@@ -11,11 +11,14 @@ from datetime import date
 from typing import Protocol
 
 from bot.delivery.client_ports import ClientProblemMessage
+from bot.delivery.reply_messages import ClientWroteMessage, UnknownNumberMessage
 from bot.services.cards import DueItem
 from bot.services.people import PersonInfo
 
 __all__ = [
     "ClientProblemMessage",
+    "ClientWroteMessage",
+    "UnknownNumberMessage",
     "PersonInfo",
 ]  # the Notifier's `person` answers the services' own PersonInfo
 
@@ -191,6 +194,8 @@ Message = (
     | WeeklyChartMessage
     | HandoverMessage
     | ClientProblemMessage
+    | ClientWroteMessage
+    | UnknownNumberMessage
 )
 
 

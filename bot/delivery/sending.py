@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.delivery import alerts
+from bot.delivery import alerts, client_replies
 from bot.delivery.client_ports import ClientSender
 from bot.delivery.client_sending import CLIENT_PROBLEM, render_client_problem, send_client_messages
 from bot.delivery.digests import (
@@ -50,6 +50,8 @@ RENDERERS: dict[str, Callable[[Session, Firm, Delivery], Message | None]] = {
     alerts.WEEKLY_CHART: alerts.render_weekly_chart,
     HANDOVER: render_handover,
     CLIENT_PROBLEM: render_client_problem,
+    client_replies.CLIENT_WROTE: client_replies.render_client_wrote,
+    client_replies.UNKNOWN_NUMBER: client_replies.render_unknown_number,
 }
 
 

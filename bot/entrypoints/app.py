@@ -78,8 +78,25 @@ def _start_scheduler(firm: Firm, client: WebClient) -> Any:
     return scheduler.start(firm, client)
 
 
+def _start_smtp(firm: Firm, host: str, port: int) -> Any:
+    """casebot's mail server for clients' replies (bot/entrypoints/smtp.py), serving in its own thread."""
+    from bot.entrypoints.smtp import mailbox_for, smtp_listener
+
+    domain = firm.settings.clients.inbound_email_domain or ""
+    listener = smtp_listener(domain, mailbox_for(firm), host=host, port=port)
+    listener.start()
+    log.info("casebot receiving clients' email replies for %s on %s:%s", domain, host, port)
+    return listener
+
+
 def run(
-    firm: Firm, *, http: bool = False, host: str = "127.0.0.1", port: int = 3000, scheduler: bool = True
+    firm: Firm,
+    *,
+    http: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    scheduler: bool = True,
+    smtp_port: int | None = None,
 ) -> int:
     """`casebot run`: Socket Mode (SLACK_APP_TOKEN), or HTTP with --http (SLACK_SIGNING_SECRET)."""
     settings = firm.settings
@@ -100,8 +117,15 @@ def run(
             "or run with --http"
         )
         return 2
+    if smtp_port is not None and not settings.clients.inbound_email_domain:
+        log.error(
+            "INBOUND_EMAIL_DOMAIN is not set: `--smtp-port` receives clients' replies for that domain "
+            "(point its MX record at this host), as docs/operations.md says"
+        )
+        return 2
     app, ctx = create_app(firm)
     jobs = _start_scheduler(firm, app.client) if scheduler else None
+    mail = _start_smtp(firm, host, smtp_port) if smtp_port is not None else None
     try:
         if http:
             server = http_server(app, firm=firm, host=host, port=port)
@@ -127,6 +151,8 @@ def run(
     except KeyboardInterrupt:
         pass
     finally:
+        if mail is not None:
+            mail.stop()
         if jobs is not None:
             jobs.shutdown()
         ctx.close()

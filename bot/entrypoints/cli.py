@@ -46,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="the address to listen on (default loopback; 0.0.0.0 for all)"
     )
     run.add_argument("--no-scheduler", action="store_true", help="serve Slack only; send no reminders")
+    run.add_argument(
+        "--smtp-port",
+        type=_port,
+        default=None,
+        metavar="N",
+        help="also receive clients' email replies on this port (needs INBOUND_EMAIL_DOMAIN)",
+    )
 
     console = sub.add_parser("console", help="the bot without Slack, in this terminal")
     console.add_argument("--as", dest="as_user", default="U0CONSOLE", help="the Slack user id to act as")
@@ -90,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535), e.g. 2525")
+    return int(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -116,7 +129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run":
         from bot.entrypoints.app import run
 
-        return run(firm, http=args.http, host=args.host, port=args.port, scheduler=not args.no_scheduler)
+        return run(
+            firm,
+            http=args.http,
+            host=args.host,
+            port=args.port,
+            scheduler=not args.no_scheduler,
+            smtp_port=args.smtp_port,
+        )
     if args.command == "console":
         from bot.entrypoints.console import run_console
 

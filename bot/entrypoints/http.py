@@ -41,6 +41,7 @@ from slack_bolt import App, BoltRequest
 
 from bot.entrypoints.twilio_http import STATUS_PATH as TWILIO_STATUS_PATH
 from bot.entrypoints.twilio_http import status_endpoint
+from bot.entrypoints.twilio_inbound import INBOUND_PATH, inbound_for
 from bot.logs import failure
 from bot.services import request
 from bot.services.firm import Firm
@@ -235,6 +236,7 @@ def wsgi_app(
     slack = slack_endpoint(app, signing_secret, replays or Replays())
     calendar = calendar_endpoint(calendars) if calendars is not None else None
     twilio = status_endpoint(calendars) if calendars is not None else None  # POST /twilio/status
+    inbound = inbound_for(calendars) if calendars is not None else None  # POST /twilio/inbound (issue 22)
 
     def application(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -244,6 +246,8 @@ def wsgi_app(
             return calendar(environ, start_response)
         if twilio is not None and path == TWILIO_STATUS_PATH:
             return twilio(environ, start_response)
+        if inbound is not None and path == INBOUND_PATH:
+            return inbound(environ, start_response)
         if path != EVENTS_PATH:
             return _answer(start_response, "404 Not Found", "not found")
         if method != "POST":

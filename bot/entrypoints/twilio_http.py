@@ -43,6 +43,13 @@ def _answer(start_response: StartResponse, status: str, text: str = "") -> Itera
     return [body]
 
 
+def twilio_signature_ok(firm: Firm, url: str, form: dict[str, str], signature: str) -> bool:
+    """Whether Twilio signed this form for `url` with TWILIO_AUTH_TOKEN (the twilio package's RequestValidator):
+    shared by POST /twilio/status and POST /twilio/inbound."""
+    token = firm.settings.clients.twilio_auth_token
+    return bool(token and signature) and bool(RequestValidator(token).validate(url, form, signature))
+
+
 def signed_form(firm: Firm, environ: Environ) -> tuple[str, dict[str, str] | None]:
     """The callback's form if Twilio signed it for the URL casebot gave it; else the HTTP status to answer."""
     settings = firm.settings
@@ -63,7 +70,7 @@ def signed_form(firm: Firm, environ: Environ) -> tuple[str, dict[str, str] | Non
         return "403 Forbidden", None
     query = str(environ.get("QUERY_STRING") or "")
     url = f"{base}{environ.get('PATH_INFO', STATUS_PATH)}" + (f"?{query}" if query else "")
-    if not RequestValidator(token).validate(url, form, signature):
+    if not twilio_signature_ok(firm, url, form, signature):
         return "403 Forbidden", None
     key = "twilio:" + hashlib.sha256(signature.encode() + b"\n" + body).hexdigest()[:56]
     if not claim_event(firm, key):

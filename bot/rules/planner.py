@@ -14,13 +14,16 @@ R12 is the accounting conversation of step 9: only a client contact logged as th
 after its trigger closes it, or the client's decision (closing the case as settled or litigation).
 R3's clock counts from the request and from each follow-up; part of what was asked arriving (records but
 not bills) is not a follow-up and leaves the clock where it was.
+R15 (the client wrote: a text or an email) is due the next business day; the first client contact logged
+after the message arrived (a call, or casebot's reply accepted by the carrier) closes it. A contact recorded
+before the message came, even on the same day, does not answer it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.rules.ages import plural
 from bot.rules.calendar import BusinessCalendar
@@ -112,6 +115,24 @@ class LienFacts:
 
 
 @dataclass(frozen=True)
+class ClientWrote:
+    """A text or an email from the client: `key` names the message (its row), `at` is when it arrived."""
+
+    key: str
+    on: date
+    at: datetime
+    channel: str  # sms | email
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A client contact as R15 sees it: its day, and when it was recorded."""
+
+    on: date
+    at: datetime
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     created_on: date
     stages: tuple[StageEntry, ...]
@@ -123,6 +144,8 @@ class CaseFacts:
     holdups: tuple[HoldUpFacts, ...] = ()  # the open ones
     accounting_contacts: tuple[date, ...] = ()  # client contacts logged as step 9's conversation
     liens: tuple[LienFacts, ...] = ()
+    client_wrote: tuple[ClientWrote, ...] = ()
+    client_answers: tuple[Answer, ...] = ()  # the client contacts with when each was recorded (R15)
 
     @property
     def closed_on(self) -> date | None:
@@ -200,6 +223,7 @@ def plan(facts: CaseFacts, cal: BusinessCalendar, numbers: Numbers) -> list[Plan
     _providers(p)
     _demand(p, contacts)
     _liens(p)
+    _client_wrote(p)
     _checkin(p, contacts)
     if (closed := facts.closed_on) is not None:
         decided = facts.closed_as in (Stage.SETTLED, Stage.LITIGATION)
@@ -400,6 +424,26 @@ def _liens(p: _Plan) -> None:
         endings = [(d, state, why) for d, state, why in steps if d is not None and d >= trigger]
         endings += [(lien.paid_on, CANCELLED, "lien paid")] if lien.paid_on else []
         _close_first(item, endings)
+
+
+def _client_wrote(p: _Plan) -> None:
+    """R15: each message from the client is answered by the next business day; the first client contact
+    recorded after it arrived, dated on or after its day, closes it."""
+    answers = sorted(p.facts.client_answers, key=lambda a: a.at)
+    for wrote in p.facts.client_wrote:
+        item = p.add(
+            f"R15:{wrote.key}",
+            "R15",
+            wrote.on,
+            fill={
+                "wrote_on": f"{wrote.on:%b %-d}",
+                "channel": "email" if wrote.channel == "email" else "text",
+            },
+        )
+        item.due_on = p.cal.add_business_days(wrote.on, p.numbers.client_wrote_business_days)
+        answer = next((a for a in answers if a.at > wrote.at and a.on >= wrote.on), None)
+        if answer is not None:
+            item.close(DONE, answer.on, "client contact")
 
 
 def _checkin(p: _Plan, contacts: Sequence[date]) -> None:

@@ -1,4 +1,4 @@
-"""The firm's client-update playbook as data: stages, transitions, rules R1–R14 and every number.
+"""The firm's client-update playbook as data: stages, transitions, rules R1–R15 and every number.
 
 PLAYBOOK.md is the precise reading of the firm's text; this module is that reading in one place.
 A firm changes a number with a PLAYBOOK_<NAME> setting (see bot/settings.py), never in code.
@@ -37,6 +37,7 @@ class Numbers:
     advance_guard_seconds: int = 30  # a second plain `advance` this soon after a move is refused
     undo_window_hours: int = 24  # `/case undo` reaches back this far
     coming_up_business_days: int = 5  # how far "Coming up" looks ahead on Home and in /case due
+    client_wrote_business_days: int = 1  # R15: a text or email from the client is answered this soon
 
 
 class Stage(StrEnum):
@@ -288,6 +289,16 @@ RULES: dict[str, Rule] = {
             (
                 "The final offer is in: every dollar a lien holder takes off goes to the client.",
                 "Lien {n}, asserted {asserted_on}: recording its reduction or its acceptance closes this.",
+            ),
+        ),
+        Rule(
+            "R15",
+            Kind.CLIENT,
+            "The client wrote on {wrote_on} ({channel}): answer them",
+            (
+                "Read what they wrote (your DM, or the case's messages) and answer by the next business day.",
+                "Reply goes back the way they wrote; or call them and log the contact.",
+                "Give a date or an amount only if you are certain; if you need to find out, say when you will.",
             ),
         ),
     )

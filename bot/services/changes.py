@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,9 @@ from bot.rules.planner import (
     CANCELLED,
     DONE,
     OPEN,
+    Answer,
     CaseFacts,
+    ClientWrote,
     DemandFacts,
     HoldUpFacts,
     LienFacts,
@@ -41,6 +43,7 @@ from bot.services.cards import CaseCard, case_card
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
+from storage import reply_queries
 from storage.journal import Journal
 from storage.models import (
     ACTIVE,
@@ -242,7 +245,7 @@ def audit(s: Session, firm: Firm, case: Case | None, actor: str, action: str, **
     s.add(AuditEntry(case_id=case.id if case else None, at=firm.now(), by=actor, action=action, detail=clean))
 
 
-def _facts(case: Case) -> CaseFacts:
+def _facts(case: Case, wrote: tuple[ClientWrote, ...] = ()) -> CaseFacts:
     followups: dict[int, list[date]] = {}
     contacts = [c for c in case.contacts if c.voided_at is None]
     for c in contacts:
@@ -271,6 +274,22 @@ def _facts(case: Case) -> CaseFacts:
             LienFacts(x.n, x.holder, x.asserted_on, x.reduced_on, x.accepted_on, x.paid_on)
             for x in case.liens
         ),
+        client_wrote=wrote,
+        client_answers=tuple(Answer(c.on, _aware(c.at)) for c in contacts if c.kind == "client"),
+    )
+
+
+def _aware(at: datetime) -> datetime:
+    """SQLite gives back naive UTC; PostgreSQL and the clock, aware."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _client_wrote(s: Session, firm: Firm, case: Case) -> tuple[ClientWrote, ...]:
+    """The client's messages that ask for an answer (R15), each with the day and moment it arrived."""
+    tz = firm.settings.tz
+    return tuple(
+        ClientWrote(str(m.id), _aware(m.created_at).astimezone(tz).date(), _aware(m.created_at), m.channel)
+        for m in reply_queries.asked_of(s, case.id)
     )
 
 
@@ -285,7 +304,7 @@ def replan(s: Session, firm: Firm, case: Case, actor: str, *, reopen: bool = Fal
     s.flush()  # new children get their ids (an R3's key names its provider's)
     stored = {o.key: o for o in case.obligations}
     now = firm.now()
-    planned = plan(_facts(case), firm.calendar, firm.numbers)
+    planned = plan(_facts(case, _client_wrote(s, firm, case)), firm.calendar, firm.numbers)
     for item in planned:
         row = stored.pop(item.key, None)
         if row is None:

@@ -75,7 +75,7 @@ def message_accepted(firm: Firm, message_id: int, provider_id: str) -> None:
         what = f"{message.channel} update ({message.rule})" if message.rule else f"{message.channel} message"
         if message.attempt:
             _record_attempt(s, firm, case, message)
-        elif message.direction == "out":
+        elif message.direction == "out" and message.keyword is None:  # a keyword's answer is no contact
             record_contact(s, firm, case, message.by, "client", day, f"sent by casebot: {what}")
             contact = case.contacts[-1]
             contact.channel = message.channel

@@ -28,6 +28,8 @@ from bot.rules.client_details import (
     parse_phone,
     shown_phone,
 )
+from bot.rules.email_reply import message_id as reply_message_id
+from bot.rules.email_reply import new_reply_token, reply_address
 from bot.rules.notices import (
     FIRM_NAME_MAX,
     HOLDUP_PHRASES,
@@ -343,6 +345,9 @@ def queue_client_message(
 ) -> Delivery:
     """Put an outgoing ClientMessage (flushed, so it has its id) in the outbox: it goes once, at `goes_at` or
     the first tick after, whatever replica or restart sends it. `user` hears of any problem with it."""
+    domain = firm.settings.clients.inbound_email_domain
+    if message.channel == "email" and domain and message.reply_token is None:
+        message.reply_token = new_reply_token()  # its reply address and Message-ID (issue 22)
     delivery = Delivery(
         key=delivery_key(message.id),
         kind=CLIENT_MESSAGE,
@@ -356,6 +361,19 @@ def queue_client_message(
     )
     s.add(delivery)
     return delivery
+
+
+def reply_headers(firm: Firm, message: ClientMessage) -> dict[str, str | None]:
+    """An email's reply address and Message-ID from its token, and the client's Message-ID it answers: a
+    client's reply comes back to this message (bot/services/client_replies.py). Nothing for a text."""
+    domain = firm.settings.clients.inbound_email_domain
+    if message.channel != "email" or not domain or not message.reply_token:
+        return {"in_reply_to": message.in_reply_to} if message.channel == "email" else {}
+    return {
+        "reply_to": reply_address(message.reply_token, domain),
+        "mail_message_id": reply_message_id(message.reply_token, domain),
+        "in_reply_to": message.in_reply_to,
+    }
 
 
 def cancel_held_update(firm: Firm, actor: str, number: str) -> Outcome | None:

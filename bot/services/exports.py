@@ -96,7 +96,9 @@ def _client_data(s: Session, case: Case) -> dict[str, Any]:
         "client_contact": _columns(profile, ("case_id",)) if profile is not None else None,
         "client_consents": [_columns(x, ("case_id",)) for x in cq.consents_of(s, case.id)],
         "client_messages": [
-            _columns(x, ("case_id",)) for x in reversed(cq.messages_of(s, case.id, limit=100_000))
+            # both ways, oldest first; an email's reply token opens a way in, so it stays out of the file
+            _columns(x, ("case_id", "reply_token"))
+            for x in reversed(cq.messages_of(s, case.id, limit=100_000))
         ],
     }
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from bot.delivery.ports import (
     ClaimDeadlineAlertMessage,
     ClientProblemMessage,
+    ClientWroteMessage,
     DigestMessage,
     EscalationMessage,
     HandoverMessage,
     LimitationAlertMessage,
     Message,
     ReminderMessage,
+    UnknownNumberMessage,
     WeeklyReportMessage,
 )
 from handlers.blocks.alerts import (
@@ -20,6 +22,7 @@ from handlers.blocks.alerts import (
     build_limitation_alert,
     build_weekly_report,
 )
+from handlers.blocks.client_replies import build_client_wrote, build_unknown_number
 from handlers.blocks.client_updates import build_client_problem
 from handlers.blocks.digests import build_digest, build_reminder
 from handlers.blocks.kit import Block
@@ -43,6 +46,10 @@ def build_notification(m: Message) -> tuple[str, list[Block]]:
         return build_claim_deadline_alert(m)
     if isinstance(m, ClientProblemMessage):
         return build_client_problem(m)
+    if isinstance(m, ClientWroteMessage):
+        return build_client_wrote(m)
+    if isinstance(m, UnknownNumberMessage):
+        return build_unknown_number(m)
     builder = getattr(m, "build", None)  # other kinds may carry their own builder
     if callable(builder):
         result: tuple[str, list[Block]] = builder()

@@ -30,9 +30,13 @@ class SmtpSender:
         mail["To"] = message.to
         mail["Subject"] = message.subject or ""
         mail["Date"] = formatdate(localtime=False)
-        mail["Message-ID"] = make_msgid(idstring=f"casebot.{message.message_id}", domain=self.domain)
+        mail["Message-ID"] = message.mail_message_id or make_msgid(
+            idstring=f"casebot.{message.message_id}", domain=self.domain
+        )
         if message.reply_to:
             mail["Reply-To"] = message.reply_to
+        if message.in_reply_to:
+            mail["In-Reply-To"] = mail["References"] = message.in_reply_to
         mail.set_content(message.text)
         if message.html:
             mail.add_alternative(message.html, subtype="html")

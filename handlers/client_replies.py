@@ -1,0 +1,145 @@
+"""The buttons on a client's message (Reply, Not this case, and Yes / No to a message that read like a request
+to stop) and the Reply form. Log as contact is the digest's own button (handlers/reminders.py)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.services import client_conversation as conv
+from handlers.blocks import Reply, esc_message, section
+from handlers.blocks.client_replies import (
+    CONFIRM_STOP,
+    KEEP_TEXTING,
+    NOT_THIS_CASE,
+    REPLY_CLIENT,
+    REPLY_VIEW,
+    build_reply_modal,
+    build_reply_queued,
+    read_reply_metadata,
+)
+from handlers.context import Context
+from handlers.refusals import form_errors, refusal
+
+log = logging.getLogger(__name__)
+
+REPLY_FIELDS = {"text": "text"}
+
+
+def _message_id(body: dict[str, Any]) -> int | None:
+    value = str(((body.get("actions") or [{}])[0]).get("value") or "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _tell(ctx: Context, respond: Respond, reply: Reply, *, replace: bool = False) -> None:
+    ctx.later(
+        respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=replace
+    )
+
+
+def _stale(ctx: Context, respond: Respond) -> None:
+    _tell(ctx, respond, refusal(ValueError("out of date"), doing="handle a button"))
+
+
+def handle_reply_button(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: dict[str, Any]
+) -> None:
+    ack()
+    ctx: Context = context["casebot"]
+    actor, message_id = body["user"]["id"], _message_id(body)
+    try:
+        ctx.people.check(actor)
+        if message_id is None:
+            raise ValueError("no message")
+        number, client_name, channel, to = conv.reply_target(ctx.firm, actor, message_id)
+    except Exception as exc:
+        _tell(ctx, respond, refusal(exc, doing="open the reply form", user=actor))
+        return
+    client.views_open(
+        trigger_id=body["trigger_id"], view=build_reply_modal(message_id, number, client_name, channel, to)
+    )
+
+
+def handle_reply_view(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
+) -> None:
+    ctx: Context = context["casebot"]
+    actor = body["user"]["id"]
+    found = read_reply_metadata(str(view.get("private_metadata") or ""))
+    values: dict[str, Any] = ((view.get("state") or {}).get("values") or {}).get("text") or {}
+    element: dict[str, Any] = next(iter(values.values()), {}) or {}
+    text = str(element.get("value") or "")
+    try:
+        ctx.people.check(actor)
+        if found is None:
+            raise ValueError("out of date")
+        queued = conv.reply_to_client(ctx.firm, actor, found[1], text)
+    except Exception as exc:
+        ack(
+            response_action="errors", errors=form_errors(exc, REPLY_FIELDS, "text", doing="reply to a client")
+        )
+        return
+    ack()
+    reply = build_reply_queued(queued)
+    ctx.later(client.chat_postMessage, channel=actor, text=reply.text, blocks=reply.blocks)
+
+
+def _answer(ctx: Context, body: dict[str, Any], respond: Respond, do: Any, doing: str) -> None:
+    actor, message_id = body["user"]["id"], _message_id(body)
+    try:
+        ctx.people.check(actor)
+        if message_id is None:
+            raise ValueError("out of date")
+        outcome = do(actor, message_id)
+    except Exception as exc:
+        _tell(ctx, respond, refusal(exc, doing=doing, user=actor))
+        return
+    text = esc_message(outcome.message)
+    _tell(ctx, respond, Reply(text, [section(f":white_check_mark: {text}")]))
+
+
+def handle_not_this_case(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    ack()
+    ctx: Context = context["casebot"]
+    _answer(
+        ctx,
+        body,
+        respond,
+        lambda actor, m: conv.not_this_case(ctx.firm, actor, m),
+        "take a message off a case",
+    )
+
+
+def handle_confirm_stop(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    ack()
+    ctx: Context = context["casebot"]
+    _answer(
+        ctx,
+        body,
+        respond,
+        lambda actor, m: conv.answer_stop_request(ctx.firm, actor, m, stop=True),
+        "stop texts",
+    )
+
+
+def handle_keep_texting(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    ack()
+    ctx: Context = context["casebot"]
+    _answer(
+        ctx,
+        body,
+        respond,
+        lambda actor, m: conv.answer_stop_request(ctx.firm, actor, m, stop=False),
+        "turn texts back on",
+    )
+
+
+def register(app: App, ctx: Context) -> None:
+    app.action(REPLY_CLIENT)(handle_reply_button)
+    app.action(NOT_THIS_CASE)(handle_not_this_case)
+    app.action(CONFIRM_STOP)(handle_confirm_stop)
+    app.action(KEEP_TEXTING)(handle_keep_texting)
+    app.view(REPLY_VIEW)(handle_reply_view)
