@@ -30,6 +30,7 @@ from bot.services.changes import (
     replan,
     require_open,
     role_of,
+    sees,
 )
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
@@ -75,10 +76,8 @@ def create_case(
             )
         if (refusal := not_member(q.get_staff(s, manager), who=said(Person(manager), " is"))) is not None:
             raise refusal
-        if q.get_case(s, number, children=False) is not None:
-            raise Conflict(
-                said(f"{number.upper()} already exists: ", Command(f"show {number.upper()}")), field="number"
-            )
+        if (existing := q.get_case(s, number, children=False)) is not None:
+            raise _taken(number, sees(s, firm, actor, existing, role))
         case = Case(
             number=number.upper(),
             number_key=q.case_key(number),
@@ -94,9 +93,7 @@ def create_case(
         try:
             s.flush()
         except IntegrityError as exc:
-            raise Conflict(
-                said(f"{number.upper()} already exists: ", Command(f"show {number.upper()}")), field="number"
-            ) from exc
+            raise _taken(number, False) from exc
         case.stages.append(
             StageChange(
                 seq=1,
@@ -128,6 +125,20 @@ def create_case(
         f"Opened {card.number} for {client}, treatment complete {spoken_day(day, firm.today())}.",
         card,
         undo=undo,
+    )
+
+
+def _taken(number: str, visible: bool) -> Conflict:
+    """A number already in use. Who may see that case is pointed to it; anyone else learns only that the
+    number is taken (a new case needs its own), never whose it is or whom it is for."""
+    if visible:
+        return Conflict(
+            said(f"{number.upper()} already exists: ", Command(f"show {number.upper()}")), field="number"
+        )
+    return Conflict(
+        f"{number.upper()} is taken: a new case needs a number of its own. Choose another one.",
+        example=command("new PI-2041 Jane Roe"),
+        field="number",
     )
 
 
