@@ -1,5 +1,6 @@
 """The baseline for command latency: a bare Bolt app on the bot's own server stack (waitress and Bolt's
-WSGI adapter, through bot.entrypoints.app), with one command listener that answers inside its ack and touches nothing.
+WSGI adapter, through bot.entrypoints.app), with one command listener that answers inside its ack and touches nothing,
+and (for the morning rush) a button listener that only acks and an app_home_opened listener that does nothing.
 
     python -m bench.echo --port 3101   (needs SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_BASE_URL)"""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import signal
 import threading
 
@@ -26,8 +28,16 @@ def create_echo_app(signing_secret: str, token: str, base_url: str) -> App:
     def handle_echo(ack: Ack, command: dict[str, str]) -> None:
         ack(text=f"echo: {command.get('text', '')}", response_type="ephemeral")
 
+    def handle_click(ack: Ack) -> None:
+        ack()
+
+    def handle_event() -> None:
+        return None
+
     for name in ("/case", "/offer"):
         app.command(name)(handle_echo)
+    app.action(re.compile(".*"))(handle_click)  # the morning rush's buttons (bench/rush.py)
+    app.event("app_home_opened")(handle_event)
     return app
 
 

@@ -36,11 +36,14 @@ def main() -> int:
 
         apply()
 
-    from bot import services
+    from sqlalchemy import select
+
     from bot.entrypoints.app import create_app, wsgi_app
+    from bot.entrypoints.http import Replays
     from bot.services.firm import Firm
     from bot.settings import Settings
     from handlers.slack.standin import SlackStandIn
+    from storage.models import Case
 
     with SlackStandIn() as standin:
         if args.user:
@@ -53,7 +56,7 @@ def main() -> int:
         )
         firm = Firm.from_settings(settings)
         app, ctx = create_app(firm)
-        wsgi = wsgi_app(app, signing_secret=SIGNING_SECRET)
+        wsgi = wsgi_app(app, signing_secret=SIGNING_SECRET, replays=Replays(firm))
         command, _, text = args.command.partition(" ")
         requests = []
         for i in range(10 + args.n):
@@ -61,7 +64,9 @@ def main() -> int:
             user = args.user
             if user is None:
                 number = next(w for w in words if w.upper().startswith("PI-"))
-                user = services.show_case(firm, "UBENCH", number).manager
+                with firm.db.uow(write=False) as s:  # its manager (no one else may see it)
+                    user = s.scalars(select(Case.manager_id).where(Case.number_key == number.upper())).one()
+            standin.add_user(user)
             requests.append((" ".join(words), user))
 
         def once(i: int) -> None:

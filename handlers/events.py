@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot import services
+from bot.services import request
 from handlers import values
 from handlers.context import Context
 
@@ -17,8 +18,9 @@ log = logging.getLogger(__name__)
 
 def claim_each_event_once(ctx: Context) -> Callable[..., BoltResponse | None]:
     """A global middleware: Slack retries an event it thinks was missed (X-Slack-Retry-Num), so every
-    event delivery claims its event_id in a unique row before any listener runs; a retry of a claimed one
-    is answered 200 and does nothing."""
+    event delivery claims its event_id before any listener runs (where a signed request's replay key is
+    kept: bot/services/people.py, claim_request); a retry of a claimed one is answered 200 and does
+    nothing. A listener's change keeps the claim in its own transaction too (bot/services/request.py)."""
 
     def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002 - Bolt's name
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
@@ -27,7 +29,8 @@ def claim_each_event_once(ctx: Context) -> Callable[..., BoltResponse | None]:
         if event_id and not services.claim_event(ctx.firm, str(event_id)):
             log.info("Event %s was already handled; ignoring Slack's retry", event_id)
             return BoltResponse(status=200, body="")
-        next()
+        with request.serving(claims=(str(event_id),) if event_id else ()):
+            next()
         return None
 
     return middleware

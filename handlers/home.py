@@ -11,10 +11,11 @@ from slack_sdk import WebClient
 
 from bot import services
 from bot.errors import CasebotError
-from bot.services import caseload
+from bot.services import caseload, request
 from handlers import values
 from handlers.blocks import build_home, esc_message, section
 from handlers.context import Context
+from handlers.slack.people import CallerUnknown
 
 log = logging.getLogger(__name__)
 
@@ -24,15 +25,16 @@ HOME_LIST_ROWS = 200
 
 
 def home_view(ctx: Context, user: str) -> dict[str, Any]:
+    """The person's Home: their row read once, in the one transaction that reads their lists
+    (bot/services/home.py); a lead's overview after it."""
     firm = ctx.firm
     try:
-        ctx.people.check(user)
+        mine = _mine(ctx, user)
     except CasebotError as exc:
         return {"type": "home", "blocks": [section(esc_message(exc.message))]}
     today = firm.today()
-    role = services.role(firm, user)
     overview = (
-        caseload.lead_overview(firm, user, rows=HOME_LIST_ROWS) if role in services.LEAD_ROLES else None
+        caseload.lead_overview(firm, user, rows=HOME_LIST_ROWS) if mine.role in services.LEAD_ROLES else None
     )
     # Ages in business days, as `/case overdue` shows them.
     ages = {
@@ -42,15 +44,27 @@ def home_view(ctx: Context, user: str) -> dict[str, Any]:
     return build_home(
         user,
         today=today,
-        due=services.due_for(firm, [user], today),
-        cases=services.my_cases(firm, user),
+        due=mine.day.due,
+        cases=mine.cases,
         overview=overview,
         overdue_ages=ages,
         red_days=firm.numbers.limitation_red_days,
         inform_days=firm.numbers.offer_inform_business_days,
-        role=role,
-        coming=services.coming_up(firm, [user], today),
+        role=mine.role,
+        coming=mine.day.coming,
     )
+
+
+def _mine(ctx: Context, user: str) -> services.Home:
+    with request.serving(actor=user):
+        try:
+            ctx.people.check_caller(user)
+            mine = services.home(ctx.firm, user)
+            ctx.people.settle(user)
+            return mine
+        except CallerUnknown:
+            ctx.people.check(user)
+            return services.home(ctx.firm, user)
 
 
 def publish_home(ctx: Context, client: WebClient, user: str) -> None:

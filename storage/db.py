@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import stage_counts  # noqa: F401 - registers the Session events that keep stage_counts
+from storage.claims import Claims
 from storage.models import Base
 
 _upgrade_lock = threading.Lock()
@@ -87,6 +88,8 @@ class Database:
             self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         else:
             self.read_engine, self.read_sessions = self.engine, self.sessions
+        # Requests and events seen once (the replay check): in this process on SQLite, shared on PostgreSQL.
+        self.claims = Claims(self.engine, self.sessions, self.read_sessions)
 
     @property
     def is_postgres(self) -> bool:

@@ -6,19 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, literal, or_, select, update
+from sqlalchemy import func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Case, Delivery, Escalation, EventClaim, HoldUpRow, Obligation, Offer
+from storage.models import Case, Delivery, Escalation, HoldUpRow, Obligation, Offer
 from storage.queries import _active, case_key
-
-
-def prune_event_claims(session: Session, before: datetime) -> int:
-    """Forget events and requests claimed before `before` (Slack sends neither again after so long)."""
-    stmt = (
-        delete(EventClaim).where(EventClaim.claimed_at < before).execution_options(synchronize_session=False)
-    )
-    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
 
 def get_delivery(session: Session, key: str, *, for_update: bool = False) -> Delivery | None:

@@ -457,6 +457,16 @@ class EventClaim(Base):
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class RequestClaim(Base):
+    """PostgreSQL: a signed request (or event) already served, claimed by whichever replica got it first.
+    UNLOGGED there (storage/claims.py says why); SQLite keeps these in the process instead."""
+
+    __tablename__ = "request_claims"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class CalendarLink(Base):
     """A person's private calendar subscription link. Only the SHA-256 of its token is kept: a database
     copy gives no one a working link, and casebot can't show a link again (it gives a new one)."""

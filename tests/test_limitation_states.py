@@ -279,13 +279,13 @@ def test_month_arithmetic_keeps_the_day_or_takes_the_months_last_day():
     assert ls.add_years(D(2024, 2, 29), 1) == D(2025, 2, 28)
 
 
-def test_the_readme_table_is_the_table_in_the_code():
+def test_the_states_document_is_the_table_in_the_code():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "limitation-states.md").read_text(encoding="utf-8")
     assert ls.markdown_table() in doc
     assert "lawyer" in doc.split("|", 1)[0]  # the warning comes before the table
 
 
-def test_the_readme_summary_is_the_table_in_the_code():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert ls.summary_table() in readme
-    assert "docs/limitation-states.md" in readme
+def test_the_user_guides_summary_is_the_table_in_the_code():
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    assert ls.summary_table() in guide
+    assert "docs/limitation-states.md" in guide

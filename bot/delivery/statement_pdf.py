@@ -21,8 +21,10 @@ from fpdf import FPDF
 from fpdf.enums import Align, TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
-from bot.rules.ledger import DECISIONS, LIEN_KINDS, Column, Sheet
+from bot.rules.ledger import DECISIONS, LIEN_KINDS, Column, Sheet, statement_filename
 from bot.rules.parsing import money
+
+__all__ = ["render_statement", "statement_filename"]
 
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _FONT = "DejaVu"
@@ -72,11 +74,6 @@ class _Page(FPDF):
         self.multi_cell(0, 4.2, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*_INK)
         self.set_font(_FONT, "", 8.5)
-
-
-def statement_filename(case: str | None, prepared_on: date) -> str:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (case or "case"))
-    return f"settlement-statement-{safe}-{prepared_on.isoformat()}.pdf"
 
 
 def render_statement(sheet: Sheet, *, firm_name: str, prepared_on: date, timezone: str = "UTC") -> bytes:

@@ -126,4 +126,17 @@ def run(
         if jobs is not None:
             jobs.shutdown()
         ctx.close()
+        _keep_claims(firm)
     return 0
+
+
+def _keep_claims(firm: Firm) -> None:
+    """SQLite keeps the requests it has served in this process: written down at a clean stop, so the next
+    start still refuses a replay of them (storage/claims.py)."""
+    try:
+        kept = firm.db.claims.keep(firm.now())
+    except Exception as exc:
+        log.warning("Could not keep the requests served for the replay check: %s", type(exc).__name__)
+        return
+    if kept:
+        log.info("Kept %d recent request(s) for the replay check", kept)

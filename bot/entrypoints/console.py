@@ -35,7 +35,7 @@ Database: {db}
 """
 CONNECT = """To connect a real workspace: create a Slack app from manifest.yml (api.slack.com/apps → From a manifest),
 install it, then put SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP) in .env
-and run `casebot run` (see "Slack setup" in README.md)."""
+and run `casebot run` (see "Slack setup" in docs/operations.md)."""
 HELP = """Commands (as in Slack):
   /case help         everything /case does        /offer help    offers
   /case new PI-1 Jane Roe 2026-11-02             /case show PI-1

@@ -7,8 +7,10 @@ In order, for POST /slack/events:
    constant time, with a timestamp within five minutes of now, before the body is decoded or parsed.
    Missing, malformed, stale or wrong: 401.
 3. **Seen once.** A signed request is refused (401) if the same timestamp and signature were served before:
-   a captured request replayed inside the five minutes changes nothing. The pair is claimed in the
-   database (event_claims, so every replica sees it), or in memory when the database can't be reached.
+   a captured request replayed inside the five minutes changes nothing. A read writes nothing for it: the
+   pair is kept in this process on SQLite (which serves one process) and in an unlogged table on
+   PostgreSQL, one statement outside any transaction, so every replica sees it (storage/claims.py); a
+   change also keeps it in its own transaction, so a replay of a change is refused after a restart too.
    Slack's own retries carry a fresh timestamp and signature, so they still get through.
 4. **Read once.** The body must be UTF-8 and the shape its Content-Type says, with who is asking
    (bodies.py): else 400. Bolt is handed the body so read, never the text, so no word in a form (a note
@@ -36,10 +38,10 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 
 from bot.entrypoints.bodies import bolt_request, read_body
-from bot.errors import CasebotError
 from bot.logs import failure
+from bot.services import request
 from bot.services.firm import Firm
-from bot.services.people import claim_event
+from bot.services.people import claim_request
 
 if TYPE_CHECKING:
     from bot.entrypoints.server import FrontDoor
@@ -65,8 +67,10 @@ def signature_of(secret: str, timestamp: str, body: bytes) -> str:
 
 
 class Replays:
-    """Signed requests already served, by (timestamp, signature): in the database when there is one, so that
-    every replica refuses a replay; in this process's memory otherwise (or while the database is down)."""
+    """Signed requests already served, by (timestamp, signature), kept where it costs least
+    (storage/claims.py): in this process on SQLite, which serves one process; on PostgreSQL in an unlogged
+    table every replica sees, one statement and no transaction. A change also keeps its request's key in its
+    own transaction (bot/services/request.py). Without a firm, or while PostgreSQL is down, in memory."""
 
     def __init__(self, firm: Firm | None = None, *, clock: Callable[[], float] = time.time) -> None:
         self.firm = firm
@@ -74,13 +78,14 @@ class Replays:
         self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
 
+    @staticmethod
+    def key(timestamp: str, signature: str) -> str:
+        return "sig:" + hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()[:60]
+
     def first_time(self, timestamp: str, signature: str) -> bool:
-        key = "sig:" + hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()[:60]
+        key = self.key(timestamp, signature)
         if self.firm is not None:
-            try:
-                return claim_event(self.firm, key)
-            except CasebotError:
-                log.warning("Could not record a request in the database; remembering it in memory")
+            return claim_request(self.firm, key)
         now = self.clock()
         with self._lock:
             for old in [k for k, at in self._seen.items() if now - at > 2 * WINDOW_SECONDS]:
@@ -142,7 +147,8 @@ def slack_endpoint(
         }
         headers["content-type"] = content_type
         try:
-            response = app.dispatch(bolt_request(parsed, headers, str(environ.get("QUERY_STRING") or "")))
+            with request.serving(claims=(Replays.key(timestamp, signature),)):
+                response = app.dispatch(bolt_request(parsed, headers, str(environ.get("QUERY_STRING") or "")))
         except Exception as exc:
             failure(log, "dispatch a request", exc)
             return _answer(start_response, "500 Internal Server Error", "casebot ran into a problem")
@@ -171,11 +177,13 @@ def _reason(status: int) -> str:
 
 
 def calendar_endpoint(firm: Firm) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
-    """GET or HEAD /calendar/<token>.ics: 200 with the feed, or 404 for any token that opens none."""
-    from bot.delivery.calendar_feed import calendar_for_token
+    """GET or HEAD /calendar/<token>.ics: 200 with the feed, or 404 for any token that opens none. icalendar
+    is loaded by the first request for a feed, not when the server starts."""
     from bot.errors import TryAgain
 
     def endpoint(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        from bot.delivery.calendar_feed import calendar_for_token
+
         path, method = str(environ.get("PATH_INFO", "")), environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return _answer(start_response, "405 Method Not Allowed", "GET only")

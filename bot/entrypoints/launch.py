@@ -19,7 +19,7 @@ def launch() -> int:
     print(
         "No Slack credentials found (SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET), so this is\n"
         "casebot console: the same bot on an embedded SQLite database, with you typing the slash commands.\n"
-        "To connect a real workspace, create the app from manifest.yml and fill .env (see README.md).\n",
+        "To connect a real workspace, create the app from manifest.yml and fill .env (see docs/operations.md).\n",
         file=sys.stderr,
     )
     return main(["console", "--demo"])

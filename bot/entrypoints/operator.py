@@ -18,7 +18,6 @@ from bot.delivery.ports import (
     Notifier,
 )
 from bot.delivery.sending import send_pending
-from bot.delivery.statement_pdf import render_statement
 from bot.errors import CasebotError
 from bot.rules.parsing import money
 from bot.rules.said import names_a_command
@@ -239,6 +238,8 @@ def statement_command(
         example = f" (e.g. {exc.example})" if exc.example and not names_a_command(exc.example) else ""
         print(f"casebot statement: {exc.message}{example}", file=sys.stderr)
         return 1
+    from bot.delivery.statement_pdf import render_statement  # fpdf2: loaded by the command that draws one
+
     today = firm.today()
     pdf = render_statement(
         sheet, firm_name=firm.settings.firm_name, prepared_on=today, timezone=firm.settings.firm_timezone

@@ -265,3 +265,9 @@ def _lien_lines(ledger: Ledger) -> tuple[Line, ...]:
 
 def _nonzero(lines: Sequence[Line]) -> tuple[Line, ...]:
     return tuple(x for x in lines if x.amount)
+
+
+def statement_filename(case: str | None, prepared_on: date) -> str:
+    """The settlement statement's file name: the case number (only letters, digits, - and _) and the day."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (case or "case"))
+    return f"settlement-statement-{safe}-{prepared_on.isoformat()}.pdf"

@@ -156,7 +156,7 @@ def describe(loss_on: date, state: str, motor: bool = False) -> str:
     )
 
 
-# ---------------------------------------------------------------- the README table
+# ---------------------------------------------------------------- the documents' tables
 
 
 def _cell(text: str) -> str:
@@ -202,7 +202,7 @@ def markdown_table() -> str:
 
 
 def summary_table() -> str:
-    """The short table of the README (period, statute, claim deadline), generated from the rows above; the
+    """The short table of docs/user-guide.md (period, statute, claim deadline), generated from the rows above; the
     notes and sources are in docs/limitation-states.md (a test keeps both equal to the code)."""
     lines = [
         "| State | Period | Statute | Claim deadline (public entity) |",

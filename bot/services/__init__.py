@@ -41,14 +41,17 @@ from bot.services.corrections import (
 from bot.services.demand import demand_ack, demand_resent, demand_sent
 from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome, Transaction
 from bot.services.holdups import clear_holdup, set_holdup
+from bot.services.home import Home, home
 from bot.services.ledger import add_cost, add_lien, lien_accepted, lien_paid, lien_reduced, record_bill
 from bot.services.obligations import (
     SNOOZE_DAYS,
     ComingDay,
+    MyDay,
     OverduePage,
     coming_up,
     due_for,
     log_from_digest,
+    my_day,
     overdue,
     overdue_page,
     snooze,
@@ -90,6 +93,10 @@ __all__ = [
     "demand_resent",
     "demand_sent",
     "due_for",
+    "home",
+    "Home",
+    "my_day",
+    "MyDay",
     "enter_stage",
     "event_day",
     "find_case",

@@ -204,12 +204,15 @@ def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
 
 def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:
     """The caller's open cases: (number, client, stage, days in stage), in stage order."""
-    today = firm.today()
     with Transaction(firm, write=False) as s:
-        rows = [
-            (n, client, stage, (today - entered).days)
-            for n, client, stage, entered in q.open_cases_of(s, actor)
-        ]
+        return cases_of(s, actor, firm.today())
+
+
+def cases_of(s: Session, actor: str, today: date) -> list[tuple[str, str, str, int]]:
+    """my_cases, inside a transaction the caller has."""
+    rows = [
+        (n, client, stage, (today - entered).days) for n, client, stage, entered in q.open_cases_of(s, actor)
+    ]
     return sorted(rows, key=lambda r: (STAGE_ORDER[Stage(r[2])], -r[3], r[0]))
 
 

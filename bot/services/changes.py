@@ -36,6 +36,7 @@ from bot.rules.planner import (
 )
 from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES, ESCALATE_KINDS, HoldUp, Stage
 from bot.rules.said import Person, said
+from bot.services import request
 from bot.services.cards import CaseCard, case_card
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import queries as q
@@ -76,8 +77,12 @@ def not_member(staff: Staff | None, *, who: str = "You are") -> NotAllowed | Non
 
 
 def role_of(s: Session, firm: Firm, user_id: str) -> str:
-    """The person's role; refuses anyone who may not use casebot (ADMIN_USERS are no exception)."""
-    staff = q.get_staff(s, user_id)
+    """The person's role; refuses anyone who may not use casebot (ADMIN_USERS are no exception). A row this
+    request has read already (the caller's, bot/services/request.py) is not read again."""
+    known, staff = request.known_staff(user_id)
+    if not known:
+        staff = q.get_staff(s, user_id)
+        request.remember(user_id, staff)
     refusal = not_member(staff)
     if refusal is not None:
         raise refusal

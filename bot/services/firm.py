@@ -4,6 +4,7 @@ service's answer, and the transaction each service runs in."""
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -12,15 +13,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.errors import (
+    NotAllowed,
     TryAgain,
 )
 from bot.rules.calendar import BusinessCalendar
 from bot.rules.playbook import Numbers
+from bot.services import request
 from bot.services.cards import CaseCard
+from bot.services.request import Request
 from bot.settings import Settings
+from storage import queries as q
+from storage.claims import claim_in
 from storage.db import Database, DatabaseUnavailable
-
-log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -88,24 +92,49 @@ class Outcome:
 
 
 class Transaction:
-    """One service call's transaction; database trouble becomes a friendly TryAgain."""
+    """One service call's transaction; database trouble becomes a friendly TryAgain.
+
+    Inside a request (bot/services/request.py) it also does, once per request, what the request left to
+    the first transaction that can: a change claims the request's replay key with itself (a replay is
+    refused and changes nothing), and the caller's deferred check reads and checks the caller's row here."""
 
     def __init__(self, firm: Firm, *, write: bool = True) -> None:
         self.firm = firm
         self.write = write
+        self._claiming: Request | None = None
 
     def __enter__(self) -> Session:
         try:
             self._cm = self.firm.db.uow(write=self.write)
-            return self._cm.__enter__()
+            session = self._cm.__enter__()
         except DatabaseUnavailable as exc:
             raise _try_again() from exc
+        serving = request.current()
+        if serving is not None:
+            try:
+                self._for_request(session, serving)
+            except BaseException:
+                self.__exit__(*sys.exc_info())
+                raise
+        return session
+
+    def _for_request(self, session: Session, serving: Request) -> None:
+        if self.write and serving.claims and not serving.claimed:
+            now = self.firm.now()
+            for key in serving.claims:
+                if not claim_in(session, key, now):
+                    log.warning("Refused a replayed request inside its change")
+                    raise NotAllowed("That request was already handled; nothing was changed.")
+            self._claiming = serving
+        request.run_pending(lambda user: q.get_staff(session, user))
 
     def __exit__(self, *exc: Any) -> None:
         try:
             self._cm.__exit__(*exc)
         except DatabaseUnavailable as err:
             raise _try_again() from err
+        if self._claiming is not None and exc[0] is None:
+            self._claiming.claimed = True
 
 
 def _try_again() -> TryAgain:

@@ -23,6 +23,7 @@ from bot.services.changes import announce_change, audit, card_of, keep_change, m
 from bot.services.contacts import log_contact
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from bot.services.providers import provider_followed_up
+from storage import my_day as my_day_rows
 from storage import queries as q
 from storage.journal import Journal
 from storage.models import (
@@ -106,6 +107,39 @@ def coming_up(
         # A reminder on a day the firm is closed (an old snooze) is shown on the next business day.
         by_day[cal.on_or_after(item.remind_on or item.due_on)].append(item)
     return [ComingDay(d, tuple(by_day[d])) for d in ahead]
+
+
+@dataclass(frozen=True)
+class MyDay:
+    """`/case due` and a Home tab's lists: what is due by the day, and the business days coming up after it."""
+
+    due: list[DueItem]
+    coming: list[ComingDay]
+
+
+def my_day(firm: Firm, user: str, day: date | None = None, *, s: Session | None = None) -> MyDay:
+    """One person's due list for `day` (default today) and, unless the day is gone by, what is coming up in
+    the playbook's business days after it: one range scan (what due_for and coming_up answer apart), in a
+    transaction of its own or, given `s`, in the caller's."""
+    today = firm.today()
+    day = day or today
+    cal = firm.calendar
+    days = firm.numbers.coming_up_business_days
+    ahead = [cal.add_business_days(day, i) for i in range(1, days + 1)] if day >= today else []
+    if s is None:
+        with Transaction(firm, write=False) as session:
+            rows = my_day_rows.active_asking_by(session, user, ahead[-1] if ahead else day)
+    else:
+        rows = my_day_rows.active_asking_by(s, user, ahead[-1] if ahead else day)
+    due = sorted(((o.due_on, c.number_key, o.id), o, c) for o, c in rows if o.remind_on <= day)
+    by_day: dict[date, list[DueItem]] = {d: [] for d in ahead}
+    for o, c in rows:
+        if o.remind_on > day:
+            # A reminder on a day the firm is closed (an old snooze) is shown on the next business day.
+            by_day[cal.on_or_after(o.remind_on)].append(due_item(o, c, today, cal))
+    return MyDay(
+        [due_item(o, c, day, cal) for _, o, c in due], [ComingDay(d, tuple(by_day[d])) for d in ahead]
+    )
 
 
 def overdue(firm: Firm, actor: str, user: str | None = None) -> list[DueItem]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.errors import (
@@ -18,13 +18,15 @@ from bot.rules.parsing import person_name, time_zone
 from bot.rules.said import Command, Person, command, said
 from bot.services.changes import audit, not_member, role_of
 from bot.services.firm import ROLES, Firm, Transaction
-from storage import deliveries
+from storage import claims, deliveries
 from storage import queries as q
+from storage.claims import ClaimsUnavailable
 from storage.models import (
     Delivery,
-    EventClaim,
     Staff,
 )
+
+log = logging.getLogger(__name__)
 
 
 def set_role(firm: Firm, actor: str, user: str, role: str) -> str:
@@ -218,21 +220,27 @@ def role(firm: Firm, user_id: str) -> str:
 EVENT_CLAIMS_KEPT = timedelta(
     hours=1
 )  # Slack retries an event within minutes (three times, the last ~5 min on)
+SIGNATURES_KEPT = timedelta(minutes=10)  # twice the five minutes a signed request's timestamp is good for
+
+
+def claim_request(firm: Firm, key: str, kept: timedelta = SIGNATURES_KEPT) -> bool:
+    """Claim a signed request (or an event delivery) before serving it; False when it was claimed already.
+    Writes nothing on SQLite and takes no lock on PostgreSQL (storage/claims.py); while PostgreSQL can't
+    be reached, this process remembers it."""
+    claims, now = firm.db.claims, firm.now()
+    try:
+        return claims.first_time(key, now, kept)
+    except ClaimsUnavailable:
+        log.warning("Could not record a request in the database; remembering it in memory")
+        return claims.in_memory(key, now, kept)
 
 
 def claim_event(firm: Firm, event_id: str) -> bool:
     """Claim one Events API delivery before handling it; False when it was claimed already (Slack's retry)."""
-    try:
-        with Transaction(firm) as s:
-            if s.get(EventClaim, event_id[:64]) is not None:
-                return False
-            s.add(EventClaim(event_id=event_id[:64], claimed_at=firm.now()))
-    except IntegrityError:
-        return False
-    return True
+    return claim_request(firm, event_id, EVENT_CLAIMS_KEPT)
 
 
 def prune_event_claims(firm: Firm) -> int:
-    """Forget claims older than Slack's retries and the signature's replay window: the table stays small."""
+    """Forget claims older than Slack's retries and the signature's replay window: the tables stay small."""
     with Transaction(firm) as s:
-        return deliveries.prune_event_claims(s, firm.now() - EVENT_CLAIMS_KEPT)
+        return claims.prune(s, firm.now() - EVENT_CLAIMS_KEPT)

@@ -39,6 +39,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.errors import CasebotError
+from bot.services import request
 from handlers import values
 from handlers.blocks import Reply, build_message, build_new_case_modal
 from handlers.commands.subcommand import CASE
@@ -47,6 +48,7 @@ from handlers.commands.work import overdue_reply
 from handlers.context import Context
 from handlers.parse import tokenize, words_of
 from handlers.refusals import Shown, refusal
+from handlers.slack.people import CallerRefused, CallerUnknown
 
 __all__ = ["TABLES", "Table", "answer", "build_help", "opens_modal", "overdue_reply", "register"]
 
@@ -57,27 +59,54 @@ def opens_modal(command: str, text: str) -> bool:
 
 
 def answer(ctx: Context, command: str, actor: str, text: str) -> Reply:
-    """The reply to one slash command: checks the caller, reads the words, calls one service, renders."""
+    """The reply to one slash command: checks the caller, reads the words, calls one service, renders.
+
+    One transaction: the caller's row is read and checked in the service's own (bot/services/request.py).
+    A caller casebot has never asked Slack about is looked up first and the command run again."""
     table = TABLES.get(command)
     if table is None:
         return build_message(f"casebot does not know {command}.")
+    with request.serving(actor=actor):
+        try:
+            return _answer(ctx, table, actor, text, defer=True)
+        except CallerUnknown:
+            return _answer(ctx, table, actor, text, defer=False)
+
+
+def _answer(ctx: Context, table: Table, actor: str, text: str, *, defer: bool) -> Reply:
     shown: Shown | None = None
     name: str | None = None
     args: Any = None
     try:
         words = words_of(text, ctx.firm.today())
-        ctx.people.check(actor)
+        if defer:
+            ctx.people.check_caller(actor)
+        else:
+            ctx.people.check(actor)
         sub = table.find(words.pop(0) if words else "help")
         shown, name = sub, sub.name
         args = sub.parse(words)
         shown = sub.shown_for(args)
-        return sub.run(ctx, actor, args)
+        reply = sub.run(ctx, actor, args)
+        ctx.people.settle(actor)
+        return reply
+    except CallerUnknown:
+        raise
     except Exception as exc:
+        error: BaseException = exc
+        try:
+            ctx.people.settle(actor)  # a refusal of the caller comes before what they typed
+        except CallerUnknown:
+            raise
+        except Exception as first:
+            error = first
+        if isinstance(error, CallerRefused) or error is not exc:
+            shown = None  # about who is asking, not about the subcommand
         # Never the command's text: it may hold a client's name, an amount or a note.
         return refusal(
-            exc,
+            error,
             shown=shown,
-            doing=f"answer {command}",
+            doing=f"answer {table.command}",
             sub=name,
             case=getattr(args, "number", None),
             user=actor,

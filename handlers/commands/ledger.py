@@ -11,10 +11,9 @@ from decimal import Decimal
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import services
-from bot.delivery.statement_pdf import render_statement, statement_filename
 from bot.errors import BadAmount
 from bot.logs import failure
-from bot.rules.ledger import LIEN_KINDS, Sheet
+from bot.rules.ledger import LIEN_KINDS, Sheet, statement_filename
 from bot.rules.parsing import parse_amount
 from bot.services import accounting
 from handlers.blocks import Reply, build_statement_sent
@@ -287,6 +286,8 @@ def run_statement(ctx: Context, actor: str, a: StatementArgs) -> Reply:
 
 
 def _send_statement(ctx: Context, actor: str, number: str, filename: str, sheet: Sheet, today: date) -> None:
+    from bot.delivery.statement_pdf import render_statement  # fpdf2 and its fonts: loaded when first used
+
     settings = ctx.firm.settings
     try:
         pdf = render_statement(

@@ -46,8 +46,8 @@ def run_due(ctx: Context, actor: str, a: Due) -> Reply:
     today = ctx.firm.today()
     on = a.day or today
     # What is coming up in the business days after the day asked for (none for a day gone by).
-    coming = services.coming_up(ctx.firm, [actor], after=on) if on >= today else []
-    return build_due(services.due_for(ctx.firm, [actor], on), on, today, coming)
+    day = services.my_day(ctx.firm, actor, on)
+    return build_due(day.due, on, today, day.coming)
 
 
 DUE = Subcommand(

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot import services
 from bot.errors import NotAllowed, TryAgain
 from bot.logs import failure
+from bot.services import request
 from bot.services.firm import Firm
 from bot.services.people import PersonInfo
 
@@ -42,6 +43,15 @@ def person_from_slack(
         deleted=bool(user.get("deleted")),
         external=bool(user.get("is_stranger")) or bool(team and home_team and team != home_team),
     )
+
+
+class CallerUnknown(Exception):
+    """The caller's row, read in the command's transaction, says casebot has never asked Slack who they
+    are: the transaction is rolled back, Slack asked, and the command run again (handlers/commands)."""
+
+
+class CallerRefused(NotAllowed):
+    """The caller may not use casebot, found in the command's own transaction."""
 
 
 class HomeTeam:
@@ -98,29 +108,68 @@ class People:
 
     def check(self, user_id: str, *, who: str = "you", field: str | None = None) -> None:
         """Refuse guests, bots, deleted and unknown accounts; `who` is "you" for the caller, else a mention;
-        `field` names the argument that person came in (a form shows the refusal there)."""
-        staff = services.person(self.firm, user_id)
-        fetched = staff.info_fetched_at if staff else None
-        if fetched is not None and fetched.tzinfo is None:
-            fetched = fetched.replace(tzinfo=UTC)
-        if fetched is None:
-            try:
-                known = self.refresh(user_id)
-            except SlackClientError as exc:
-                log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
-                raise TryAgain(
-                    "casebot could not check with Slack who that is just now; nothing was changed. "
-                    "Please try again in a moment.",
-                    field=field,
-                ) from exc
-            if not known:
-                raise NotAllowed(
-                    f"Slack does not know <@{user_id}>; casebot works with the firm's members.", field=field
-                )
+        `field` names the argument that person came in (a form shows the refusal there).
+
+        Within a request, each person's row is read once: the caller's, when the request asked for it
+        (`defer=True` via `check_caller`), in the command's own transaction (bot/services/request.py)."""
+        known, staff = request.known_staff(user_id)
+        if not known:
             staff = services.person(self.firm, user_id)
-        elif self.firm.now() - fetched > REFRESH_AFTER and self.later is not None:
+            request.remember(user_id, staff)
+        if self._needs_lookup(staff):
+            staff = self._look_up(user_id, field)
+        self._checked(staff, user_id, who, field)
+
+    def check_caller(self, user_id: str) -> None:
+        """The caller's check, left to the command's first transaction when there is a request to keep it
+        (see `settle`); else done now."""
+        if not request.defer_check(user_id, lambda staff: self._deferred(staff, user_id)):
+            self.check(user_id)
+
+    def settle(self, user_id: str) -> None:
+        """The caller's deferred check, if no transaction ran it (a command that read nothing, or one
+        refused before it read): done now, and its refusal is the one that counts."""
+        pending = request.current()
+        if pending is not None and pending.pending is not None and pending.actor == user_id:
+            pending.pending = None
+            self.check(user_id)
+
+    def _deferred(self, staff: Any, user_id: str) -> None:
+        if self._needs_lookup(staff):
+            raise CallerUnknown(user_id)
+        try:
+            self._checked(staff, user_id, "you", None)
+        except NotAllowed as exc:
+            raise CallerRefused(exc.message) from exc
+
+    @staticmethod
+    def _needs_lookup(staff: Any) -> bool:
+        return staff is None or staff.info_fetched_at is None
+
+    def _look_up(self, user_id: str, field: str | None) -> Any:
+        try:
+            known = self.refresh(user_id)
+        except SlackClientError as exc:
+            log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
+            raise TryAgain(
+                "casebot could not check with Slack who that is just now; nothing was changed. "
+                "Please try again in a moment.",
+                field=field,
+            ) from exc
+        if not known:
+            raise NotAllowed(
+                f"Slack does not know <@{user_id}>; casebot works with the firm's members.", field=field
+            )
+        staff = services.person(self.firm, user_id)
+        request.remember(user_id, staff)
+        return staff
+
+    def _checked(self, staff: Any, user_id: str, who: str, field: str | None) -> None:
+        fetched = staff.info_fetched_at
+        if fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=UTC)
+        if self.firm.now() - fetched > REFRESH_AFTER and self.later is not None:
             self.later(self._refresh_quietly, user_id)
-        assert staff is not None
         self._refuse(staff, user_id, who, field)
 
     def _refresh_quietly(self, user_id: str) -> None:

@@ -1,0 +1,108 @@
+"""What one request keeps while it is served: its replay key, to be written with a change, and the people it
+has read (the caller once, not once per step).
+
+The HTTP front door opens a request (`serving`) around Bolt's dispatch; a command's handler joins it (or
+opens one, for Socket Mode and tests) and names its caller. Every `Transaction` opened on that thread while
+it lasts (bot/services/firm.py) then:
+
+- the first time it writes: claims the request's key in the change's own transaction (storage/claims.py),
+  and refuses a replay without changing anything;
+- the first time it runs with a caller whose check was deferred (`defer_check`): reads the caller's staff
+  row in that transaction and checks it there, so a command is one transaction, not a read and then a
+  change.
+
+Nothing here outlives the request: another replica may change a person's row at any time, so no one's row is
+kept across requests (bot/services/people.py reads it again on the next one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import object_session
+
+from storage.models import Staff
+
+Check = Callable[[Staff | None], None]
+
+
+@dataclass
+class Request:
+    claims: list[str] = field(default_factory=list)  # keys a change of this request writes with itself
+    claimed: bool = False  # a change has written them (and committed)
+    actor: str | None = None
+    people: dict[str, Staff | None] = field(default_factory=dict)  # staff rows read in this request
+    pending: Check | None = None  # the caller's check, run where the caller's row is first read
+
+    def known(self, user_id: str) -> bool:
+        return user_id in self.people
+
+
+_current: ContextVar[Request | None] = ContextVar("casebot_request", default=None)
+
+
+def current() -> Request | None:
+    return _current.get()
+
+
+@contextmanager
+def serving(*, claims: tuple[str, ...] = (), actor: str | None = None) -> Iterator[Request]:
+    """The request being served on this thread: a new one, or (inside one already) the same, with these
+    claims and this caller added."""
+    found = _current.get()
+    if found is not None:
+        found.claims.extend(k for k in claims if k not in found.claims)
+        if actor is not None and found.actor is None:
+            found.actor = actor
+        yield found
+        return
+    request = Request(claims=list(claims), actor=actor)
+    token = _current.set(request)
+    try:
+        yield request
+    finally:
+        _current.reset(token)
+
+
+def defer_check(user_id: str, check: Check) -> bool:
+    """Run `check` on the caller's row where the request first reads it, in the command's own transaction.
+    False (nothing deferred) when this is not the request's caller or the row is already read."""
+    request = _current.get()
+    if request is None or request.actor != user_id or request.known(user_id) or request.pending:
+        return False
+    request.pending = check
+    return True
+
+
+def run_pending(read: Callable[[str], Staff | None]) -> None:
+    """The caller's deferred check, if still waiting: read the row with `read` and check it."""
+    request = _current.get()
+    if request is None or request.pending is None or request.actor is None:
+        return
+    check, request.pending = request.pending, None
+    staff = read(request.actor)
+    check(staff)
+    remember(request.actor, staff)
+
+
+def remember(user_id: str, staff: Staff | None) -> None:
+    """Keep a row read in this request (detached from its session, so that a rollback there can't expire
+    it) for the rest of the request."""
+    request = _current.get()
+    if request is None:
+        return
+    if staff is not None:
+        session = object_session(staff)
+        if session is not None:
+            session.expunge(staff)
+    request.people[user_id] = staff
+
+
+def known_staff(user_id: str) -> tuple[bool, Staff | None]:
+    """(True, the row) when this request has read this person's row already."""
+    request = _current.get()
+    if request is None or user_id not in request.people:
+        return False, None
+    return True, request.people[user_id]
