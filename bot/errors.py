@@ -55,9 +55,13 @@ class BadAmount(InputError):
 
 
 class UnknownCase(CasebotError):
-    def __init__(self, number: str, suggestions: list[str] | tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, number: str, suggestions: list[str] | tuple[str, ...] = (), *, to_someone: bool = False
+    ) -> None:
+        """`to_someone`: said to a person, who is told the same of a case they may not see."""
         hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"There is no case {number}.{hint}", field="number")
+        seen = " that you can see" if to_someone else ""
+        super().__init__(f"There is no case {number}{seen}.{hint}", field="number")
         self.number = number
         self.suggestions = tuple(suggestions)
 
@@ -68,6 +72,10 @@ class UnknownProvider(CasebotError):
 
 class NotAllowed(CasebotError):
     pass
+
+
+class HiddenCase(UnknownCase, NotAllowed):
+    """A case the person may not see: told in UnknownCase's words, exactly as a number that is no case."""
 
 
 class PreconditionNotMet(CasebotError):

@@ -17,6 +17,8 @@ LIBRARY_LEVELS = {
     "sqlalchemy.engine": logging.WARNING,
     "sqlalchemy.pool": logging.WARNING,
     "urllib3": logging.INFO,
+    # waitress logs a dropped connection with its request line at INFO: a calendar feed's path is its token.
+    "waitress": logging.WARNING,
 }
 
 

@@ -3,7 +3,6 @@ Previous and Next."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable
@@ -13,7 +12,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import services
-from bot.errors import InputError
+from handlers import values
 from handlers.blocks import (
     ADVANCE,
     LOG_CONTACT,
@@ -36,32 +35,35 @@ from handlers.blocks import (
 from handlers.commands import overdue_reply
 from handlers.context import Context
 from handlers.refusals import refusal
+from handlers.values import CHANNEL_ID
 
 log = logging.getLogger(__name__)
 
 
-def _value(body: dict[str, Any]) -> str:
-    return str((body.get("actions") or [{}])[0].get("value") or "")
-
-
 def _channel(body: dict[str, Any]) -> str | None:
-    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    channel, container = body.get("channel"), body.get("container")
+    found = (channel.get("id") if isinstance(channel, dict) else None) or (
+        container.get("channel_id") if isinstance(container, dict) else None
+    )
+    return found if isinstance(found, str) and CHANNEL_ID.fullmatch(found) else None
 
 
 def handle_log_contact(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: dict[str, Any]
 ) -> None:
+    number = values.case_number(values.button_value(body, "log contact"), "log contact")
+    trigger = values.text(body.get("trigger_id"), "trigger_id", most=200)
+    actor = values.actor(body)
     ack()
     ctx: Context = context["casebot"]
     try:
-        ctx.people.check(body["user"]["id"])
-        services.check_may_see(ctx.firm, body["user"]["id"], _value(body))
+        ctx.people.check(actor)
+        services.check_may_see(ctx.firm, actor, number)
     except Exception as exc:
-        _tell(ctx, respond, refusal(exc, doing="open the log-contact form", user=body["user"]["id"]))
+        _tell(ctx, respond, refusal(exc, doing="open the log-contact form", user=actor))
         return
     client.views_open(
-        trigger_id=body["trigger_id"],
-        view=build_log_contact_modal(_value(body), ctx.firm.today(), channel=_channel(body)),
+        trigger_id=trigger, view=build_log_contact_modal(number, ctx.firm.today(), channel=_channel(body))
     )
 
 
@@ -69,7 +71,7 @@ def _change(
     ctx: Context, body: dict[str, Any], respond: Respond, do: Callable[[str], services.Outcome]
 ) -> None:
     """Check the person, make the change, then show the message and the card as they now stand."""
-    actor = body["user"]["id"]
+    actor = values.actor(body)
     try:
         ctx.people.check(actor)
         outcome = do(actor)
@@ -93,17 +95,10 @@ def _tell(ctx: Context, respond: Respond, reply: Reply, *, replace: bool = False
 
 
 def handle_advance(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    value = values.json_object(values.button_value(body, "advance"), "advance")
+    number = values.case_number(value.get("case"), "advance")
+    expected = values.text(value.get("expected"), "advance", most=40)
     ack()
-    try:
-        value = json.loads(_value(body))
-        number, expected = str(value["case"]), str(value["expected"])
-    except (ValueError, KeyError, TypeError):
-        _tell(
-            context["casebot"],
-            respond,
-            refusal(InputError("That button is out of date; open the card again.")),
-        )
-        return
     _change(
         context["casebot"],
         body,
@@ -115,47 +110,50 @@ def handle_advance(ack: Ack, body: dict[str, Any], respond: Respond, context: di
 def handle_provider_received(
     ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]
 ) -> None:
+    parts = values.button_value(body, "mark received").split("|")
+    if len(parts) != 3:
+        raise values.CraftedValue("mark received")
+    number = values.case_number(parts[0], "mark received")
+    seq = str(values.integer(parts[1], "mark received"))
+    what = values.text(parts[2], "mark received", most=20)
     ack()
-    number, seq, what = (_value(body).split("|") + ["", "", ""])[:3]
     _change(
         context["casebot"],
         body,
         respond,
-        lambda actor: services.provider_received(context["casebot"].firm, actor, number, seq, what or "both"),
+        lambda actor: services.provider_received(context["casebot"].firm, actor, number, seq, what),
     )
 
 
 def handle_offer_informed(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    number, bar, n = values.button_value(body, "client told").partition("|")
+    if not bar:
+        raise values.CraftedValue("client told")
+    number, nth = values.case_number(number, "client told"), values.integer(n, "client told")
     ack()
-    number, _, n = _value(body).partition("|")
     _change(
         context["casebot"],
         body,
         respond,
-        lambda actor: services.offer_informed(
-            context["casebot"].firm, actor, number, int(n) if n.isdigit() else None
-        ),
+        lambda actor: services.offer_informed(context["casebot"].firm, actor, number, nth),
     )
 
 
 def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
     """Undo under a change's reply: that change only, and only while it is the case's latest."""
+    number, change = read_undo_value(values.button_value(body, "undo"))
     ack()
     ctx: Context = context["casebot"]
-    found = read_undo_value(_value(body))
-    if found is None:
-        _tell(ctx, respond, refusal(InputError("That button is out of date; nothing was undone.")))
-        return
-    number, change = found
     _change(ctx, body, respond, lambda actor: services.undo_change(ctx.firm, actor, number, audit_id=change))
 
 
 def handle_overdue_page(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
     """Previous or Next under `/case overdue`: the list as it stands now, at the page the button names."""
+    page, user = read_page_value(values.button_value(body, "overdue page"))
+    actor = values.actor(body)
     ack()
     ctx: Context = context["casebot"]
-    page, user = read_page_value(_value(body))
-    ctx.later(_show_overdue_page, ctx, respond, body["user"]["id"], page, user)
+    ctx.later(_show_overdue_page, ctx, respond, actor, page, user)
 
 
 def _show_overdue_page(ctx: Context, respond: Respond, actor: str, page: int, user: str | None) -> None:

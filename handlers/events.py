@@ -10,6 +10,7 @@ from slack_bolt import App, BoltResponse
 
 from bot import services
 from bot.services import request
+from handlers import values
 from handlers.context import Context
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ def claim_each_event_once(ctx: Context) -> Callable[..., BoltResponse | None]:
 
     def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002 - Bolt's name
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id is not None:
+            event_id = values.text(event_id, "event_id", most=100)
         if event_id and not services.claim_event(ctx.firm, str(event_id)):
             log.info("Event %s was already handled; ignoring Slack's retry", event_id)
             return BoltResponse(status=200, body="")
@@ -35,7 +38,11 @@ def claim_each_event_once(ctx: Context) -> Callable[..., BoltResponse | None]:
 
 def handle_user_change(event: dict[str, Any], context: dict[str, Any]) -> None:
     ctx: Context = context["casebot"]
-    ctx.people.remember(event.get("user") or {})
+    user = event.get("user")
+    if not isinstance(user, dict):
+        raise values.CraftedValue("user_change")
+    values.user_id(user.get("id"), "user_change")
+    ctx.people.remember(user)
 
 
 def handle_app_removed(event: dict[str, Any], logger: logging.Logger) -> None:

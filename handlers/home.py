@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot import services
 from bot.errors import CasebotError
 from bot.services import caseload, request
+from handlers import values
 from handlers.blocks import build_home, esc_message, section
 from handlers.context import Context
 from handlers.slack.people import CallerUnknown
@@ -95,7 +96,7 @@ def register(app: App, ctx: Context) -> None:
         """Acknowledged at once: the view is built and published afterwards (a lead's takes longest), so
         Slack never waits for it, and never retries the event for want of an answer."""
         if event.get("tab", "home") == "home":
-            refresh_home(event["user"])
+            refresh_home(values.user_id(event.get("user"), "app_home_opened"))
 
     app.event("app_home_opened")(handle_app_home_opened)
     ctx.firm.on_change.append(lambda actor, _number: refresh_home(actor))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
 from bot import services
+from handlers import values
 from handlers.blocks import build_case_card
 from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE, mark_done
 from handlers.context import Context
@@ -15,18 +15,29 @@ from handlers.refusals import refusal
 from handlers.said import say
 
 
-def _action(body: dict[str, Any]) -> dict[str, Any]:
-    action: dict[str, Any] = (body.get("actions") or [{}])[0]
-    return action
+def _message(body: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]]]:
+    """The digest message the click came from: its text and blocks, as Slack sends them back."""
+    message = body.get("message") or {}
+    if not isinstance(message, dict):
+        raise values.CraftedValue("digest message")
+    text = message.get("text")
+    return (values.text(text, "digest message", most=40_000) if text is not None else None), values.blocks(
+        message.get("blocks"), "digest blocks"
+    )
 
 
 def _replace_item(
-    ctx: Context, body: dict[str, Any], respond: Respond, obligation_id: int, note: str
+    ctx: Context,
+    message: tuple[str | None, list[dict[str, Any]]],
+    respond: Respond,
+    obligation_id: int,
+    note: str,
 ) -> None:
     """The digest as it was, with this item's buttons replaced by what was done."""
-    message = body.get("message") or {}
-    blocks = mark_done(message.get("blocks") or [], obligation_id, note)
-    ctx.later(respond, text=message.get("text") or say(note), blocks=blocks, replace_original=True)
+    text, blocks = message
+    ctx.later(
+        respond, text=text or say(note), blocks=mark_done(blocks, obligation_id, note), replace_original=True
+    )
 
 
 def _fail(ctx: Context, respond: Respond, exc: Exception) -> None:
@@ -39,41 +50,50 @@ def _fail(ctx: Context, respond: Respond, exc: Exception) -> None:
 def handle_digest_log_contact(
     ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]
 ) -> None:
+    value = values.json_object(values.button_value(body, "digest log contact"), "digest log contact")
+    obligation = values.integer(value.get("o"), "digest log contact")
+    actor, message = values.actor(body), _message(body)
     ack()
     ctx: Context = context["casebot"]
     try:
-        ctx.people.check(body["user"]["id"])
-        value = json.loads(_action(body).get("value") or "{}")
-        outcome = services.log_from_digest(ctx.firm, body["user"]["id"], int(value["o"]))
+        ctx.people.check(actor)
+        outcome = services.log_from_digest(ctx.firm, actor, obligation)
     except Exception as exc:
         _fail(ctx, respond, exc)
         return
-    _replace_item(ctx, body, respond, int(value["o"]), "✓ " + outcome.message)
+    _replace_item(ctx, message, respond, obligation, "✓ " + outcome.message)
 
 
 def handle_digest_snooze(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    option = values.action(body).get("selected_option")
+    raw = values.text(option.get("value") if isinstance(option, dict) else None, "snooze", most=60)
+    ob, colon, choice = raw.partition(":")
+    if not colon:
+        raise values.CraftedValue("snooze")
+    obligation = values.integer(ob, "snooze")
+    actor, message = values.actor(body), _message(body)
     ack()
     ctx: Context = context["casebot"]
     try:
-        ctx.people.check(body["user"]["id"])
-        raw = str((_action(body).get("selected_option") or {}).get("value") or "")
-        ob, _, choice = raw.partition(":")
+        ctx.people.check(actor)
         until = services.snooze_until(choice, ctx.firm.today())
-        outcome = services.snooze(ctx.firm, body["user"]["id"], int(ob), until)
+        outcome = services.snooze(ctx.firm, actor, obligation, until)
     except Exception as exc:
         _fail(ctx, respond, exc)
         return
-    _replace_item(ctx, body, respond, int(ob), "💤 " + outcome.message)
+    _replace_item(ctx, message, respond, obligation, "💤 " + outcome.message)
 
 
 def handle_digest_open_case(
     ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]
 ) -> None:
+    number = values.case_number(values.button_value(body, "open case"), "open case")
+    actor = values.actor(body)
     ack()
     ctx: Context = context["casebot"]
     try:
-        ctx.people.check(body["user"]["id"])
-        card = services.show_case(ctx.firm, body["user"]["id"], str(_action(body).get("value") or ""))
+        ctx.people.check(actor)
+        card = services.show_case(ctx.firm, actor, number)
     except Exception as exc:
         _fail(ctx, respond, exc)
         return

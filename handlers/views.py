@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date
 from typing import Any
@@ -13,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import services
 from bot.rules.parsing import When, parse_day
+from handlers import values
 from handlers.blocks import LOG_CONTACT_VIEW, NEW_CASE_VIEW, Reply, build_outcome
 from handlers.blocks.modals import ACCOUNTING_CHOICE
 from handlers.context import Context
@@ -32,25 +32,36 @@ LOG_CONTACT_FIELDS = {"kind": "kind", "on": "on", "note": "note"}
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
-    """Each input block's answer, whatever its element: text, date, user or radio choice."""
+    """Each input block's answer, whatever its element: text, date, user or radio choice (each a string;
+    any other shape is values.CraftedValue)."""
+    state = view.get("state") or {}
+    answers = state.get("values") or {} if isinstance(state, dict) else None
+    if not isinstance(answers, dict):
+        raise values.CraftedValue("form state")
     out: dict[str, Any] = {}
-    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
-        element: dict[str, Any] = next(iter(actions.values()), {}) or {}
-        out[block_id] = (
+    for block_id, actions in answers.items():
+        if not isinstance(actions, dict) or not all(isinstance(e, dict) for e in actions.values()):
+            raise values.CraftedValue("form state")
+        element: dict[str, Any] = next(iter(actions.values()), {})
+        option = element.get("selected_option") or {}
+        answer = (
             element.get("value")
             or element.get("selected_date")
             or element.get("selected_user")
-            or (element.get("selected_option") or {}).get("value")
+            or (option.get("value") if isinstance(option, dict) else option)
         )
+        out[block_id] = None if answer is None else values.text(answer, "form field", most=3000)
     return out
 
 
 def _meta(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
+    """What casebot put in the form's private_metadata: the channel it was opened from, and its case."""
+    meta = values.json_object(view.get("private_metadata") or "{}", "form metadata")
+    channel, case = meta.get("channel"), meta.get("case")
+    return {
+        "channel": values.channel_id(channel, "form metadata") if channel is not None else None,
+        "case": values.case_number(case, "form metadata") if case is not None else None,
+    }
 
 
 def _date(text: str | None, today: date, when: When = "past") -> date | None:
@@ -78,8 +89,7 @@ def handle_new_case(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
 ) -> None:
     ctx: Context = context["casebot"]
-    actor = body["user"]["id"]
-    v = _values(view)
+    actor, v = values.actor(body), _values(view)
     try:
         ctx.people.check(actor)
         manager = v.get("manager") or actor
@@ -106,8 +116,7 @@ def handle_log_contact(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
 ) -> None:
     ctx: Context = context["casebot"]
-    actor = body["user"]["id"]
-    v, meta = _values(view), _meta(view)
+    actor, v, meta = values.actor(body), _values(view), _meta(view)
     kind = v.get("kind") or "client"
     topic = "accounting" if kind == ACCOUNTING_CHOICE else None
     try:

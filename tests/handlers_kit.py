@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from sqlalchemy import func, select
 
 from bot.entrypoints.app import create_app
+from bot.entrypoints.bodies import bolt_request, read_body
 from bot.services.firm import Firm
 from handlers.context import Context
 from handlers.slack.standin import Call, SlackStandIn
@@ -80,11 +81,13 @@ class Slack:
         timestamp: int | None = None,
         secret: str = SECRET,
     ) -> Answer:
+        # Read as the front door reads it (bot/entrypoints/bodies.py); a body it refuses is its 400.
         headers = sign(secret, body, timestamp)
         headers["Content-Type"] = content_type
-        response = self.app.dispatch(
-            BoltRequest(body=body, headers={k.lower(): v for k, v in headers.items()})
-        )
+        parsed = read_body(body, content_type)
+        if parsed is None:
+            return Answer(400, {})
+        response = self.app.dispatch(bolt_request(parsed, {k.lower(): v for k, v in headers.items()}, ""))
         self.ctx.drain()
         parsed: dict[str, Any] = {}
         if response.body:

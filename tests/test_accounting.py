@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import services as sv
-from bot.errors import InputError, NotAllowed
+from bot.errors import InputError, NotAllowed, UnknownCase
 from bot.rules import fees
 from bot.rules.playbook import Numbers
 from bot.services import accounting as acc
@@ -110,7 +110,7 @@ def test_the_service_uses_the_firms_defaults_and_is_for_the_manager_a_lead_or_an
     assert acc.settlement_statement(firm, "UADMIN", "PI-9", D("30000")).settle_now.net_to_client == D(
         "20000.00"
     )
-    with pytest.raises(NotAllowed, match=r"PI-9 is <@U1>.s case; ask them or a lead"):
+    with pytest.raises(UnknownCase, match=r"There is no case PI-9 that you can see\."):
         acc.settlement_statement(firm, "U2", "PI-9", D("30000"))
 
 

@@ -69,11 +69,13 @@ def test_console_shows_refusals_forms_home_and_switching_users(firm: Firm) -> No
         + "\n",
     )
     assert "a form opens" in out and "Case number: ____" in out
-    assert "There is no case PI-9. Did you mean PI-1?" in out
+    assert "There is no case PI-9 that you can see. Did you mean PI-1?" in out
     assert "── Home tab ──" in out and "Overdue (2)" in out and "R1 client" in out
     assert "You are now U2." in out
     as_u2 = out.split("You are now U2.")[1]
-    assert as_u2.count("PI-1 is @U1's case; ask them or a lead") == 2, "a colleague reads and changes nothing"
+    assert as_u2.count("There is no case PI-1 that you can see.") == 2, (
+        "a colleague reads and changes nothing"
+    )
     assert "Jane Roe" not in as_u2 and "no offers yet" not in as_u2
     assert "Type a slash command" in out
     assert out.count("U2> /case show PI-1") == 0, "nothing is read after quit"

@@ -128,7 +128,13 @@ BAD_INPUT = [
     ("U1", "/case", "shwo PI-1", "Did you mean `/case show`", "/case help"),
     ("U1", "/case", "show", "Which case?", "/case show <case-no>"),
     ("U1", "/case", "show PI-1 extra", "I don't know what to do with", "/case show <case-no>"),
-    ("U1", "/case", "show PI-11", "There is no case PI-11. Did you mean PI-1", "/case show <case-no>"),
+    (
+        "U1",
+        "/case",
+        "show PI-11",
+        "There is no case PI-11 that you can see. Did you mean PI-1",
+        "/case show <case-no>",
+    ),
     ("U1", "/case", "new", None, None),  # opens the form instead: checked in test_views
     ("U1", "/case", "new PI-2", "client's name", "/case new <case-no>"),
     (
@@ -226,9 +232,9 @@ BAD_INPUT = [
     ("UADMIN", "/case", "role <@U2> boss", "is not a role", "/case role"),
     ("UADMIN", "/case", "role lead", "Slack mention", "/case role"),
     ("UADMIN", "/case", "role <@UGUEST> lead", "a guest", "/case role"),
-    ("U2", "/case", "contacted PI-1", "'s case; ask them or a lead", "/case contacted"),
-    ("U2", "/case", "provider PI-1 add Mercy", "'s case; ask them or a lead", "/case provider"),
-    ("U2", "/offer", "received PI-1 10k", "'s case; ask them or a lead", "/offer received"),
+    ("U2", "/case", "contacted PI-1", "There is no case PI-1 that you can see.", "/case contacted"),
+    ("U2", "/case", "provider PI-1 add Mercy", "There is no case PI-1 that you can see.", "/case provider"),
+    ("U2", "/offer", "received PI-1 10k", "There is no case PI-1 that you can see.", "/offer received"),
     ("UGUEST", "/case", "mine", "a guest", None),
     ("USINGLE", "/case", "show PI-1", "a guest", None),
     ("UBOT", "/case", "mine", "a bot", None),
@@ -277,7 +283,7 @@ def test_bad_input_gets_a_friendly_refusal_and_changes_nothing(
 
 def test_a_lead_and_an_admin_may_change_anyones_case_a_colleague_may_not(slack: Slack) -> None:
     _case_with_provider(slack)
-    assert "'s case; ask them or a lead" in slack.case("U2", "contacted PI-1").all_text
+    assert "There is no case PI-1 that you can see." in slack.case("U2", "contacted PI-1").all_text
     assert "is now a lead" in slack.case("UADMIN", "role <@ULEAD> lead").text
     assert "client contact on PI-1" in slack.case("ULEAD", "contacted PI-1").text
     assert (
@@ -286,7 +292,7 @@ def test_a_lead_and_an_admin_may_change_anyones_case_a_colleague_may_not(slack: 
     assert "is now an admin" not in slack.case("ULEAD", "role <@U2> admin").text
     assert "Only an admin" in slack.case("ULEAD", "role <@U2> admin").all_text
     assert "now <@U2>'s" in slack.case("UADMIN", "assign PI-1 <@U2>").text
-    assert "'s case; ask them or a lead" in slack.case("U1", "contacted PI-1").all_text
+    assert "There is no case PI-1 that you can see." in slack.case("U1", "contacted PI-1").all_text
 
 
 def test_overdue_for_a_lead_is_everyones_grouped_by_manager(slack: Slack, clock: object) -> None:

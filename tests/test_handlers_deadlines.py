@@ -91,7 +91,7 @@ BAD_INPUT = [
     ("U1", "claim-deadline PI-1", "Give the last day to present the claim"),
     ("U1", "claim-deadline PI-1 2027-02-30", "is not a day"),
     ("U1", "claim-deadline PI-1 2027-01-15 extra", "I don't know what to do with"),
-    ("U2", "claim-deadline PI-1 2027-01-15", "'s case; ask them or a lead"),
+    ("U2", "claim-deadline PI-1 2027-01-15", "There is no case PI-1 that you can see."),
     ("U1", "calendar please", "I don't know what to do with"),
 ]
 

@@ -81,7 +81,7 @@ def test_a_button_pressed_by_someone_else_is_refused(slack: Slack) -> None:
     slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
     slack.click("U2", "advance", json.dumps({"case": "PI-1", "expected": "records"}))
     refused = _last_response(slack)
-    assert "'s case; ask them or a lead" in refused["text"]
+    assert "There is no case PI-1 that you can see." in refused["text"]
     assert refused["response_type"] == "ephemeral"
     assert services.show_case(slack.firm, "U1", "PI-1").stage == "records"
 

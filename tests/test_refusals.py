@@ -68,7 +68,7 @@ def test_casebots_own_fault_reads_the_same_everywhere(slack: Slack, monkeypatch:
 
     shown: list[str] = [slack.case("U1", "show PI-1").all_text]
     slack.click("U1", "advance", json.dumps({"case": "PI-1", "expected": "records"}))
-    slack.click("U1", "overdue_page_next", "2|")
+    slack.click("U1", "overdue_page_next", json.dumps({"page": 2, "user": None}))
     slack.click("U1", OPEN_CASE, "PI-1", channel="DU1")
     shown += [json.dumps(call.params) for call in slack.standin.calls_to("response_url")]
     form = slack.submit(

@@ -198,9 +198,9 @@ def test_nobody_else_reads_or_changes_a_case_by_any_command_or_button(slack: Htt
     assert "Did you mean PI-1" not in seen
     assert _state(slack) == before, "nothing changed"
     if who == "U2":
-        assert seen.count("PI-1 is <@U1>'s case; ask them or a lead.") >= 8
+        assert seen.count("There is no case PI-1 that you can see.") >= 8
     else:
-        assert "PI-1 is <@U1>" not in seen, (
+        assert "<@U1>" not in seen and "PI-1 that you can see" not in seen, (
             "someone who may not use casebot is not even told whose case it is"
         )
         kind = {"UGUEST": "a guest", "UGONE": "deactivated", "UEXT": "of another Slack workspace"}[who]
@@ -215,8 +215,10 @@ def test_the_manager_the_team_a_cover_and_leads_do_see_it(slack: HttpSlack) -> N
     services.set_role(slack.firm, "UADMIN", "ULEAD", "lead")
     assert CLIENT in slack.case("ULEAD", "show PI-1").all_text
 
-    assert "ask them or a lead" in slack.case("U3", "show PI-1").all_text
-    assert "ask them or a lead" in slack.case("U2", "team PI-1 add <@U2>").all_text, "nobody adds themselves"
+    assert "There is no case PI-1 that you can see." in slack.case("U3", "show PI-1").all_text
+    assert "There is no case PI-1 that you can see." in slack.case("U2", "team PI-1 add <@U2>").all_text, (
+        "nobody adds themselves"
+    )
     assert "<@U3> is now on PI-1's team" in slack.case("U1", "team PI-1 add <@U3>").all_text
     assert services.team(slack.firm, "PI-1") == ["U3"]
     card = slack.case("U3", "show PI-1").all_text
@@ -230,7 +232,7 @@ def test_the_manager_the_team_a_cover_and_leads_do_see_it(slack: HttpSlack) -> N
     with pytest.raises(NotAllowed):
         services.change_team(slack.firm, "U2", "PI-1", "add", "U2")
     assert "off PI-1's team" in slack.case("ULEAD", "team PI-1 remove <@U3>").all_text
-    assert "ask them or a lead" in slack.case("U3", "show PI-1").all_text
+    assert "There is no case PI-1 that you can see." in slack.case("U3", "show PI-1").all_text
 
     slack.case("U1", "away cover <@U2>")
     assert CLIENT in slack.case("U2", "show PI-1").all_text, "the cover, while U1 is away"
@@ -239,7 +241,7 @@ def test_the_manager_the_team_a_cover_and_leads_do_see_it(slack: HttpSlack) -> N
     slack.click("U2", DIGEST_LOG_CONTACT, json.dumps({"o": call.obligation_id}), channel="DU2")
     assert slack.audit_count() > before, "the cover's digest buttons work for the away manager's cases"
     slack.case("U1", "back")
-    assert "ask them or a lead" in slack.case("U2", "show PI-1").all_text
+    assert "There is no case PI-1 that you can see." in slack.case("U2", "show PI-1").all_text
 
 
 def test_a_guest_or_leaver_gets_no_digest_and_the_leads_are_told_once_with_the_cases(

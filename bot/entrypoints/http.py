@@ -12,11 +12,11 @@ In order, for POST /slack/events:
    PostgreSQL, one statement outside any transaction, so every replica sees it (storage/claims.py); a
    change also keeps it in its own transaction, so a replay of a change is refused after a restart too.
    Slack's own retries carry a fresh timestamp and signature, so they still get through.
-4. **Well formed.** The body must be UTF-8, and the form or JSON Slack sends (a form's `payload` a JSON
-   object): else 400.
-Only then does Bolt see it (casebot's app does not check the signature again: bot/entrypoints/app.py).
-Nothing here answers 500 for anything a caller sent; an unexpected failure inside casebot is logged by what,
-never by what was sent.
+4. **Read once.** The body must be UTF-8 and the shape its Content-Type says, with who is asking
+   (bodies.py): else 400. Bolt is handed the body so read, never the text, so no word in a form (a note
+   about a truck's "payload") changes how it is read; Bolt does not check the signature again.
+Nothing here answers 500 for anything a caller sent; an unexpected failure inside casebot is logged by
+what, never by what was sent.
 
 GET (or HEAD) /calendar/<token>.ics, when the server has a firm: a person's deadlines as iCalendar. The token
 is the credential (256 random bits; bot/services/calendars.py keeps only its hash); any token that opens no
@@ -28,17 +28,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
-from urllib.parse import parse_qs
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 
+from bot.entrypoints.bodies import bolt_request, read_body
 from bot.entrypoints.twilio_http import STATUS_PATH as TWILIO_STATUS_PATH
 from bot.entrypoints.twilio_http import status_endpoint
 from bot.entrypoints.twilio_inbound import INBOUND_PATH, inbound_for
@@ -46,6 +45,9 @@ from bot.logs import failure
 from bot.services import request
 from bot.services.firm import Firm
 from bot.services.people import claim_request
+
+if TYPE_CHECKING:
+    from bot.entrypoints.server import FrontDoor
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ _SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
+Endpoint = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
 def signature_of(secret: str, timestamp: str, body: bytes) -> str:
@@ -104,18 +107,6 @@ def _answer(start_response: StartResponse, status: str, text: str = "") -> Itera
     return [body]
 
 
-def _well_formed(body: str, content_type: str) -> bool:
-    """Slack's two shapes: a JSON object (events), or a form whose `payload`, if any, is a JSON object."""
-    try:
-        if content_type.startswith("application/json"):
-            return isinstance(json.loads(body), dict)
-        form = parse_qs(body, keep_blank_values=True, strict_parsing=bool(body), max_num_fields=200)
-        payload = form.get("payload")
-        return payload is None or (len(payload) == 1 and isinstance(json.loads(payload[0]), dict))
-    except ValueError:  # json.JSONDecodeError, or a form parse_qs can't read
-        return False
-
-
 def slack_endpoint(
     app: App, signing_secret: str, replays: Replays, *, clock: Callable[[], float] = time.time
 ) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
@@ -150,7 +141,8 @@ def slack_endpoint(
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return _answer(start_response, "400 Bad Request", "not UTF-8")
-        if not _well_formed(text, content_type):
+        parsed = read_body(text, content_type)
+        if parsed is None:
             return _answer(start_response, "400 Bad Request", "malformed")
 
         headers: dict[str, str | Sequence[str]] = {
@@ -159,9 +151,7 @@ def slack_endpoint(
         headers["content-type"] = content_type
         try:
             with request.serving(claims=(Replays.key(timestamp, signature),)):
-                response = app.dispatch(
-                    BoltRequest(body=text, query=environ.get("QUERY_STRING") or "", headers=headers)
-                )
+                response = app.dispatch(bolt_request(parsed, headers, str(environ.get("QUERY_STRING") or "")))
         except Exception as exc:
             failure(log, "dispatch a request", exc)
             return _answer(start_response, "500 Internal Server Error", "casebot ran into a problem")
@@ -228,31 +218,44 @@ def calendar_endpoint(firm: Firm) -> Callable[[Environ, StartResponse], Iterable
     return endpoint
 
 
+def health_endpoint(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    """GET or HEAD /healthz: 200 "ok" while the server answers."""
+    if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+        return _answer(start_response, "405 Method Not Allowed", "GET only")
+    return _answer(start_response, "200 OK", "ok")
+
+
+def post_only(endpoint: Endpoint) -> Endpoint:
+    def checked(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD", "GET") != "POST":
+            return _answer(start_response, "405 Method Not Allowed", "POST only")
+        return endpoint(environ, start_response)
+
+    return checked
+
+
 def wsgi_app(
     app: App, *, signing_secret: str, replays: Replays | None = None, calendars: Firm | None = None
-) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
-    """POST /slack/events for commands, interactivity and events; GET /healthz; with `calendars` (the firm),
-    GET /calendar/<token>.ics; 404 for anything else."""
-    slack = slack_endpoint(app, signing_secret, replays or Replays())
-    calendar = calendar_endpoint(calendars) if calendars is not None else None
-    twilio = status_endpoint(calendars) if calendars is not None else None  # POST /twilio/status
-    inbound = inbound_for(calendars) if calendars is not None else None  # POST /twilio/inbound (issue 22)
+) -> Endpoint:
+    """The routing table: POST /slack/events for commands, interactivity and events; GET /healthz; with
+    `calendars` (the firm), GET /calendar/<token>.ics; 404 for anything else. Each endpoint checks its own
+    method; to add one, add a line to `routes` (an exact path) or `prefixes` (a path and what follows)."""
+    routes: dict[str, Endpoint] = {
+        HEALTH_PATH: health_endpoint,
+        EVENTS_PATH: post_only(slack_endpoint(app, signing_secret, replays or Replays())),
+    }
+    prefixes: list[tuple[str, Endpoint]] = []
+    if calendars is not None:
+        prefixes.append((CALENDAR_PREFIX, calendar_endpoint(calendars)))
+        routes[TWILIO_STATUS_PATH] = post_only(status_endpoint(calendars))  # delivery reports (issue 21)
+        routes[INBOUND_PATH] = post_only(inbound_for(calendars))  # clients' texts (issue 22)
 
     def application(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
-        if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            return _answer(start_response, "200 OK", "ok")
-        if calendar is not None and path.startswith(CALENDAR_PREFIX):
-            return calendar(environ, start_response)
-        if twilio is not None and path == TWILIO_STATUS_PATH:
-            return twilio(environ, start_response)
-        if inbound is not None and path == INBOUND_PATH:
-            return inbound(environ, start_response)
-        if path != EVENTS_PATH:
+        path = str(environ.get("PATH_INFO", ""))
+        endpoint = routes.get(path) or next((e for p, e in prefixes if path.startswith(p)), None)
+        if endpoint is None:
             return _answer(start_response, "404 Not Found", "not found")
-        if method != "POST":
-            return _answer(start_response, "405 Method Not Allowed", "POST only")
-        return slack(environ, start_response)
+        return endpoint(environ, start_response)
 
     return application
 
@@ -265,19 +268,20 @@ def http_server(
     host: str = "127.0.0.1",
     port: int = 3000,
     threads: int = 8,
+    front_door: FrontDoor | None = None,
 ) -> Any:
     """A waitress server (not yet running): `.run()` serves, `.close()` stops, `.effective_port` is the port.
     Listens on loopback unless told otherwise (`casebot run --http --host 0.0.0.0` behind a proxy). With a
-    firm it also serves the calendar feeds."""
-    from waitress import create_server
+    firm it also serves the calendar feeds. Configured for the internet by `front_door` (server.py)."""
+    from bot.entrypoints.server import FrontDoor, serve
 
     if signing_secret is None:
         signing_secret = (firm.settings.slack_signing_secret if firm else None) or ""  # "": every request 401
-    return create_server(
+    return serve(
         wsgi_app(app, signing_secret=signing_secret, replays=Replays(firm), calendars=firm),
         host=host,
         port=port,
         threads=threads,
-        ident="casebot",
-        max_request_body_size=MAX_BODY,
+        door=front_door or FrontDoor(),
+        max_body=MAX_BODY,
     )

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import BadAmount, BadDate
 
@@ -268,6 +270,33 @@ _CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x
 def printable(text: str) -> str:
     """The text without control characters (tabs and newlines stay)."""
     return text.translate(_CONTROL)
+
+
+NAME_CHARS = 200  # the staff table's name column
+_ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,29}(/[A-Za-z0-9_+\-]{1,30}){0,2}")
+
+
+def person_name(text: object) -> str | None:
+    """A name as Slack gives it, fit to keep and to show: no control or format characters (NUL, bidi
+    overrides, zero-width spaces), its spaces collapsed, at most NAME_CHARS; None when nothing is left."""
+    if not isinstance(text, str):
+        return None
+    kept = "".join(
+        " " if c.isspace() else c for c in text if c.isspace() or not unicodedata.category(c).startswith("C")
+    )
+    name = " ".join(kept.split())[:NAME_CHARS].strip()
+    return name or None
+
+
+def time_zone(text: object) -> str | None:
+    """An IANA time zone this machine knows (`America/Denver`), else None."""
+    if not isinstance(text, str) or not _ZONE.fullmatch(text):
+        return None
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+    return text
 
 
 def parse_amount(text: str, *, zero: bool = False) -> Decimal:

@@ -32,6 +32,7 @@ from bot.services.changes import (
     replan,
     require_open,
     role_of,
+    sees,
 )
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
@@ -79,10 +80,8 @@ def create_case(
             )
         if (refusal := not_member(q.get_staff(s, manager), who=said(Person(manager), " is"))) is not None:
             raise refusal
-        if q.get_case(s, number, children=False) is not None:
-            raise Conflict(
-                said(f"{number.upper()} already exists: ", Command(f"show {number.upper()}")), field="number"
-            )
+        if (existing := q.get_case(s, number, children=False)) is not None:
+            raise _taken(number, sees(s, firm, actor, existing, role))
         case = Case(
             number=number.upper(),
             number_key=q.case_key(number),
@@ -98,9 +97,7 @@ def create_case(
         try:
             s.flush()
         except IntegrityError as exc:
-            raise Conflict(
-                said(f"{number.upper()} already exists: ", Command(f"show {number.upper()}")), field="number"
-            ) from exc
+            raise _taken(number, False) from exc
         case.stages.append(
             StageChange(
                 seq=1,
@@ -138,6 +135,20 @@ def create_case(
         )
         message += f"\n{warn}" if warn else ""
     return Outcome(message, card, undo=undo)
+
+
+def _taken(number: str, visible: bool) -> Conflict:
+    """A number already in use. Who may see that case is pointed to it; anyone else learns only that the
+    number is taken (a new case needs its own), never whose it is or whom it is for."""
+    if visible:
+        return Conflict(
+            said(f"{number.upper()} already exists: ", Command(f"show {number.upper()}")), field="number"
+        )
+    return Conflict(
+        f"{number.upper()} is taken: a new case needs a number of its own. Choose another one.",
+        example=command("new PI-2041 Jane Roe"),
+        field="number",
+    )
 
 
 def show_case(firm: Firm, actor: str, number: str) -> CaseCard:

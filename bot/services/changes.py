@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import (
     FutureDate,
+    HiddenCase,
     InputError,
     NotAllowed,
     PreconditionNotMet,
@@ -115,21 +116,33 @@ def covers_of(s: Session, firm: Firm, manager: str) -> set[str]:
         found.add(who)
 
 
-def _refusal(case: Case) -> NotAllowed:
-    # Names the case's manager and nothing else of it: no client, no stage.
-    return NotAllowed(said(f"{case.number} is ", Person(case.manager_id), "'s case; ask them or a lead."))
+def unknown_case(
+    s: Session, firm: Firm | None, actor: str | None, number: str, *, hidden: bool = False
+) -> UnknownCase:
+    """The one refusal for a case number someone may not see, whether or not there is such a case: the
+    same words, and the same work (the closest numbers they may see), so that neither the reply nor its
+    time tells an existing case, or its manager, from a missing one."""
+    suggestions: list[str] = []
+    if firm is not None and actor is not None:
+        suggestions = q.closest_numbers(s, number, among=lambda found: visible_numbers(s, firm, actor, found))
+    kind = HiddenCase if hidden else UnknownCase
+    return kind(number.strip().upper()[:40], suggestions, to_someone=actor is not None)
+
+
+def sees(s: Session, firm: Firm, actor: str, case: Case, role: str) -> bool:
+    if role in LEAD_ROLES or case.manager_id == actor:
+        return True
+    return q.on_team(s, case.id, actor) or actor in covers_of(s, firm, case.manager_id)
 
 
 def may_see(s: Session, firm: Firm, actor: str, case: Case) -> str:
     """Every read of a case asks this: its manager, their cover while away, the people on its team, leads
-    and admins may see it (and change it, see may_change); anyone else is refused without a word of it.
-    Answers the actor's role."""
+    and admins may see it (and change it, see may_change); anyone else is told there is no such case
+    (unknown_case), exactly as for a number that is no case. Answers the actor's role."""
     role = role_of(s, firm, actor)
-    if role in LEAD_ROLES or case.manager_id == actor:
-        return role
-    if q.on_team(s, case.id, actor) or actor in covers_of(s, firm, case.manager_id):
-        return role
-    raise _refusal(case)
+    if not sees(s, firm, actor, case, role):
+        raise unknown_case(s, firm, actor, case.number, hidden=True)
+    return role
 
 
 def may_change(s: Session, firm: Firm, actor: str, case: Case) -> str:
@@ -185,12 +198,7 @@ def find_case(
     (none when no actor is given), so that case numbers can't be walked."""
     case = q.get_case(s, number, for_update=for_update, card_only=card_only)
     if case is None:
-        suggestions: list[str] = []
-        if firm is not None and actor is not None:
-            suggestions = q.closest_numbers(
-                s, number, among=lambda found: visible_numbers(s, firm, actor, found)
-            )
-        raise UnknownCase(number.strip().upper()[:40], suggestions)
+        raise unknown_case(s, firm, actor, number)
     return case
 
 

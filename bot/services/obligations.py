@@ -13,6 +13,7 @@ from bot.errors import (
     Conflict,
     InputError,
     NotAllowed,
+    UnknownCase,
 )
 from bot.rules.said import Command, said
 from bot.services.cards import DueItem, due_item
@@ -27,8 +28,20 @@ from storage import queries as q
 from storage.journal import Journal
 from storage.models import (
     ACTIVE,
+    Case,
 )
 from storage.overdue import overdue_rows
+
+GONE = "That reminder no longer exists."
+
+
+def _may_change_item(s: Session, firm: Firm, actor: str, case: Case) -> None:
+    """A digest item is read only by who may change its case; to anyone else, an item of a case they may not
+    see reads exactly as one that does not exist (a guessed id tells nothing)."""
+    try:
+        may_change(s, firm, actor, case)
+    except UnknownCase:
+        raise InputError(GONE) from None
 
 
 def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
@@ -39,10 +52,10 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
         ob = q.get_obligation(s, obligation_id)
         if ob is None:
             role_of(s, firm, actor)  # someone who may not use casebot hears that first
-            raise InputError("That reminder no longer exists.")
+            raise InputError(GONE)
         case = q.get_case_by_id(s, ob.case_id, for_update=True)
         assert case is not None
-        may_change(s, firm, actor, case)
+        _may_change_item(s, firm, actor, case)
         s.refresh(ob)
         if ob.state not in ACTIVE:
             raise Conflict(f"That {ob.rule} on {case.number} is already {ob.state}.")
@@ -224,9 +237,10 @@ def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
     with Transaction(firm, write=False) as s:
         found = q.obligations_by_ids(s, [obligation_id])
         if not found:
-            raise InputError("That reminder no longer exists.")
+            role_of(s, firm, actor)
+            raise InputError(GONE)
         ob, case = found[0]
-        may_change(s, firm, actor, case)
+        _may_change_item(s, firm, actor, case)
         provider = (
             next((p.seq for p in case.providers if p.id == ob.provider_id), None)
             if ob.kind == "provider"

@@ -14,6 +14,7 @@ from bot.errors import (
     NotAllowed,
     PreconditionNotMet,
 )
+from bot.rules.parsing import person_name, time_zone
 from bot.rules.said import Command, Person, command, said
 from bot.services.changes import audit, not_member, role_of
 from bot.services.firm import ROLES, Firm, Transaction
@@ -165,7 +166,7 @@ def remember_person(
     with Transaction(firm) as s:
         staff = _staff(s, user_id)
         was_member = staff.info_fetched_at is not None and staff.full_member
-        staff.name, staff.tz = name, tz
+        staff.name, staff.tz = person_name(name), time_zone(tz)
         staff.is_guest, staff.is_bot, staff.deleted, staff.external = is_guest, is_bot, deleted, external
         staff.info_fetched_at = firm.now()
         if was_member and not staff.full_member and q.open_cases_of(s, user_id):

@@ -9,6 +9,7 @@ from datetime import date
 from bot.rules.playbook import STAGES, Stage
 from bot.services.cards import DueItem
 from bot.services.obligations import ComingDay, OverduePage
+from handlers import values
 from handlers.blocks.kit import (
     MESSAGE_BLOCKS,
     Block,
@@ -289,10 +290,10 @@ def _page_value(page: int, user: str | None) -> str:
 
 
 def read_page_value(value: str) -> tuple[int, str | None]:
-    """The page and @user filter a Previous or Next button carries; an unreadable one is page 1, no filter."""
-    try:
-        data = json.loads(value)
-        page, user = int(data.get("page", 1)), data.get("user")
-    except (ValueError, TypeError, AttributeError):
-        return 1, None
-    return max(page, 1), (str(user) if user else None)
+    """The page and @user filter a Previous or Next button carries (values.CraftedValue for anything else)."""
+    data = values.json_object(value, "overdue page")
+    if set(data) - {"page", "user"}:
+        raise values.CraftedValue("overdue page")
+    page = values.integer(data.get("page", 1), "overdue page", high=values.MAX_PAGE)
+    user = data.get("user")
+    return page, (values.user_id(user, "overdue filter") if user is not None else None)

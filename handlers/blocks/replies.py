@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.errors import CasebotError, UnknownCase
 from bot.services.cards import CaseCard
+from handlers import values
 from handlers.blocks.card import user_text
 from handlers.blocks.kit import (
     Block,
@@ -104,9 +105,12 @@ def undo_button(number: str, change: int) -> Block:
     return button("Undo", UNDO, f"{number}|{change}")
 
 
-def read_undo_value(value: str) -> tuple[str, int] | None:
-    number, _, change = value.rpartition("|")
-    return (number, int(change)) if number and change.isdigit() else None
+def read_undo_value(value: str) -> tuple[str, int]:
+    """The case and the change an Undo button carries (values.CraftedValue for anything else)."""
+    number, bar, change = value.rpartition("|")
+    if not bar:
+        raise values.CraftedValue("undo")
+    return values.case_number(number, "undo"), values.integer(change, "undo")
 
 
 def build_outcome(message: str, card: CaseCard | None, today: date, *, undo: int | None = None) -> Reply:

@@ -40,6 +40,7 @@ from slack_sdk import WebClient
 
 from bot.errors import CasebotError
 from bot.services import request
+from handlers import values
 from handlers.blocks import Reply, build_message, build_new_case_modal
 from handlers.commands.subcommand import CASE
 from handlers.commands.table import TABLES, Table, build_help
@@ -114,7 +115,8 @@ def _answer(ctx: Context, table: Table, actor: str, text: str, *, defer: bool) -
 
 def handle_slash(ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
     ctx: Context = context["casebot"]
-    name, actor, text = command["command"], command["user_id"], command.get("text") or ""
+    name, actor = command["command"], values.user_id(command.get("user_id"), "user_id")
+    text = values.text(command.get("text") or "", "command text", most=1 << 20)
     if opens_modal(name, text):
         try:
             ctx.people.check(actor)
@@ -122,10 +124,11 @@ def handle_slash(ack: Ack, command: dict[str, Any], client: WebClient, context: 
             reply = refusal(exc)
             ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
             return
+        trigger = values.text(command.get("trigger_id"), "trigger_id", most=200)
         ack()
         # trigger_id lives 3 seconds: the form opens right away, before anything else.
         client.views_open(
-            trigger_id=command["trigger_id"],
+            trigger_id=trigger,
             view=build_new_case_modal(actor, ctx.firm.today(), channel=command.get("channel_id")),
         )
         return

@@ -1,0 +1,80 @@
+"""The test workspace of handlers_kit with every request sent over HTTP to the real server (waitress and
+casebot's front door) on loopback, and what casebot logged while it ran."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+from bot.entrypoints.http import http_server
+from bot.entrypoints.server import FrontDoor
+from bot.services.firm import Firm
+from handlers.slack.standin import SlackStandIn
+from tests.handlers_kit import SECRET, Answer, Slack
+from tests.slack_helpers import sign
+
+
+def sign_bytes(body: bytes, secret: str = SECRET) -> dict[str, str]:
+    ts = str(int(time.time()))
+    digest = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": "v0=" + digest}
+
+
+class ServedSlack(Slack):
+    """Commands, clicks, forms and events go to http://127.0.0.1:<port>/slack/events, signed."""
+
+    def __init__(self, firm: Firm, standin: SlackStandIn, *, door: FrontDoor | None = None) -> None:
+        super().__init__(firm, standin)
+        self.server = http_server(
+            self.app, firm=self.firm, host="127.0.0.1", port=0, threads=4, front_door=door
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        self.port = int(self.server.effective_port)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def post(self, body: bytes, headers: dict[str, str], *, timeout: float = 10) -> tuple[int, bytes]:
+        request = urllib.request.Request(
+            self.base + "/slack/events", data=body, headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        self.ctx.drain()
+        return status, raw
+
+    def signed(self, body: bytes, content_type: str) -> int:
+        """A body signed as Slack would, under this Content-Type: the status it gets."""
+        return self.post(body, {**sign_bytes(body), "Content-Type": content_type})[0]
+
+    def dispatch(
+        self,
+        body: str,
+        *,
+        content_type: str = "application/x-www-form-urlencoded",
+        timestamp: int | None = None,
+        secret: str = SECRET,
+    ) -> Answer:
+        headers = {**sign(secret, body, timestamp), "Content-Type": content_type}
+        status, raw = self.post(body.encode(), headers)
+        parsed: dict[str, Any] = {}
+        if raw.startswith(b"{"):
+            parsed = json.loads(raw)
+        elif raw:
+            parsed = {"text": raw.decode()}
+        if parsed and status == 200:
+            self.acks.append(parsed)
+        return Answer(status, parsed)
+
+    def close(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=5)
+        super().close()
