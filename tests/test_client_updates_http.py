@@ -275,4 +275,5 @@ def test_a_digest_item_s_send_update_button_opens_the_same_preview(world: World,
     assert "not open on PI-2041" in w.http.click(
         "U1", OPEN_UPDATE, json.dumps({"case": "PI-2041", "rule": "R6"})
     )
-    assert "PI-2041 is" in w.http.click("U2", OPEN_UPDATE, value)  # not U2's case: refused, naming no client
+    refused = w.http.click("U2", OPEN_UPDATE, value)  # not U2's case: refused as if missing, naming no client
+    assert "There is no case PI-2041 that you can see" in refused and "Ana" not in refused

@@ -297,7 +297,7 @@ def test_a_transposed_case_number_suggests_the_right_one_first(http: Server) -> 
     for n in [2010, 2011, 2012, 2013, 2015, 2016, 2024, 2041]:
         ok(http, f"new PI-{n} Jane Roe 9/1")
     said = refused(http, "show PI-2014")
-    assert "There is no case PI-2014. Did you mean PI-2041, PI-2010, PI-2011?" in said
+    assert "There is no case PI-2014 that you can see. Did you mean PI-2041, PI-2010, PI-2011?" in said
     said = refused(http, "show pi-2401")
     assert "Did you mean PI-2041" in said
 
