@@ -76,13 +76,15 @@ def test_handlers_show_a_mention_and_the_whole_command() -> None:
     )
 
 
-def test_a_refusal_names_the_manager_as_data(firm: Firm) -> None:
+def test_a_refusal_to_someone_who_may_not_see_the_case_names_no_one(firm: Firm) -> None:
+    """Case numbers and their managers cannot be walked: the refusal is a missing case's, naming nobody."""
     sv.create_case(firm, "U1", "PI-1", "Jane Roe")
     try:
         sv.log_contact(firm, "U2", "PI-1")
     except NotAllowed as exc:
-        assert Person("U1") in getattr(exc.message, "parts", ())
-        assert "<@U1>" in say(exc.message)
+        assert Person("U1") not in getattr(exc.message, "parts", ())
+        assert "U1" not in say(exc.message) and "Jane" not in say(exc.message)
+        assert say(exc.message) == "There is no case PI-1 that you can see."
     else:
         raise AssertionError("U2 may not change U1's case")
 
