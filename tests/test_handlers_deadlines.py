@@ -60,10 +60,14 @@ def test_a_state_without_a_rule_asks_for_the_claim_deadline_which_the_manager_th
     slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
     refused = slack.case("U1", "sol PI-1 loss 2026-03-02 OH public")
     assert "casebot holds no rule for suing a public entity in OH" in refused.all_text
-    assert "/case sol PI-1 <YYYY-MM-DD> loss 2026-03-02 OH public" in refused.all_text
+    assert (
+        "/case sol PI-1 &lt;YYYY-MM-DD&gt; loss 2026-03-02 OH public" in refused.all_text
+    )  # Slack shows <…>
     assert services.show_case(slack.firm, "U1", "PI-1").limitation_on is None
     answer = slack.case("U1", "sol PI-1 2028-03-02 loss 2026-03-02 OH public")
-    assert "enter the claim deadline yourself: `/case claim-deadline PI-1 <YYYY-MM-DD>`" in answer.all_text
+    assert (
+        "enter the claim deadline yourself: `/case claim-deadline PI-1 &lt;YYYY-MM-DD&gt;`" in answer.all_text
+    )
     assert "Claim against a public entity: no claim deadline yet" in slack.case("U1", "show PI-1").all_text
     entered = slack.case("U1", "claim-deadline pi-1 2027-01-15")
     assert "PI-1's claim deadline against a public entity is 2027-01-15 (entered)" in entered.all_text

@@ -180,8 +180,8 @@ def test_public_where_casebot_holds_no_rule_is_refused_and_changes_nothing(slack
     before = export_data(slack.firm)
     refused = slack.case("U1", "sol PI-1 loss 2026-03-02 TX public").all_text
     assert ":warning:" in refused and "casebot holds no rule for suing a public entity in TX" in refused
-    assert "/case sol PI-1 <YYYY-MM-DD> loss 2026-03-02 TX public" in refused
-    assert "/case claim-deadline PI-1 <YYYY-MM-DD>" in refused
+    assert "/case sol PI-1 &lt;YYYY-MM-DD&gt; loss 2026-03-02 TX public" in refused  # Slack shows <…>
+    assert "/case claim-deadline PI-1 &lt;YYYY-MM-DD&gt;" in refused
     assert export_data(slack.firm) == before
     fl = slack.case("U1", "sol PI-1 loss 2026-03-02 FL public").all_text
     assert "Fla. Stat. § 768.28 sets its own periods" in fl and export_data(slack.firm) == before

@@ -63,7 +63,7 @@ def esc_message(text: str, quoted: Iterable[str] = ()) -> str:
     quotes of a person's typing is escaped: anything between “ and ” (every message quotes a word it was
     given that way) and the `quoted` pieces wherever they appear (e.g. the case's client, providers, notes).
     The people and commands the core named (a Said) are shown first: mentions, whole slash commands."""
-    text = say(text)
+    text = say(text, mrkdwn=True)
     spans = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
     for piece in {p for p in quoted if p}:
         start = text.find(piece)

@@ -22,7 +22,7 @@ from handlers.blocks.kit import (
     section,
 )
 from handlers.blocks.lists import when
-from handlers.said import say
+from handlers.said import say, whole_command
 
 
 def build_usage_card(command: str, rows: Sequence[tuple[str, str]], *, see_also: str) -> Reply:
@@ -41,14 +41,18 @@ def build_usage_card(command: str, rows: Sequence[tuple[str, str]], *, see_also:
 
 
 def build_error(error: CasebotError, *, usage: str | None = None, example: str | None = None) -> Reply:
-    """A refusal: what was wrong, then how it is written and an example. Nothing was changed."""
+    """A refusal: what was wrong, then how it is written and an example. Nothing was changed.
+
+    `usage` and `example` are the subcommand's: its example stands in for the error's own when that is a bare
+    value (`2026-11-30`, `CA`), so a person typing a command is always shown a whole command to copy."""
     usage = error.usage or usage
     if isinstance(error, UnknownCase):
         # Its own example is a hint, not the command's shape: show both.
         hint, example = "`/case mine` lists your open cases.", example or error.example
     else:
-        hint, example = "", error.example or example
-    example = say(example) if example else example
+        own = error.example
+        hint, example = "", own if own and (example is None or whole_command(own)) else example
+    example = say(example, mrkdwn=True) if example else example
     message = esc_message(error.message)
     blocks = [section(f":warning: {message}")]
     hints = []
@@ -67,7 +71,7 @@ def build_error(error: CasebotError, *, usage: str | None = None, example: str |
 def build_message(text: str) -> Reply:
     """casebot's own words, its markup kept as written (a service's message goes through esc_message); the
     people and commands a service named show as mentions and whole commands."""
-    text = say(text)
+    text = say(text, mrkdwn=True)
     return Reply(text, [section(text)])
 
 

@@ -9,7 +9,6 @@ from bot import services
 from bot.services import caseload
 from handlers.blocks import Reply, build_message, build_outcome
 from handlers.commands.subcommand import CASE, NoArgs, Subcommand, date_opt, no_more, one_of, refuse, user
-from handlers.commands.terms import command_example
 from handlers.context import Context
 
 # ---------------------------------------------------------------- away, back
@@ -120,8 +119,7 @@ def parse_handover(words: list[str]) -> Handover:
 
 def run_handover(ctx: Context, actor: str, a: Handover) -> Reply:
     ctx.people.check(a.to_user, who="them")
-    with command_example(HANDOVER):
-        moved = caseload.move_caseload(ctx.firm, actor, a.from_user, a.to_user)
+    moved = caseload.move_caseload(ctx.firm, actor, a.from_user, a.to_user)
     return build_outcome(moved.message, None, ctx.firm.today())
 
 

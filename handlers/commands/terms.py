@@ -4,15 +4,12 @@ terms), `sol` (the statute of limitations) and `claim-deadline` (presenting a cl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from bot.errors import InputError
 from bot.rules.fees import parse_rate
-from bot.rules.said import names_a_command
 from bot.services import accounting, limitation
 from handlers.blocks import Reply, build_accounting
 from handlers.commands.subcommand import (
@@ -27,22 +24,8 @@ from handlers.commands.subcommand import (
 )
 from handlers.context import Context
 from handlers.parse import day_at
-from handlers.refusals import Shown
 
 _STATE_RE = re.compile(r"^[A-Za-z]{2}$")
-
-
-@contextmanager
-def command_example(sub: Shown) -> Iterator[None]:
-    """Where the core's refusal gives a bare hint (`2026-03-02 CA`), a person is shown a whole command."""
-    try:
-        yield
-    except InputError as exc:
-        if names_a_command(exc.example):
-            raise
-        raise type(exc)(
-            exc.message, usage=sub.usage_line, example=sub.example_line, field=exc.field
-        ) from None
 
 
 # ---------------------------------------------------------------- accounting
@@ -156,20 +139,19 @@ def parse_sol(words: list[str]) -> Limitation:
 
 
 def run_sol(ctx: Context, actor: str, a: Limitation) -> Reply:
-    with command_example(SOL):
-        return outcome(
-            ctx,
-            limitation.set_limitation(
-                ctx.firm,
-                actor,
-                a.number,
-                on=a.on,
-                loss_on=a.loss_on,
-                state=a.state,
-                motor=a.motor,
-                public=a.public,
-            ),
-        )
+    return outcome(
+        ctx,
+        limitation.set_limitation(
+            ctx.firm,
+            actor,
+            a.number,
+            on=a.on,
+            loss_on=a.loss_on,
+            state=a.state,
+            motor=a.motor,
+            public=a.public,
+        ),
+    )
 
 
 SOL = Subcommand(
@@ -206,8 +188,7 @@ def parse_claim_deadline(words: list[str]) -> ClaimDeadline:
 
 
 def run_claim_deadline(ctx: Context, actor: str, a: ClaimDeadline) -> Reply:
-    with command_example(CLAIM_DEADLINE):
-        return outcome(ctx, limitation.set_claim_deadline(ctx.firm, actor, a.number, a.on))
+    return outcome(ctx, limitation.set_claim_deadline(ctx.firm, actor, a.number, a.on))
 
 
 CLAIM_DEADLINE = Subcommand(
@@ -271,8 +252,7 @@ def parse_claim(words: list[str]) -> ClaimEvent:
 
 
 def run_claim(ctx: Context, actor: str, a: ClaimEvent) -> Reply:
-    with command_example(CLAIM):
-        return outcome(ctx, limitation.record_claim_event(ctx.firm, actor, a.number, a.event, a.on))
+    return outcome(ctx, limitation.record_claim_event(ctx.firm, actor, a.number, a.event, a.on))
 
 
 CLAIM = Subcommand(
@@ -346,13 +326,12 @@ def parse_fees(words: list[str]) -> FeeTerms:
 
 
 def run_fees(ctx: Context, actor: str, a: FeeTerms) -> Reply:
-    with command_example(FEES):
-        return outcome(
-            ctx,
-            accounting.set_fee_terms(
-                ctx.firm, actor, a.number, presuit=a.presuit, litigation=a.litigation, base=a.base
-            ),
-        )
+    return outcome(
+        ctx,
+        accounting.set_fee_terms(
+            ctx.firm, actor, a.number, presuit=a.presuit, litigation=a.litigation, base=a.base
+        ),
+    )
 
 
 FEES = Subcommand(
