@@ -104,6 +104,7 @@ def test_stage_ages_bucket_open_cases_by_days_in_stage_and_draw_a_png(firm):
     sv.create_case(firm, "U1", "PI-2", "B", on=D(2026, 11, 12))  # 14 days: the second bucket
     sv.create_case(firm, "U1", "PI-3", "C", on=D(2026, 6, 1))  # 178 days
     sv.create_case(firm, "U1", "PI-4", "D", on=D(2026, 6, 1))
+    sv.offer_received(firm, "U1", "PI-4", Decimal("20000"), final=True)
     sv.close_case(firm, "U1", "PI-4", "settled")
     ages = stage_ages(firm)
     records = next(r for r in ages.rows if r.stage == "records")

@@ -216,7 +216,7 @@ def test_a_corrected_deadline_alerts_again_and_litigation_stops_the_alerts(sfirm
     services.create_case(sfirm, "UADMIN", "PI-2", "Bo Other", manager="ULA")
     limitation.set_claim_deadline(sfirm, "ULA", "PI-1", friday + timedelta(days=50))
     limitation.set_claim_deadline(sfirm, "ULA", "PI-2", friday + timedelta(days=50))
-    services.close_case(sfirm, "UADMIN", "PI-2", "litigation")
+    services.close_case(sfirm, "UADMIN", "PI-2", "litigation", because="suit filed against the county")
     notifier, _ = notifier_for(sfirm)
     state = SenderState()
     tick(sfirm, notifier, state)

@@ -102,7 +102,7 @@ def test_every_subcommand_answers_privately(slack: Slack) -> None:
         ("/case", "back", "Welcome back"),
         ("/case", "role <@ULEAD|lead> lead", "<@ULEAD> is now a lead"),
         ("/case", "assign PI-7 <@U2>", "PI-7 is now <@U2>'s"),
-        ("/case", "close PI-7 settled", "Closed PI-7 as settled"),
+        ("/case", "close PI-7 settled", "Closed PI-7 (Ann O'Brien) as settled"),
     ]
     for command, text, expected in steps:
         answer = slack.command("UADMIN", text, command)

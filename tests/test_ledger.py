@@ -397,6 +397,7 @@ def test_only_the_people_on_the_case_see_or_change_its_ledger(firm, clock):
 
 def test_the_ledger_stays_open_after_the_client_decides(firm, clock):
     seed_case(firm, clock)
+    sv.offer_received(firm, "U1", "PI-7", D("47500"), final=True)  # what the client accepted
     sv.close_case(firm, "U1", "PI-7", "settled")
     sv.lien_accepted(firm, "U1", "PI-7", 1)
     sv.lien_paid(firm, "U1", "PI-7", 1)
@@ -468,6 +469,7 @@ def test_after_the_decision_the_pdf_shows_the_chosen_column_and_a_negative_net_i
     clock.set(date(2026, 11, 2))
     sv.create_case(firm, "U1", "PI-8", "Łucja Nowak-Østergaard", on=date(2026, 9, 1))
     sv.add_lien(firm, "U1", "PI-8", "Medicare", D("9000"), kind="medicare")
+    sv.offer_received(firm, "U1", "PI-8", D("10000"), final=True)
     sv.close_case(firm, "U1", "PI-8", "settled")
     sheet = acc.settlement_sheet(firm, "U1", "PI-8", D("10000"))
     text = pdf_text(render_statement(sheet, firm_name=FIRM_NAME, prepared_on=date(2026, 11, 2)))

@@ -116,7 +116,8 @@ def test_alerts_due_list_open_cases_inside_a_threshold_soonest_first(firm, clock
     sv.create_case(firm, "U1", "PI-3", "C", on=D(2026, 11, 2), limitation_on=D(2027, 1, 10))  # 45
     sv.create_case(firm, "U2", "PI-4", "D", on=D(2026, 11, 2), limitation_on=D(2026, 11, 20))  # passed
     sv.create_case(firm, "U2", "PI-5", "E", on=D(2026, 11, 2), limitation_on=D(2027, 1, 1))
-    sv.close_case(firm, "U2", "PI-5", "litigation")  # suit filed: no more alerts
+    # Suit filed before the demand went out, to protect the date: a lead closes it with the reason.
+    sv.close_case(firm, "UADMIN", "PI-5", "litigation", because="suit filed to protect the limitation date")
     sv.create_case(firm, "U2", "PI-6", "F", on=D(2026, 11, 2))  # no date
     alerts = sol_service.limitation_alerts_due(firm, today)
     assert alerts == [("PI-4", "U2", -6, 0), ("PI-3", "U1", 45, 60), ("PI-1", "U1", 180, 180)]

@@ -94,6 +94,7 @@ def test_the_accounting_conversation_is_refused_before_settlement_and_changes_no
 
 def test_closing_as_settled_is_the_clients_decision_and_closes_r12(firm):
     records_in(firm)
+    sv.offer_received(firm, "U1", "PI-5000", Decimal("30000"), final=True, on=D(2026, 11, 20))
     sv.advance(firm, "UADMIN", "PI-5000", to="settlement", on=D(2026, 11, 23), because="settled at mediation")
     closed = sv.close_case(firm, "U1", "PI-5000", "settled")
     assert "the client's decision closes R12" in closed.message

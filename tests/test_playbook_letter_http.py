@@ -199,7 +199,7 @@ def test_a_case_from_the_first_call_to_the_decision(http: Server, clock: Clock) 
     assert log_contact_form(http, "U1", "PI-3001", ACCOUNTING_CHOICE, D(2026, 12, 1)) == 200
     assert "R12" not in obligations_of(card(http, "PI-3001"))
     closed = ok(http, "close PI-3001 settled")
-    assert "Closed PI-3001 as settled" in closed
+    assert "Closed PI-3001 (Jane Roe) as settled" in closed
     assert services.show_case(http.slack.firm, "U1", "PI-3001").closed
 
 

@@ -130,7 +130,9 @@ def test_litigation_and_closed_cases_get_none_and_a_case_entered_inside_60_days_
         services.create_case(
             sfirm, "UADMIN", number, "Jane Roe", manager="ULA", limitation_on=friday + timedelta(days=45)
         )
-    services.close_case(sfirm, "UADMIN", "PI-LIT", "litigation")
+    services.close_case(
+        sfirm, "UADMIN", "PI-LIT", "litigation", because="suit filed to protect the limitation date"
+    )
     services.close_case(sfirm, "UADMIN", "PI-DROP", "dropped")
     notifier, _ = notifier_for(sfirm)
     state = SenderState()
@@ -157,7 +159,9 @@ def test_an_alert_claimed_for_a_case_that_goes_to_litigation_before_it_is_sent_i
     notifier, _ = notifier_for(sfirm, retries=0)
     tick(sfirm, notifier)
     assert {d.state for d in _deliveries(sfirm, "sol")} == {"pending"}
-    services.close_case(sfirm, "UADMIN", "PI-1", "litigation")
+    services.close_case(
+        sfirm, "UADMIN", "PI-1", "litigation", because="suit filed to protect the limitation date"
+    )
     slack.reset()
     clock.advance(hours=1)
     tick(sfirm, notifier)

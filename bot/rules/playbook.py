@@ -119,6 +119,23 @@ CLOSED_STAGES: tuple[Stage, ...] = (Stage.SETTLED, Stage.LITIGATION, Stage.DROPP
 STAGE_ORDER: dict[Stage, int] = {s: i for i, s in enumerate(Stage)}
 
 
+class CloseFact(StrEnum):
+    """A fact on record that lets a case close with an outcome."""
+
+    FINAL_OFFER = "final_offer"  # a final offer is recorded (`/offer received … final`)
+    ACCOUNTING_TALK = "accounting"  # step 9's conversation is logged (`/case contacted … client accounting`)
+    DEMAND_SENT = "demand_sent"  # the demand stages are passed: the case is at "Demand sent" or later
+
+
+# What closing as each outcome needs on record: any one of its facts. Without one, a manager is refused with
+# what is missing; a lead or an admin may close anyway with `because <reason>` (kept on the case's history).
+CLOSE_NEEDS: dict[Stage, tuple[CloseFact, ...]] = {
+    Stage.SETTLED: (CloseFact.FINAL_OFFER, CloseFact.ACCOUNTING_TALK),
+    Stage.LITIGATION: (CloseFact.ACCOUNTING_TALK, CloseFact.DEMAND_SENT),
+    Stage.DROPPED: (),
+}
+
+
 class Kind(StrEnum):
     CLIENT = "client"
     ADJUSTER = "adjuster"

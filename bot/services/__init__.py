@@ -7,7 +7,6 @@ from bot.services.cases import (
     MyCases,
     assign,
     check_may_see,
-    close_case,
     create_case,
     has_cases,
     my_case_lists,
@@ -30,6 +29,7 @@ from bot.services.changes import (
     require_open,
     role_of,
 )
+from bot.services.closing import close_case
 from bot.services.contacts import add_attempt, log_contact, record_attempt, record_contact
 from bot.services.corrections import (
     fix_client,

@@ -1,4 +1,5 @@
-"""Cases as a whole: open one, show its card, assign its manager, close it, list a manager's cases."""
+"""Cases as a whole: open one, show its card, assign its manager, list a manager's cases (closing one:
+bot/services/closing.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bot.errors import (
 )
 from bot.rules.limitation import deadline_warning
 from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable, spoken_day
-from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
+from bot.rules.playbook import STAGE_ORDER, Stage
 from bot.rules.said import Command, Person, command, said
 from bot.services.cards import CaseCard, case_card
 from bot.services.changes import (
@@ -23,14 +24,12 @@ from bot.services.changes import (
     audit,
     card_of,
     change_case,
-    enter_stage,
     event_day,
     find_case_for,
     keep_change,
     may_reassign,
     not_member,
     replan,
-    require_open,
     role_of,
     sees,
 )
@@ -184,30 +183,6 @@ def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:
             Person(previous),
             "'s); its open obligations went along.",
         )
-
-    return change_case(firm, actor, number, change, check=may_reassign)
-
-
-def close_case(firm: Firm, actor: str, number: str, outcome: str) -> Outcome:
-    try:
-        to = Stage(outcome)
-    except ValueError:
-        to = None
-    if to not in CLOSED_STAGES:
-        raise InputError(
-            "Close a case as settled, litigation or dropped.", example=command(f"close {number} settled")
-        )
-
-    def change(s: Session, case: Case) -> str:
-        require_open(case)
-        accounting_open = any(o.rule == "R12" and o.state in ACTIVE for o in case.obligations)
-        enter_stage(s, firm, case, to, firm.today(), actor, None, via="close")
-        if accounting_open and to in (Stage.SETTLED, Stage.LITIGATION):
-            return (
-                f"Closed {case.number} as {to.value}: the client's decision closes R12; "
-                "its other open obligations were cancelled."
-            )
-        return f"Closed {case.number} as {to.value}; its open obligations were cancelled."
 
     return change_case(firm, actor, number, change, check=may_reassign)
 

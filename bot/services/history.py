@@ -138,7 +138,11 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
     "attempt": lambda d: (
         f"tried the {d.get('kind', 'client')}: {str(d.get('how', 'attempt')).replace('-', ' ')}"
     ),
-    "stage": lambda d: f"moved from “{_stage(d.get('from_stage'))}” to “{_stage(d.get('to_stage'))}”",
+    "stage": lambda d: (
+        f"closed the case as {d.get('to_stage')}, from “{_stage(d.get('from_stage'))}”"
+        if d.get("via") == "close"
+        else f"moved from “{_stage(d.get('from_stage'))}” to “{_stage(d.get('to_stage'))}”"
+    ),
     "provider_add": lambda d: f"added provider {d.get('provider', '')}",
     "provider_received": lambda d: (
         f"{d.get('what', 'records')} received from {d.get('provider', 'a provider')}"

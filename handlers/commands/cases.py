@@ -7,7 +7,7 @@ from datetime import date
 
 from bot import services
 from bot.rules.parsing import WEEKDAYS
-from bot.rules.playbook import CLOSED_STAGES
+from bot.services.closing import OUTCOMES as CLOSE_OUTCOMES
 from bot.services.team import TEAM_ACTIONS
 from handlers.blocks import Reply, build_case_card
 from handlers.commands.subcommand import (
@@ -20,12 +20,10 @@ from handlers.commands.subcommand import (
     outcome,
     refuse,
     user,
+    vocab,
 )
 from handlers.context import Context
 from handlers.parse import day_at, mention
-
-CLOSE_OUTCOMES: tuple[str, ...] = tuple(stage.value for stage in CLOSED_STAGES)
-
 
 # ---------------------------------------------------------------- new
 
@@ -264,31 +262,68 @@ TEAM = Subcommand(
 # ---------------------------------------------------------------- close
 
 
+# Close outcomes as people type them.
+_CLOSE_SPELLINGS = {
+    "settle": "settled",
+    "settlement": "settled",
+    "litigate": "litigation",
+    "litigated": "litigation",
+    "litigating": "litigation",
+    "lawsuit": "litigation",
+    "suit": "litigation",
+    "drop": "dropped",
+}
+
+
 @dataclass(frozen=True)
 class Close:
     number: str
     outcome: str
+    because: str | None = None  # a lead's or an admin's reason for closing without the facts it needs
 
 
 def parse_close(words: list[str]) -> Close:
+    """`<case-no> <outcome> [because <reason…>]`. A typo of an outcome (`setled`) is asked about."""
     number = case_no(CLOSE, words)
-    said = words.pop(0).lower() if words else ""
-    if said not in CLOSE_OUTCOMES:
-        got = f"“{said[:30]}” is not" if said else "Say whether it"
+    lowered = [w.lower() for w in words]
+    because = None
+    if "because" in lowered:
+        at = lowered.index("because")
+        because = " ".join(words[at + 1 :]).strip()  # a reason explains; it dates nothing
+        del words[at:]
+        if not because:
+            raise refuse(
+                CLOSE,
+                "Say why after “because”.",
+                example=f"{CLOSE.command} {CLOSE.name} {number} settled because client signed release early",
+            )
+    rest = f" because {because}" if because else ""
+    said = vocab(
+        CLOSE,
+        words,
+        CLOSE_OUTCOMES,
+        _CLOSE_SPELLINGS,
+        example=lambda o: f"{CLOSE.command} {CLOSE.name} {number} {o}{rest}",
+    )
+    if said is None:
+        got = f"“{words[0][:30]}” is not" if words else "Say whether it"
         raise refuse(CLOSE, f"{got} {one_of(CLOSE_OUTCOMES)}.")
     no_more(CLOSE, words)
-    return Close(number=number, outcome=said)
+    return Close(number=number, outcome=said, because=because)
 
 
 def run_close(ctx: Context, actor: str, a: Close) -> Reply:
-    return outcome(ctx, services.close_case(ctx.firm, actor, a.number, a.outcome))
+    return outcome(ctx, services.close_case(ctx.firm, actor, a.number, a.outcome, because=a.because))
 
 
 CLOSE = Subcommand(
     CASE,
     "close",
-    usage=f"<case-no> {'|'.join(CLOSE_OUTCOMES)}",
-    help="close the case",
+    usage=f"<case-no> {'|'.join(CLOSE_OUTCOMES)} [because <reason…>]",
+    help=(
+        "close the case: settled needs a final offer or step 9's talk, litigation the client's decision or "
+        "the demand sent; a lead or an admin may give a reason instead"
+    ),
     example="PI-2041 settled",
     parse=parse_close,
     run=run_close,
