@@ -138,3 +138,21 @@ def test_a_digest_item_for_the_client_shows_the_last_note(http: Server, clock: C
     assert digest_command(http.slack.firm, out=io.StringIO()) == 0
     (digest,) = [c for c in http.slack.standin.calls_to("chat.postMessage") if "digest" in c.params["text"]]
     assert "Last note (Nov 2): “she is doing PT at home”" in all_text(digest.params["blocks"])
+
+
+def test_history_lists_attempts_with_their_day_and_note_beside_the_contacts(
+    http: Server, clock: Clock
+) -> None:
+    clock.set(date(2026, 12, 1))
+    run(http, "new PI-2045 Renée Roe 2026-09-01")
+    run(http, "contacted PI-2045 client 11/30 voicemail Renée left voicemail")
+    run(http, "contacted PI-2045 adjuster no answer")
+    assert "tried Nov 30, voicemail" in run(http, "show PI-2045")  # the card, as the issue asked
+    run(http, "contacted PI-2045 client 12/1 talked about PT")
+    entries = [line for line in run(http, "history PI-2045").splitlines() if line.startswith("*")][1:]
+    assert entries == [
+        "*Tue Dec 1 10:00* · <@U1> · client contact — “talked about PT”",
+        "*Tue Dec 1 10:00* · <@U1> · tried the adjuster: no answer",
+        "*Tue Dec 1 10:00* · <@U1> · tried the client: voicemail, of Mon Nov 30 — “Renée left voicemail”",
+        "*Tue Dec 1 10:00* · <@U1> · opened the case for Renée Roe, of Tue Sep 1",
+    ]
