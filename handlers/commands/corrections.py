@@ -131,23 +131,27 @@ def _form(usage: str, example: str, help: str) -> Form:
     return Form(CASE, "fix", usage=f"<case-no> {usage}{_WHY}", example=f"PI-2041 {example}", help=help)
 
 
-TREATMENT = _form("treatment <day>", "treatment 11/3", "correct the day treatment completed (every clock)")
+TREATMENT = _form(
+    "treatment <day>", "treatment 2026-11-03", "correct the day treatment completed (every clock)"
+)
 CLIENT = _form("client <name…>", "client John Doe", "correct the client's name")
 PROVIDER = _form(
     f"provider <provider> name <name…>|{'|'.join(f for f in PROVIDER_FIELDS if f != 'name')} <day>",
-    "provider 1 requested 10/2",
+    "provider 1 requested 2026-10-02",
     "correct a provider's name, or the day records and bills were requested or came",
 )
 CONTACT = _form(
     "contact [client|adjuster|provider] [<day it has>] <right day>|void",
-    "contact 11/28 11/3",
+    "contact 2026-11-28 2026-11-03",
     "correct the last (or that day's) contact's day, or void it",
 )
 DEMAND = _form(
     "demand [<round>] <day>|adjuster <name…>", "demand 1 adjuster Chris Nolan", "correct a demand round"
 )
 OFFER = _form("offer [<n>] amount <amount>|day <day>", "offer 2 amount 15,000", "correct an offer")
-HOLDUP = _form(f"holdup {'|'.join(HOLDUP_KINDS)} since <day>", "holdup billing since 10/5", "a hold-up's day")
+HOLDUP = _form(
+    f"holdup {'|'.join(HOLDUP_KINDS)} since <day>", "holdup billing since 2026-10-05", "a hold-up's day"
+)
 _FORMS = {
     "treatment": TREATMENT,
     "client": CLIENT,
@@ -316,7 +320,7 @@ FIX: Subcommand[FixArgs] = Subcommand(
     "fix",
     usage=f"<case-no> {'|'.join(_FORMS)} …{_WHY}",
     help="correct one recorded fact; the case is re-planned",
-    example="PI-2041 treatment 11/3",
+    example=TREATMENT.example,
     parse=parse_fix,
     run=run_fix,
     aliases=("correct", "edit"),

@@ -254,7 +254,7 @@ COST = Subcommand(
     "cost",
     usage="<case-no> <amount> [day] <description…>",
     help="a case cost the firm advanced (filing fee, records, an expert), on its day (default today)",
-    example="PI-2041 350 records fee",
+    example="PI-2041 120 2026-11-30 records copying",
     parse=parse_cost,
     run=run_cost,
     aliases=("costs",),
