@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 
 from bot.services.exports import export_data
 from bot.services.firm import Firm
-from handlers.blocks import all_text
 from handlers.slack.standin import SlackStandIn
 from tests.conftest import Clock
 from tests.handlers_kit import Slack
 from tests.test_http import Server
+from tests.test_misread_http import refused, shown
 
 MON_NOV_30 = date(2026, 11, 30)
 
@@ -36,28 +35,9 @@ def http(firm: Firm, clock: Clock) -> Iterator[Server]:
         slack.check_everything_sent()
 
 
-def shown(data: dict[str, Any]) -> str:
-    return str(data.get("text", "")) + "\n" + all_text(data.get("blocks") or [])
-
-
 def ok(http: Server, text: str, user: str = "U1", command: str = "/case") -> str:
     said = shown(http.command(user, text, command))
     assert ":warning:" not in said and ":x:" not in said, (text, said)
-    return said
-
-
-def snapshot(firm: Firm) -> dict[str, Any]:
-    data = export_data(firm)
-    data.pop("exported_at")
-    return data
-
-
-def refused(http: Server, text: str, user: str = "U1") -> str:
-    """A line that must be refused and change nothing at all."""
-    before = snapshot(http.slack.firm)
-    said = shown(http.command(user, text, "/case"))
-    assert ":warning:" in said, (text, said)
-    assert snapshot(http.slack.firm) == before, text
     return said
 
 

@@ -34,9 +34,7 @@ def as_slack_sends(line: str) -> str:
     return _TYPED_MENTION.sub(lambda m: f"<@U{m.group(1).upper().replace('.', '')}|{m.group(1)}>", line)
 
 
-def example_problem(
-    line: str, want: Form | Subcommand[Any] | None = None, today: date = TODAY
-) -> str | None:
+def example_problem(line: str, want: Form | Subcommand[Any] | None = None, today: date = TODAY) -> str | None:
     """Why `line` is not a whole command its own parser accepts on `today` (and, given `want`, reads as that
     entry or form), or None when it is one."""
     if _PLACEHOLDER.search(line):
