@@ -51,7 +51,10 @@ def close_case(firm: Firm, actor: str, number: str, outcome: str, *, because: st
                 )
             if not lead:
                 raise NotAllowed(
-                    said(missing, " Only a lead or an admin can close it without that, with a reason."),
+                    said(
+                        missing,
+                        " Only a lead or an admin can close it without that, with a reason. Nothing changed.",
+                    ),
                     example=_example(case, to),
                 )
         accounting_open = any(o.rule == "R12" and o.state in ACTIVE for o in case.obligations)
