@@ -313,7 +313,10 @@ def test_every_row_of_the_state_table_has_its_citation_words_and_last_checked_da
     assert missing == [], sorted(missing)
     words = {r.state: r.words for r in PERIODS if not r.effective_from}
     assert "not specifically enumerated in this section must be brought within two years" in words["AL"]
-    assert "shall be brought but within two years from the date when the injury is first sustained" in words["CT"]
+    assert (
+        "shall be brought but within two years from the date when the injury is first sustained"
+        in words["CT"]
+    )
     assert "may be brought only within 3 years of the act or omission complained of" in words["NH"]
     fl = [r for r in PERIODS if r.state == "FL"]
     assert fl[-1].statute.startswith("Fla. Stat. § 95.11(5)(a)") and fl[-1].checked_on == D(2026, 12, 5)

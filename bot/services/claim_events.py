@@ -29,7 +29,7 @@ from bot.rules.said import Command, Said, command, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.corrections import fix_fact, was_day
 from bot.services.firm import Firm, Outcome
-from bot.services.limitation import alerts_line, claim_line, from_today, passed_warning
+from bot.services.limitation import alerts_line, claim_line, from_today, passed_warning, reading_facts
 from storage import queries as q
 from storage.models import Case
 
@@ -52,12 +52,19 @@ def _after_rejection(case: Case, event: str | None, on: date | None) -> date | N
     return after_rejection_date(on, row.after_rejection)[0]
 
 
-def _table_day(case: Case) -> date | None:
-    """The last day to sue the table gives for the case's loss with no rejection on record; None where none."""
+def _table_day(case: Case, *, with_rejection: bool = False) -> date | None:
+    """The last day to sue the table gives for the case's loss (with the rejection on record, or as if there
+    were none); None where it gives none."""
     if case.loss_on is None or not case.loss_state:
         return None
     try:
-        return public_reading(case.loss_on, case.loss_state, bool(case.loss_motor)).on
+        return public_reading(
+            case.loss_on,
+            case.loss_state,
+            bool(case.loss_motor),
+            rejected_on=case.claim_rejected_on if with_rejection else None,
+            rejection=case.claim_rejection if with_rejection else None,
+        ).on
     except (PublicRefused, ValueError):
         return None
 
@@ -80,27 +87,10 @@ def _replaced(s: Session, case: Case, held: date) -> date | None:
             if d["on"] != held.isoformat():
                 return None
             # `sol` computed it with the rejection: the table's date without it; a date entered: that date
-            with_rejection = _computed(case)
-            return _table_day(case) if with_rejection == held else held
+            return _table_day(case) if _table_day(case, with_rejection=True) == held else held
         if entry.action == "create" and "limitation_on" in d:
             return held if d["limitation_on"] == held.isoformat() else None
     return None
-
-
-def _computed(case: Case) -> date | None:
-    if case.loss_on is None or not case.loss_state:
-        return None
-    try:
-        reading = public_reading(
-            case.loss_on,
-            case.loss_state,
-            bool(case.loss_motor),
-            rejected_on=case.claim_rejected_on,
-            rejection=case.claim_rejection,
-        )
-    except (PublicRefused, ValueError):
-        return None
-    return reading.on
 
 
 def without_rejection(s: Session, case: Case) -> date | None:
@@ -157,15 +147,7 @@ def _suit_line(firm: Firm, case: Case, event: str | None, on: date | None, befor
             f"{row.after_rejection.statute}, six months from the written notice of {on:%Y-%m-%d}, "
             f"{reading}. {alerts_line(firm, kept)}"
         )
-    shown = describe(
-        kept,
-        case.loss_on,
-        case.loss_state,
-        bool(case.loss_motor),
-        public=bool(case.public_entity),
-        rejected_on=case.claim_rejected_on,
-        rejection=case.claim_rejection,
-    )
+    shown = describe(kept, case.loss_on, case.loss_state, bool(case.loss_motor), **reading_facts(case))
     why = (
         f" {row.deemed_rejection[0].upper()}{row.deemed_rejection[1:]}."
         if event in (DEEMED_REJECTED, REJECTED)

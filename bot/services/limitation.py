@@ -135,7 +135,7 @@ def _public_refusal(number: str, refused: PublicRefused, loss_on: date, state: s
     )
 
 
-def _facts(case: Case) -> dict[str, Any]:
+def reading_facts(case: Case) -> dict[str, Any]:
     return {
         "public": bool(case.public_entity),
         "rejected_on": case.claim_rejected_on,
@@ -239,7 +239,7 @@ def set_limitation(
             case.public_entity,
             case.claim_deadline_on,
         )
-        shown = describe(limitation_on, case.loss_on, case.loss_state, case.loss_motor, **_facts(case))
+        shown = describe(limitation_on, case.loss_on, case.loss_state, case.loss_motor, **reading_facts(case))
         claim = said(" ", claim_line(firm, case)) if case.public_entity else said()
         warn = passed_warning(firm, case)
         if before == now:
