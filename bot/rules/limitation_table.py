@@ -116,8 +116,8 @@ PERIODS: tuple[StatePeriod, ...] = (
     StatePeriod(
         "AL", 2, None, "Ala. Code § 6-2-38(l)", None,
         "actions for any injury to the person or rights of another not arising from contract",
-        "https://law.justia.com/codes/alabama/title-6/chapter-2/article-2/section-6-2-38/",
-        CITATION_ONLY,
+        "https://legalnewsline.com/stories/510524856-ala-sc-rules-on-statute-of-limitations-issue",
+        QUOTED,
     ),
     StatePeriod(
         "AK", 2, None, "Alaska Stat. § 09.10.070(a)", None,
@@ -164,7 +164,7 @@ PERIODS: tuple[StatePeriod, ...] = (
         "CT", 2, None, "Conn. Gen. Stat. § 52-584", None,
         "injury caused by negligence: two years from the day the injury is first sustained or discovered, and "
         "never more than three years from the act or omission",
-        "https://law.justia.com/codes/connecticut/2016/title-52/chapter-926/section-52-584",
+        "https://codes.findlaw.com/ct/title-52-civil-actions/ct-gen-st-sect-52-584.html",
         STATUTE_READ,
     ),
     StatePeriod(
@@ -348,8 +348,8 @@ PERIODS: tuple[StatePeriod, ...] = (
     StatePeriod(
         "NH", 3, None, "N.H. Rev. Stat. Ann. § 508:4(I)", None,
         "personal actions within three years of the act or omission (or its discovery)",
-        "https://docketmath.com/blog/statute-of-limitations-general-personal-injury-negligence-new-hampshire",
-        CITATION_ONLY,
+        "http://www.gencourt.state.nh.us/rsa/html/LII/508/508-mrg.htm",
+        STATUTE_READ,
     ),
     StatePeriod(
         "NJ", 2, None, "N.J. Stat. Ann. § 2A:14-2(a)", None,
@@ -534,7 +534,7 @@ def _period_words(row: StatePeriod) -> StatePeriod:
     key = (row.state, row.effective_from.isoformat() if row.effective_from else "")
     if key in PERIOD_WORDS:
         words, on, source = PERIOD_WORDS[key]
-        return replace(row, words=words, checked_on=on, words_source=source)
+        return replace(row, words=words, checked_on=on, words_source="" if source == row.source else source)
     return replace(row, words=quoted(row.note))
 
 

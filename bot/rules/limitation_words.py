@@ -2,8 +2,8 @@
 bot/rules/limitation_table.py (a test fails when a row has neither words nor a refusal).
 
 Where a row's note already quotes the statute (“…”), those words are its words, read when the table was built
-(TABLE_BUILT). The rows below were read again on CHECKED_TODAY, from the source named with them. Rows whose
-words no source casebot could reach shows are listed in WORDS_NOT_FOUND, by name, so that the gap is seen."""
+(TABLE_BUILT). The rows below were read again on CHECKED_TODAY, from the source named with them. Every row
+that computes a date has its words: a test fails for one without."""
 
 from __future__ import annotations
 
@@ -73,6 +73,31 @@ PERIOD_WORDS: dict[tuple[str, str], tuple[str, date, str]] = {
         "https://archive.legmt.gov/bills/2019/mca/title_0270/chapter_0020/part_0020/section_0040/"
         "0270-0020-0020-0040.html",
     ),
+    ("AL", ""): (
+        "“All actions for any injury to the person or rights of another not arising from contract and not "
+        "specifically enumerated in this section must be brought within two years.”",
+        CHECKED_TODAY,
+        "https://legalnewsline.com/stories/510524856-ala-sc-rules-on-statute-of-limitations-issue",
+    ),
+    ("CT", ""): (
+        "“No action to recover damages for injury to the person, or to real or personal property, caused by "
+        "negligence, or by reckless or wanton misconduct, or by malpractice of a physician, … shall be brought "
+        "but within two years from the date when the injury is first sustained or discovered or in the "
+        "exercise of reasonable care should have been discovered, and except that no such action may be "
+        "brought more than three years from the date of the act or omission complained of”",
+        CHECKED_TODAY,
+        "https://codes.findlaw.com/ct/title-52-civil-actions/ct-gen-st-sect-52-584.html",
+    ),
+    ("NH", ""): (
+        "“I. Except as otherwise provided by law, all personal actions, except actions for slander or libel, "
+        "may be brought only within 3 years of the act or omission complained of, except that when the injury "
+        "and its causal relationship to the act or omission were not discovered and could not reasonably have "
+        "been discovered at the time of the act or omission, the action shall be commenced within 3 years of "
+        "the time the plaintiff discovers, or in the exercise of reasonable diligence should have discovered, "
+        "the injury and its causal relationship to the act or omission complained of.”",
+        CHECKED_TODAY,
+        "http://www.gencourt.state.nh.us/rsa/html/LII/508/508-mrg.htm",
+    ),
 }
 
 CLAIM_WORDS: dict[str, tuple[str, date, str]] = {
@@ -89,9 +114,6 @@ CLAIM_WORDS: dict[str, tuple[str, date, str]] = {
         "https://self-law.org/code/ca/government-code/911-2",
     ),
 }
-
-# Rows whose words no source casebot could reach shows: the citation stands, the words are still owed.
-WORDS_NOT_FOUND = frozenset({"AL", "CT", "NH"})
 
 _QUOTE = re.compile(r"“[^”]+”")
 

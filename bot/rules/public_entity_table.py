@@ -15,6 +15,11 @@ REJECTED = "rejected"
 DEEMED_REJECTED = "deemed-rejected"
 PRESENTED = "presented"
 CLAIM_EVENTS = (PRESENTED, REJECTED, DEEMED_REJECTED)
+CLAIM_EVENT_WORDS = {
+    PRESENTED: "presented",
+    REJECTED: "rejected in writing",
+    DEEMED_REJECTED: "rejected by operation of law",
+}
 
 
 @dataclass(frozen=True)

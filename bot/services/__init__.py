@@ -30,6 +30,7 @@ from bot.services.changes import (
     role_of,
 )
 from bot.services.closing import close_case
+from bot.services.claim_events import fix_claim, record_claim_event
 from bot.services.contacts import add_attempt, log_contact, record_attempt, record_contact
 from bot.services.corrections import (
     fix_client,
@@ -111,6 +112,7 @@ __all__ = [
     "event_day",
     "find_case",
     "find_case_for",
+    "fix_claim",
     "fix_client",
     "fix_contact",
     "fix_demand",
@@ -141,6 +143,7 @@ __all__ = [
     "record_bill",
     "add_attempt",
     "record_attempt",
+    "record_claim_event",
     "record_no_bill",
     "record_contact",
     "remember_person",

@@ -26,6 +26,7 @@ from bot.rules.playbook import (
     Stage,
     ordinal,
 )
+from bot.rules.public_entity_table import CLAIM_EVENT_WORDS
 from bot.services.client_cards import ClientContactLine
 from storage.models import ACTIVE, Case, ContactAttempt, Obligation
 
@@ -199,7 +200,7 @@ class CaseCard:
 def claim_done(case: Case) -> str:
     """What became of the claim against a public entity, once presented or rejected; "" before."""
     if case.claim_rejected_on is not None:
-        how = "rejected in writing" if case.claim_rejection == "rejected" else "rejected by operation of law"
+        how = CLAIM_EVENT_WORDS.get(case.claim_rejection or "", "rejected")
         return f"{how} on {case.claim_rejected_on:%Y-%m-%d}"
     if case.claim_presented_on is not None:
         return f"presented on {case.claim_presented_on:%Y-%m-%d}"

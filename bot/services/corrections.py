@@ -23,7 +23,7 @@ from storage.models import Case, Contact, DemandEvent, StageChange
 CONTACT_KINDS = ("client", "adjuster", "provider")
 
 
-def _fix(
+def fix_fact(
     firm: Firm,
     actor: str,
     number: str,
@@ -41,7 +41,7 @@ def _fix(
     return change_case(firm, actor, number, run, reopen=True)
 
 
-def _was(day: date | None) -> str:
+def was_day(day: date | None) -> str:
     """A day a correction replaced: in words, with its year (it may be any year)."""
     return f"{day:%a %b %-d, %Y}" if day else "not recorded"
 
@@ -53,7 +53,9 @@ def fix_treatment(firm: Firm, actor: str, number: str, on: date, *, because: str
         day = event_day(firm, on)
         before = case.treatment_completed_on
         if day == before:
-            raise Conflict(f"{case.number}'s treatment-complete day is already {_was(day)}; nothing changed.")
+            raise Conflict(
+                f"{case.number}'s treatment-complete day is already {was_day(day)}; nothing changed."
+            )
         first = case.stages[0] if case.stages else None
         if first is not None and first.to_stage == Stage.RECORDS.value and first.on == before:
             later = case.stages[1] if len(case.stages) > 1 else None
@@ -68,12 +70,12 @@ def fix_treatment(firm: Firm, actor: str, number: str, on: date, *, because: str
                 case.stage_entered_on = day
         case.treatment_completed_on = day
         return (
-            f"Fixed {case.number}'s treatment-complete day: {spoken_day(day, firm.today())} (was {_was(before)}); "
+            f"Fixed {case.number}'s treatment-complete day: {spoken_day(day, firm.today())} (was {was_day(before)}); "
             "its clocks count from it now.",
             {"fact": "treatment day", "before": before, "after": day},
         )
 
-    return _fix(firm, actor, number, because, change)
+    return fix_fact(firm, actor, number, because, change)
 
 
 def fix_client(firm: Firm, actor: str, number: str, name: str, *, because: str | None = None) -> Outcome:
@@ -91,7 +93,7 @@ def fix_client(firm: Firm, actor: str, number: str, name: str, *, because: str |
             {"fact": "client name", "before": before, "after": client},
         )
 
-    return _fix(firm, actor, number, because, change)
+    return fix_fact(firm, actor, number, because, change)
 
 
 PROVIDER_FIELDS = ("name", "requested", "records", "bills", "received")
@@ -170,11 +172,11 @@ def fix_provider(
                 setattr(p, column, day)
             what = " and ".join(c[:-3] for c in recorded) + " received"
         return (
-            f"Fixed {p.name} on {case.number}: {what} {spoken_day(day, today)} (was {_was(before)}).",
+            f"Fixed {p.name} on {case.number}: {what} {spoken_day(day, today)} (was {was_day(before)}).",
             {"fact": f"provider {p.seq} {field}", "before": before, "after": day},
         )
 
-    return _fix(firm, actor, number, because, change)
+    return fix_fact(firm, actor, number, because, change)
 
 
 def fix_contact(
@@ -229,12 +231,14 @@ def fix_contact(
             assert to is not None
             day = event_day(firm, to)
             if day == before:
-                raise Conflict(f"That {contact.kind} contact is already dated {_was(day)}; nothing changed.")
+                raise Conflict(
+                    f"That {contact.kind} contact is already dated {was_day(day)}; nothing changed."
+                )
             _check_provider_followup(case, contact, day)
             contact.on = day
             message = (
                 f"Fixed the {contact.kind} contact on {case.number}: {spoken_day(day, firm.today())} "
-                f"(was {_was(before)})."
+                f"(was {was_day(before)})."
             )
             detail = {
                 "fact": f"{contact.kind} contact day",
@@ -245,7 +249,7 @@ def fix_contact(
         recompute_contacts(case)
         return message, detail
 
-    return _fix(firm, actor, number, because, change)
+    return fix_fact(firm, actor, number, because, change)
 
 
 def _check_one(
@@ -349,7 +353,7 @@ def fix_demand(
         day = event_day(firm, on)
         before = rnd.on
         if day == before:
-            raise Conflict(f"That demand round is already dated {_was(day)}; nothing changed.")
+            raise Conflict(f"That demand round is already dated {was_day(day)}; nothing changed.")
         low = rounds[n - 2].on if n > 1 else None
         high = rounds[n].on if n < len(rounds) else None
         entry = _stage_entry_of(case, rnd)
@@ -372,11 +376,11 @@ def fix_demand(
             if entry is case.stages[-1]:
                 case.stage_entered_on = day
         return (
-            f"Fixed {which}: sent {spoken_day(day, firm.today())} (was {_was(before)}); its clocks count from it now.",
+            f"Fixed {which}: sent {spoken_day(day, firm.today())} (was {was_day(before)}); its clocks count from it now.",
             {"fact": f"demand round {n} day", "before": before, "after": day},
         )
 
-    return _fix(firm, actor, number, because, change)
+    return fix_fact(firm, actor, number, because, change)
 
 
 def _stage_entry_of(case: Case, rnd: DemandEvent) -> StageChange | None:
@@ -423,15 +427,15 @@ def fix_offer(
         day = event_day(firm, on)
         before = offer.received_on
         if day == before:
-            raise Conflict(f"The {nth} offer is already dated {_was(day)}; nothing changed.")
+            raise Conflict(f"The {nth} offer is already dated {was_day(day)}; nothing changed.")
         offer.received_on = day
         recompute_contacts(case)
         return (
-            f"Fixed the {nth} offer on {case.number}: received {spoken_day(day, firm.today())} (was {_was(before)}).",
+            f"Fixed the {nth} offer on {case.number}: received {spoken_day(day, firm.today())} (was {was_day(before)}).",
             {"fact": f"offer {offer.n} day", "before": before, "after": day},
         )
 
-    return _fix(firm, actor, number, because, change)
+    return fix_fact(firm, actor, number, because, change)
 
 
 def fix_holdup(
@@ -449,8 +453,8 @@ def fix_holdup(
         before, h.opened_on = h.opened_on, day
         return (
             f"Fixed the {hold.value} hold-up on {case.number}: since {spoken_day(day, firm.today())} "
-            f"(was {_was(before)}).",
+            f"(was {was_day(before)}).",
             {"fact": f"{hold.value} hold-up since", "before": before, "after": day},
         )
 
-    return _fix(firm, actor, number, because, change)
+    return fix_fact(firm, actor, number, because, change)

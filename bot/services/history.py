@@ -14,6 +14,7 @@ from typing import Any
 from bot.errors import InputError
 from bot.rules.parsing import money
 from bot.rules.playbook import STAGES, Stage, ordinal
+from bot.rules.public_entity_table import CLAIM_EVENT_WORDS
 from bot.rules.said import Person, Said, command, said
 from bot.services.changes import find_case_for
 from bot.services.firm import Firm, Transaction
@@ -159,7 +160,9 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "fix": lambda d: (
         f"corrected the {d.get('fact', 'fact')}: {_was(d.get('before'))} → {_was(d.get('after'))}"
+        + _suit_moved(d)
     ),
+    "claim": lambda d: f"the claim {CLAIM_EVENT_WORDS.get(str(d.get('event')), 'event')}" + _suit_moved(d),
     "undo": lambda d: f"undid a change ({str(d.get('change', '')).replace('_', ' ')})",
     "snooze": lambda d: f"snoozed {d.get('rule', 'a reminder')} until {d.get('until', '')}",
     "bill": _bill,
@@ -173,6 +176,13 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
     "limitation": lambda d: f"limitation date set: {_was(d.get('on'))}",
     "claim_deadline": lambda d: f"claim deadline set: {_was(d.get('on'))}",
 }
+
+
+def _suit_moved(d: dict[str, Any]) -> str:
+    """“ (last day to sue Jul 10, 2026 → Jul 20, 2026)” when the claim's events moved it."""
+    if not d.get("limitation_on"):
+        return ""
+    return f" (last day to sue {_was(d.get('from_on'))} → {_was(d.get('limitation_on'))})"
 
 
 def _was(value: Any) -> str:

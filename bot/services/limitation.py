@@ -1,5 +1,5 @@
 """A case's limitation date and claim deadline: set them, and find the cases whose alerts are due or that are
-inside the red window."""
+inside the red window. The claim's own events (presented, rejected) are bot/services/claim_events.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.errors import InputError, PreconditionNotMet
+from bot.errors import InputError
 from bot.rules.ages import plural
 from bot.rules.limitation import (
     LAWYER_CONFIRMS,
@@ -26,8 +26,7 @@ from bot.rules.limitation import (
     threshold_crossed,
 )
 from bot.rules.playbook import Numbers
-from bot.rules.public_entity import PublicRefused, after_rejection_date, public_reading, public_suit
-from bot.rules.public_entity_table import CLAIM_EVENTS, DEEMED_REJECTED, PRESENTED, REJECTED
+from bot.rules.public_entity import PublicRefused, public_reading
 from bot.rules.said import Command, Said, command, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome, Transaction
@@ -90,7 +89,7 @@ def cases_inside_red(firm: Firm, day: date | None = None) -> list[tuple[str, str
     return [(n, m, d, days_left(d, day)) for n, m, d in rows]
 
 
-def _when(deadline: date, today: date) -> str:
+def from_today(deadline: date, today: date) -> str:
     left = days_left(deadline, today)
     if left == 0:
         return "today"
@@ -101,7 +100,7 @@ def _thresholds(days: tuple[int, ...]) -> str:
     return ", ".join(str(t) for t in days)
 
 
-def _claim_line(firm: Firm, case: Case, lead: str = "Claim against a public entity: present it by") -> Said:
+def claim_line(firm: Firm, case: Case, lead: str = "Claim against a public entity: present it by") -> Said:
     """The sentence on the claim deadline against a public entity, for a public case."""
     if case.claim_deadline_on is None:
         return said(
@@ -118,8 +117,8 @@ def _claim_line(firm: Firm, case: Case, lead: str = "Claim against a public enti
             f"(its deadline was {on:%Y-%m-%d}): its alerts have stopped."
         )
     return said(
-        f"{lead} {describe_claim(on, case.loss_on, case.loss_state)}: {_when(on, firm.today())}. "
-        f"{_alerts_line(firm, on, claim=True)}"
+        f"{lead} {describe_claim(on, case.loss_on, case.loss_state)}: {from_today(on, firm.today())}. "
+        f"{alerts_line(firm, on, claim=True)}"
     )
 
 
@@ -136,7 +135,7 @@ def _public_refusal(number: str, refused: PublicRefused, loss_on: date, state: s
     )
 
 
-def _facts(case: Case) -> dict[str, Any]:
+def reading_facts(case: Case) -> dict[str, Any]:
     return {
         "public": bool(case.public_entity),
         "rejected_on": case.claim_rejected_on,
@@ -240,8 +239,8 @@ def set_limitation(
             case.public_entity,
             case.claim_deadline_on,
         )
-        shown = describe(limitation_on, case.loss_on, case.loss_state, case.loss_motor, **_facts(case))
-        claim = said(" ", _claim_line(firm, case)) if case.public_entity else said()
+        shown = describe(limitation_on, case.loss_on, case.loss_state, case.loss_motor, **reading_facts(case))
+        claim = said(" ", claim_line(firm, case)) if case.public_entity else said()
         warn = passed_warning(firm, case)
         if before == now:
             return said(
@@ -263,8 +262,8 @@ def set_limitation(
             claim_on=case.claim_deadline_on if before[5] != case.claim_deadline_on else None,
         )
         return said(
-            f"{case.number}'s limitation date is {shown}: {_when(limitation_on, firm.today())}. "
-            f"{_alerts_line(firm, limitation_on)}",
+            f"{case.number}'s limitation date is {shown}: {from_today(limitation_on, firm.today())}. "
+            f"{alerts_line(firm, limitation_on)}",
             claim,
             f" {LAWYER_CONFIRMS}",
             warn,
@@ -273,7 +272,7 @@ def set_limitation(
     return change_case(firm, actor, number, change)
 
 
-def _alerts_line(firm: Firm, deadline: date, claim: bool = False) -> str:
+def alerts_line(firm: Firm, deadline: date, claim: bool = False) -> str:
     days = firm.numbers.claim_alert_days if claim else firm.numbers.limitation_alert_days
     if days_left(deadline, firm.today()) < 0:
         return "It has passed: the manager and the leads are alerted that it has."
@@ -304,140 +303,12 @@ def set_claim_deadline(firm: Firm, actor: str, number: str, on: date) -> Outcome
         before = (case.public_entity, case.claim_deadline_on)
         case.public_entity, case.claim_deadline_on = True, on
         if before == (True, on):
-            line = _claim_line(
+            line = claim_line(
                 firm, case, f"{case.number}'s claim deadline against a public entity is already"
             )
             return said(line, f" {LAWYER_CONFIRMS}", passed_warning(firm, case))
         audit(s, firm, case, actor, "claim_deadline", from_on=before[1], on=on)
-        line = _claim_line(firm, case, f"{case.number}'s claim deadline against a public entity is")
+        line = claim_line(firm, case, f"{case.number}'s claim deadline against a public entity is")
         return said(line, f" {LAWYER_CONFIRMS}", passed_warning(firm, case))
 
     return change_case(firm, actor, number, change)
-
-
-def _rejection_line(firm: Firm, case: Case, event: str, on: date, before: date | None) -> Said:
-    """What a rejection does to the last day to sue, in the case's state."""
-    row = public_suit(case.loss_state or "") if case.loss_state else None
-    if row is None:
-        return said(
-            "casebot holds no rule for a suit period running from a rejection in "
-            f"{case.loss_state or 'this case’s state'}: if one applies, enter the last day to sue with `",
-            Command(f"sol {case.number} <YYYY-MM-DD>"),
-            "`.",
-        )
-    if event == REJECTED and row.after_rejection is not None:
-        assert case.limitation_on is not None
-        after, reading = after_rejection_date(on, row.after_rejection)
-        kept = case.limitation_on
-        changed = "now" if kept != before else "still"
-        held = (
-            "" if kept == after else f" (an earlier deadline already held; the notice gives {after:%Y-%m-%d})"
-        )
-        return said(
-            f"The last day to sue is {changed} {kept:%Y-%m-%d}{held} ({_when(kept, firm.today())}): "
-            f"{row.after_rejection.statute}, six months from the written notice of {on:%Y-%m-%d}, "
-            f"{reading}. {_alerts_line(firm, kept)}"
-        )
-    why = row.deemed_rejection if event == DEEMED_REJECTED or row.after_rejection is None else ""
-    day = case.limitation_on
-    held = f" {day:%Y-%m-%d} ({_when(day, firm.today())})" if day else " not set"
-    return said(f"The last day to sue stays{held}: {why}.")
-
-
-def record_claim_event(firm: Firm, actor: str, number: str, event: str, on: date) -> Outcome:
-    """Record the claim's own event against a public entity: `presented` (the claim deadline's alerts stop),
-    `rejected` (a written notice of rejection) or `deemed-rejected` (rejected by operation of law). A written
-    rejection starts the suit period that runs from it where the state has one (Cal. Gov. Code § 945.6(a)(1):
-    six months from the notice, read as the earlier of six calendar months and 182 days), and the last day
-    to sue becomes the earlier of that day and the one already held: it is alerted like any limitation
-    date. Recording an event again with another day replaces it. Audited, undone by `/case undo`."""
-    if event not in CLAIM_EVENTS:
-        raise InputError(
-            f"“{event[:20]}” is not a claim event: presented, rejected or deemed-rejected.",
-            example=command(f"claim {number} presented 2026-03-02"),
-        )
-    event_day(firm, on, what="The claim's event", field="on")
-
-    def change(s: Session, case: Case) -> str:
-        if not case.public_entity:
-            raise PreconditionNotMet(
-                said(
-                    f"{case.number} is not a claim against a public entity. Mark it so with `",
-                    Command(f"sol {case.number} loss <day> <state> public"),
-                    "` or enter the claim deadline with `",
-                    Command(f"claim-deadline {case.number} <YYYY-MM-DD>"),
-                    "`; nothing was changed.",
-                )
-            )
-        before = (case.claim_presented_on, case.claim_rejected_on, case.claim_rejection, case.limitation_on)
-        if event == PRESENTED:
-            if case.claim_rejected_on is not None and on > case.claim_rejected_on:
-                raise InputError(
-                    f"The claim was {case.claim_rejection} on {case.claim_rejected_on:%Y-%m-%d}: it was presented "
-                    "before that. Nothing was changed.",
-                    field="on",
-                )
-            case.claim_presented_on = on
-            line = said(
-                f"{case.number}: the claim against the public entity was presented on {on:%Y-%m-%d}. "
-                "Its deadline's alerts have stopped; the last day to sue is "
-                f"{case.limitation_on:%Y-%m-%d} ({_when(case.limitation_on, firm.today())})."
-                if case.limitation_on
-                else f"{case.number}: the claim against the public entity was presented on {on:%Y-%m-%d}. "
-                "Its deadline's alerts have stopped. No last day to sue is set yet."
-            )
-        else:
-            if case.claim_presented_on is not None and on < case.claim_presented_on:
-                raise InputError(
-                    f"The claim was presented on {case.claim_presented_on:%Y-%m-%d}: it cannot be {event} "
-                    "before that. Nothing was changed.",
-                    field="on",
-                )
-            computed_before = _computed_public(case)
-            case.claim_rejected_on, case.claim_rejection = on, event
-            _apply_rejection(case, on, event, computed_before)
-            what = "rejected in writing" if event == REJECTED else "rejected by operation of law"
-            line = said(
-                f"{case.number}: the claim against the public entity was {what} on {on:%Y-%m-%d}. ",
-                _rejection_line(firm, case, event, on, before[3]),
-            )
-        now = (case.claim_presented_on, case.claim_rejected_on, case.claim_rejection, case.limitation_on)
-        if now == before:
-            return said(line, " (already recorded)", f" {LAWYER_CONFIRMS}")
-        audit(
-            s, firm, case, actor, "claim", event=event, on=on,
-            from_on=before[3] if before[3] != case.limitation_on else None,
-            limitation_on=case.limitation_on if before[3] != case.limitation_on else None,
-        )  # fmt: skip
-        return said(line, f" {LAWYER_CONFIRMS}", passed_warning(firm, case))
-
-    return change_case(firm, actor, number, change)
-
-
-def _computed_public(case: Case) -> date | None:
-    """The last day to sue the table gives for the case's loss and claim events; None where it gives none."""
-    if case.loss_on is None or not case.loss_state:
-        return None
-    try:
-        return public_reading(
-            case.loss_on,
-            case.loss_state,
-            bool(case.loss_motor),
-            rejected_on=case.claim_rejected_on,
-            rejection=case.claim_rejection,
-        ).on
-    except (PublicRefused, ValueError):
-        return None
-
-
-def _apply_rejection(case: Case, on: date, event: str, computed_before: date | None) -> None:
-    """After a rejection: a date the table computed is computed again from the new facts (the earliest that
-    applies); a date entered by hand becomes the earlier of it and the period running from a written notice."""
-    if computed_before is not None and case.limitation_on == computed_before:
-        case.limitation_on = _computed_public(case) or case.limitation_on
-        return
-    row = public_suit(case.loss_state or "") if case.loss_state else None
-    if event != REJECTED or row is None or row.after_rejection is None:
-        return
-    after, _ = after_rejection_date(on, row.after_rejection)
-    case.limitation_on = min(after, case.limitation_on) if case.limitation_on else after

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, InputError, NotAllowed, PreconditionNotMet
 from bot.rules.parsing import spoken_day
 from bot.rules.playbook import STAGES, Stage, ordinal
+from bot.rules.public_entity_table import CLAIM_EVENT_WORDS
 from bot.rules.said import Command, Person, said
 from bot.services.changes import announce_change, audit, card_of, find_case, may_change, replan
 from bot.services.client_updates import cancel_held_update
@@ -68,6 +69,8 @@ def describe(entry: AuditEntry | None, today: date) -> str:
             return f"snooze of {d.get('rule', 'a reminder')}"
         case "fix":
             return f"correction of the {d.get('fact', 'fact')}"
+        case "claim":
+            return f"recording of the claim {CLAIM_EVENT_WORDS.get(str(d.get('event')), 'event')}{day}"
     return entry.action.replace("_", " ")
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from bot import services
 from bot.rules.playbook import HoldUp
+from bot.rules.public_entity_table import CLAIM_EVENTS
 from bot.services.corrections import PROVIDER_FIELDS
 from handlers.blocks import Reply
 from handlers.commands.subcommand import (
@@ -123,7 +124,16 @@ class FixHoldUp:
     because: str | None
 
 
-FixArgs = FixTreatment | FixClient | FixProvider | FixContact | FixDemand | FixOffer | FixHoldUp
+@dataclass(frozen=True)
+class FixClaim:
+    number: str
+    event: str
+    on: date | None
+    void: bool
+    because: str | None
+
+
+FixArgs = FixTreatment | FixClient | FixProvider | FixContact | FixDemand | FixOffer | FixHoldUp | FixClaim
 _WHY = " [because <reason…>]"
 
 
@@ -152,6 +162,11 @@ OFFER = _form("offer [<n>] amount <amount>|day <day>", "offer 2 amount 15,000", 
 HOLDUP = _form(
     f"holdup {'|'.join(HOLDUP_KINDS)} since <day>", "holdup billing since 2026-10-05", "a hold-up's day"
 )
+CLAIM_EVENT = _form(
+    f"claim {'|'.join(CLAIM_EVENTS)} <day>|void",
+    "claim rejected 2026-01-20",
+    "correct the day of the claim's event against a public entity (the last day to sue follows), or void it",
+)
 _FORMS = {
     "treatment": TREATMENT,
     "client": CLIENT,
@@ -160,6 +175,7 @@ _FORMS = {
     "demand": DEMAND,
     "offer": OFFER,
     "holdup": HOLDUP,
+    "claim": CLAIM_EVENT,
 }
 _SPELLINGS = {
     "treatment-complete": "treatment",
@@ -170,6 +186,7 @@ _SPELLINGS = {
     "hold-up": "holdup",
     "offers": "offer",
     "providers": "provider",
+    "claims": "claim",
 }
 
 
@@ -279,6 +296,8 @@ def parse_fix(words: list[str]) -> FixArgs:
         offered = amount(form, words.pop(0))
         no_more(form, words)
         return FixOffer(number, n, offered, None, because)
+    if form is CLAIM_EVENT:
+        return _parse_claim(number, words, because)
     kind = words.pop(0).lower() if words else ""
     if kind not in HOLDUP_KINDS:
         raise refuse(
@@ -289,6 +308,29 @@ def parse_fix(words: list[str]) -> FixArgs:
     since = _day(form, words, "the day it began")
     no_more(form, words)
     return FixHoldUp(number, kind, since, because)
+
+
+def _parse_claim(number: str, words: list[str], because: str | None) -> FixClaim:
+    """`claim presented|rejected|deemed-rejected <day>|void` (also `deemed rejected`, `deemed_rejected`)."""
+    lowered = [w.lower() for w in words]
+    if lowered[:2] == ["deemed", "rejected"]:
+        words[:2] = ["deemed-rejected"]
+    event = words.pop(0).lower().replace("_", "-") if words else ""
+    if event not in CLAIM_EVENTS:
+        got = f"“{event[:20]}” is not" if event else "Say"
+        raise refuse(CLAIM_EVENT, f"{got} which of the claim's events to correct: {one_of(CLAIM_EVENTS)}.")
+    if words and words[0].lower() == "void":
+        words.pop(0)
+        no_more(CLAIM_EVENT, words)
+        return FixClaim(number, event, None, True, because)
+    on = date_opt(CLAIM_EVENT, words)
+    if on is None:
+        got = f"“{words[0][:30]}” is not a day" if words else "Give the right day"
+        raise refuse(
+            CLAIM_EVENT, f"{got}: the day the claim was {event} (2026-01-20), or “void” to strike it."
+        )
+    no_more(CLAIM_EVENT, words)
+    return FixClaim(number, event, on, False, because)
 
 
 def run_fix(ctx: Context, actor: str, a: FixArgs) -> Reply:
@@ -312,6 +354,8 @@ def run_fix(ctx: Context, actor: str, a: FixArgs) -> Reply:
         return outcome(ctx, result)
     if isinstance(a, FixOffer):
         return outcome(ctx, services.fix_offer(f, actor, n, a.n, amount=a.amount, on=a.on, because=a.because))
+    if isinstance(a, FixClaim):
+        return outcome(ctx, services.fix_claim(f, actor, n, a.event, on=a.on, void=a.void, because=a.because))
     return outcome(ctx, services.fix_holdup(f, actor, n, a.kind, a.since, because=a.because))
 
 
@@ -332,5 +376,6 @@ FIX: Subcommand[FixArgs] = Subcommand(
         FixDemand: DEMAND,
         FixOffer: OFFER,
         FixHoldUp: HOLDUP,
+        FixClaim: CLAIM_EVENT,
     },
 )

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from bot.errors import InputError
 from bot.rules.fees import parse_rate
-from bot.services import accounting, limitation
+from bot.services import accounting, claim_events, limitation
 from handlers.blocks import Reply, build_accounting
 from handlers.commands.subcommand import (
     CASE,
@@ -252,7 +252,7 @@ def parse_claim(words: list[str]) -> ClaimEvent:
 
 
 def run_claim(ctx: Context, actor: str, a: ClaimEvent) -> Reply:
-    return outcome(ctx, limitation.record_claim_event(ctx.firm, actor, a.number, a.event, a.on))
+    return outcome(ctx, claim_events.record_claim_event(ctx.firm, actor, a.number, a.event, a.on))
 
 
 CLAIM = Subcommand(
