@@ -29,8 +29,8 @@ from bot.services.changes import (
     require_open,
     role_of,
 )
-from bot.services.closing import close_case
 from bot.services.claim_events import fix_claim, record_claim_event
+from bot.services.closing import close_case
 from bot.services.contacts import add_attempt, log_contact, record_attempt, record_contact
 from bot.services.corrections import (
     fix_client,
