@@ -18,8 +18,8 @@ from bot.entrypoints.operator import import_cases, import_command
 from bot.services.clients import set_client_detail, set_sms_consent
 from bot.services.exports import export_csv, export_data
 from bot.services.firm import Firm
-from bot.services.team import change_team
 from bot.services.import_rows import COLUMNS
+from bot.services.team import change_team
 from handlers.blocks.card import client_contact_line
 from storage.client_models import ClientProfile, ConsentChange
 from storage.models import AuditEntry, Case

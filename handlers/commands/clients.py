@@ -16,7 +16,7 @@ from handlers.context import Context
 
 DETAIL_USAGE = (
     f"<case-no> phone <number>|email <address>|language {'|'.join(LANGUAGES)}|"
-    f"prefer {'|'.join(PREFERENCES)}|zone <time zone>|firm"
+    f"prefer {'|'.join(PREFERENCES)}|zone <time zone>"
 )
 
 
