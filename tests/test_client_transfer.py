@@ -262,12 +262,18 @@ def test_a_re_import_changes_what_is_newer_and_keeps_what_is_not(firm: Firm) -> 
     card = client_contact_line(contact)
     assert "no consent to texts" in card and "time zone America/Chicago" in card
 
-    # A new number without consent: the consent was for the old one. With consent given in the row: granted.
-    import_cases(
-        firm,
-        f"{HEADER}\n{row(**base, sms_consent='yes', sms_consent_source='engagement letter', client_phone='(305) 555-0123')}\n",
+    # The client's own STOP: a file (even undated) never turns it back into consent for that number.
+    again = row(
+        **base, sms_consent="yes", sms_consent_source="engagement letter", client_phone="(305) 555-0123"
     )
-    assert profiles(firm)["PI-2041"]["sms_consent"] is True
+    report = import_cases(firm, f"{HEADER}\n{again}\n")
+    assert report.ok and report.unchanged == ["PI-2041"]
+    assert report.notes == [(2, "PI-2041: no texts kept: the client opted out (STOP); the file says yes")]
+    assert profiles(firm)["PI-2041"]["sms_consent"] is False
+
+    # Consent given with a new number: granted. A new number without consent: the consent was for the old one.
+    report = import_cases(firm, f"{HEADER}\n{again.replace('555-0123', '555-0166')}\n")
+    assert report.updated == ["PI-2041"] and profiles(firm)["PI-2041"]["sms_consent"] is True
     report = import_cases(firm, f"{HEADER}\n{row(**base, client_phone='(305) 555-0177')}\n")
     assert report.ok and report.updated == ["PI-2041"]
     stored = profiles(firm)["PI-2041"]

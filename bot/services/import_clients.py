@@ -2,7 +2,8 @@
 
 An import sets what the file gives (a blank cell leaves the case's value alone). Consent to texts comes with
 its source, who recorded it and when; on a case that has a consent already, the file's replaces it only when
-it is newer (or undated), or when the row gives a new phone number with it (consent is for a number)."""
+it is newer (or undated), or when the row gives a new phone number with it (consent is for a number). A
+client's own STOP is never turned back into consent by a file: only their START does that."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def apply_client(
             changed.setdefault("client_details", []).append("zone" if column == "tz" else column)
     if new_phone:
         profile.phone_problem = profile.phone_problem_at = None
-        if profile.sms_consent and not given.consent:
+        if profile.sms_consent and given.consent is None:  # the row gives no consent for the new number
             record_consent(s, firm, case, granted=False, source="the number changed", by=IMPORT_ACTOR)
             changed["sms_consent"] = "no"
     if given.consent is not None:
@@ -50,6 +51,15 @@ def apply_client(
                 note(
                     f"consent to texts kept as recorded ({profile.sms_consent_source}); the file says {given.source}"
                 )
+        elif (
+            recorded
+            and not new_phone
+            and given.consent
+            and profile.sms_consent_by == "client"
+            and given.by != "client"
+        ):
+            if note:  # the client's own STOP: only their START turns texts back on for this number
+                note(f"no texts kept: the client opted out ({profile.sms_consent_source}); the file says yes")
         elif recorded and not new_phone and given.at is not None and had is not None and at <= had:
             state = "agreed" if profile.sms_consent else "no texts"
             if note:
