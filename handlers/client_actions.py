@@ -3,9 +3,11 @@ item (which opens the same preview)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.errors import InputError
 from bot.services.client_updates import preview_update, send_update
@@ -14,7 +16,10 @@ from handlers.blocks.client_updates import (
     CANCEL_UPDATE,
     OPEN_UPDATE,
     SEND_UPDATE,
+    UPDATE_VIEW,
+    build_answer_view,
     build_update_preview,
+    build_update_preview_view,
     build_update_queued,
     read_open_value,
     read_update_value,
@@ -60,24 +65,53 @@ def handle_cancel(ack: Ack, body: dict[str, Any], respond: Respond, context: dic
     _answer(ctx, respond, Reply(text, [section(esc(text))]), replace=True)
 
 
-def handle_open(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
-    """Send update, on an item: the same preview `/case update` answers."""
+def handle_open(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: dict[str, Any]
+) -> None:
+    """Send update, on an item: the same preview `/case update` answers. Under a message (a digest, `/case
+    due`) it answers there; on Home, where a click has no reply of its own, it opens as a form."""
     ack()
     ctx: Context = context["casebot"]
     actor = body["user"]["id"]
     found = read_open_value(_value(body))
+    preview = None
     try:
         if found is None:
             raise InputError("That button is out of date; try /case update with the case number.")
         number, rule = found
         ctx.people.check(actor)
-        reply = build_update_preview(preview_update(ctx.firm, actor, number, rule=rule))
+        preview = preview_update(ctx.firm, actor, number, rule=rule)
+        reply = build_update_preview(preview)
     except Exception as exc:
         reply = refusal(exc, doing="preview a client update", user=actor)
-    _answer(ctx, respond, reply, replace=False)
+    if body.get("response_url"):
+        _answer(ctx, respond, reply, replace=False)
+        return
+    view = build_update_preview_view(preview) if preview is not None else build_answer_view(reply)
+    client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+
+
+def handle_view(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dict[str, Any]) -> None:
+    """Send, on the form Home opened: exactly the previewed notice; the form then says when it goes (or why
+    nothing was sent)."""
+    ctx: Context = context["casebot"]
+    actor = body["user"]["id"]
+    found = read_update_value(str(view.get("private_metadata") or ""))
+    try:
+        if found is None:
+            raise InputError("That form is out of date; nothing was sent. Preview the update again.")
+        number, channel, rule, check = found
+        ctx.people.check(actor)
+        reply = build_update_queued(
+            send_update(ctx.firm, actor, number, channel=channel, rule=rule, check=check), ctx.firm.now()
+        )
+    except Exception as exc:
+        reply = refusal(exc, doing="send a client update", user=actor)
+    ack(response_action="update", view=build_answer_view(reply))
 
 
 def register(app: App, ctx: Context) -> None:
     app.action(SEND_UPDATE)(handle_send)
     app.action(CANCEL_UPDATE)(handle_cancel)
-    app.action(OPEN_UPDATE)(handle_open)
+    app.action(re.compile(rf"^{OPEN_UPDATE}(:\d+)?$"))(handle_open)
+    app.view(UPDATE_VIEW)(handle_view)

@@ -17,13 +17,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 
 from bot import services as sv
 from bot.entrypoints.app import http_server
 from bot.services.client_updates import send_update
 from bot.services.clients import set_client_detail, set_sms_consent
+from bot.services.exports import export_data
 from bot.services.firm import Firm
 from bot.settings_clients import ClientSettings, SmtpRelay
+from storage.models import Obligation
 from tests.handlers_kit import SECRET, Slack
 from tests.slack_helpers import sign, slash_body
 
@@ -187,3 +190,24 @@ def button_value(body: dict[str, Any], action_id: str) -> str:
             if element.get("action_id") == action_id:
                 return str(element["value"])
     raise AssertionError(f"no {action_id} button")
+
+
+def export(firm: Firm) -> str:
+    data = export_data(firm)
+    data.pop("exported_at")
+    return json.dumps(data, sort_keys=True, default=str)
+
+
+def obligation(firm: Firm, number: str, rule: str) -> Obligation:
+    with firm.db.uow() as s:
+        rows = [
+            o for o in s.scalars(select(Obligation).where(Obligation.rule == rule)) if o.case.number == number
+        ]
+        return max(rows, key=lambda o: o.id)
+
+
+def state_of(firm: Firm, obligation_id: int) -> str:
+    with firm.db.uow() as s:
+        row = s.get(Obligation, obligation_id)
+        assert row is not None
+        return row.state

@@ -16,7 +16,6 @@ from twilio.request_validator import RequestValidator
 from bot.delivery.client_sending import send_client_messages
 from bot.delivery.sending import send_pending
 from bot.entrypoints.client_channels import client_senders
-from bot.services.exports import export_data
 from bot.services.firm import Firm
 from handlers.blocks.client_updates import SEND_UPDATE
 from handlers.slack.client import make_client
@@ -24,7 +23,7 @@ from handlers.slack.notifier import SlackNotifier
 from handlers.slack.standin import SlackStandIn
 from handlers.twilio.standin import TwilioStandIn, post_signed
 from storage.client_models import ClientMessage
-from storage.models import Contact, ContactAttempt, Obligation
+from storage.models import Contact, ContactAttempt
 from tests.client_updates_kit import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -32,8 +31,11 @@ from tests.client_updates_kit import (
     Inbox,
     button_value,
     client_settings,
+    export,
+    obligation,
     shown,
     smtp_server,
+    state_of,
     with_clients,
 )
 from tests.handlers_kit import Slack
@@ -79,27 +81,6 @@ def world(firm: Firm) -> Iterator[World]:
         http.close()
         slack.close()
         slack.check_everything_sent()
-
-
-def export(firm: Firm) -> str:
-    data = export_data(firm)
-    data.pop("exported_at")
-    return json.dumps(data, sort_keys=True, default=str)
-
-
-def obligation(firm: Firm, number: str, rule: str) -> Obligation:
-    with firm.db.uow() as s:
-        rows = [
-            o for o in s.scalars(select(Obligation).where(Obligation.rule == rule)) if o.case.number == number
-        ]
-        return max(rows, key=lambda o: o.id)
-
-
-def state_of(firm: Firm, obligation_id: int) -> str:
-    with firm.db.uow() as s:
-        row = s.get(Obligation, obligation_id)
-        assert row is not None
-        return row.state
 
 
 def new_case(w: World, number: str = "PI-2041", *, language: str | None = None) -> None:

@@ -3,10 +3,12 @@ a preference; and how many SMS segments a text takes, in which encoding."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import phonenumbers
 
@@ -58,6 +60,48 @@ def parse_email(text: str) -> str | None:
     """The address if `text` is one whole email address, else None."""
     text = text.strip().strip("<>")
     return text if len(text) <= 254 and _EMAIL.fullmatch(text) else None
+
+
+class BadZone(ValueError):
+    """Not a time zone of the tz database; `suggestion` is the closest one, if any is close."""
+
+    def __init__(self, text: str, suggestion: str | None) -> None:
+        super().__init__(text)
+        self.suggestion = suggestion
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """The tz database's places (America/Chicago, Europe/Madrid, UTC), by their lower-cased name; the
+    system's own aliases (localtime, Factory, posix/…) are not places."""
+    names = [
+        z
+        for z in available_timezones()
+        if ("/" in z or z == "UTC") and not z.startswith(("posix/", "right/", "SystemV/"))
+    ]
+    return {z.lower(): z for z in names}
+
+
+def parse_zone(text: str) -> str:
+    """A client's time zone as the tz database names it (`america/chicago` and `America/New York` are read as
+    America/Chicago and America/New_York); anything else is BadZone, with the closest name when one is close
+    (a typo, or a city on its own: `Chicago`)."""
+    key = "_".join(text.strip().split()).lower()
+    zones = _zones()
+    found = zones.get(key)
+    if found is not None:
+        try:
+            ZoneInfo(found)
+        except (ZoneInfoNotFoundError, ValueError):
+            found = None
+    if found is not None:
+        return found
+    cities = {z.rsplit("/", 1)[-1]: name for z, name in zones.items()}
+    close = difflib.get_close_matches(key, list(zones), n=1, cutoff=0.75)
+    if close:
+        raise BadZone(text, zones[close[0]])
+    close = difflib.get_close_matches(key.rsplit("/", 1)[-1], list(cities), n=1, cutoff=0.75)
+    raise BadZone(text, cities[close[0]] if close else None)
 
 
 # GSM 03.38: the basic set (one septet each) and the extension set (two: an escape, then the character).

@@ -20,6 +20,7 @@ class ClientContactLine:
     email: str | None
     language: str  # en | es
     prefer: str | None
+    zone: str | None  # the client's time zone; None: the firm's
     sms_consent: bool
     consent_source: str | None
     consent_by: str | None
@@ -35,6 +36,7 @@ def contact_line(profile: ClientProfile | None) -> ClientContactLine | None:
         email=profile.email,
         language=profile.language or "en",
         prefer=profile.prefer,
+        zone=profile.tz,
         sms_consent=bool(profile.sms_consent),
         consent_source=profile.sms_consent_source,
         consent_by=profile.sms_consent_by,

@@ -5,6 +5,8 @@ consent to texts with its source, who and when. Only people who may see the case
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, InputError
@@ -13,8 +15,10 @@ from bot.rules.client_details import (
     LANGUAGES,
     PREFERENCES,
     BadPhone,
+    BadZone,
     parse_email,
     parse_phone,
+    parse_zone,
     shown_phone,
 )
 from bot.rules.parsing import printable
@@ -25,13 +29,31 @@ from storage import client_queries as cq
 from storage.client_models import ConsentChange
 from storage.models import Case
 
-DETAILS: tuple[str, ...] = ("phone", "email", "language", "prefer")
+DETAILS: tuple[str, ...] = ("phone", "email", "language", "prefer", "zone")
 CONSENT_SOURCE_MAX = 200
+FIRM_ZONE = "firm"  # `/case client <case-no> zone firm`: the client lives in the firm's time zone again
+COLUMN = {"zone": "tz"}  # a detail's column on the client's profile, where its name is not the detail's
 
 
-def read_detail(number: str, what: str, value: str) -> str:
-    """A detail's value, checked and made canonical: a phone in E.164, an email, `en|es`, `sms|email|call`."""
+def read_zone(number: str, value: str) -> str:
+    """A time zone as the tz database names it; a typo is refused with the zone it probably meant."""
+    try:
+        return parse_zone(value)
+    except BadZone as bad:
+        hint = f" Did you mean {bad.suggestion}?" if bad.suggestion else ""
+        raise InputError(
+            f"“{printable(value)[:40]}” is not a time zone.{hint}",
+            example=command(f"client {number} zone {bad.suggestion or 'America/Chicago'}"),
+            field="zone",
+        ) from None
+
+
+def read_detail(number: str, what: str, value: str) -> str | None:
+    """A detail's value, checked and made canonical: a phone in E.164, an email, `en|es`, `sms|email|call`,
+    a time zone (None: the firm's)."""
     value = value.strip()
+    if what == "zone":
+        return None if value.lower() == FIRM_ZONE else read_zone(number, value)
     if what == "phone":
         try:
             return parse_phone(value)
@@ -64,35 +86,45 @@ def set_client_detail(firm: Firm, actor: str, number: str, what: str, value: str
     """Set one of the client's contact details. A new phone number is not the old one: consent to texts was
     given for a number, so it is asked again (and what the carrier said of the old number is forgotten)."""
     canonical = read_detail(number, what, value)
+    column = COLUMN.get(what, what)
 
     def change(s: Session, case: Case) -> str:
         profile = cq.profile(s, case.id, create=True)
         assert profile is not None
-        before = getattr(profile, what)
+        before = getattr(profile, column)
         if before == canonical:
-            raise Conflict(f"{case.number}'s client {_said(what, canonical)} already; nothing changed.")
-        setattr(profile, what, canonical)
+            said = _said(what, canonical, firm)
+            raise Conflict(f"{case.number}'s client {said} already; nothing changed.")
+        setattr(profile, column, canonical)
         profile.updated_at, profile.updated_by = firm.now(), actor
         extra = ""
+        if what == "zone":
+            clients = firm.settings.clients
+            extra = (
+                f" Messages to them go only {clients.quiet_start:%H:%M}–{clients.quiet_end:%H:%M} their time."
+            )
         if what == "phone":
             profile.phone_problem = profile.phone_problem_at = None
             if profile.sms_consent:
                 record_consent(s, firm, case, granted=False, source="the number changed", by=actor)
                 extra = " Consent to texts was for the old number: record it again for this one."
         audit(s, firm, case, actor, "client_detail", what=what)
-        return f"{case.number}'s client {_said(what, canonical)} now.{extra}"
+        said = _said(what, canonical, firm)
+        return f"{case.number}'s client {said} now.{extra}"
 
     return change_case(firm, actor, number, change)
 
 
-def _said(what: str, value: str) -> str:
+def _said(what: str, value: str | None, firm: Firm) -> str:
     match what:
+        case "zone":
+            return f"lives in {value or f'the firm time zone, {firm.settings.firm_timezone},'}"
         case "phone":
-            return f"has the number {shown_phone(value)}"
+            return f"has the number {shown_phone(value or '')}"
         case "email":
             return f"has the address {value}"
         case "language":
-            return f"reads {LANGUAGE_NAMES[value]}"
+            return f"reads {LANGUAGE_NAMES[value or 'en']}"
         case _:
             return f"prefers {'a call' if value == 'call' else value}"
 
@@ -128,14 +160,24 @@ def set_sms_consent(firm: Firm, actor: str, number: str, granted: bool, source: 
 
 
 def record_consent(
-    s: Session, firm: Firm, case: Case, *, granted: bool, source: str, by: str, channel: str = "sms"
+    s: Session,
+    firm: Firm,
+    case: Case,
+    *,
+    granted: bool,
+    source: str,
+    by: str,
+    channel: str = "sms",
+    at: datetime | None = None,
+    actor: str | None = None,
 ) -> ConsentChange:
     """Write a consent change (append-only) and the profile's current consent, in the caller's transaction.
-    `by` is a Slack user id, or `client` for the client's own STOP or START. Withdrawing consent also stops
-    every text still held for this case."""
+    `by` is a Slack user id, or `client` for the client's own STOP or START; `at` when it was given (default
+    now) and `actor` who writes it down (default `by`: an import writes down what others recorded). Withdrawing
+    consent also stops every text still held for this case."""
     profile = cq.profile(s, case.id, create=True)
     assert profile is not None
-    now = firm.now()
+    now = at or firm.now()
     row = ConsentChange(
         case_id=case.id,
         channel=channel,
@@ -150,5 +192,5 @@ def record_consent(
     profile.sms_consent_source, profile.sms_consent_by, profile.sms_consent_at = source[:200], by, now
     if granted and profile.phone_problem == "opted-out":
         profile.phone_problem = profile.phone_problem_at = None
-    audit(s, firm, case, by, "client_consent", channel=channel, granted=granted, source=source[:200])
+    audit(s, firm, case, actor or by, "client_consent", channel=channel, granted=granted, source=source[:200])
     return row

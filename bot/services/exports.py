@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from bot.services.cards import demand_rounds
 from bot.services.firm import Firm, Transaction
+from bot.services.import_client_rows import client_cells
 from bot.services.import_rows import COLUMNS, escape_name, inert
 from storage import client_queries as cq
 from storage import queries as q
+from storage.client_models import ClientProfile
 from storage.models import Case, Provider
 
 
@@ -31,10 +33,11 @@ def _columns(obj: Any, skip: Iterable[str] = ()) -> dict[str, Any]:
     return {c.key: _iso(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in skip}
 
 
-def csv_row(case: Case) -> dict[str, str]:
+def csv_row(case: Case, client: ClientProfile | None = None) -> dict[str, str]:
     """A case in the import's columns: importing it again changes nothing. Every cell a spreadsheet would
     run as a formula is written inert (import_rows.inert), and the import restores it."""
-    return {column: inert(value) for column, value in _cells(case).items()}
+    cells = {**_cells(case), **client_cells(client)}
+    return {column: inert(value) for column, value in cells.items()}
 
 
 def _cells(case: Case) -> dict[str, str]:
@@ -109,8 +112,10 @@ def export_csv(firm: Firm) -> str:
     writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     with Transaction(firm) as s:
-        for case in q.all_cases(s):
-            writer.writerow(csv_row(case))
+        cases = q.all_cases(s)
+        clients = cq.profiles_of(s, [c.id for c in cases])
+        for case in cases:
+            writer.writerow(csv_row(case, clients.get(case.id)))
     return out.getvalue()
 
 

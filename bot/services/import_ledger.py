@@ -9,11 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from bot.services.cards import demand_rounds
+from bot.services.import_client_rows import IMPORT_ACTOR
 from bot.services.import_ledger_rows import CostIn, LienIn, ProviderIn, RoundIn
 from bot.services.import_rows import Row
 from storage.models import Case, CaseCost, DemandEvent, Lien
-
-IMPORT_ACTOR = "casebot-import"  # who the audit trail says made an imported change
 
 
 def bill_columns(p: ProviderIn, today: date) -> dict[str, Any]:

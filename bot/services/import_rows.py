@@ -15,6 +15,7 @@ from bot.rules.fees import FEE_BASES, parse_rate
 from bot.rules.limitation import ALL_CODES, LimitationRefused, claim_deadline, limitation_date
 from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable
 from bot.rules.playbook import STAGE_ORDER, STAGES, Stage
+from bot.services.import_client_rows import CLIENT_ALIASES, CLIENT_COLUMNS, ClientIn, read_client
 from bot.services.import_ledger_rows import (
     CostIn,
     LienIn,
@@ -49,6 +50,7 @@ COLUMNS: tuple[str, ...] = (
     "public_entity",  # yes: a claim against a public entity (it has a claim deadline)
     "claim_deadline",  # YYYY-MM-DD: the last day to present the claim; blank computes it where casebot can
     "demand_rounds",  # sent:adjuster:acknowledged|resent:adjuster:acknowledged|… (every round, oldest first)
+    *CLIENT_COLUMNS,  # how to reach the client and their consent to texts (import_client_rows)
 )
 
 
@@ -71,6 +73,7 @@ _ALIASES = {
     "motor": "loss_motor",
     "public": "public_entity",
     "claim_deadline_date": "claim_deadline",
+    **CLIENT_ALIASES,
 }
 
 _YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
@@ -103,6 +106,7 @@ class Row:
     liens: list[LienIn] = field(default_factory=list)
     costs: list[CostIn] = field(default_factory=list)
     rounds: list[RoundIn] = field(default_factory=list)  # from demand_rounds; empty when the file has none
+    contact: ClientIn | None = None  # the client columns; None when the row gives none
     manager: str = ""  # the Slack user id, once resolved
 
     @property
@@ -265,6 +269,7 @@ def _row_from_cells(
         )
     if adjuster and not demand:
         r.problems.append("adjuster is recorded with the demand: give demand_sent too")
+    contact = read_client(cells, r, person, lambda user: bool(_SLACK_ID_RE.match(user)))
     if r.problems:
         return None, r.problems
     return Row(
@@ -290,6 +295,7 @@ def _row_from_cells(
         fee_base=base,
         liens=liens,
         costs=costs,
+        contact=contact,
     ), []
 
 

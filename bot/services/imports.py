@@ -14,8 +14,9 @@ from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
 from bot.services.changes import audit, enter_stage, replan
 from bot.services.contacts import record_contact
 from bot.services.firm import Firm, Transaction
+from bot.services.import_client_rows import IMPORT_ACTOR
+from bot.services.import_clients import apply_client
 from bot.services.import_ledger import (
-    IMPORT_ACTOR,
     add_imported_cost,
     add_imported_lien,
     add_rounds,
@@ -280,6 +281,8 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
         add_rounds(case, rounds_of(r), now)
         if _insurer_answered(last_stage) and not any(d.kind == "ack" for d in case.demand_events):
             case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
+    if r.contact is not None:
+        apply_client(s, firm, case, r.contact)
     audit(
         s,
         firm,
@@ -413,6 +416,8 @@ def _update_case(
             s, firm, case, IMPORT_ACTOR, "client", r.last_contact, "last client contact (imported)"
         )
         changed["last_client_contact"] = r.last_contact.isoformat()
+    if r.contact is not None:
+        changed.update(apply_client(s, firm, case, r.contact, note))
     return changed
 
 

@@ -95,6 +95,8 @@ def client_contact_line(c: ClientContactLine) -> str:
     parts.append("Spanish" if c.language == "es" else "English")
     if c.prefer:
         parts.append(f"prefers {'a call' if c.prefer == 'call' else c.prefer}")
+    if c.zone:
+        parts.append(f"time zone {esc(c.zone)}")
     if c.sms_consent:
         when = f" {c.consent_at:%Y-%m-%d}" if c.consent_at else ""
         who = f" by <@{c.consent_by}>" if c.consent_by and c.consent_by[:1] in ("U", "W") else ""

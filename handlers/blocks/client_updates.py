@@ -4,16 +4,35 @@ and Cancel), what a send answers (when it goes, how to undo it), and the Send up
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.delivery.client_ports import ClientProblemMessage
 from bot.rules.client_details import LANGUAGE_NAMES
+from bot.rules.notices import NOTICE_RULES
+from bot.services.cards import DueItem
 from bot.services.client_updates import UpdatePreview, UpdateQueued
-from handlers.blocks.kit import Block, Reply, actions, button, code, confirm, context, esc, header, section
+from handlers.blocks.kit import (
+    Block,
+    Reply,
+    actions,
+    button,
+    code,
+    confirm,
+    context,
+    esc,
+    header,
+    plain,
+    section,
+)
 
 SEND_UPDATE = "client_update_send"
 CANCEL_UPDATE = "client_update_cancel"
 OPEN_UPDATE = "client_update_open"  # the Send update button of a digest, /case due or Home item
+UPDATE_VIEW = "client_update_view"  # the preview as a form, from Home (a Home click has no reply of its own)
+ACTIONS_ELEMENTS = 25  # Slack's most buttons in one actions block
+_TITLE_CHARS = 24  # a modal's title and its buttons
 
 
 def update_value(p: UpdatePreview) -> str:
@@ -28,8 +47,32 @@ def read_update_value(value: str) -> tuple[str, str, str, str] | None:
         return None
 
 
-def open_update_button(case: str, rule: str) -> Block:
-    return button("Send update", OPEN_UPDATE, json.dumps({"case": case, "rule": rule}))
+def open_update_button(
+    case: str, rule: str, *, label: str = "Send update", action_id: str = OPEN_UPDATE
+) -> Block:
+    return button(label, action_id, json.dumps({"case": case, "rule": rule}))
+
+
+def sendable(item: DueItem) -> bool:
+    """A client item whose notice casebot can send: a message rule, or a call rule's "please call" message."""
+    return item.kind == "client" and item.rule in NOTICE_RULES
+
+
+def send_update_buttons(items: Sequence[DueItem], block_id: str) -> list[Block]:
+    """Under a list (`/case due`, Home): a Send update button for each of its client items, named by case and
+    rule, each opening the same preview as `/case update`; nothing when none may be sent."""
+    pairs = list(dict.fromkeys((i.case, i.rule) for i in items if sendable(i)))
+    if not pairs:
+        return []
+    shown = pairs[:ACTIONS_ELEMENTS]
+    buttons = [
+        open_update_button(case, rule, label=f"Send update: {case} {rule}", action_id=f"{OPEN_UPDATE}:{n}")
+        for n, (case, rule) in enumerate(shown, start=1)
+    ]
+    blocks: list[Block] = [actions(block_id, buttons)]
+    if len(pairs) > len(shown):
+        blocks.append(context(f"…and {len(pairs) - len(shown)} more: {code('/case update <case-no>')}"))
+    return blocks
 
 
 def read_open_value(value: str) -> tuple[str, str | None] | None:
@@ -81,6 +124,31 @@ def build_update_preview(p: UpdatePreview) -> Reply:
             ),
         ],
     )
+
+
+def build_update_preview_view(p: UpdatePreview) -> dict[str, Any]:
+    """The same preview as a form (from Home): Send submits it, Cancel closes it and sends nothing."""
+    reply = build_update_preview(p)
+    return {
+        "type": "modal",
+        "callback_id": UPDATE_VIEW,
+        "title": plain("Send update", _TITLE_CHARS),
+        "submit": plain("Send", _TITLE_CHARS),
+        "close": plain("Cancel", _TITLE_CHARS),
+        "private_metadata": update_value(p),
+        "blocks": [b for b in reply.blocks if b.get("type") != "actions"],
+    }
+
+
+def build_answer_view(reply: Reply) -> dict[str, Any]:
+    """What the form turns into after Send (or instead of a preview that can't be made): the reply, and Done."""
+    return {
+        "type": "modal",
+        "callback_id": UPDATE_VIEW,
+        "title": plain("Send update", _TITLE_CHARS),
+        "close": plain("Done", _TITLE_CHARS),
+        "blocks": reply.blocks,
+    }
 
 
 def _send_command(p: UpdatePreview) -> str:

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.delivery.ports import CaseFlags, DigestMessage, LastNote, ReminderMessage
-from bot.rules.notices import NOTICE_RULES
 from bot.services.cards import DueItem
-from handlers.blocks.client_updates import open_update_button
+from handlers.blocks.client_updates import open_update_button, sendable
 from handlers.blocks.kit import (
     MESSAGE_BLOCKS,
     SECTION_CHARS,
@@ -136,7 +135,7 @@ def build_item_actions(item: DueItem) -> Block:
             ],
         }
     )
-    if item.kind == "client" and item.rule in NOTICE_RULES:  # the same preview as /case update
+    if sendable(item):  # the same preview as /case update
         elements.append(open_update_button(item.case, item.rule))
     elements.append(button("Open case", OPEN_CASE, item.case))
     return actions(f"ob:{item.obligation_id}", elements)

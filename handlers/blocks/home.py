@@ -11,6 +11,7 @@ from bot.rules.playbook import ordinal as ordinal_word
 from bot.services.cards import DueItem
 from bot.services.caseload import LeadOverview
 from bot.services.obligations import ComingDay
+from handlers.blocks.client_updates import send_update_buttons
 from handlers.blocks.kit import (
     VIEW_BLOCKS,
     Block,
@@ -57,10 +58,12 @@ def build_home(
         *lines_sections(
             [due_line(i, today) for i in due_today], empty="_Nothing due today._", max_blocks=8, more=more
         ),
+        *send_update_buttons(due_today, "home:due:updates"),
         section(f"*Overdue* ({len(late)})"),
         *lines_sections(
             [due_line(i, today) for i in late], empty="_Nothing overdue._", max_blocks=8, more=more
         ),
+        *send_update_buttons(late, "home:overdue:updates"),
         *(coming_up_sections(coming, today) if coming else []),
         divider(),
         section(f"*Your open cases* ({len(cases)})"),

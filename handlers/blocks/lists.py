@@ -10,6 +10,7 @@ from bot.rules.playbook import STAGES, Stage
 from bot.services.cards import DueItem
 from bot.services.obligations import ComingDay, OverduePage
 from handlers import values
+from handlers.blocks.client_updates import send_update_buttons
 from handlers.blocks.kit import (
     MESSAGE_BLOCKS,
     Block,
@@ -170,8 +171,10 @@ def build_due(items: Sequence[DueItem], on: date, today: date, coming: Sequence[
         return Reply(text, [section(text)])
     blocks = [section(f"*Due {when_}* ({len(due)})")]
     blocks.extend(lines_sections([due_line(i, today) for i in due], empty="_Nothing._", max_blocks=10))
+    blocks.extend(send_update_buttons(due, "due:updates"))
     blocks.append(section(f"*Overdue* ({len(overdue)})"))
     blocks.extend(lines_sections([due_line(i, today) for i in overdue], empty="_Nothing._", max_blocks=10))
+    blocks.extend(send_update_buttons(overdue, "overdue:updates"))
     text = f"{len(due)} due {when_}, {len(overdue)} overdue."
     if coming:
         blocks.extend(coming_up_sections(coming, today, max_blocks=MESSAGE_BLOCKS - len(blocks) - 2))

@@ -14,11 +14,16 @@ from handlers.context import Context
 
 # ---------------------------------------------------------------- client
 
+DETAIL_USAGE = (
+    f"<case-no> phone <number>|email <address>|language {'|'.join(LANGUAGES)}|"
+    f"prefer {'|'.join(PREFERENCES)}|zone <time zone>"
+)
+
 
 @dataclass(frozen=True)
 class ClientDetail:
     number: str
-    what: str  # phone | email | language | prefer
+    what: str  # phone | email | language | prefer | zone
     value: str
 
 
@@ -47,7 +52,13 @@ def parse_client(words: list[str]) -> ClientDetail | ClientConsent:
 
 
 def _example(number: str, what: str) -> str:
-    value = {"phone": "(305) 555-0123", "email": "ana.rivera@example.com", "language": "es", "prefer": "sms"}
+    value = {
+        "phone": "(305) 555-0123",
+        "email": "ana.rivera@example.com",
+        "language": "es",
+        "prefer": "sms",
+        "zone": "America/Chicago",
+    }
     return f"/case client {number} {what} {value.get(what, '')}"
 
 
@@ -83,7 +94,7 @@ def run_client(ctx: Context, actor: str, a: ClientDetail | ClientConsent) -> Rep
 CLIENT = Subcommand(
     CASE,
     "client",
-    usage=f"<case-no> phone <number>|email <address>|language {'|'.join(LANGUAGES)}|prefer {'|'.join(PREFERENCES)}",
+    usage=DETAIL_USAGE,
     help="the client's contact details",
     example="PI-2041 phone (305) 555-0123",
     parse=parse_client,
@@ -92,7 +103,7 @@ CLIENT = Subcommand(
         ClientDetail: Form(
             CASE,
             "client",
-            usage=f"<case-no> phone <number>|email <address>|language {'|'.join(LANGUAGES)}|prefer {'|'.join(PREFERENCES)}",
+            usage=DETAIL_USAGE,
             example="PI-2041 phone (305) 555-0123",
             help="the client's contact details",
         ),
