@@ -12,13 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, replace
 from datetime import date, time
-from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
-
-from aiosmtpd.controller import Controller
 
 from bot.delivery.sending import tick
 from bot.entrypoints.cli import _due
@@ -33,10 +29,16 @@ from handlers.slack.notifier import SlackNotifier
 from handlers.slack.standin import SlackStandIn
 from handlers.twilio.standin import TwilioStandIn, post_signed
 from storage import deliveries
-from tests.client_updates_kit import ACCOUNT_SID, AUTH_TOKEN, client_settings, with_clients
+from tests.client_updates_kit import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    Inbox,
+    client_settings,
+    smtp_server,
+    with_clients,
+)
 from tests.conftest import Clock
-from tests.handlers_kit import Slack
-from tests.test_http import Server
+from tests.http_kit import ServedSlack
 
 D = date
 CLIENT = "+13055550123"
@@ -52,26 +54,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class Relay:
-    """The firm's outgoing SMTP relay, on loopback: keeps every email casebot hands it."""
-
-    def __init__(self) -> None:
-        self.mails: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
-        self.mails.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
 @dataclass
 class World:
     firm: Firm
-    slack: Slack
-    server: Server
+    slack: ServedSlack
     twilio: TwilioStandIn
-    relay: Relay
+    relay: Inbox
     sids: int = 0
-    clicks: int = 0
 
     def text(
         self, body: str, *, sender: str = CLIENT, sid: str | None = None, signature: str | None = None
@@ -89,7 +78,7 @@ class World:
             "Body": body,
             "NumMedia": "0",
         }
-        status = post_signed(self.server.url + "/twilio/inbound", params, AUTH_TOKEN, signature=signature)
+        status = post_signed(self.slack.base + "/twilio/inbound", params, AUTH_TOKEN, signature=signature)
         return status, sid
 
     def send(self) -> None:
@@ -111,9 +100,9 @@ class World:
         return [m.body for m in self.twilio.messages if m.to == number]
 
     def command(self, text: str, user: str = "U1") -> str:
-        data = self.server.command(user, text)
-        assert data["response_type"] == "ephemeral"
-        return str(data.get("text", "")) + "\n" + all_text(data.get("blocks") or [])
+        answer = self.slack.case(user, text)
+        assert answer.body["response_type"] == "ephemeral"
+        return answer.all_text
 
     def update_refused(self) -> str:
         """The next text update (`/case update PI-2041 sms send`, over HTTP): refused, and nothing queued."""
@@ -150,55 +139,20 @@ class World:
     def click(self, dm: DM, action_id: str, user: str = "U1") -> tuple[int, list[dict[str, Any]]]:
         """`user` presses a button on the DM, as Slack sends the click (the message it sits in included):
         the status, and what casebot posted to the click's response_url."""
-        self.clicks += 1
-        key = f"dmclick{self.clicks}"
         [value] = [e["value"] for e in buttons_of(dm.blocks) if e["action_id"] == action_id]
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-            "api_app_id": "ACASEBOT",
-            "token": "unused",
-            "team": {"id": "T0CASEBOT", "domain": "casebot"},
-            "container": {
-                "type": "message",
-                "message_ts": dm.ts,
-                "channel_id": dm.channel,
-                "is_ephemeral": False,
-            },
-            "trigger_id": f"trig.dm.{self.clicks}",
-            "channel": {"id": dm.channel, "name": "directmessage"},
-            "message": {"type": "message", "text": dm.text, "blocks": dm.blocks, "ts": dm.ts},
-            "response_url": self.slack.standin.response_url(key),
-            "actions": [
-                {"type": "button", "action_id": action_id, "value": value, "block_id": "b", "action_ts": "1"}
-            ],
-        }
-        status = self.server.payload(payload)
-        posted = [c.params for c in self.slack.standin.calls if c.method == "response_url" and c.key == key]
-        return status, posted
+        before = len(self.slack.standin.calls)
+        message = {"text": dm.text, "blocks": dm.blocks}
+        answer = self.slack.click(user, action_id, value, channel=dm.channel, message=message, ts=dm.ts)
+        posted = [c.params for c in self.slack.standin.calls[before:] if c.method == "response_url"]
+        return answer.status, posted
 
     def submit(self, view: dict[str, Any], text: str, user: str = "U1") -> tuple[int, dict[str, Any]]:
         """`user` sends the form `view` (as views.open got it) with `text` typed in: the status and the ack."""
-        payload = {
-            "type": "view_submission",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-            "api_app_id": "ACASEBOT",
-            "token": "unused",
-            "team": {"id": "T0CASEBOT", "domain": "casebot"},
-            "trigger_id": "trig.view",
-            "view": {
-                "id": "V1",
-                "type": "modal",
-                "callback_id": view["callback_id"],
-                "private_metadata": view["private_metadata"],
-                "state": {"values": {"text": {"value": {"type": "plain_text_input", "value": text}}}},
-                "hash": "1.1",
-                "title": view["title"],
-                "blocks": view["blocks"],
-            },
-        }
-        status, data, _ = self.server.post(urlencode({"payload": json.dumps(payload)}))
-        return status, data
+        typed = {"text": {"type": "plain_text_input", "value": text}}
+        answer = self.slack.submit(
+            user, str(view["callback_id"]), typed, metadata=str(view["private_metadata"])
+        )
+        return answer.status, answer.body
 
     def client_messages(self) -> list[dict[str, Any]]:
         return list(export_data(self.firm)["cases"][0]["client_messages"])
@@ -256,21 +210,18 @@ def open_world(firm: Firm, clock: Clock) -> Iterator[World]:
     """The world of a test, on a Monday morning inside the client's hours; every message casebot sent is
     checked against Slack's rules at the end."""
     clock.set(D(2026, 12, 7), time(10, 0))  # a Monday morning, inside the client's hours
-    relay = Relay()
-    relay_port = free_port()
-    controller = Controller(relay, hostname="127.0.0.1", port=relay_port)
-    controller.start()
-    with TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN) as twilio, SlackStandIn() as standin:
+    with (
+        smtp_server() as (relay, relay_port),
+        TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN) as twilio,
+        SlackStandIn() as standin,
+    ):
         clients = client_settings(
             twilio_base=twilio.base_url, smtp_port=relay_port, hold=0, inbound_email_domain=DOMAIN
         )
-        slack = Slack(with_clients(firm, clients), standin)
-        server = Server(slack)
-        slack.firm.settings = replace(slack.firm.settings, public_base_url=server.url)
+        slack = ServedSlack(with_clients(firm, clients), standin)
+        slack.firm.settings = replace(slack.firm.settings, public_base_url=slack.base)
         try:
-            yield World(slack.firm, slack, server, twilio, relay)
+            yield World(slack.firm, slack, twilio, relay)
         finally:
-            server.close()
             slack.close()
-            controller.stop()
     slack.check_everything_sent()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from bot.entrypoints.console import HELP, run_console
 from bot.services.exports import export_data
 from bot.services.firm import Firm
@@ -20,6 +22,12 @@ SETUP = [
 ]
 
 
+@pytest.fixture
+def live(firm: Firm) -> Firm:
+    """A firm whose client messages are printed (no Twilio, no mail server), with its name and phone set."""
+    return with_clients(firm, client_settings(hold=10))
+
+
 def console(firm: Firm, *lines: str) -> str:
     out = io.StringIO()
     assert run_console(firm, as_user="U1", stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out) == 0
@@ -31,10 +39,9 @@ def after(out: str, line: str) -> str:
     return out.split(f"U1> {line}\n", 1)[1].split("\nU1> ", 1)[0]
 
 
-def test_a_pretend_text_brings_the_managers_dm_opens_r15_and_a_reply_closes_it(firm: Firm) -> None:
-    firm = with_clients(firm, client_settings(hold=10))
+def test_a_pretend_text_brings_the_managers_dm_opens_r15_and_a_reply_closes_it(live: Firm) -> None:
     out = console(
-        firm,
+        live,
         *SETUP,
         "text +13055550123 ¿cuándo me pagan? Tuve otra resonancia.",
         "/case due 2026-11-27",
@@ -57,14 +64,13 @@ def test_a_pretend_text_brings_the_managers_dm_opens_r15_and_a_reply_closes_it(f
         in sent
     )
     assert "R15" not in out.rsplit("U1> /case due 2026-11-27", 1)[1]
-    [_, reply] = export_data(firm)["cases"][0]["client_messages"]
+    [_, reply] = export_data(live)["cases"][0]["client_messages"]
     assert (reply["direction"], reply["by"], reply["status"]) == ("out", "U1", "sent")
 
 
-def test_stop_is_answered_once_and_an_unknown_number_goes_to_the_leads(firm: Firm) -> None:
-    firm = with_clients(firm, client_settings(hold=10))
+def test_stop_is_answered_once_and_an_unknown_number_goes_to_the_leads(live: Firm) -> None:
     out = console(
-        firm,
+        live,
         *SETUP,
         "text (305)555-0123 STOP",
         "text +13055550123 stop",
@@ -82,14 +88,13 @@ def test_stop_is_answered_once_and_an_unknown_number_goes_to_the_leads(firm: Fir
     unknown = after(out, "text +13055550777 Soy el esposo de Ana")
     assert "no case can claim that number, so the leads get it by DM" in unknown
     assert "A text from an unknown number" in unknown and "> Soy el esposo de Ana" in unknown
-    consents = export_data(firm)["cases"][0]["client_consents"]
+    consents = export_data(live)["cases"][0]["client_consents"]
     assert [(c["granted"], c["source"]) for c in consents][-1] == (False, "the client texted STOP")
 
 
-def test_a_pretend_email_answers_casebots_email_once_it_has_gone(firm: Firm) -> None:
-    firm = with_clients(firm, client_settings(hold=10))
+def test_a_pretend_email_answers_casebots_email_once_it_has_gone(live: Firm) -> None:
     out = console(
-        firm,
+        live,
         *SETUP,
         "mail ana.rivera@example.com Hola",
         "/case update PI-2041 email send",
@@ -102,14 +107,13 @@ def test_a_pretend_email_answers_casebots_email_once_it_has_gone(firm: Firm) -> 
     got = after(out, "mail ana.rivera@example.com Gracias, ¿y el cheque?")
     assert got.startswith("── An email from ana.rivera@example.com, to casebot: it is on PI-2041;")
     assert "Ana Rivera emailed you" in got and "> Gracias, ¿y el cheque?" in got
-    messages = export_data(firm)["cases"][0]["client_messages"]
+    messages = export_data(live)["cases"][0]["client_messages"]
     assert [(m["direction"], m["channel"]) for m in messages] == [("out", "email"), ("in", "email")]
 
 
-def test_a_line_it_cannot_read_says_how_to_type_it_and_changes_nothing(firm: Firm) -> None:
-    firm = with_clients(firm, client_settings(hold=10))
-    console(firm, *SETUP)
-    before = export_data(firm)
+def test_a_line_it_cannot_read_says_how_to_type_it_and_changes_nothing(live: Firm) -> None:
+    console(live, *SETUP)
+    before = export_data(live)
     bad = [
         (
             "text",
@@ -122,11 +126,11 @@ def test_a_line_it_cannot_read_says_how_to_type_it_and_changes_nothing(firm: Fir
         ("mail nope hola", "“nope” is not an email address. For example: mail ana.rivera@example.com"),
         ("mail ana.rivera@example.com", "Type the client's words after the address."),
     ]
-    out = console(firm, *(line for line, _ in bad))
+    out = console(live, *(line for line, _ in bad))
     for line, said in bad:
         assert said in after(out, line), line
     assert "── DM" not in out and "── SMS" not in out
-    assert {k: v for k, v in export_data(firm).items() if k != "exported_at"} == {
+    assert {k: v for k, v in export_data(live).items() if k != "exported_at"} == {
         k: v for k, v in before.items() if k != "exported_at"
     }
 
