@@ -17,7 +17,13 @@ from bot.services.client_updates import send_update
 from bot.services.exports import export_data
 from bot.services.firm import Firm
 from handlers.blocks import all_text
-from handlers.blocks.client_replies import NOT_THIS_CASE, REPLY_CLIENT, REPLY_VIEW
+from handlers.blocks.client_replies import (
+    CONFIRM_STOP,
+    KEEP_TEXTING,
+    NOT_THIS_CASE,
+    REPLY_CLIENT,
+    REPLY_VIEW,
+)
 from handlers.blocks.digests import LOG_CONTACT
 from tests.client_replies_kit import (
     CLIENT,
@@ -163,6 +169,21 @@ def test_log_as_contact_closes_r15_in_the_dm(world: World, clock: Clock) -> None
     assert [(c["kind"], c["by"]) for c in contacts][-1] == ("client", "U1")
     world.send()
     assert world.texts_to() == []  # logging a contact sends the client nothing
+
+
+def test_no_keep_texting_answers_in_the_dm_and_leaves_its_other_buttons(world: World) -> None:
+    case_with_client(world.firm, language="es")
+    texted(world, "Por favor no me manden más mensajes")
+    assert "has not agreed to texts" in world.update_refused()
+    dm = world.client_dm()
+    assert {CONFIRM_STOP, KEEP_TEXTING, REPLY_CLIENT} <= {e["action_id"] for e in buttons_of(dm.blocks)}
+
+    status, [answer] = world.click(dm, KEEP_TEXTING)
+    assert status == 200 and answer["replace_original"] is True
+    assert "Texts to PI-2041's client are on again." in all_text(answer["blocks"])
+    left = {e["action_id"] for e in buttons_of(answer["blocks"])}
+    assert CONFIRM_STOP not in left and KEEP_TEXTING not in left and REPLY_CLIENT in left
+    assert ":warning:" not in world.command("update PI-2041 sms")  # texts may go again
 
 
 @pytest.mark.parametrize("action", [REPLY_CLIENT, NOT_THIS_CASE, LOG_CONTACT])
