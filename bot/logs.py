@@ -9,8 +9,8 @@ import logging
 import traceback
 from typing import Any
 
-# The libraries that log bodies, statements or rows below these levels: the Slack SDK and Bolt log every
-# request and response body at DEBUG, SQLAlchemy's engine logs statements at INFO and rows at DEBUG.
+# The libraries that log bodies, statements, rows or addresses below these levels: the Slack SDK and Bolt log
+# every request and response body at DEBUG, SQLAlchemy's engine logs statements at INFO and rows at DEBUG.
 LIBRARY_LEVELS = {
     "slack_sdk": logging.INFO,
     "slack_bolt": logging.INFO,
@@ -19,6 +19,11 @@ LIBRARY_LEVELS = {
     "urllib3": logging.INFO,
     # waitress logs a dropped connection with its request line at INFO: a calendar feed's path is its token.
     "waitress": logging.WARNING,
+    # aiosmtpd (`casebot run --smtp-port`) logs each command at INFO, a client's address and a reply token
+    # with it, and every line of a message at DEBUG.
+    "mail.log": logging.WARNING,
+    # the twilio package logs each request's address and query at INFO.
+    "twilio.http_client": logging.WARNING,
 }
 
 

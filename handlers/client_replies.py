@@ -9,7 +9,10 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.delivery.client_replies import client_wrote_now
 from bot.services import client_conversation as conv
+from bot.services.client_conversation import ReplyQueued
+from handlers import values
 from handlers.blocks import Reply, esc_message, section
 from handlers.blocks.client_replies import (
     CONFIRM_STOP,
@@ -17,9 +20,12 @@ from handlers.blocks.client_replies import (
     NOT_THIS_CASE,
     REPLY_CLIENT,
     REPLY_VIEW,
+    ReplyForm,
+    build_client_answered,
     build_reply_modal,
     build_reply_queued,
     read_reply_metadata,
+    settle_buttons,
 )
 from handlers.context import Context
 from handlers.refusals import form_errors, refusal
@@ -27,6 +33,7 @@ from handlers.refusals import form_errors, refusal
 log = logging.getLogger(__name__)
 
 REPLY_FIELDS = {"text": "text"}
+EMPTY_REPLY = "Write your reply to the client, e.g. Thanks, I'll call you tomorrow morning."
 
 
 def _message_id(body: dict[str, Any]) -> int | None:
@@ -58,9 +65,8 @@ def handle_reply_button(
     except Exception as exc:
         _tell(ctx, respond, refusal(exc, doing="open the reply form", user=actor))
         return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=build_reply_modal(message_id, number, client_name, channel, to)
-    )
+    view = build_reply_modal(message_id, number, client_name, channel, to, dm=values.message_at(body))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def handle_reply_view(
@@ -69,26 +75,43 @@ def handle_reply_view(
     ctx: Context = context["casebot"]
     actor = body["user"]["id"]
     found = read_reply_metadata(str(view.get("private_metadata") or ""))
-    values: dict[str, Any] = ((view.get("state") or {}).get("values") or {}).get("text") or {}
-    element: dict[str, Any] = next(iter(values.values()), {}) or {}
+    answers: dict[str, Any] = ((view.get("state") or {}).get("values") or {}).get("text") or {}
+    element: dict[str, Any] = next(iter(answers.values()), {}) or {}
     text = str(element.get("value") or "")
+    if not text.strip():  # Slack lets a form's text through that is only spaces
+        ack(response_action="errors", errors={"text": EMPTY_REPLY})
+        return
     try:
         ctx.people.check(actor)
         if found is None:
             raise ValueError("out of date")
-        queued = conv.reply_to_client(ctx.firm, actor, found[1], text)
+        queued = conv.reply_to_client(ctx.firm, actor, found.case, text)
     except Exception as exc:
         ack(
             response_action="errors", errors=form_errors(exc, REPLY_FIELDS, "text", doing="reply to a client")
         )
         return
     ack()
+    ctx.later(_answered, ctx, client, actor, found, queued)
+
+
+def _answered(ctx: Context, client: WebClient, actor: str, form: ReplyForm, queued: ReplyQueued) -> None:
+    """The DM the Reply button sat in, redrawn: its buttons give way to where the reply goes and when (so it
+    is not answered twice). With no such DM to redraw, the same words come as a new DM."""
+    dm = client_wrote_now(ctx.firm, form.message_id) if form.dm_channel and form.dm_ts else None
+    if dm is not None and form.dm_channel and form.dm_ts:
+        text, blocks = build_client_answered(dm, queued)
+        client.chat_update(channel=form.dm_channel, ts=form.dm_ts, text=text, blocks=blocks)
+        return
     reply = build_reply_queued(queued)
-    ctx.later(client.chat_postMessage, channel=actor, text=reply.text, blocks=reply.blocks)
+    client.chat_postMessage(channel=actor, text=reply.text, blocks=reply.blocks)
 
 
-def _answer(ctx: Context, body: dict[str, Any], respond: Respond, do: Any, doing: str) -> None:
+def _answer(ctx: Context, body: dict[str, Any], respond: Respond, do: Any, doing: str, buttons: str) -> None:
+    """A button on a client's DM: the service's answer takes the place of that row of buttons in the DM (or,
+    for a click Slack sent without its message, comes as a private note)."""
     actor, message_id = body["user"]["id"], _message_id(body)
+    message = body.get("message")
     try:
         ctx.people.check(actor)
         if message_id is None:
@@ -98,7 +121,13 @@ def _answer(ctx: Context, body: dict[str, Any], respond: Respond, do: Any, doing
         _tell(ctx, respond, refusal(exc, doing=doing, user=actor))
         return
     text = esc_message(outcome.message)
-    _tell(ctx, respond, Reply(text, [section(f":white_check_mark: {text}")]))
+    done = [section(f":white_check_mark: {text}")]
+    if isinstance(message, dict) and values.message_at(body) is not None:
+        blocks = settle_buttons(values.blocks(message.get("blocks"), "client message"), buttons, done)
+        fallback = values.text(message.get("text") or text, "client message", most=40_000)
+        ctx.later(respond, text=fallback, blocks=blocks, replace_original=True)
+        return
+    _tell(ctx, respond, Reply(text, done))
 
 
 def handle_not_this_case(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
@@ -110,6 +139,7 @@ def handle_not_this_case(ack: Ack, body: dict[str, Any], respond: Respond, conte
         respond,
         lambda actor, m: conv.not_this_case(ctx.firm, actor, m),
         "take a message off a case",
+        NOT_THIS_CASE,
     )
 
 
@@ -122,6 +152,7 @@ def handle_confirm_stop(ack: Ack, body: dict[str, Any], respond: Respond, contex
         respond,
         lambda actor, m: conv.answer_stop_request(ctx.firm, actor, m, stop=True),
         "stop texts",
+        CONFIRM_STOP,
     )
 
 
@@ -134,6 +165,7 @@ def handle_keep_texting(ack: Ack, body: dict[str, Any], respond: Respond, contex
         respond,
         lambda actor, m: conv.answer_stop_request(ctx.firm, actor, m, stop=False),
         "turn texts back on",
+        KEEP_TEXTING,
     )
 
 

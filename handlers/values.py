@@ -20,6 +20,7 @@ MAX_PAGE = 100_000
 MAX_VALUE = 2000  # Slack's own limit on a button's value
 USER_ID = re.compile(r"[UW][A-Z0-9]{1,30}")
 CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{1,30}")
+MESSAGE_TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,9}")
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
@@ -102,3 +103,14 @@ def blocks(value: Any, what: str) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(b, dict) for b in value):
         raise CraftedValue(what)
     return value
+
+
+def message_at(body: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The channel and ts of the message a button sat in, when it is one casebot can update (not ephemeral)."""
+    container = body.get("container")
+    if not isinstance(container, dict) or container.get("is_ephemeral"):
+        return None
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if isinstance(channel, str) and isinstance(ts, str) and CHANNEL_ID.fullmatch(channel):
+        return (channel, ts) if MESSAGE_TS.fullmatch(ts) else None
+    return None

@@ -32,6 +32,23 @@ def last_sent_to(session: Session, address: str, channel: str) -> ClientMessage 
     return session.scalars(stmt).first()
 
 
+def last_answerable_email_to(session: Session, address: str) -> ClientMessage | None:
+    """The latest email casebot sent to this address with a reply address of its own."""
+    stmt = (
+        select(ClientMessage)
+        .where(
+            ClientMessage.to_addr == address,
+            ClientMessage.channel == "email",
+            ClientMessage.direction == "out",
+            ClientMessage.reply_token.is_not(None),
+            ClientMessage.sent_at.is_not(None),
+        )
+        .order_by(ClientMessage.id.desc())
+        .limit(1)
+    )
+    return session.scalars(stmt).first()
+
+
 def cases_with_phone(session: Session, phone: str) -> list[Case]:
     stmt = (
         select(Case).join(ClientProfile, ClientProfile.case_id == Case.id).where(ClientProfile.phone == phone)

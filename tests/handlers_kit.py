@@ -128,9 +128,11 @@ class Slack:
         channel: str = "C1",
         message: dict[str, Any] | None = None,
         action: dict[str, Any] | None = None,
+        ts: str = "1.000001",
     ) -> Answer:
         """A button press. In a DM (`channel` "D…") the message is not ephemeral; `message` is the one the
-        button sits in (Slack sends it for non-ephemeral messages); `action` overrides the pressed element."""
+        button sits in (Slack sends it for non-ephemeral messages), `ts` its time stamp; `action` overrides
+        the pressed element."""
         self._n += 1
         in_dm = channel.startswith("D")
         payload: dict[str, Any] = {
@@ -141,7 +143,7 @@ class Slack:
             "team": {"id": "T0CASEBOT", "domain": "casebot"},
             "container": {
                 "type": "message",
-                "message_ts": "1.000001",
+                "message_ts": ts,
                 "channel_id": channel,
                 "is_ephemeral": not in_dm,
             },
@@ -164,7 +166,7 @@ class Slack:
                 "type": "message",
                 "text": message["text"],
                 "blocks": message["blocks"],
-                "ts": "1.000001",
+                "ts": ts,
             }
         return self.dispatch(urlencode({"payload": json.dumps(payload)}))
 

@@ -7,153 +7,25 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import io
-import json
 import smtplib
-import socket
 from collections.abc import Iterator
-from contextlib import redirect_stdout
-from dataclasses import dataclass, replace
-from datetime import date, time
-from email import message_from_bytes
-from email.message import Message
-from pathlib import Path
-from typing import Any
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from bot.delivery.sending import tick
-from bot.entrypoints.cli import _due
-from bot.entrypoints.client_channels import client_senders
-from bot.entrypoints.smtp import mailbox_for, smtp_listener
 from bot.services.client_updates import send_update
 from bot.services.exports import export_data
 from bot.services.firm import Firm
-from handlers.blocks import all_text
-from handlers.slack.client import make_client
-from handlers.slack.notifier import SlackNotifier
-from handlers.slack.standin import SlackStandIn
-from handlers.twilio.standin import TwilioStandIn, post_signed
-from tests.client_updates_kit import ACCOUNT_SID, AUTH_TOKEN, case_with_client, client_settings, with_clients
+from tests.client_replies_kit import DOMAIN, World, gmail_reply, open_world, smtp_to_casebot, token_of
+from tests.client_updates_kit import case_with_client
 from tests.conftest import Clock
-from tests.handlers_kit import Slack
-from tests.test_http import Server
-
-D = date
-CLIENT = "+13055550123"
-FIRM_NUMBER = "+13055550199"
-FIXTURES = Path(__file__).parent / "fixtures" / "email"
-DOMAIN = "replies.riveralaw.example"
-TUESDAY = D(2026, 12, 8)  # the next business day after the Monday the tests run on
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Relay:
-    """The firm's outgoing SMTP relay, on loopback: keeps every email casebot hands it."""
-
-    def __init__(self) -> None:
-        self.mails: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
-        self.mails.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@dataclass
-class World:
-    firm: Firm
-    slack: Slack
-    server: Server
-    twilio: TwilioStandIn
-    relay: Relay
-    sids: int = 0
-
-    def text(
-        self, body: str, *, sender: str = CLIENT, sid: str | None = None, signature: str | None = None
-    ) -> tuple[int, str]:
-        """The client texts casebot's number: Twilio's webhook, signed with the account's auth token."""
-        if sid is None:
-            self.sids += 1
-            sid = f"SM{0xF0:02x}{self.sids:030x}"  # the stand-in numbers its own from 1
-        params = {
-            "MessageSid": sid,
-            "SmsSid": sid,
-            "AccountSid": ACCOUNT_SID,
-            "From": sender,
-            "To": FIRM_NUMBER,
-            "Body": body,
-            "NumMedia": "0",
-        }
-        status = post_signed(self.server.url + "/twilio/inbound", params, AUTH_TOKEN, signature=signature)
-        return status, sid
-
-    def send(self) -> None:
-        """One scheduler tick: client messages to their carriers, DMs to Slack."""
-        notifier = SlackNotifier(make_client(self.firm.settings, retries=0), sleep=lambda s: None)
-        tick(self.firm, notifier, clients=client_senders(self.firm.settings))
-
-    def dms(self, user: str) -> list[str]:
-        """What a person got in their DM about clients' messages (their digest and reminders left out)."""
-        return [
-            str(c.params.get("text", "")) + "\n" + all_text(c.params.get("blocks") or [])
-            for c in self.slack.posts()
-            if c.method == "chat.postMessage"
-            and c.params.get("channel") in (user, "D" + user)
-            and not str(c.params.get("text", "")).startswith(("Your casebot digest", "New today"))
-        ]
-
-    def texts_to(self, number: str = CLIENT) -> list[str]:
-        return [m.body for m in self.twilio.messages if m.to == number]
-
-    def command(self, text: str, user: str = "U1") -> str:
-        data = self.server.command(user, text)
-        assert data["response_type"] == "ephemeral"
-        return str(data.get("text", "")) + "\n" + all_text(data.get("blocks") or [])
-
-    def update_refused(self) -> str:
-        """The next text update (`/case update PI-2041 sms send`, over HTTP): refused, and nothing queued."""
-        before = len(export_data(self.firm)["cases"][0]["client_messages"])
-        shown = self.command("update PI-2041 sms send")
-        assert ":warning:" in shown
-        assert len(export_data(self.firm)["cases"][0]["client_messages"]) == before
-        return shown
-
-    def due(self, user: str = "U1", day: date = TUESDAY) -> list[dict[str, Any]]:
-        """`casebot due --date <day> --user <user> --format json` (R15 of a Monday's text is due Tuesday)."""
-        out = io.StringIO()
-        with redirect_stdout(out):
-            assert _due(self.firm, day, user, "json") == 0
-        return list(json.loads(out.getvalue()))
 
 
 @pytest.fixture
 def world(firm: Firm, clock: Clock) -> Iterator[World]:
-    clock.set(D(2026, 12, 7), time(10, 0))  # a Monday morning, inside the client's hours
-    relay = Relay()
-    relay_port = free_port()
-    controller = Controller(relay, hostname="127.0.0.1", port=relay_port)
-    controller.start()
-    with TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN) as twilio, SlackStandIn() as standin:
-        clients = client_settings(
-            twilio_base=twilio.base_url, smtp_port=relay_port, hold=0, inbound_email_domain=DOMAIN
-        )
-        slack = Slack(with_clients(firm, clients), standin)
-        server = Server(slack)
-        slack.firm.settings = replace(slack.firm.settings, public_base_url=server.url)
-        try:
-            yield World(slack.firm, slack, server, twilio, relay)
-        finally:
-            server.close()
-            slack.close()
-            controller.stop()
-    slack.check_everything_sent()
+    with open_world(firm, clock) as opened:
+        yield opened
 
 
 def test_a_signed_text_reaches_the_manager_once_and_its_r15_closes_on_reply(
@@ -283,22 +155,14 @@ def test_an_email_reply_through_the_smtp_listener_reaches_the_manager_with_only_
     world.send()
     [sent] = world.relay.mails
     reply_to = str(sent["Reply-To"])
-    token = reply_to.split("+", 1)[1].split("@", 1)[0]
+    token = token_of(sent)
     assert reply_to == f"reply+{token}@{DOMAIN}" and str(sent["Message-ID"]) == f"<{token}@{DOMAIN}>"
 
-    raw = (FIXTURES / "gmail_es.eml").read_bytes().decode()
-    raw = raw.replace("uom6nqgnbt6vx3sfckqemj7sp25ra4br", token).replace("replies.ramoslaw.example", DOMAIN)
-    port = free_port()
-    listener = smtp_listener(DOMAIN, mailbox_for(world.firm), port=port)
-    listener.start()
-    try:
-        with smtplib.SMTP("127.0.0.1", port) as smtp:
-            smtp.sendmail("maria.lopez@gmail.com", [reply_to], raw.replace("\n", "\r\n").encode())
-            smtp.sendmail("maria.lopez@gmail.com", [reply_to], raw.replace("\n", "\r\n").encode())  # again
-            with pytest.raises(smtplib.SMTPRecipientsRefused):
-                smtp.sendmail("x@example.com", [f"reply+{'a' * 32}@{DOMAIN}"], b"Subject: x\r\n\r\nhi\r\n")
-    finally:
-        listener.stop()
+    with smtp_to_casebot(world.firm) as smtp:
+        smtp.sendmail("maria.lopez@gmail.com", [reply_to], gmail_reply(token))
+        smtp.sendmail("maria.lopez@gmail.com", [reply_to], gmail_reply(token))  # again
+        with pytest.raises(smtplib.SMTPRecipientsRefused):
+            smtp.sendmail("x@example.com", [f"reply+{'a' * 32}@{DOMAIN}"], b"Subject: x\r\n\r\nhi\r\n")
     world.send()
     [dm] = [d for d in world.dms("U1") if "emailed you" in d]
     assert (

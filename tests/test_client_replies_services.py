@@ -172,3 +172,14 @@ def test_every_keyword_answer_names_the_firm_and_fits_two_segments(keyword: Keyw
     assert "(305) 555-0100" in answer or keyword is Keyword.START
     assert sms_segments(answer).count <= 2
     assert "STOP" in answer or keyword is Keyword.STOP
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_with_no_firm_phone_set_an_answer_asks_no_one_to_call_a_blank(language: str) -> None:
+    stop, help_ = (keyword_reply(k, language, "Rivera Law", "") for k in (Keyword.STOP, Keyword.HELP))
+    assert stop.endswith(("Reply START to get them again.", "Responda START para volver."))
+    assert help_ in (
+        "Rivera Law: For help with your case, reply with your question. Reply STOP to opt out.",
+        "Rivera Law: Ayuda con su caso: responda con su pregunta. Responda STOP para no recibir más mensajes.",
+    )
+    assert "call" not in (stop + help_).lower() and "llame" not in stop + help_

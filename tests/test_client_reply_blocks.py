@@ -7,11 +7,14 @@ import json
 from datetime import date, datetime
 
 from bot.delivery.reply_messages import ClientWroteMessage, UnknownNumberMessage
+from bot.services.client_conversation import ReplyQueued
 from handlers.blocks.client_replies import (
     CONFIRM_STOP,
     KEEP_TEXTING,
     NOT_THIS_CASE,
     REPLY_CLIENT,
+    ReplyForm,
+    build_client_answered,
     build_client_wrote,
     build_reply_modal,
     build_unknown_number,
@@ -100,6 +103,27 @@ def test_an_unknown_number_goes_to_a_lead_with_the_words_and_no_case() -> None:
 
 def test_the_reply_form_carries_the_message_and_case() -> None:
     view = build_reply_modal(17, "PI-2041", "María López", "sms", "(305) 555-0123")
-    assert read_reply_metadata(view["private_metadata"]) == (17, "PI-2041")
+    assert read_reply_metadata(view["private_metadata"]) == ReplyForm(17, "PI-2041")
     assert read_reply_metadata("garbage") is None
     assert "by text at (305) 555-0123" in all_text(view["blocks"])
+
+
+def test_the_reply_form_remembers_the_dm_it_came_from_only_when_slack_named_one() -> None:
+    view = build_reply_modal(17, "PI-2041", "María López", "sms", "(305) 555-0123", dm=("DU1", "1.000001"))
+    assert read_reply_metadata(view["private_metadata"]) == ReplyForm(17, "PI-2041", "DU1", "1.000001")
+    crafted = json.dumps({"m": 17, "c": "PI-2041", "ch": "#general", "ts": "1.1"})
+    assert read_reply_metadata(crafted) == ReplyForm(17, "PI-2041")
+
+
+def test_once_answered_the_dm_keeps_the_words_and_says_where_the_reply_goes_instead_of_its_buttons() -> None:
+    queued = ReplyQueued(
+        "PI-2041", "sms", "(305) 555-0123", 18, datetime(2026, 12, 7, 10, 51), False, hold_minutes=10
+    )
+    text, blocks = build_client_answered(wrote(), queued)
+    shown = all_text(blocks)
+    assert text.startswith("PI-2041 · María López texted you")
+    assert "> ¿Cuándo me pagan? &lt;!here&gt;" in shown
+    assert (
+        "goes by text to (305) 555-0123. It goes at Mon Dec 7, 10:51 AM, after the 10-minute hold." in shown
+    )
+    assert buttons(blocks) == {}

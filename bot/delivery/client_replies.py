@@ -14,11 +14,18 @@ from bot.services.changes import may_see
 from bot.services.client_replies import CLIENT_WROTE, UNKNOWN_NUMBER
 from bot.services.firm import Firm
 from storage import client_queries as cq
+from storage import deliveries
 from storage.models import ACTIVE, Case, Delivery
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CLIENT_WROTE", "UNKNOWN_NUMBER", "render_client_wrote", "render_unknown_number"]
+__all__ = [
+    "CLIENT_WROTE",
+    "UNKNOWN_NUMBER",
+    "client_wrote_now",
+    "render_client_wrote",
+    "render_unknown_number",
+]
 
 
 def render_client_wrote(s: Session, firm: Firm, d: Delivery) -> ClientWroteMessage | None:
@@ -50,6 +57,14 @@ def render_client_wrote(s: Session, firm: Firm, d: Delivery) -> ClientWroteMessa
         covering_for=case.manager_id if d.user_id != case.manager_id else None,
         texts_on=bool(profile is not None and profile.sms_consent),
     )
+
+
+def client_wrote_now(firm: Firm, message_id: int) -> ClientWroteMessage | None:
+    """The DM a client's message brought, as it reads now (the Reply form redraws it once answered); None
+    when it brought none, or its recipient may no longer see the case."""
+    with firm.db.uow(write=False) as s:
+        d = deliveries.get_delivery(s, f"{CLIENT_WROTE}:{message_id}")
+        return render_client_wrote(s, firm, d) if d is not None else None
 
 
 def render_unknown_number(s: Session, firm: Firm, d: Delivery) -> UnknownNumberMessage | None:

@@ -21,11 +21,14 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot import services
 from bot.delivery.client_ports import ClientSender
+from bot.delivery.sending import send_pending
 from bot.entrypoints.client_channels import PrintingSender, client_senders
+from bot.entrypoints.console_clients import CONSOLE_MAIL_DOMAIN, Pretended, pretend_mail, pretend_text
 from bot.errors import CasebotError
 from bot.services.firm import Firm
 from handlers.parse import mention, tokenize
 from handlers.render import render_message, render_view
+from handlers.slack.notifier import SlackNotifier
 from handlers.slack.standin import Call, SlackStandIn
 
 CONSOLE_TOKEN = "xoxb-casebot-console"
@@ -48,6 +51,11 @@ Console only:
   as <user-id>       act as someone else (a plain member unless ADMIN_USERS names them)
   wait <minutes>     the console's clock moves on: client updates that come due go out (printed, when texts or
                      email are not configured, exactly as the client would get them)
+  text <number> <words…>
+                     a client texts casebot, as Twilio would deliver it: see the DM its manager gets
+                     (e.g. text +13055550123 ¿cuándo me pagan?; STOP, START and HELP too)
+  mail <address> <words…>
+                     a client answers casebot's latest email to them (send one first: /case update … email send)
   help · quit"""
 
 
@@ -86,7 +94,10 @@ class Console:
         for channel in ("sms", "email"):
             self.clients.setdefault(channel, PrintingSender(channel, self.say))
         printed = frozenset(c for c, sender in self.clients.items() if isinstance(sender, PrintingSender))
-        settings = replace(settings, clients=replace(settings.clients, print_only=printed))
+        clients = replace(settings.clients, print_only=printed)
+        if "email" in printed and not clients.inbound_email_domain:
+            clients = replace(clients, inbound_email_domain=CONSOLE_MAIL_DOMAIN)  # so `mail` can answer one
+        settings = replace(settings, clients=clients)
         self._ahead = timedelta(0)  # `wait <minutes>` moves the console's clock on
         self.firm = Firm(
             db=firm.db, settings=settings, calendar=firm.calendar, clock=lambda: firm.clock() + self._ahead
@@ -124,6 +135,9 @@ class Console:
             self.switch(line.split()[1] if len(line.split()) > 1 else "")
         elif word == "wait":
             self.wait(line.split()[1] if len(line.split()) > 1 else "")
+        elif word in ("text", "mail"):
+            rest = line.split(None, 1)[1] if len(line.split(None, 1)) > 1 else ""
+            self.client_wrote((pretend_text if word == "text" else pretend_mail)(self.firm, rest))
         elif word.startswith("/"):
             self.slash(line)
         else:
@@ -141,6 +155,22 @@ class Console:
             f"(the console's clock is now {self.firm.now().astimezone(self.firm.settings.tz):%a %b %-d %H:%M})"
         )
         self.send_client_updates()
+
+    def client_wrote(self, pretended: Pretended) -> None:
+        """A pretend client's message, received: what became of it, then the DM it brought and any answer
+        casebot owes the client, sent as a running casebot would send them."""
+        self.say(pretended.said)
+        received = pretended.received
+        if received is None:
+            return
+        if received.deliveries:
+            notifier = SlackNotifier(self.ctx.client, sleep=lambda _: None)
+            send_pending(self.firm, notifier, only=received.deliveries, expire=False)
+            self._print_calls()
+        if received.queued:
+            self.send_client_updates()
+        if pretended.hint:
+            self.say(pretended.hint)
 
     def send_client_updates(self) -> None:
         """Send the client messages that are due, as the scheduler would."""

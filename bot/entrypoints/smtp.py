@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.logs import failure
+from bot.logs import confine_library_logs, failure
 from bot.rules.email_reply import InboundEmail, read_email, token_of_address
 from bot.services.firm import Firm
 
@@ -97,6 +97,7 @@ def smtp_listener(domain: str, mailbox: Mailbox, *, host: str = "127.0.0.1", por
     Listens on loopback unless told otherwise (`--host 0.0.0.0` to take the firm's MX traffic)."""
     from aiosmtpd.controller import Controller
 
+    confine_library_logs()  # aiosmtpd's own log names addresses and quotes messages
     return Controller(
         ReplyHandler(domain, mailbox),
         hostname=host,

@@ -77,6 +77,14 @@ def known_reply_token(firm: Firm, token: str) -> bool:
         return rq.message_by_reply_token(s, token) is not None
 
 
+def reply_token_to(firm: Firm, address: str) -> str | None:
+    """The reply token of casebot's latest email to `address`, or None (`casebot console`'s pretend client
+    answers that email, as a client's mail program would)."""
+    with Transaction(firm, write=False) as s:
+        sent = rq.last_answerable_email_to(s, address)
+        return sent.reply_token if sent is not None else None
+
+
 def receive_email(firm: Firm, token: str, mail: InboundEmail) -> Received:
     """An email reply to the message that carried `token` (its reply address). The reply's own Message-ID
     makes it once: a mail server delivering it again changes nothing."""

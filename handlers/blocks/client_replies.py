@@ -5,6 +5,7 @@ passes through esc()."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from bot.delivery.reply_messages import ClientWroteMessage, UnknownNumberMessage
 from bot.services.client_conversation import Conversation, ReplyQueued
 from handlers.blocks.digests import LOG_CONTACT as DIGEST_LOG_CONTACT
 from handlers.blocks.kit import Block, Reply, actions, button, confirm, context, esc, header, plain, section
+from handlers.values import CHANNEL_ID, MESSAGE_TS
 
 REPLY_CLIENT = "client_reply"  # opens the Reply form; value: the message's id
 NOT_THIS_CASE = "client_not_this_case"  # value: the message's id
@@ -147,16 +149,32 @@ def build_unknown_number(m: UnknownNumberMessage) -> tuple[str, list[Block]]:
     ]
 
 
-def build_reply_modal(message_id: int, case: str, client: str, channel: str, to: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ReplyForm:
+    """What the Reply form carries: the client's message, its case, and the DM the button sat in (to redraw
+    it once the reply is queued), when Slack said which."""
+
+    message_id: int
+    case: str
+    dm_channel: str | None = None
+    dm_ts: str | None = None
+
+
+def build_reply_modal(
+    message_id: int, case: str, client: str, channel: str, to: str, dm: tuple[str, str] | None = None
+) -> dict[str, Any]:
     """The Reply form: the manager's own words, back to the client the way they last wrote."""
     noun = "text" if channel == "sms" else "email"
+    meta: dict[str, Any] = {"m": message_id, "c": case}
+    if dm is not None:
+        meta["ch"], meta["ts"] = dm
     return {
         "type": "modal",
         "callback_id": REPLY_VIEW,
         "title": plain("Reply to client", TITLE_CHARS),
         "submit": plain("Send", TITLE_CHARS),
         "close": plain("Cancel", TITLE_CHARS),
-        "private_metadata": json.dumps({"m": message_id, "c": case}),
+        "private_metadata": json.dumps(meta),
         "blocks": [
             section(f"*{esc(case)}* · to {esc(client)} by {noun} at {esc(to)}"),
             {
@@ -178,12 +196,36 @@ def build_reply_modal(message_id: int, case: str, client: str, channel: str, to:
     }
 
 
-def read_reply_metadata(raw: str) -> tuple[int, str] | None:
+def read_reply_metadata(raw: str) -> ReplyForm | None:
+    """The Reply form's private_metadata, or None when it is not one casebot wrote."""
     try:
         found = json.loads(raw or "{}")
-        return int(found["m"]), str(found["c"])
+        form = ReplyForm(int(found["m"]), str(found["c"]))
     except (ValueError, KeyError, TypeError):
         return None
+    channel, ts = found.get("ch"), found.get("ts")
+    if isinstance(channel, str) and isinstance(ts, str) and CHANNEL_ID.fullmatch(channel):
+        return replace(form, dm_channel=channel, dm_ts=ts) if MESSAGE_TS.fullmatch(ts) else form
+    return form
+
+
+def settle_buttons(blocks: list[Block], action_id: str, done: list[Block]) -> list[Block]:
+    """A client's DM as it was, with the row of buttons holding `action_id` replaced by what was done."""
+    out: list[Block] = []
+    for block in blocks:
+        elements = block.get("elements") or [] if block.get("type") == "actions" else []
+        if any(isinstance(e, dict) and e.get("action_id") == action_id for e in elements):
+            out.extend(done)
+        else:
+            out.append(block)
+    return out
+
+
+def build_client_answered(m: ClientWroteMessage, queued: ReplyQueued) -> tuple[str, list[Block]]:
+    """The DM once its Reply form was sent: the client's words as before, the buttons replaced by where the
+    reply goes and when."""
+    text, blocks = build_client_wrote(m)
+    return text, settle_buttons(blocks, REPLY_CLIENT, build_reply_queued(queued).blocks)
 
 
 def build_reply_queued(q: ReplyQueued) -> Reply:
