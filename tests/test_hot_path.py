@@ -15,13 +15,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select
 
 from bot.entrypoints.http import http_server
 from bot.services.firm import Firm
@@ -29,51 +27,10 @@ from handlers.slack.standin import SlackStandIn
 from storage.db import Database
 from storage.models import Contact, EventClaim, Offer
 from tests.handlers_kit import SECRET, TOKEN, Slack
+from tests.http_kit import watch
 from tests.slack_helpers import sign, slash_body
 
 ROOT = Path(__file__).resolve().parent.parent
-LATER = "casebot-later"  # the pool for work after the reply (handlers/context.py)
-
-
-@dataclass
-class Seen:
-    """What the database was asked, by thread: transactions begun and statements run."""
-
-    begins: list[tuple[str, str]] = field(default_factory=list)  # (thread, engine: write | read)
-    statements: list[tuple[str, str]] = field(default_factory=list)  # (thread, SQL)
-
-    def on_request_thread(self, what: list[tuple[str, str]]) -> list[str]:
-        return [x for thread, x in what if not thread.startswith(LATER)]
-
-    def writes(self) -> list[str]:
-        return [
-            sql
-            for _, sql in self.statements
-            if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE"))
-        ]
-
-    def clear(self) -> None:
-        self.begins.clear()
-        self.statements.clear()
-
-
-def watch(db: Database) -> Seen:
-    seen = Seen()
-    engines: dict[str, Engine] = {"write": db.engine}
-    if db.read_engine is not db.engine:
-        engines["read"] = db.read_engine
-    for name, engine in engines.items():
-
-        def begin(conn: Any, name: str = name) -> None:
-            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-                seen.begins.append((threading.current_thread().name, name))
-
-        def statement(conn: Any, cursor: Any, sql: str, *_: Any) -> None:
-            seen.statements.append((threading.current_thread().name, sql))
-
-        event.listen(engine, "begin", begin)
-        event.listen(engine, "before_cursor_execute", statement)
-    return seen
 
 
 class Workspace(Slack):
