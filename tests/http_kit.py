@@ -68,6 +68,19 @@ def watch(db: Database) -> Seen:
     return seen
 
 
+def kept_keys(db: Database) -> int:
+    """How many requests' replay keys changes have kept with themselves (event_claims' `sig:` rows)."""
+    from sqlalchemy import func, select
+
+    from storage.models import EventClaim
+
+    with db.uow(write=False) as s:
+        return int(
+            s.scalar(select(func.count()).select_from(EventClaim).where(EventClaim.event_id.like("sig:%")))
+            or 0
+        )
+
+
 def sign_bytes(body: bytes, secret: str = SECRET) -> dict[str, str]:
     ts = str(int(time.time()))
     digest = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()

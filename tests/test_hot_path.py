@@ -27,7 +27,7 @@ from handlers.slack.standin import SlackStandIn
 from storage.db import Database
 from storage.models import Contact, EventClaim, Offer
 from tests.handlers_kit import SECRET, TOKEN, Slack
-from tests.http_kit import watch
+from tests.http_kit import kept_keys, watch
 from tests.slack_helpers import sign, slash_body
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +139,7 @@ def test_a_change_is_one_transaction_that_keeps_its_replay_key(slack: Workspace)
     assert slack.say("/case", "demand PI-1 sent 2026-11-20")[0] == 200
     seen = watch(slack.firm.db)
     for command, text in (("/case", "contacted PI-1 client"), ("/offer", "received PI-1 25000 2026-11-24")):
-        kept = _kept(slack)
+        kept = kept_keys(slack.firm.db)
         seen.clear()
         body, headers = slack.signed(command, text, "U1")
         status, reply = slack.send(body, headers)
@@ -147,18 +147,10 @@ def test_a_change_is_one_transaction_that_keeps_its_replay_key(slack: Workspace)
         assert len(seen.on_request_thread(seen.begins)) == 1, f"{command} {text}: {seen.begins}"
         staff_reads = [s for s in seen.on_request_thread(seen.statements) if "FROM staff" in s]
         assert len(staff_reads) == 1, f"the caller's row read {len(staff_reads)} times"
-        assert _kept(slack) == kept + 1, "the change kept its request's key with itself"
+        assert kept_keys(slack.firm.db) == kept + 1, "the change kept its request's key with itself"
     with slack.firm.db.uow(write=False) as s:
         assert s.scalar(select(func.count(Contact.id))) == 1
         assert s.scalar(select(func.count(Offer.id))) == 1
-
-
-def _kept(slack: Workspace) -> int:
-    with slack.firm.db.uow(write=False) as s:
-        return int(
-            s.scalar(select(func.count()).select_from(EventClaim).where(EventClaim.event_id.like("sig:%")))
-            or 0
-        )
 
 
 def test_a_replayed_change_is_refused_after_a_restart_and_changes_nothing(

@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import func, select
 
 from bot import services
 from bot.services.exports import export_data
@@ -20,10 +19,10 @@ from handlers.blocks import LOG_CONTACT_VIEW, NEW_CASE_VIEW, UNDO
 from handlers.blocks.client_updates import OPEN_UPDATE, SEND_UPDATE
 from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE, build_item_actions
 from handlers.slack.standin import SlackStandIn
-from storage.models import EventClaim, Obligation
+from storage.models import Obligation
 from tests.client_updates_kit import case_with_client, client_settings, with_clients
-from tests.handlers_kit import Answer
-from tests.http_kit import Seen, ServedSlack, watch
+from tests.handlers_kit import Answer, buttons_in
+from tests.http_kit import Seen, ServedSlack, kept_keys, watch
 from tests.slack_helpers import sign
 
 
@@ -36,30 +35,13 @@ def slack(firm: Firm) -> Iterator[ServedSlack]:
         workspace.close()
 
 
-def _buttons(blocks: list[dict[str, Any]]) -> dict[str, str]:
-    found = {}
-    for b in blocks:
-        for e in [*(b.get("elements") or []), b.get("accessory") or {}]:
-            if isinstance(e, dict) and e.get("type") == "button":
-                found[e["action_id"]] = e["value"]
-    return found
-
-
-def _kept(slack: ServedSlack) -> int:
-    with slack.firm.db.uow(write=False) as s:
-        return int(
-            s.scalar(select(func.count()).select_from(EventClaim).where(EventClaim.event_id.like("sig:%")))
-            or 0
-        )
-
-
 def _once(
     slack: ServedSlack, seen: Seen, what: str, act: Callable[[], Answer], *, change: bool | None
 ) -> Answer:
     """`act` (one click or form), and what it asked of the database on the request thread: one transaction,
     the caller's row read once, and for a change, its request's key kept with it; for a read, nothing
     written; for a change refused (None), nothing kept."""
-    kept = _kept(slack)
+    kept = kept_keys(slack.firm.db)
     seen.clear()
     answer = act()
     assert answer.status == 200, (what, answer)
@@ -68,12 +50,27 @@ def _once(
     staff = [s for s in seen.on_request_thread(seen.statements) if "FROM staff" in s]
     assert len(staff) == 1, f"{what}: the caller's row read {len(staff)} times"
     if change:
-        assert _kept(slack) == kept + 1, f"{what}: the change kept its request's key with itself"
+        assert kept_keys(slack.firm.db) == kept + 1, f"{what}: the change kept its request's key with itself"
     elif change is None:
-        assert _kept(slack) == kept, f"{what}: a refused change kept nothing"
+        assert kept_keys(slack.firm.db) == kept, f"{what}: a refused change kept nothing"
     else:
         assert not [w for w in seen.writes() if not w.startswith("INSERT INTO request_claims")], what
     return answer
+
+
+def _click(
+    slack: ServedSlack,
+    seen: Seen,
+    action_id: str,
+    value: str,
+    *,
+    change: bool | None,
+    message: dict[str, Any] | None = None,
+    user: str = "U1",
+) -> None:
+    """`user` presses a button (on an ephemeral card, or in their DM under `message`), counted by `_once`."""
+    where: dict[str, Any] = {"channel": "D" + user, "message": message} if message else {}
+    _once(slack, seen, action_id, lambda: slack.click(user, action_id, value, **where), change=change)
 
 
 def _said(slack: ServedSlack) -> str:
@@ -89,14 +86,8 @@ def test_each_card_button_and_form_is_one_transaction_reading_the_caller_once(sl
     slack.case("U1", "provider PI-1 add Valley Ortho 2026-11-02")
     seen = watch(slack.firm.db)
 
-    buttons = _buttons(slack.case("U1", "show PI-1").body["blocks"])
-    _once(
-        slack,
-        seen,
-        "Log contact",
-        lambda: slack.click("U1", "log_contact", buttons["log_contact"]),
-        change=False,
-    )
+    buttons = buttons_in(slack.case("U1", "show PI-1").body["blocks"])
+    _click(slack, seen, "log_contact", buttons["log_contact"], change=False)
     [opened] = slack.standin.calls_to("views.open")
     assert json.loads(opened.params["view"]["private_metadata"])["case"] == "PI-1"
     _once(
@@ -114,35 +105,27 @@ def test_each_card_button_and_form_is_one_transaction_reading_the_caller_once(sl
     [note] = slack.standin.calls_to("chat.postEphemeral")
     assert "Logged a client contact on PI-1" in note.params["text"]
 
-    _once(
-        slack,
-        seen,
-        "Mark received",
-        lambda: slack.click("U1", "provider_received:1", buttons["provider_received:1"]),
-        change=True,
-    )
+    _click(slack, seen, "provider_received:1", buttons["provider_received:1"], change=True)
     reply = _said(slack)
     assert "Valley Ortho: both received" in reply
-    _once(
+    _click(
         slack,
         seen,
-        "Undo",
-        lambda: slack.click(
-            "U1", UNDO, _buttons(slack.standin.calls_to("response_url")[-1].params["blocks"])[UNDO]
-        ),
+        UNDO,
+        buttons_in(slack.standin.calls_to("response_url")[-1].params["blocks"])[UNDO],
         change=True,
     )
     assert "owes records and bills" in _said(slack)
 
     slack.case("U1", "provider PI-1 received 1 both 2026-11-20")
-    advance = _buttons(slack.case("U1", "show PI-1").body["blocks"])["advance"]
-    _once(slack, seen, "Advance", lambda: slack.click("U1", "advance", advance), change=True)
+    advance = buttons_in(slack.case("U1", "show PI-1").body["blocks"])["advance"]
+    _click(slack, seen, "advance", advance, change=True)
     assert "moved to “Waiting for a legal assistant”" in _said(slack)
 
     slack.case("U1", "demand PI-1 sent 2026-11-20")
     slack.offer("U1", "received PI-1 25000 2026-11-24")
-    told = _buttons(slack.offer("U1", "list PI-1").body["blocks"])["offer_informed:1"]
-    _once(slack, seen, "Client told", lambda: slack.click("U1", "offer_informed:1", told), change=True)
+    told = buttons_in(slack.offer("U1", "list PI-1").body["blocks"])["offer_informed:1"]
+    _click(slack, seen, "offer_informed:1", told, change=True)
     assert "told of the 1st offer" in _said(slack)
 
     _once(
@@ -174,6 +157,11 @@ def _element(message: dict[str, Any], action_id: str) -> dict[str, Any]:
     return next(e for e in message["blocks"][0]["elements"] if e["action_id"] == action_id)
 
 
+def _press(slack: ServedSlack, seen: Seen, message: dict[str, Any], action_id: str, *, change: bool) -> None:
+    """U1 presses this button of the digest item in their DM, counted as `_once` counts."""
+    _click(slack, seen, action_id, _element(message, action_id)["value"], change=change, message=message)
+
+
 def test_each_digest_button_is_one_transaction_reading_the_caller_once(slack: ServedSlack) -> None:
     slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
     slack.case("U1", "new PI-2 Bo Second 2026-11-02")
@@ -181,24 +169,10 @@ def test_each_digest_button_is_one_transaction_reading_the_caller_once(slack: Se
     seen = watch(slack.firm.db)
 
     message = _item_row(slack, "PI-1")
-    button = _element(message, OPEN_CASE)
-    _once(
-        slack,
-        seen,
-        "Open case",
-        lambda: slack.click("U1", OPEN_CASE, button["value"], channel="DU1", message=message),
-        change=False,
-    )
+    _press(slack, seen, message, OPEN_CASE, change=False)
     assert "PI-1 · Jane Roe" in _said(slack)
 
-    button = _element(message, LOG_CONTACT)
-    _once(
-        slack,
-        seen,
-        "the digest's Log contact",
-        lambda: slack.click("U1", LOG_CONTACT, button["value"], channel="DU1", message=message),
-        change=True,
-    )
+    _press(slack, seen, message, LOG_CONTACT, change=True)
     assert "Logged a client contact on PI-1" in _said(slack)
 
     message = _item_row(slack, "PI-2", "provider")
@@ -229,26 +203,18 @@ def test_send_update_buttons_are_one_transaction_reading_the_caller_once(slack: 
     slack.case("U1", "show PI-7")  # the process's first request (on SQLite it reads the replay keys kept)
     seen = watch(slack.firm.db)
     message = _item_row(slack, "PI-7")
-    _once(
-        slack,
-        seen,
-        "Send update (the preview)",
-        lambda: slack.click(
-            "U1", OPEN_UPDATE, _element(message, OPEN_UPDATE)["value"], channel="DU1", message=message
-        ),
-        change=False,
-    )
+    _press(slack, seen, message, OPEN_UPDATE, change=False)
     preview = slack.standin.calls_to("response_url")[-1].params
     assert "update, preview" in _said(slack)
-    send = _buttons(preview["blocks"])[SEND_UPDATE]
-    _once(slack, seen, "Send", lambda: slack.click("U1", SEND_UPDATE, send), change=True)
-    assert "queued" in _said(slack).lower() or "will go" in _said(slack).lower(), _said(slack)
+    send = buttons_in(preview["blocks"])[SEND_UPDATE]
+    _click(slack, seen, SEND_UPDATE, send, change=True)
+    assert "Queued the R1 sms to PI-7's client" in _said(slack), _said(slack)
 
 
 def test_a_replayed_click_is_refused_and_changes_nothing(slack: ServedSlack) -> None:
     slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
     slack.case("U1", "provider PI-1 add Valley Ortho 2026-11-02")
-    value = _buttons(slack.case("U1", "show PI-1").body["blocks"])["provider_received:1"]
+    value = buttons_in(slack.case("U1", "show PI-1").body["blocks"])["provider_received:1"]
     payload = {
         "type": "block_actions",
         "user": {"id": "U1", "username": "u1", "team_id": "T0CASEBOT"},
@@ -275,18 +241,12 @@ def test_a_refused_caller_s_click_and_form_are_refused_in_their_one_transaction_
     casebot has never seen is looked up with Slack first, then refused for a case they may not see."""
     slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
     slack.case("U1", "provider PI-1 add Valley Ortho 2026-11-02")
-    value = _buttons(slack.case("U1", "show PI-1").body["blocks"])["provider_received:1"]
+    value = buttons_in(slack.case("U1", "show PI-1").body["blocks"])["provider_received:1"]
     slack.case("UGUEST", "show PI-1")  # refused, but casebot now knows who they are
     before, history = export_data(slack.firm), slack.audit_count()
     seen = watch(slack.firm.db)
 
-    _once(
-        slack,
-        seen,
-        "a guest's click",
-        lambda: slack.click("UGUEST", "provider_received:1", value),
-        change=None,
-    )
+    _click(slack, seen, "provider_received:1", value, change=None, user="UGUEST")
     assert "You are a guest in this Slack workspace" in _said(slack)
     refused = slack.submit(
         "UGUEST", NEW_CASE_VIEW, {"number": {"value": "PI-9"}, "client": {"value": "Ann Other"}}
