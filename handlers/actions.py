@@ -57,8 +57,7 @@ def handle_log_contact(
     ack()
     ctx: Context = context["casebot"]
     try:
-        ctx.people.check(actor)
-        services.check_may_see(ctx.firm, actor, number)
+        ctx.people.serve(actor, lambda: services.check_may_see(ctx.firm, actor, number))
     except Exception as exc:
         _tell(ctx, respond, refusal(exc, doing="open the log-contact form", user=actor))
         return
@@ -70,11 +69,11 @@ def handle_log_contact(
 def _change(
     ctx: Context, body: dict[str, Any], respond: Respond, do: Callable[[str], services.Outcome]
 ) -> None:
-    """Check the person, make the change, then show the message and the card as they now stand."""
+    """Check the person and make the change in one transaction, then show the message and the card as they
+    now stand."""
     actor = values.actor(body)
     try:
-        ctx.people.check(actor)
-        outcome = do(actor)
+        outcome = ctx.people.serve(actor, lambda: do(actor))
     except Exception as exc:
         _tell(ctx, respond, refusal(exc, doing="handle a button", user=actor))
         return
@@ -158,8 +157,7 @@ def handle_overdue_page(ack: Ack, body: dict[str, Any], respond: Respond, contex
 
 def _show_overdue_page(ctx: Context, respond: Respond, actor: str, page: int, user: str | None) -> None:
     try:
-        ctx.people.check(actor)
-        reply, replace = overdue_reply(ctx, actor, user, page), True
+        reply, replace = ctx.people.serve(actor, lambda: overdue_reply(ctx, actor, user, page)), True
     except Exception as exc:
         reply = refusal(exc, doing="show a page of the overdue list", page=page, user=actor)
         replace = False

@@ -49,8 +49,9 @@ def handle_send(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[
         if found is None:
             raise InputError("That Send button is out of date; nothing was sent. Preview the update again.")
         number, channel, rule, check = found
-        ctx.people.check(actor)
-        queued = send_update(ctx.firm, actor, number, channel=channel, rule=rule, check=check)
+        queued = ctx.people.serve(
+            actor, lambda: send_update(ctx.firm, actor, number, channel=channel, rule=rule, check=check)
+        )
     except Exception as exc:
         _answer(ctx, respond, refusal(exc, doing="send a client update", user=actor), replace=False)
         return
@@ -79,8 +80,7 @@ def handle_open(
         if found is None:
             raise InputError("That button is out of date; try /case update with the case number.")
         number, rule = found
-        ctx.people.check(actor)
-        preview = preview_update(ctx.firm, actor, number, rule=rule)
+        preview = ctx.people.serve(actor, lambda: preview_update(ctx.firm, actor, number, rule=rule))
         reply = build_update_preview(preview)
     except Exception as exc:
         reply = refusal(exc, doing="preview a client update", user=actor)
@@ -101,10 +101,10 @@ def handle_view(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: d
         if found is None:
             raise InputError("That form is out of date; nothing was sent. Preview the update again.")
         number, channel, rule, check = found
-        ctx.people.check(actor)
-        reply = build_update_queued(
-            send_update(ctx.firm, actor, number, channel=channel, rule=rule, check=check), ctx.firm.now()
+        queued = ctx.people.serve(
+            actor, lambda: send_update(ctx.firm, actor, number, channel=channel, rule=rule, check=check)
         )
+        reply = build_update_queued(queued, ctx.firm.now())
     except Exception as exc:
         reply = refusal(exc, doing="send a client update", user=actor)
     ack(response_action="update", view=build_answer_view(reply))

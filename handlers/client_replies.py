@@ -58,10 +58,11 @@ def handle_reply_button(
     ctx: Context = context["casebot"]
     actor, message_id = body["user"]["id"], _message_id(body)
     try:
-        ctx.people.check(actor)
         if message_id is None:
             raise ValueError("no message")
-        number, client_name, channel, to = conv.reply_target(ctx.firm, actor, message_id)
+        number, client_name, channel, to = ctx.people.serve(
+            actor, lambda: conv.reply_target(ctx.firm, actor, message_id)
+        )
     except Exception as exc:
         _tell(ctx, respond, refusal(exc, doing="open the reply form", user=actor))
         return
@@ -82,10 +83,10 @@ def handle_reply_view(
         ack(response_action="errors", errors={"text": EMPTY_REPLY})
         return
     try:
-        ctx.people.check(actor)
         if found is None:
             raise ValueError("out of date")
-        queued = conv.reply_to_client(ctx.firm, actor, found.case, text)
+        case = found.case
+        queued = ctx.people.serve(actor, lambda: conv.reply_to_client(ctx.firm, actor, case, text))
     except Exception as exc:
         ack(
             response_action="errors", errors=form_errors(exc, REPLY_FIELDS, "text", doing="reply to a client")
@@ -113,10 +114,9 @@ def _answer(ctx: Context, body: dict[str, Any], respond: Respond, do: Any, doing
     actor, message_id = body["user"]["id"], _message_id(body)
     message = body.get("message")
     try:
-        ctx.people.check(actor)
         if message_id is None:
             raise ValueError("out of date")
-        outcome = do(actor, message_id)
+        outcome = ctx.people.serve(actor, lambda: do(actor, message_id))
     except Exception as exc:
         _tell(ctx, respond, refusal(exc, doing=doing, user=actor))
         return

@@ -56,8 +56,7 @@ def handle_digest_log_contact(
     ack()
     ctx: Context = context["casebot"]
     try:
-        ctx.people.check(actor)
-        outcome = services.log_from_digest(ctx.firm, actor, obligation)
+        outcome = ctx.people.serve(actor, lambda: services.log_from_digest(ctx.firm, actor, obligation))
     except Exception as exc:
         _fail(ctx, respond, exc)
         return
@@ -75,9 +74,8 @@ def handle_digest_snooze(ack: Ack, body: dict[str, Any], respond: Respond, conte
     ack()
     ctx: Context = context["casebot"]
     try:
-        ctx.people.check(actor)
         until = services.snooze_until(choice, ctx.firm.today())
-        outcome = services.snooze(ctx.firm, actor, obligation, until)
+        outcome = ctx.people.serve(actor, lambda: services.snooze(ctx.firm, actor, obligation, until))
     except Exception as exc:
         _fail(ctx, respond, exc)
         return
@@ -92,8 +90,7 @@ def handle_digest_open_case(
     ack()
     ctx: Context = context["casebot"]
     try:
-        ctx.people.check(actor)
-        card = services.show_case(ctx.firm, actor, number)
+        card = ctx.people.serve(actor, lambda: services.show_case(ctx.firm, actor, number))
     except Exception as exc:
         _fail(ctx, respond, exc)
         return

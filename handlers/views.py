@@ -90,12 +90,12 @@ def handle_new_case(
 ) -> None:
     ctx: Context = context["casebot"]
     actor, v = values.actor(body), _values(view)
-    try:
-        ctx.people.check(actor)
-        manager = v.get("manager") or actor
+    manager = v.get("manager") or actor
+
+    def create() -> services.Outcome:
         if manager != actor:
             ctx.people.check(manager, who="them", field="manager")
-        outcome = services.create_case(
+        return services.create_case(
             ctx.firm,
             actor,
             v.get("number") or "",
@@ -104,6 +104,9 @@ def handle_new_case(
             on=_date(v.get("on"), ctx.firm.today()),
             limitation_on=_date(v.get("sol"), ctx.firm.today(), "dated"),
         )
+
+    try:
+        outcome = ctx.people.serve(actor, create)
     except Exception as exc:
         ack(response_action="errors", errors=form_errors(exc, NEW_CASE_FIELDS, "number", doing="open a case"))
         return
@@ -120,15 +123,17 @@ def handle_log_contact(
     kind = v.get("kind") or "client"
     topic = "accounting" if kind == ACCOUNTING_CHOICE else None
     try:
-        ctx.people.check(actor)
-        outcome = services.log_contact(
-            ctx.firm,
+        outcome = ctx.people.serve(
             actor,
-            str(meta.get("case") or ""),
-            kind="client" if topic else kind,
-            on=_date(v.get("on"), ctx.firm.today()),
-            note=v.get("note"),
-            topic=topic,
+            lambda: services.log_contact(
+                ctx.firm,
+                actor,
+                str(meta.get("case") or ""),
+                kind="client" if topic else kind,
+                on=_date(v.get("on"), ctx.firm.today()),
+                note=v.get("note"),
+                topic=topic,
+            ),
         )
     except Exception as exc:
         ack(

@@ -47,6 +47,16 @@ class Answer:
         return self.text + "\n" + all_text(self.body.get("blocks") or [])
 
 
+def buttons_in(blocks: list[dict[str, Any]]) -> dict[str, str]:
+    """Each button's value, by its action_id, in these blocks (their actions rows and section accessories)."""
+    found = {}
+    for b in blocks:
+        for e in [*(b.get("elements") or []), b.get("accessory") or {}]:
+            if isinstance(e, dict) and e.get("type") == "button":
+                found[e["action_id"]] = e["value"]
+    return found
+
+
 class Slack:
     """A workspace for one test: the stand-in, the firm pointed at it, and the app built on both."""
 

@@ -1,5 +1,5 @@
 """The test workspace of handlers_kit with every request sent over HTTP to the real server (waitress and
-casebot's front door) on loopback, and what casebot logged while it ran."""
+casebot's front door) on loopback, and what the database was asked while it ran (`watch`)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,75 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from bot.entrypoints.http import http_server
 from bot.entrypoints.server import FrontDoor
 from bot.services.firm import Firm
 from handlers.slack.standin import SlackStandIn
+from storage.db import Database
 from tests.handlers_kit import SECRET, Answer, Slack
 from tests.slack_helpers import sign
+
+LATER = "casebot-later"  # the pool for work after the reply (handlers/context.py)
+
+
+@dataclass
+class Seen:
+    """What the database was asked, by thread: transactions begun and statements run."""
+
+    begins: list[tuple[str, str]] = field(default_factory=list)  # (thread, engine: write | read)
+    statements: list[tuple[str, str]] = field(default_factory=list)  # (thread, SQL)
+
+    def on_request_thread(self, what: list[tuple[str, str]]) -> list[str]:
+        return [x for thread, x in what if not thread.startswith(LATER)]
+
+    def writes(self) -> list[str]:
+        return [
+            sql
+            for _, sql in self.statements
+            if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE"))
+        ]
+
+    def clear(self) -> None:
+        self.begins.clear()
+        self.statements.clear()
+
+
+def watch(db: Database) -> Seen:
+    seen = Seen()
+    engines: dict[str, Engine] = {"write": db.engine}
+    if db.read_engine is not db.engine:
+        engines["read"] = db.read_engine
+    for name, engine in engines.items():
+
+        def begin(conn: Any, name: str = name) -> None:
+            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                seen.begins.append((threading.current_thread().name, name))
+
+        def statement(conn: Any, cursor: Any, sql: str, *_: Any) -> None:
+            seen.statements.append((threading.current_thread().name, sql))
+
+        event.listen(engine, "begin", begin)
+        event.listen(engine, "before_cursor_execute", statement)
+    return seen
+
+
+def kept_keys(db: Database) -> int:
+    """How many requests' replay keys changes have kept with themselves (event_claims' `sig:` rows)."""
+    from sqlalchemy import func, select
+
+    from storage.models import EventClaim
+
+    with db.uow(write=False) as s:
+        return int(
+            s.scalar(select(func.count()).select_from(EventClaim).where(EventClaim.event_id.like("sig:%")))
+            or 0
+        )
 
 
 def sign_bytes(body: bytes, secret: str = SECRET) -> dict[str, str]:

@@ -11,7 +11,7 @@ from bot import services
 from bot.services.firm import Firm
 from handlers.blocks import all_text
 from handlers.slack.standin import SlackStandIn
-from tests.handlers_kit import Slack
+from tests.handlers_kit import Slack, buttons_in
 
 
 @pytest.fixture
@@ -23,15 +23,6 @@ def slack(firm: Firm) -> Iterator[Slack]:
         assert workspace.check_everything_sent() > 0
 
 
-def _buttons(blocks: list[dict]) -> dict[str, str]:
-    found = {}
-    for b in blocks:
-        for e in [*(b.get("elements") or []), b.get("accessory") or {}]:
-            if isinstance(e, dict) and e.get("type") == "button":
-                found[e["action_id"]] = e["value"]
-    return found
-
-
 def _last_response(slack: Slack) -> dict:
     return slack.standin.calls_to("response_url")[-1].params
 
@@ -40,7 +31,7 @@ def test_advance_button_moves_once_and_a_second_click_on_the_old_card_changes_no
     slack.case("U1", "new PI-1 Jane Roe 2026-11-02")
     slack.case("U1", "provider PI-1 add Valley Orthopedics 2026-11-02")
     slack.case("U1", "provider PI-1 received 1 both 2026-11-20")
-    buttons = _buttons(slack.case("U1", "show PI-1").body["blocks"])
+    buttons = buttons_in(slack.case("U1", "show PI-1").body["blocks"])
     assert json.loads(buttons["advance"]) == {"case": "PI-1", "expected": "records"}
 
     slack.click("U1", "advance", buttons["advance"])
@@ -60,7 +51,7 @@ def test_mark_received_and_client_told_buttons(slack: Slack) -> None:
     slack.case("U1", "provider PI-1 add Valley Orthopedics 2026-11-02")
     slack.case("U1", "provider PI-1 add Bayside Imaging 2026-11-02")
     slack.case("U1", "provider PI-1 received 2 records 2026-11-10")
-    buttons = _buttons(slack.case("U1", "show PI-1").body["blocks"])
+    buttons = buttons_in(slack.case("U1", "show PI-1").body["blocks"])
     assert buttons["provider_received:1"] == "PI-1|1|both"
     assert buttons["provider_received:2"] == "PI-1|2|bills"
 
@@ -70,7 +61,7 @@ def test_mark_received_and_client_told_buttons(slack: Slack) -> None:
     assert card.providers[1].owed == "" and card.providers[0].owed == "records and bills"
 
     slack.offer("U1", "received PI-1 12,500 2026-11-20")
-    offer_buttons = _buttons(slack.offer("U1", "list PI-1").body["blocks"])
+    offer_buttons = buttons_in(slack.offer("U1", "list PI-1").body["blocks"])
     assert offer_buttons == {"offer_informed:1": "PI-1|1"}
     slack.click("U1", "offer_informed:1", "PI-1|1")
     assert "told of the 1st offer" in _last_response(slack)["text"]

@@ -15,13 +15,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select
 
 from bot.entrypoints.http import http_server
 from bot.services.firm import Firm
@@ -29,51 +27,10 @@ from handlers.slack.standin import SlackStandIn
 from storage.db import Database
 from storage.models import Contact, EventClaim, Offer
 from tests.handlers_kit import SECRET, TOKEN, Slack
+from tests.http_kit import kept_keys, watch
 from tests.slack_helpers import sign, slash_body
 
 ROOT = Path(__file__).resolve().parent.parent
-LATER = "casebot-later"  # the pool for work after the reply (handlers/context.py)
-
-
-@dataclass
-class Seen:
-    """What the database was asked, by thread: transactions begun and statements run."""
-
-    begins: list[tuple[str, str]] = field(default_factory=list)  # (thread, engine: write | read)
-    statements: list[tuple[str, str]] = field(default_factory=list)  # (thread, SQL)
-
-    def on_request_thread(self, what: list[tuple[str, str]]) -> list[str]:
-        return [x for thread, x in what if not thread.startswith(LATER)]
-
-    def writes(self) -> list[str]:
-        return [
-            sql
-            for _, sql in self.statements
-            if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE"))
-        ]
-
-    def clear(self) -> None:
-        self.begins.clear()
-        self.statements.clear()
-
-
-def watch(db: Database) -> Seen:
-    seen = Seen()
-    engines: dict[str, Engine] = {"write": db.engine}
-    if db.read_engine is not db.engine:
-        engines["read"] = db.read_engine
-    for name, engine in engines.items():
-
-        def begin(conn: Any, name: str = name) -> None:
-            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-                seen.begins.append((threading.current_thread().name, name))
-
-        def statement(conn: Any, cursor: Any, sql: str, *_: Any) -> None:
-            seen.statements.append((threading.current_thread().name, sql))
-
-        event.listen(engine, "begin", begin)
-        event.listen(engine, "before_cursor_execute", statement)
-    return seen
 
 
 class Workspace(Slack):
@@ -182,7 +139,7 @@ def test_a_change_is_one_transaction_that_keeps_its_replay_key(slack: Workspace)
     assert slack.say("/case", "demand PI-1 sent 2026-11-20")[0] == 200
     seen = watch(slack.firm.db)
     for command, text in (("/case", "contacted PI-1 client"), ("/offer", "received PI-1 25000 2026-11-24")):
-        kept = _kept(slack)
+        kept = kept_keys(slack.firm.db)
         seen.clear()
         body, headers = slack.signed(command, text, "U1")
         status, reply = slack.send(body, headers)
@@ -190,18 +147,10 @@ def test_a_change_is_one_transaction_that_keeps_its_replay_key(slack: Workspace)
         assert len(seen.on_request_thread(seen.begins)) == 1, f"{command} {text}: {seen.begins}"
         staff_reads = [s for s in seen.on_request_thread(seen.statements) if "FROM staff" in s]
         assert len(staff_reads) == 1, f"the caller's row read {len(staff_reads)} times"
-        assert _kept(slack) == kept + 1, "the change kept its request's key with itself"
+        assert kept_keys(slack.firm.db) == kept + 1, "the change kept its request's key with itself"
     with slack.firm.db.uow(write=False) as s:
         assert s.scalar(select(func.count(Contact.id))) == 1
         assert s.scalar(select(func.count(Offer.id))) == 1
-
-
-def _kept(slack: Workspace) -> int:
-    with slack.firm.db.uow(write=False) as s:
-        return int(
-            s.scalar(select(func.count()).select_from(EventClaim).where(EventClaim.event_id.like("sig:%")))
-            or 0
-        )
 
 
 def test_a_replayed_change_is_refused_after_a_restart_and_changes_nothing(

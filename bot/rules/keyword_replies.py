@@ -5,9 +5,7 @@ the firm's name and phone. Pure."""
 from __future__ import annotations
 
 from functools import cache
-
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING
 
 from bot.rules.keywords import Keyword
 from bot.rules.notices import FIRM_NAME_MAX, TEMPLATES, cut
@@ -15,9 +13,15 @@ from bot.rules.notices import FIRM_NAME_MAX, TEMPLATES, cut
 KEYWORD_TEMPLATES: dict[Keyword, str] = {Keyword.STOP: "STOP", Keyword.START: "START", Keyword.HELP: "HELP"}
 LANGUAGES = ("en", "es")
 
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
 
 @cache
 def _environment() -> SandboxedEnvironment:
+    from jinja2 import FileSystemLoader, StrictUndefined  # loaded with the first answer, as the notices'
+    from jinja2.sandbox import SandboxedEnvironment
+
     return SandboxedEnvironment(
         loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined, autoescape=False
     )

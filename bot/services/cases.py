@@ -32,6 +32,7 @@ from bot.services.changes import (
     replan,
     role_of,
     sees,
+    staff_row,
 )
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
@@ -77,7 +78,7 @@ def create_case(
                 "Only a lead or an admin can open a case for someone else; leave out the @manager to take it yourself.",
                 field="manager",
             )
-        if (refusal := not_member(q.get_staff(s, manager), who=said(Person(manager), " is"))) is not None:
+        if (refusal := not_member(staff_row(s, manager), who=said(Person(manager), " is"))) is not None:
             raise refusal
         if (existing := q.get_case(s, number, children=False)) is not None:
             raise _taken(number, sees(s, firm, actor, existing, role))
@@ -166,7 +167,7 @@ def check_may_see(firm: Firm, actor: str, number: str) -> str:
 
 def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:
     def change(s: Session, case: Case) -> str:
-        if (refusal := not_member(q.get_staff(s, manager), who=said(Person(manager), " is"))) is not None:
+        if (refusal := not_member(staff_row(s, manager), who=said(Person(manager), " is"))) is not None:
             raise refusal
         previous = case.manager_id
         if previous == manager:

@@ -81,13 +81,19 @@ def not_member(staff: Staff | None, *, who: str = "You are") -> NotAllowed | Non
     )
 
 
-def role_of(s: Session, firm: Firm, user_id: str) -> str:
-    """The person's role; refuses anyone who may not use casebot (ADMIN_USERS are no exception). A row this
-    request has read already (the caller's, bot/services/request.py) is not read again."""
+def staff_row(s: Session, user_id: str) -> Staff | None:
+    """The person's staff row: one this request has read already (the caller's, bot/services/request.py) is
+    not read again."""
     known, staff = request.known_staff(user_id)
     if not known:
         staff = q.get_staff(s, user_id)
         request.remember(user_id, staff)
+    return staff
+
+
+def role_of(s: Session, firm: Firm, user_id: str) -> str:
+    """The person's role; refuses anyone who may not use casebot (ADMIN_USERS are no exception)."""
+    staff = staff_row(s, user_id)
     refusal = not_member(staff)
     if refusal is not None:
         raise refusal
@@ -448,8 +454,28 @@ def change_case(
 ) -> Outcome:
     """The shape of every change: lock the case, check who may, change, re-plan, audit, keep what it did
     (for undo), commit, show."""
+    return change_found(
+        firm,
+        actor,
+        lambda s: find_case(s, number, firm=firm, actor=actor, for_update=True),
+        change,
+        check=check,
+        reopen=reopen,
+    )
+
+
+def change_found(
+    firm: Firm,
+    actor: str,
+    find: Callable[[Session], Case],
+    change: Callable[[Session, Case], str],
+    *,
+    check: Callable[[Session, Firm, str, Case], str] = may_change,
+    reopen: bool = False,
+) -> Outcome:
+    """`change_case` for a case found another way (`find` locks it): a digest item's, by the item."""
     with Transaction(firm) as s, Journal(s) as journal:
-        case = find_case(s, number, firm=firm, actor=actor, for_update=True)
+        case = find(s)
         check(s, firm, actor, case)
         message = change(s, case)
         replan(s, firm, case, actor, reopen=reopen)

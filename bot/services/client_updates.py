@@ -43,11 +43,10 @@ from bot.rules.notices import (
 )
 from bot.rules.playbook import HoldUp, Stage
 from bot.rules.said import Command, command, said
-from bot.services.changes import audit, find_case, find_case_for, may_change
+from bot.services.changes import audit, find_case, find_case_for, may_change, staff_row
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
 from storage import client_queries as cq
 from storage import deliveries
-from storage import queries as q
 from storage.client_models import ClientMessage, ClientProfile
 from storage.models import ACTIVE, Case, Delivery, Obligation
 
@@ -195,7 +194,7 @@ def _firm_phone(firm: Firm) -> str:
 def notice_fields(s: Session, firm: Firm, case: Case, profile: ClientProfile, channel: str) -> NoticeFields:
     """The whitelisted fields for this case's notice, from its facts."""
     language = profile.language or "en"
-    manager = q.get_staff(s, case.manager_id)
+    manager = staff_row(s, case.manager_id)  # often the caller, read already
     manager_name = first_name(manager.name) if manager and manager.name else ""
     open_holdups = [h for h in case.holdups if h.cleared_on is None]
     rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]

@@ -6,6 +6,7 @@ contact that closes R12."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -55,6 +56,14 @@ def log_contact(
             field="topic",
         )
 
+    return change_case(firm, actor, number, contact_change(firm, actor, kind, on, note, topic))
+
+
+def contact_change(
+    firm: Firm, actor: str, kind: str, on: date | None, note: str | None, topic: str | None = None
+) -> Callable[[Session, Case], str]:
+    """What `log_contact` does to the case it locked (checked: `kind` and `topic` go together)."""
+
     def change(s: Session, case: Case) -> str:
         day = event_day(firm, on)
         if topic == ACCOUNTING:
@@ -73,7 +82,7 @@ def log_contact(
             f"for {spoken_day(day, firm.today())}."
         )
 
-    return change_case(firm, actor, number, change)
+    return change
 
 
 def _check_accounting(case: Case, day: date) -> None:

@@ -19,10 +19,18 @@ from bot.rules.said import Command, said
 from bot.services.cards import DueItem, due_item
 
 # Limitation alerts, the weekly chart and the digest's flags; importing it registers their renderers.
-from bot.services.changes import announce_change, audit, card_of, keep_change, may_change, role_of
-from bot.services.contacts import log_contact
+from bot.services.changes import (
+    announce_change,
+    audit,
+    card_of,
+    change_found,
+    keep_change,
+    may_change,
+    role_of,
+)
+from bot.services.contacts import contact_change
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
-from bot.services.providers import provider_followed_up
+from bot.services.providers import followed_up
 from storage import my_day as my_day_rows
 from storage import queries as q
 from storage.journal import Journal
@@ -35,11 +43,11 @@ from storage.overdue import overdue_rows
 GONE = "That reminder no longer exists."
 
 
-def _may_change_item(s: Session, firm: Firm, actor: str, case: Case) -> None:
+def _may_change_item(s: Session, firm: Firm, actor: str, case: Case) -> str:
     """A digest item is read only by who may change its case; to anyone else, an item of a case they may not
     see reads exactly as one that does not exist (a guessed id tells nothing)."""
     try:
-        may_change(s, firm, actor, case)
+        return may_change(s, firm, actor, case)
     except UnknownCase:
         raise InputError(GONE) from None
 
@@ -233,28 +241,30 @@ def snooze_until(choice: str, today: date) -> date:
 
 
 def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
-    """Log the contact an item asks for, today: client, adjuster, or a provider follow-up."""
-    with Transaction(firm, write=False) as s:
-        found = q.obligations_by_ids(s, [obligation_id])
-        if not found:
-            role_of(s, firm, actor)
+    """Log the contact an item asks for, today: client, adjuster, or a provider follow-up. One transaction:
+    the item read, its case locked and checked, the contact logged."""
+
+    def find(s: Session) -> Case:
+        ob = q.get_obligation(s, obligation_id)
+        case = q.get_case_by_id(s, ob.case_id, for_update=True) if ob is not None else None
+        if case is None:
+            role_of(s, firm, actor)  # someone who may not use casebot hears that first
             raise InputError(GONE)
-        ob, case = found[0]
-        _may_change_item(s, firm, actor, case)
-        provider = (
-            next((p.seq for p in case.providers if p.id == ob.provider_id), None)
-            if ob.kind == "provider"
-            else None
+        return case
+
+    def change(s: Session, case: Case) -> str:
+        ob = next(o for o in case.obligations if o.id == obligation_id)
+        if ob.kind == "provider" and ob.provider_id is not None:
+            seq = next(p.seq for p in case.providers if p.id == ob.provider_id)
+            return followed_up(firm, actor, str(seq))(s, case)
+        if ob.kind in ("client", "adjuster"):
+            return contact_change(firm, actor, ob.kind, None, "from the digest")(s, case)
+        raise InputError(
+            said(
+                f"That item on {case.number} is a task: it closes when the work is recorded (",
+                Command(f"show {case.number}"),
+                ").",
+            )
         )
-        number, kind = case.number, ob.kind
-    if kind == "provider" and provider is not None:
-        return provider_followed_up(firm, actor, number, str(provider))
-    if kind in ("client", "adjuster"):
-        return log_contact(firm, actor, number, kind=kind, note="from the digest")
-    raise InputError(
-        said(
-            f"That item on {number} is a task: it closes when the work is recorded (",
-            Command(f"show {number}"),
-            ").",
-        )
-    )
+
+    return change_found(firm, actor, find, change, check=_may_change_item)

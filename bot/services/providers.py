@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -97,6 +98,12 @@ def provider_received(
 
 
 def provider_followed_up(firm: Firm, actor: str, number: str, ref: str, *, on: date | None = None) -> Outcome:
+    return change_case(firm, actor, number, followed_up(firm, actor, ref, on))
+
+
+def followed_up(firm: Firm, actor: str, ref: str, on: date | None = None) -> Callable[[Session, Case], str]:
+    """What `provider_followed_up` does to the case it locked."""
+
     def change(s: Session, case: Case) -> str:
         require_open(case)
         p = find_provider(case, ref)
@@ -111,4 +118,4 @@ def provider_followed_up(firm: Firm, actor: str, number: str, ref: str, *, on: d
             f"{due_words(firm, nxt, 'provider')}."
         )
 
-    return change_case(firm, actor, number, change)
+    return change

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -19,6 +19,8 @@ from bot.services.firm import Firm
 from bot.services.people import PersonInfo
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 REFRESH_AFTER = timedelta(hours=24)
 
@@ -125,6 +127,31 @@ class People:
         (see `settle`); else done now."""
         if not request.defer_check(user_id, lambda staff: self._deferred(staff, user_id)):
             self.check(user_id)
+
+    def serve(self, user_id: str, do: Callable[[], T]) -> T:
+        """`do` for the caller `user_id`, as a slash command is served (handlers/commands): their row read and
+        checked in `do`'s own first transaction, so that a click or a form is one transaction, the caller read
+        once. A caller casebot has never asked Slack about is looked up, then `do` runs again (its first try
+        stopped as its first transaction began, before anything changed). A refusal of the caller comes before
+        `do`'s own error."""
+        with request.serving(actor=user_id):
+            try:
+                return self._serve(user_id, do)
+            except CallerUnknown:
+                self.check(user_id)
+                return do()
+
+    def _serve(self, user_id: str, do: Callable[[], T]) -> T:
+        self.check_caller(user_id)
+        try:
+            result = do()
+        except CallerUnknown:
+            raise
+        except Exception:
+            self.settle(user_id)
+            raise
+        self.settle(user_id)
+        return result
 
     def settle(self, user_id: str) -> None:
         """The caller's deferred check, if no transaction ran it (a command that read nothing, or one
