@@ -229,7 +229,7 @@ def event_day(
         )
     if not_before is not None and day < not_before:
         raise InputError(
-            f"{what} can't be dated {day:%Y-%m-%d}, before {not_before:%Y-%m-%d}.",
+            said(what, f" can't be dated {day:%Y-%m-%d}, before {not_before:%Y-%m-%d}."),
             example=f"{not_before:%Y-%m-%d}",
             field=field,
         )

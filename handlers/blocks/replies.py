@@ -17,6 +17,7 @@ from handlers.blocks.kit import (
     context,
     esc,
     esc_message,
+    esc_typed,
     in_stage,
     lines_sections,
     section,
@@ -66,8 +67,8 @@ def build_error(error: CasebotError, *, usage: str | None = None, example: str |
 
 def build_message(text: str) -> Reply:
     """casebot's own words, its markup kept as written (a service's message goes through esc_message); the
-    people and commands a service named show as mentions and whole commands."""
-    text = say(text)
+    people and commands a service named show as mentions and whole commands, what a person typed as typed."""
+    text = esc_typed(text)
     return Reply(text, [section(text)])
 
 
