@@ -12,7 +12,17 @@ from bot.errors import Conflict, InputError, NotAllowed, PreconditionNotMet
 from bot.rules.parsing import spoken_day
 from bot.rules.playbook import STAGES, Stage, ordinal
 from bot.rules.said import Command, Person, Said, said, typed
-from bot.services.changes import announce_change, audit, card_of, find_case, may_change, replan
+from bot.services.changes import (
+    announce_change,
+    announce_views,
+    audit,
+    card_of,
+    find_case,
+    may_change,
+    replan,
+    sight,
+    sight_moved,
+)
 from bot.services.client_updates import cancel_held_update
 from bot.services.corrections import recompute_contacts
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
@@ -69,6 +79,8 @@ def _described(entry: AuditEntry | None, today: date) -> str:
             return f"{ordinal(int(d.get('n', 1)))} offer{day}"
         case "assign":
             return "change of manager"
+        case "team_remove":
+            return said("removal of ", Person(str(d.get("user", ""))), " from the team")
         case "snooze":
             return f"snooze of {d.get('rule', 'a reminder')}"
         case "fix":
@@ -90,9 +102,11 @@ def undo_change(firm: Firm, actor: str, number: str, *, audit_id: int | None = N
         if held is not None:
             return held
     today = firm.today()
+    gone: Said | None = None
     with Transaction(firm) as s:
         case = find_case(s, number, firm=firm, actor=actor, for_update=True)
         role = may_change(s, firm, actor, case)
+        before = (case.manager_id, sight(s, firm, case))  # an undo may give a case back, or take it away
         live = q.live_changes(s, case.id)
         target = _target(s, firm, actor, role, case, live, audit_id)
         later = [c for c in live if c.id > target.id]
@@ -110,16 +124,23 @@ def undo_change(firm: Firm, actor: str, number: str, *, audit_id: int | None = N
             gone = said(
                 "Undid ", whose, " ", what, f" on {number}: the case is gone (the audit trail keeps it)."
             )
-            return Outcome(gone)
-        case = find_case(s, number, firm=firm, actor=actor, for_update=True)
-        if keep:
-            recompute_contacts(case)
-        replan(s, firm, case, actor)
-        audit(s, firm, case, actor, "undo", undid=target.audit_id, change=target.action, of=target.by)
-        card = card_of(s, firm, case)
+            views = sight_moved(s, firm, before, None) - {actor}
+        else:
+            case = find_case(s, number, firm=firm, actor=actor, for_update=True)
+            if keep:
+                recompute_contacts(case)
+            replan(s, firm, case, actor)
+            audit(s, firm, case, actor, "undo", undid=target.audit_id, change=target.action, of=target.by)
+            card = card_of(s, firm, case)
+            views = sight_moved(s, firm, before, case) - {actor}
+    announce_views(firm, views)
+    if gone is not None:
+        return Outcome(gone, views=views)
     announce_change(firm, actor, number)
     return Outcome(
-        said("Undid ", whose, " ", what, f" on {number}; its clocks are as they were before it."), card
+        said("Undid ", whose, " ", what, f" on {number}; its clocks are as they were before it."),
+        card,
+        views=views,
     )
 
 
