@@ -13,8 +13,8 @@ from bot.services.exports import export_data
 from bot.services.firm import Firm
 from handlers.blocks.replies import UNDO
 from handlers.render import render_message
-from handlers.slack.standin import SlackStandIn
-from tests.http_kit import ServedSlack
+from tests.http_kit import ServedSlack, served_slack
+from tests.slack_helpers import mrkdwn_of
 
 HOSTILE = "<https://evil.example|Dana> *X* <!here> & co"
 PROVIDER = "<!channel> _Ortho_ `rm` <@U999>"
@@ -22,27 +22,9 @@ PROVIDER = "<!channel> _Ortho_ `rm` <@U999>"
 MARKUP = ("<https://evil.example|Dana>", "*X*", "<!here>", " & ", "<!channel>", "_Ortho_", "`rm`", "<@U999>")
 
 
-def mrkdwn_of(body: dict[str, Any]) -> list[str]:
-    """The fallback text and every mrkdwn string of a reply: what Slack parses for markup."""
-    found = [str(body.get("text", ""))]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                found.append(str(node.get("text", "")))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(body.get("blocks") or [])
-    return found
-
-
 def assert_literal(body: dict[str, Any], *shows: str) -> str:
     """No markup as typed anywhere Slack parses it, and a person reads each of `shows` exactly as typed."""
-    for piece in mrkdwn_of(body):
+    for piece in mrkdwn_of(str(body.get("text", "")), body.get("blocks") or []):
         for raw in MARKUP:
             assert raw not in piece, f"{raw!r} reaches Slack as markup in {piece!r}"
     read = render_message(body.get("text"), body.get("blocks"))
@@ -53,12 +35,9 @@ def assert_literal(body: dict[str, Any], *shows: str) -> str:
 
 @pytest.fixture
 def served(firm: Firm) -> Iterator[ServedSlack]:
-    with SlackStandIn() as standin:
-        workspace = ServedSlack(firm, standin)
+    with served_slack(firm) as workspace:
         workspace.case("UADMIN", "role <@ULEAD> lead")
         yield workspace
-        workspace.close()
-        workspace.check_everything_sent()
 
 
 def _plant(served: ServedSlack, client: str = HOSTILE) -> None:

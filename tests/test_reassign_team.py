@@ -11,23 +11,18 @@ import pytest
 from bot.services.exports import export_data
 from bot.services.firm import Firm
 from handlers.render import render_message
-from handlers.slack.standin import SlackStandIn
-from tests.http_kit import ServedSlack
+from tests.http_kit import ServedSlack, served_slack
 
 CLIENT = "Imogen Vantablack"
 
 
 @pytest.fixture
 def served(firm: Firm) -> Iterator[ServedSlack]:
-    with SlackStandIn() as standin:
-        workspace = ServedSlack(firm, standin)
-        standin.add_user("U3", name="u3")
+    with served_slack(firm, "U3") as workspace:
         workspace.case("UADMIN", "role <@ULEAD> lead")
         workspace.case("U1", f"new PI-7 {CLIENT} 2026-11-02")
         workspace.case("U1", "team PI-7 add <@U3>")
         yield workspace
-        workspace.close()
-        workspace.check_everything_sent()
         assert workspace.public_posts() == []
 
 

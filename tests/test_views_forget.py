@@ -13,8 +13,7 @@ import pytest
 from bot import services
 from bot.services.firm import Firm
 from handlers.render import render_view
-from handlers.slack.standin import SlackStandIn
-from tests.http_kit import ServedSlack
+from tests.http_kit import ServedSlack, served_slack
 
 CLIENT = "Imogen Vantablack"
 OTHER = "Bartholomew Quince"
@@ -22,17 +21,13 @@ OTHER = "Bartholomew Quince"
 
 @pytest.fixture
 def served(firm: Firm) -> Iterator[ServedSlack]:
-    with SlackStandIn() as standin:
-        workspace = ServedSlack(firm, standin)
-        standin.add_user("U3", name="u3")
+    with served_slack(firm, "U3") as workspace:
         workspace.case("UADMIN", "role <@ULEAD> lead")
         workspace.case("U1", f"new PI-7 {CLIENT} 2026-11-02")
         workspace.case("U2", f"new PI-8 {OTHER} 2026-11-02")
         for user in ("U2", "U3"):
             workspace.case(user, "mine")  # casebot knows them (what Slack says of them is cached)
         yield workspace
-        workspace.close()
-        workspace.check_everything_sent()
 
 
 def homes(served: ServedSlack) -> dict[str, str]:
