@@ -83,9 +83,18 @@ def test_a_team_member_given_the_case_leaves_its_team(served: ServedSlack) -> No
 
 def test_undo_puts_the_manager_and_the_team_back(served: ServedSlack) -> None:
     said(served, "ULEAD", "assign PI-7 <@U2>")
+    history = said(served, "ULEAD", "history PI-7")
+    assert "manager changed from @U1 to @U2; its team no longer sees it: @U3" in history
     assert "Undid your change of manager on PI-7" in said(served, "ULEAD", "undo PI-7")
     assert CLIENT in said(served, "U3", "show PI-7") and CLIENT in said(served, "U1", "show PI-7")
     assert_refused_as_missing(served, "U2")
+
+    # Taking someone off the team is undone the same way.
+    removed = said(served, "U1", "team PI-7 remove <@U3>")
+    assert "@U3 is off PI-7's team." in removed and "[Undo]" in removed
+    assert_refused_as_missing(served, "U3")
+    assert "Undid your removal of @U3 from the team on PI-7" in said(served, "U1", "undo PI-7")
+    assert CLIENT in said(served, "U3", "show PI-7")
 
 
 @pytest.mark.parametrize(
