@@ -98,5 +98,12 @@ def register(app: App, ctx: Context) -> None:
         if event.get("tab", "home") == "home":
             refresh_home(values.user_id(event.get("user"), "app_home_opened"))
 
+    def refresh_homes(people: frozenset[str]) -> None:
+        """Everyone whose view a change altered (Firm.on_views): a case given or taken away, a team, a
+        cover, a role, or no longer a member (whose Home then says so and shows nothing else)."""
+        for user in sorted(people):
+            refresh_home(user)
+
     app.event("app_home_opened")(handle_app_home_opened)
     ctx.firm.on_change.append(lambda actor, _number: refresh_home(actor))
+    ctx.firm.on_views.append(refresh_homes)

@@ -8,11 +8,10 @@ from slack_bolt import Ack, App, Respond
 
 from bot import services
 from handlers import values
-from handlers.blocks import build_case_card
+from handlers.blocks import build_case_card, esc_message
 from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE, mark_done
 from handlers.context import Context
 from handlers.refusals import refusal
-from handlers.said import say
 
 
 def _message(body: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]]]:
@@ -36,7 +35,10 @@ def _replace_item(
     """The digest as it was, with this item's buttons replaced by what was done."""
     text, blocks = message
     ctx.later(
-        respond, text=text or say(note), blocks=mark_done(blocks, obligation_id, note), replace_original=True
+        respond,
+        text=text or esc_message(note),
+        blocks=mark_done(blocks, obligation_id, note),
+        replace_original=True,
     )
 
 

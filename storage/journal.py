@@ -26,6 +26,7 @@ from storage.models import (
     Offer,
     Provider,
     StageChange,
+    TeamMember,
 )
 
 # The tables a change to a case writes; an undo puts them back. (The audit trail only ever grows.)
@@ -46,6 +47,8 @@ TRACKED: dict[str, type[Base]] = {
         Escalation,
     )
 }
+# Rows a change may remove, kept whole so that an undo puts them back (a team a reassignment cleared).
+REMOVABLE: dict[str, type[Base]] = {m.__tablename__: m for m in (TeamMember,)}
 # The optimistic-lock counter moves on by itself; it is never put back.
 _UNTRACKED_COLUMNS = {"cases": {"version"}}
 # Rows the plan derives from the facts: a later change may have rewritten them too, without conflict.
@@ -75,20 +78,30 @@ def _typed(model: type[Base], column: str, value: Any) -> Any:
 
 class Journal:
     """Listens to one session's flushes and notes every tracked row added and every column value
-    overwritten (its first value in the transaction), and the audit entries written."""
+    overwritten (its first value in the transaction), every removable row removed (whole), and the audit
+    entries written."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.added: list[tuple[str, int]] = []
         self.updated: dict[tuple[str, int], dict[str, Any]] = {}
+        self.removed: list[tuple[str, dict[str, Any]]] = []
         self.audit: list[AuditEntry] = []
 
     def __enter__(self) -> Journal:
         event.listen(self.session, "after_flush", self._after_flush)
+        event.listen(self.session, "persistent_to_deleted", self._deleted)
         return self
 
     def __exit__(self, *exc: object) -> None:
         event.remove(self.session, "after_flush", self._after_flush)
+        event.remove(self.session, "persistent_to_deleted", self._deleted)
+
+    def _deleted(self, _session: Session, obj: Any) -> None:
+        """A row the flush deleted (also one a collection let go of: a team member taken off)."""
+        table = getattr(obj, "__tablename__", None)
+        if table in REMOVABLE:
+            self.removed.append((table, {c.key: _plain(getattr(obj, c.key)) for c in obj.__table__.columns}))
 
     def _after_flush(self, session: Session, _context: Any) -> None:
         for obj in session.new:
@@ -117,6 +130,7 @@ class Journal:
         return {
             "added": [list(key) for key in self.added],
             "updated": [[table, pk, values] for (table, pk), values in self.updated.items()],
+            "removed": [[table, values] for table, values in self.removed],
         }
 
 
@@ -132,8 +146,8 @@ def changed_columns(rows: dict[str, Any]) -> dict[tuple[str, int], set[str]]:
 
 def revert(session: Session, rows: dict[str, Any], *, keep: dict[tuple[str, int], set[str]]) -> None:
     """Put back what a recorded change did: its before-images, except the columns in `keep` (written again
-    by a later change that stands), then remove the rows it added, newest first. A case it added goes with
-    everything under it."""
+    by a later change that stands), then remove the rows it added, newest first, and put back the rows it
+    removed (unless one like it is there again). A case it added goes with everything under it."""
     for table, pk, values in rows.get("updated", []):
         model = TRACKED[table]
         row = session.get(model, pk)
@@ -157,3 +171,10 @@ def revert(session: Session, rows: dict[str, Any], *, keep: dict[tuple[str, int]
             delete(model).where(model.id == pk),  # type: ignore[attr-defined]
             execution_options={"synchronize_session": False},
         )
+    for table, values in rows.get("removed", []):
+        model = REMOVABLE[table]
+        image = {column: _typed(model, column, value) for column, value in values.items()}
+        key = tuple(image[c.key] for c in inspect(model).primary_key)
+        if session.get(Case, image["case_id"]) is not None and session.get(model, key) is None:
+            session.add(model(**image))
+    session.flush()

@@ -484,7 +484,7 @@ def open_cases_by_stage_and_age(
 
 
 def lock_open_cases_of(session: Session, user_id: str) -> list[Case]:
-    """A manager's open cases with their obligations, locked until the transaction ends."""
+    """A manager's open cases with their obligations and teams, locked until the transaction ends."""
     stmt = (
         select(Case)
         .where(Case.manager_id == user_id, Case.closed_on.is_(None))
@@ -498,7 +498,7 @@ def lock_open_cases_of(session: Session, user_id: str) -> list[Case]:
             session.scalars(
                 select(Case)
                 .where(Case.id.in_(ids[chunk : chunk + 500]))
-                .options(selectinload(Case.obligations))
+                .options(selectinload(Case.obligations), selectinload(Case.team))
             )
         )
     return cases

@@ -10,6 +10,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,3 +141,16 @@ class ServedSlack(Slack):
         self.server.close()
         self.thread.join(timeout=5)
         super().close()
+
+
+@contextmanager
+def served_slack(firm: Firm, *users: str) -> Iterator[ServedSlack]:
+    """A served workspace with these members besides the usual ones; afterwards, everything casebot sent is
+    checked as Slack would check it."""
+    with SlackStandIn() as standin:
+        workspace = ServedSlack(firm, standin)
+        for user in users:
+            standin.add_user(user, name=user.lower())
+        yield workspace
+        workspace.close()
+        workspace.check_everything_sent()

@@ -138,3 +138,21 @@ def _text_limit_problems(node: Any, where: str = "") -> Iterator[tuple[str, str]
     for key, child in node.items():
         if isinstance(child, dict | list):
             yield from _text_limit_problems(child, f"{where}.{key}")
+
+
+def mrkdwn_of(text: str, blocks: Any) -> list[str]:
+    """The fallback text and every mrkdwn string in the blocks: what Slack parses for markup."""
+    found = [text]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                found.append(str(node.get("text", "")))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(blocks)
+    return found

@@ -32,7 +32,7 @@ from handlers.slack.client import make_client
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.standin import SlackStandIn
 from tests.handlers_kit import Slack
-from tests.slack_helpers import assert_valid_blocks
+from tests.slack_helpers import assert_valid_blocks, mrkdwn_of
 
 CLIENT = "<!here> <https://evil.example|Jane> *URGENT*"
 NOTE = "<@U999> says _call_ ~now~ `rm`"
@@ -52,24 +52,6 @@ MARKUP = (
     " & ",
 )
 TREATED = date(2026, 11, 2)  # treatment complete; the conftest clock stands at Thu 2026-11-26
-
-
-def mrkdwn_of(text: str, blocks: Any) -> list[str]:
-    """The fallback text and every mrkdwn string in the blocks: what Slack parses for markup."""
-    found = [text]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                found.append(str(node.get("text", "")))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(blocks)
-    return found
 
 
 def assert_literal(text: str, blocks: Any, shows: tuple[str, ...]) -> None:

@@ -303,9 +303,10 @@ def describe(call: Call) -> str | None:
         return render_message(p.get("text"), p.get("blocks"))
     if call.method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
         where = str(p.get("channel", ""))
-        label = ("DM" if where[:1] in ("U", "W", "D") else f"#{where}") + (
-            " (only you)" if call.method == "chat.postEphemeral" else ""
-        )
+        # A message sent to a person's id lands in their DM with casebot: say whose (it may be another's).
+        label = (
+            f"DM to @{where}" if where[:1] in ("U", "W") else "DM" if where[:1] == "D" else f"#{where}"
+        ) + (" (only you)" if call.method == "chat.postEphemeral" else "")
         return f"── {label} ──\n" + render_message(p.get("text"), p.get("blocks"))
     if call.method in ("views.open", "views.push", "views.update") and isinstance(p.get("view"), dict):
         return (

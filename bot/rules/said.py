@@ -1,8 +1,9 @@
 """A message as the core says it: plain text, with the people and the commands it names kept as data.
 
 A `Said` is a str (its plain form, for logs, tests and any screen that just prints it) whose `parts` keep
-each Person (a Slack user id) and each Command (a subcommand's words, e.g. `advance PI-1 demand_queue`)
-apart, so handlers/ turns them into a mention and a whole slash command without reading the text back.
+each Person (a Slack user id), each Command (a subcommand's words, e.g. `advance PI-1 demand_queue`) and each
+piece a person Typed (a client's or provider's name, a note, an adjuster) apart, so handlers/ turns them into
+a mention, a whole slash command and literal text without reading the text back.
 Build one with `said(...)`; `+` keeps the parts, an f-string does not (put a Said only in `said(...)`).
 
 The plain form reads as it always has (`<@U123>`, `/case close PI-1 settled`): logs, the command line and
@@ -43,7 +44,19 @@ class Command:
         return f"{'/offer' if self.name in OFFER_SUBCOMMANDS else '/case'} {self.words}"
 
 
-Part = str | Person | Command
+@dataclass(frozen=True)
+class Typed:
+    """What a person typed (a name, a note, a description), quoted in a message: shown exactly as it was
+    typed wherever the message goes, never read as markup (handlers/ escape it for Slack). A value a change
+    replaced is one: it is on no card any more, so only the message knows it was typed."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Part = str | Person | Command | Typed
 
 
 class Said(str):
@@ -84,6 +97,11 @@ def said(*parts: Part) -> Said:
 
 def person(user_id: str) -> Said:
     return Said(Person(user_id))
+
+
+def typed(text: object) -> Said:
+    """A piece a person typed, to quote in a message (`said("was ", typed(before), ")")`)."""
+    return Said(Typed(str(text)))
 
 
 def command(words: str) -> Said:

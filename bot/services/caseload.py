@@ -9,9 +9,10 @@ from datetime import date
 
 from bot.errors import InputError, NotAllowed
 from bot.rules.playbook import OPEN_STAGES, STAGE_ORDER, STAGES, Stage
-from bot.rules.said import Command, Person, said
-from bot.services.changes import announce_change, audit, role_of
+from bot.rules.said import Command, Person, Said, person, said
+from bot.services.changes import announce_change, announce_views, audit, covers_of, role_of
 from bot.services.firm import LEAD_ROLES, Firm, Transaction
+from bot.services.team import hand_team_over
 from storage import caselists, deliveries
 from storage import queries as q
 from storage.models import ACTIVE
@@ -34,6 +35,10 @@ class CaseloadMove:
     to_user: str
     cases: tuple[str, ...]  # the case numbers that moved
     obligations: int  # active obligations that went along
+    # Of the cases' teams, who (and on which cases) no longer sees them; or, with keep-team, who stays.
+    team_removed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    team_kept: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    views: frozenset[str] = frozenset()  # whose view the move changed (see Firm.on_views)
 
     @property
     def message(self) -> str:
@@ -42,18 +47,47 @@ class CaseloadMove:
         shown = ", ".join(self.cases[:20]) + (
             f" and {len(self.cases) - 20} more" if len(self.cases) > 20 else ""
         )
-        return said(
+        moved = said(
             f"Moved {len(self.cases)} open case{'s' if len(self.cases) != 1 else ''} from ",
             Person(self.from_user),
             " to ",
             Person(self.to_user),
             f", with {self.obligations} open obligation{'s' if self.obligations != 1 else ''}: {shown}.",
         )
+        if self.team_removed:
+            user, numbers = self.team_removed[0]
+            return said(
+                moved,
+                " Their teams no longer see them: ",
+                _whose(self.team_removed),
+                ". Add someone back with ",
+                Command(f"team {numbers[0]} add"),
+                " ",
+                Person(user),
+                ", or add keep-team to a handover to keep its teams.",
+            )
+        if self.team_kept:
+            return said(moved, " Their teams stay on them (keep-team): ", _whose(self.team_kept), ".")
+        return moved
 
 
-def move_caseload(firm: Firm, actor: str, from_user: str, to_user: str) -> CaseloadMove:
+def _whose(members: tuple[tuple[str, tuple[str, ...]], ...]) -> Said:
+    """`@a (PI-1, PI-2), @b (PI-1)`."""
+    parts: list[str | Said] = []
+    for i, (user, numbers) in enumerate(members[:20]):
+        cases = ", ".join(numbers[:5]) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+        parts += [", " if i else "", person(user), f" ({cases})"]
+    if len(members) > 20:
+        parts.append(f" and {len(members) - 20} more")
+    return said(*parts)
+
+
+def move_caseload(
+    firm: Firm, actor: str, from_user: str, to_user: str, *, keep_team: bool = False
+) -> CaseloadMove:
     """Give every open case of one manager, and its open obligations, to another: one transaction, one
-    audit entry a case. For a lead or an admin (a manager leaving, a long absence)."""
+    audit entry a case. For a lead or an admin (a manager leaving, a long absence). Each case's team is
+    cleared unless `keep_team`, as for one case (cases.assign)."""
 
     if not from_user or not to_user:
         raise InputError("Name whose cases move and to whom.", example="@dana to @lee")
@@ -72,11 +106,18 @@ def move_caseload(firm: Firm, actor: str, from_user: str, to_user: str) -> Casel
             )
         cases = q.lock_open_cases_of(s, from_user)
         moved = 0
+        removed_from: dict[str, list[str]] = {}
+        kept_on: dict[str, list[str]] = {}
         for case in cases:
             case.manager_id = to_user
             for ob in case.obligations:
                 if ob.state in ACTIVE:
                     ob.manager_id, moved = to_user, moved + 1
+            removed, kept = hand_team_over(case, to_user, keep=keep_team)
+            for user in removed:
+                removed_from.setdefault(user, []).append(case.number)
+            for user in kept:
+                kept_on.setdefault(user, []).append(case.number)
             audit(
                 s,
                 firm,
@@ -86,10 +127,29 @@ def move_caseload(firm: Firm, actor: str, from_user: str, to_user: str) -> Casel
                 from_manager=from_user,
                 to_manager=to_user,
                 reason="caseload moved",
+                team_removed=removed or None,
+                team_kept=kept if keep_team and kept else None,
             )
-        result = CaseloadMove(from_user, to_user, tuple(c.number for c in cases), moved)
+        # Whose view changed: both managers and their covers, and every team member (gone, or their list
+        # names another manager now); the same for each case, so each is asked once.
+        views = (
+            {from_user, to_user, *covers_of(s, firm, from_user), *covers_of(s, firm, to_user)}
+            if cases
+            else set()
+        )
+        views |= {*removed_from, *kept_on}
+        result = CaseloadMove(
+            from_user,
+            to_user,
+            tuple(c.number for c in cases),
+            moved,
+            tuple((u, tuple(n)) for u, n in removed_from.items()),
+            tuple((u, tuple(n)) for u, n in kept_on.items()) if keep_team else (),
+            frozenset(views - {actor}),
+        )
     for number in result.cases:
         announce_change(firm, actor, number)
+    announce_views(firm, result.views)
     return result
 
 

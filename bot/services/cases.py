@@ -21,6 +21,7 @@ from bot.rules.said import Command, Person, command, said
 from bot.services.cards import CaseCard, case_card
 from bot.services.changes import (
     announce_change,
+    announce_views,
     audit,
     card_of,
     change_case,
@@ -36,6 +37,7 @@ from bot.services.changes import (
 )
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.team import hand_team_over, people
 from storage import caselists
 from storage import queries as q
 from storage.journal import Journal
@@ -124,7 +126,9 @@ def create_case(
         replan(s, firm, case, actor)
         card = card_of(s, firm, case)
         undo = keep_change(s, firm, case, actor, journal)
+    views = frozenset({manager} - {actor})  # a case opened for someone else is on their Home now
     announce_change(firm, actor, card.number)
+    announce_views(firm, views)
     message = f"Opened {card.number} for {client}, treatment complete {spoken_day(day, firm.today())}."
     if limitation_on is not None:  # echoed, so a mistyped year is seen; passed or near, said loudly
         left = (limitation_on - firm.today()).days
@@ -134,7 +138,7 @@ def create_case(
             "The limitation date", limitation_on, firm.today(), firm.numbers.deadline_warn_days
         )
         message += f"\n{warn}" if warn else ""
-    return Outcome(message, card, undo=undo)
+    return Outcome(message, card, undo=undo, views=views)
 
 
 def _taken(number: str, visible: bool) -> Conflict:
@@ -165,7 +169,10 @@ def check_may_see(firm: Firm, actor: str, number: str) -> str:
         return find_case_for(s, firm, actor, number).number
 
 
-def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:
+def assign(firm: Firm, actor: str, number: str, manager: str, *, keep_team: bool = False) -> Outcome:
+    """Give the case to another manager, with its open obligations. Its team is cleared (the people who
+    worked it with the previous manager no longer see it) unless `keep_team`; the reply says which."""
+
     def change(s: Session, case: Case) -> str:
         if (refusal := not_member(staff_row(s, manager), who=said(Person(manager), " is"))) is not None:
             raise refusal
@@ -176,16 +183,41 @@ def assign(firm: Firm, actor: str, number: str, manager: str) -> Outcome:
         for o in case.obligations:
             if o.state in ACTIVE:
                 o.manager_id = manager
-        audit(s, firm, case, actor, "assign", from_manager=previous, to_manager=manager)
-        return said(
+        removed, kept = hand_team_over(case, manager, keep=keep_team)
+        audit(
+            s,
+            firm,
+            case,
+            actor,
+            "assign",
+            from_manager=previous,
+            to_manager=manager,
+            team_removed=removed or None,
+            team_kept=kept if keep_team and kept else None,
+        )
+        done = said(
             f"{case.number} is now ",
             Person(manager),
             "'s (was ",
             Person(previous),
             "'s); its open obligations went along.",
         )
+        if removed:
+            return said(
+                done,
+                " Its team no longer sees it: ",
+                people(removed),
+                ". To keep them, Undo and add keep-team: ",
+                Command(f"assign {case.number}"),
+                " ",
+                Person(manager),
+                " keep-team.",
+            )
+        if kept:
+            return said(done, " Its team stays on it (keep-team): ", people(kept), ".")
+        return done
 
-    return change_case(firm, actor, number, change, check=may_reassign)
+    return change_case(firm, actor, number, change, check=may_reassign, moves_sight=True)
 
 
 def my_cases(firm: Firm, actor: str) -> list[tuple[str, str, str, int]]:

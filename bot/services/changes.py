@@ -235,7 +235,7 @@ def event_day(
         )
     if not_before is not None and day < not_before:
         raise InputError(
-            f"{what} can't be dated {day:%Y-%m-%d}, before {not_before:%Y-%m-%d}.",
+            said(what, f" can't be dated {day:%Y-%m-%d}, before {not_before:%Y-%m-%d}."),
             example=f"{not_before:%Y-%m-%d}",
             field=field,
         )
@@ -421,12 +421,42 @@ def announce_change(firm: Firm, actor: str, number: str) -> None:
             failure(log, "run a change hook", exc, case=number, user=actor)
 
 
+def sight(s: Session, firm: Firm, case: Case | None) -> frozenset[str]:
+    """Who sees the case as one of its own (on their Home, in their lists): its manager, their cover while
+    away, the people on its team. Leads and admins see every case whatever changes, so none is named."""
+    if case is None:
+        return frozenset()
+    return frozenset({case.manager_id, *covers_of(s, firm, case.manager_id), *(m.user_id for m in case.team)})
+
+
+def sight_moved(
+    s: Session, firm: Firm, before: tuple[str, frozenset[str]], case: Case | None
+) -> frozenset[str]:
+    """Whose view of the case a change altered, from its manager and sight before it: everyone who sees it
+    now and did not, or did and does not; and when its manager changed, everyone who sees it (their lists
+    name its manager)."""
+    manager, had = before
+    has = sight(s, firm, case)
+    return had | has if case is not None and case.manager_id != manager else had ^ has
+
+
+def announce_views(firm: Firm, people: frozenset[str] | set[str]) -> None:
+    """After commit: these people's views changed (Firm.on_views)."""
+    if not people:
+        return
+    for hook in firm.on_views:
+        try:
+            hook(frozenset(people))
+        except Exception as exc:  # a Home tab republished late must never undo a saved change
+            failure(log, "run a views hook", exc)
+
+
 def keep_change(s: Session, firm: Firm, case: Case, actor: str, journal: Journal) -> int | None:
     """Keep what a change did (its journal) with its audit entry, so that `/case undo` can put it back.
     The entry's id is what the reply's Undo button carries; None when the change wrote nothing."""
     s.flush()
     entries = [e for e in journal.audit if e.case_id == case.id]
-    if not entries or not (journal.added or journal.updated):
+    if not entries or not (journal.added or journal.updated or journal.removed):
         return None
     entry = entries[-1]
     s.add(
@@ -451,9 +481,11 @@ def change_case(
     *,
     check: Callable[[Session, Firm, str, Case], str] = may_change,
     reopen: bool = False,
+    moves_sight: bool = False,
 ) -> Outcome:
     """The shape of every change: lock the case, check who may, change, re-plan, audit, keep what it did
-    (for undo), commit, show."""
+    (for undo), commit, show. A change that `moves_sight` (a new manager, a team) names the people whose
+    view it changed (sight_moved), and announces them."""
     return change_found(
         firm,
         actor,
@@ -461,6 +493,7 @@ def change_case(
         change,
         check=check,
         reopen=reopen,
+        moves_sight=moves_sight,
     )
 
 
@@ -472,14 +505,18 @@ def change_found(
     *,
     check: Callable[[Session, Firm, str, Case], str] = may_change,
     reopen: bool = False,
+    moves_sight: bool = False,
 ) -> Outcome:
     """`change_case` for a case found another way (`find` locks it): a digest item's, by the item."""
     with Transaction(firm) as s, Journal(s) as journal:
         case = find(s)
         check(s, firm, actor, case)
+        before = (case.manager_id, sight(s, firm, case)) if moves_sight else None
         message = change(s, case)
         replan(s, firm, case, actor, reopen=reopen)
         card = card_of(s, firm, case)
         undo = keep_change(s, firm, case, actor, journal)
+        views = sight_moved(s, firm, before, case) - {actor} if before else frozenset()
     announce_change(firm, actor, card.number)
-    return Outcome(message, card, undo=undo)
+    announce_views(firm, views)
+    return Outcome(message, card, undo=undo, views=views)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, InputError, PreconditionNotMet
 from bot.rules.parsing import money, printable, spoken_day
 from bot.rules.playbook import Stage, ordinal
-from bot.rules.said import Command, command, said
+from bot.rules.said import Command, command, said, typed
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
 from bot.services.holdups import holdup_kind
@@ -86,10 +86,10 @@ def fix_client(firm: Firm, actor: str, number: str, name: str, *, because: str |
     def change(s: Session, case: Case) -> tuple[str, dict[str, Any]]:
         before = case.client_name
         if before == client:
-            raise Conflict(f"{case.number}'s client is already {client}; nothing changed.")
+            raise Conflict(said(f"{case.number}'s client is already ", typed(client), "; nothing changed."))
         case.client_name = client
         return (
-            f"Fixed {case.number}'s client name: {client} (was {before}).",
+            said(f"Fixed {case.number}'s client name: ", typed(client), " (was ", typed(before), ")."),
             {"fact": "client name", "before": before, "after": client},
         )
 
@@ -128,10 +128,16 @@ def fix_provider(
                     example=command(f"fix {case.number} provider 1 name Valley Ortho"),
                 )
             if any(o.name.lower() == new.lower() for o in case.providers if o is not p):
-                raise Conflict(f"{case.number} already has {new}.")
+                raise Conflict(said(f"{case.number} already has ", typed(new), "."))
             before_name, p.name = p.name, new
             return (
-                f"Fixed provider {p.seq}'s name on {case.number}: {new} (was {before_name}).",
+                said(
+                    f"Fixed provider {p.seq}'s name on {case.number}: ",
+                    typed(new),
+                    " (was ",
+                    typed(before_name),
+                    ").",
+                ),
                 {"fact": f"provider {p.seq} name", "before": before_name, "after": new},
             )
         assert on is not None
@@ -141,7 +147,10 @@ def fix_provider(
             arrived = [d for d in (p.records_on, p.bills_on) if d is not None]
             if arrived and day > min(arrived):
                 raise InputError(
-                    f"{p.name} sent something on {min(arrived):%a %b %-d}: it was requested before that.",
+                    said(
+                        typed(p.name),
+                        f" sent something on {min(arrived):%a %b %-d}: it was requested before that.",
+                    ),
                     example=command(f"fix {case.number} provider {p.seq} requested {min(arrived):%-m/%-d}"),
                 )
             before, p.requested_on = p.requested_on, day
@@ -156,7 +165,9 @@ def fix_provider(
             if not recorded:
                 raise PreconditionNotMet(
                     said(
-                        f"Nothing from {p.name} is recorded as received yet: ",
+                        "Nothing from ",
+                        typed(p.name),
+                        " is recorded as received yet: ",
                         Command(
                             f"provider {case.number} received {p.seq} {'both' if field == 'received' else field} <day>"
                         ),
@@ -164,7 +175,10 @@ def fix_provider(
                 )
             if day < p.requested_on:
                 raise InputError(
-                    f"{p.name} was asked on {p.requested_on:%a %b %-d}: nothing arrived before that.",
+                    said(
+                        typed(p.name),
+                        f" was asked on {p.requested_on:%a %b %-d}: nothing arrived before that.",
+                    ),
                     example=command(f"fix {case.number} provider {p.seq} {field} {p.requested_on:%-m/%-d}"),
                 )
             before = getattr(p, recorded[0])
@@ -172,7 +186,11 @@ def fix_provider(
                 setattr(p, column, day)
             what = " and ".join(c[:-3] for c in recorded) + " received"
         return (
-            f"Fixed {p.name} on {case.number}: {what} {spoken_day(day, today)} (was {was_day(before)}).",
+            said(
+                "Fixed ",
+                typed(p.name),
+                f" on {case.number}: {what} {spoken_day(day, today)} (was {was_day(before)}).",
+            ),
             {"fact": f"provider {p.seq} {field}", "before": before, "after": day},
         )
 
@@ -266,10 +284,10 @@ def _check_one(
     listed = []
     for k in kinds:
         same = [c for c in case.contacts if c.voided_at is None and c.on == of_day and c.kind == k]
-        names = ", ".join(sorted({_provider_name(case, c) for c in same})) if k == "provider" else ""
-        who = f"{k} follow-up ({names})" if names else f"{k} contact"
+        names = sorted({_provider_name(case, c) for c in same}) if k == "provider" else []
+        who = said(f"{k} follow-up (", typed(", ".join(names)), ")") if names else said(f"{k} contact")
         listed.append(
-            said(f"the {who}: ", Command(f"fix {case.number} contact {k} {of_day:%-m/%-d} {right}"))
+            said("the ", who, ": ", Command(f"fix {case.number} contact {k} {of_day:%-m/%-d} {right}"))
         )
     raise InputError(
         said(
@@ -290,7 +308,10 @@ def _check_provider_followup(case: Case, contact: Contact, day: date) -> None:
     provider = next((p for p in case.providers if p.id == contact.provider_id), None)
     if provider is not None and day < provider.requested_on:
         raise InputError(
-            f"{provider.name} was asked on {provider.requested_on:%a %b %-d}: a follow-up comes after that.",
+            said(
+                typed(provider.name),
+                f" was asked on {provider.requested_on:%a %b %-d}: a follow-up comes after that.",
+            ),
             example=command(f"fix {case.number} contact {provider.requested_on:%-m/%-d}"),
         )
 
@@ -346,7 +367,13 @@ def fix_demand(
                 )
             before_name, rnd.adjuster = rnd.adjuster, name
             return (
-                f"Fixed {which}: sent to {name} (was {before_name or 'no adjuster named'}).",
+                said(
+                    f"Fixed {which}: sent to ",
+                    typed(name),
+                    " (was ",
+                    typed(before_name) if before_name else "no adjuster named",
+                    ").",
+                ),
                 {"fact": f"demand round {n} adjuster", "before": before_name, "after": name},
             )
         assert on is not None

@@ -46,6 +46,10 @@ class Firm:
     on_change: list[Callable[[str, str], None]] = field(
         default_factory=list
     )  # (actor, case number) after commit
+    # After commit: the people (besides the actor) whose view of casebot a change altered: what they may see
+    # (a case given or taken away, a team, a cover) or whether they may use casebot at all. Their Homes are
+    # published again (handlers/home.py), so that none keeps what they may no longer see.
+    on_views: list[Callable[[frozenset[str]], None]] = field(default_factory=list)
 
     @classmethod
     def from_settings(
@@ -89,6 +93,7 @@ class Outcome:
     card: CaseCard | None = None
     moved_to: str | None = None
     undo: int | None = None  # the change's audit entry, which an Undo button carries
+    views: frozenset[str] = frozenset()  # who else now sees the case, or no longer does (see Firm.on_views)
 
 
 class Transaction:

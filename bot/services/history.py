@@ -18,6 +18,7 @@ from bot.rules.public_entity_table import CLAIM_EVENT_WORDS
 from bot.rules.said import Person, Said, command, said
 from bot.services.changes import find_case_for
 from bot.services.firm import Firm, Transaction
+from bot.services.team import people
 from storage import history as h
 from storage.models import AuditEntry
 
@@ -101,6 +102,10 @@ def _words(action: str, d: dict[str, Any]) -> tuple[Said, str | None]:
             " to ",
             Person(str(d.get("to_manager"))),
         )
+        if d.get("team_removed"):
+            what = said(what, "; its team no longer sees it: ", people(map(str, d["team_removed"])))
+        if d.get("team_kept"):
+            what = said(what, "; its team stayed on it (keep-team): ", people(map(str, d["team_kept"])))
     elif action in ("team_add", "team_remove"):
         added = action == "team_add"
         what = said(

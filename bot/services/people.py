@@ -16,7 +16,7 @@ from bot.errors import (
 )
 from bot.rules.parsing import person_name, time_zone
 from bot.rules.said import Command, Person, command, said
-from bot.services.changes import audit, not_member, role_of
+from bot.services.changes import announce_views, audit, covers_of, not_member, role_of
 from bot.services.firm import ROLES, Firm, Transaction
 from storage import claims, deliveries
 from storage import queries as q
@@ -44,6 +44,8 @@ def set_role(firm: Firm, actor: str, user: str, role: str) -> str:
         staff = _staff(s, user)
         previous, staff.role = staff.role, role
         audit(s, firm, None, actor, "role", user=user, from_role=previous, to_role=role)
+    if previous != role:  # a lead's Home shows the whole firm; a manager's, only their own
+        announce_views(firm, {user})
     return said(Person(user), f" is now a {role}.")
 
 
@@ -74,8 +76,11 @@ def set_away(firm: Firm, actor: str, *, until: date | None = None, cover: str | 
         ):
             raise refusal
         staff = _staff(s, actor)
+        had = covers_of(s, firm, actor)
         staff.away, staff.away_until, staff.cover_id = True, until, cover
         audit(s, firm, None, actor, "away", until=until, cover=cover)
+        views = had ^ covers_of(s, firm, actor)  # a cover who starts, or one who no longer covers
+    announce_views(firm, views - {actor})
     back = f" until {until:%b %-d}" if until else ""
     if cover:
         return said(f"You are away{back}. ", Person(cover), " gets your reminders.")
@@ -89,8 +94,10 @@ def set_away(firm: Firm, actor: str, *, until: date | None = None, cover: str | 
 def set_back(firm: Firm, actor: str) -> str:
     with Transaction(firm) as s:
         staff = _staff(s, actor)
+        had = covers_of(s, firm, actor)
         staff.away, staff.away_until, staff.cover_id = False, None, None
         audit(s, firm, None, actor, "back")
+    announce_views(firm, had - {actor})  # their cover covers no more
     return "Welcome back: your reminders come to you again."
 
 
@@ -162,15 +169,21 @@ def remember_person(
 ) -> None:
     """Cache what Slack says about a person (users.info), so it is asked at most once in a while. A manager
     who stops being a full member (made a guest, deactivated) is reported to the leads once, in the same
-    transaction, with the cases to hand over (a `handover` delivery; its renderer lists them at send time)."""
+    transaction, with the cases to hand over (a `handover` delivery; its renderer lists them at send time).
+    Whoever becomes a guest, is deactivated or joins another workspace (or comes back) has their Home
+    published again at once: a guest's says casebot is not for them, and shows no case."""
     with Transaction(firm) as s:
         staff = _staff(s, user_id)
-        was_member = staff.info_fetched_at is not None and staff.full_member
+        known = staff.info_fetched_at is not None
+        was_member = known and staff.full_member
         staff.name, staff.tz = person_name(name), time_zone(tz)
         staff.is_guest, staff.is_bot, staff.deleted, staff.external = is_guest, is_bot, deleted, external
         staff.info_fetched_at = firm.now()
         if was_member and not staff.full_member and q.open_cases_of(s, user_id):
             _tell_leads_to_hand_over(s, firm, staff)
+        moved = known and was_member != staff.full_member and not staff.is_bot
+    if moved:
+        announce_views(firm, {user_id})
 
 
 def _tell_leads_to_hand_over(s: Session, firm: Firm, staff: Staff) -> None:

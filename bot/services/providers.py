@@ -16,7 +16,7 @@ from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import (
     owed,
 )
-from bot.rules.said import command
+from bot.rules.said import command, said, typed
 from bot.rules.wording import name_matches
 from bot.services.changes import audit, change_case, due_words, event_day, require_open
 from bot.services.firm import Firm, Outcome
@@ -40,16 +40,17 @@ def find_provider(case: Case, ref: str, *, example: str | None = None) -> Provid
         match = [case.providers[i] for i in name_matches(ref, [p.name for p in case.providers])]
     if len(match) == 1:
         return match[0]
-    listed = ", ".join(f"{p.seq}. {p.name}" for p in case.providers) or "none yet"
-    if match:
-        listed = ", ".join(f"{p.seq}. {p.name}" for p in match)
+    shown = match or case.providers
+    listed = said(
+        *[part for i, p in enumerate(shown) for part in ((", " if i else ""), f"{p.seq}. ", typed(p.name))]
+    )
     if not match:
         raise UnknownProvider(
-            f"{case.number} has no provider “{ref[:60]}”. Its providers: {listed}.",
+            said(f"{case.number} has no provider “{ref[:60]}”. Its providers: ", listed or "none yet", "."),
             example=example,
         )
     raise UnknownProvider(
-        f"“{ref[:60]}” matches more than one provider on {case.number}: {listed}. Use its number.",
+        said(f"“{ref[:60]}” matches more than one provider on {case.number}: ", listed, ". Use its number."),
         example=command(f"provider {case.number} received 1 both"),
     )
 
@@ -63,7 +64,7 @@ def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | N
     def change(s: Session, case: Case) -> str:
         require_open(case)
         if any(p.name.lower() == name.lower() for p in case.providers):
-            raise Conflict(f"{case.number} already has {name}.")
+            raise Conflict(said(f"{case.number} already has ", typed(name), "."))
         seq = max((p.seq for p in case.providers), default=0) + 1
         case.providers.append(Provider(seq=seq, name=name, requested_on=day))
         audit(s, firm, case, actor, "provider_add", provider=name, requested_on=day)
@@ -83,7 +84,7 @@ def provider_received(
     def change(s: Session, case: Case) -> str:
         require_open(case)
         p = find_provider(case, ref)
-        day = event_day(firm, on, not_before=p.requested_on, what=f"What {p.name} sent")
+        day = event_day(firm, on, not_before=p.requested_on, what=said("What ", typed(p.name), " sent"))
         if what in ("records", "both") and p.records_on is None:
             p.records_on = day
         if what in ("bills", "both") and p.bills_on is None:
@@ -107,7 +108,7 @@ def followed_up(firm: Firm, actor: str, ref: str, on: date | None = None) -> Cal
     def change(s: Session, case: Case) -> str:
         require_open(case)
         p = find_provider(case, ref)
-        day = event_day(firm, on, not_before=p.requested_on, what=f"A follow-up with {p.name}")
+        day = event_day(firm, on, not_before=p.requested_on, what=said("A follow-up with ", typed(p.name)))
         case.contacts.append(Contact(kind="provider", provider_id=p.id, on=day, by=actor, at=firm.now()))
         audit(s, firm, case, actor, "provider_followed_up", provider=p.name, on=day)
         if not owed(p.records_on, p.bills_on):

@@ -3,10 +3,12 @@ chasing records). They see and change the case as its manager does; its manager,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.orm import Session
 
 from bot.errors import InputError, PreconditionNotMet
-from bot.rules.said import Person, command, said
+from bot.rules.said import Person, Said, command, said
 from bot.services.changes import audit, change_case, may_reassign, not_member
 from bot.services.firm import Firm, Outcome, Transaction
 from storage import queries as q
@@ -45,7 +47,21 @@ def change_team(firm: Firm, actor: str, number: str, action: str, user: str) -> 
         audit(s, firm, case, actor, "team_remove", user=user)
         return said(Person(user), f" is off {case.number}'s team.")
 
-    return change_case(firm, actor, number, change, check=may_reassign)
+    return change_case(firm, actor, number, change, check=may_reassign, moves_sight=True)
+
+
+def hand_team_over(case: Case, manager: str, *, keep: bool) -> tuple[list[str], list[str]]:
+    """A case given to `manager`: its team is cleared (the previous manager's people no longer see it),
+    unless `keep`. The new manager is never on their own case's team. Answers (removed, kept)."""
+    removed = [m for m in case.team if not keep or m.user_id == manager]
+    for member in removed:
+        case.team.remove(member)
+    return [m.user_id for m in removed if m.user_id != manager], [m.user_id for m in case.team]
+
+
+def people(users: Iterable[str]) -> Said:
+    """Mentions, one after another: `@a, @b`."""
+    return said(*[part for i, u in enumerate(users) for part in ((", " if i else ""), Person(u))])
 
 
 def team(firm: Firm, number: str) -> list[str]:

@@ -12,8 +12,18 @@ from bot.errors import Conflict, InputError, NotAllowed, PreconditionNotMet
 from bot.rules.parsing import spoken_day
 from bot.rules.playbook import STAGES, Stage, ordinal
 from bot.rules.public_entity_table import CLAIM_EVENT_WORDS
-from bot.rules.said import Command, Person, said
-from bot.services.changes import announce_change, audit, card_of, find_case, may_change, replan
+from bot.rules.said import Command, Person, Said, said, typed
+from bot.services.changes import (
+    announce_change,
+    announce_views,
+    audit,
+    card_of,
+    find_case,
+    may_change,
+    replan,
+    sight,
+    sight_moved,
+)
 from bot.services.client_updates import cancel_held_update
 from bot.services.corrections import recompute_contacts
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
@@ -29,8 +39,13 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def describe(entry: AuditEntry | None, today: date) -> str:
-    """A change in the firm's words, from its audit entry: "client contact of Tue Nov 3"."""
+def describe(entry: AuditEntry | None, today: date) -> Said:
+    """A change in the firm's words, from its audit entry: "client contact of Tue Nov 3"; a provider's name
+    in it is Typed (the change undone may have been its only mention left)."""
+    return said(_described(entry, today))
+
+
+def _described(entry: AuditEntry | None, today: date) -> str:
     if entry is None:
         return "change"
     d: dict[str, Any] = entry.detail or {}
@@ -42,11 +57,11 @@ def describe(entry: AuditEntry | None, today: date) -> str:
             how = f" ({d.get('how', 'attempt')})" if entry.action == "attempt" else ""
             return f"{d.get('kind', 'client')} {entry.action}{how}{day}"
         case "provider_add":
-            return f"provider {d.get('provider', '')} added".replace("  ", " ")
+            return said("provider ", _provider(d), " added") if d.get("provider") else "provider added"
         case "provider_received":
-            return f"{d.get('what', 'records')} received from {d.get('provider', 'a provider')}{day}"
+            return said(f"{d.get('what', 'records')} received from ", _provider(d), day)
         case "provider_followed_up":
-            return f"follow-up with {d.get('provider', 'a provider')}{day}"
+            return said("follow-up with ", _provider(d), day)
         case "stage":
             to = d.get("to_stage")
             label = STAGES[Stage(to)].label if to in {s.value for s in Stage} else to
@@ -65,6 +80,8 @@ def describe(entry: AuditEntry | None, today: date) -> str:
             return f"{ordinal(int(d.get('n', 1)))} offer{day}"
         case "assign":
             return "change of manager"
+        case "team_remove":
+            return said("removal of ", Person(str(d.get("user", ""))), " from the team")
         case "snooze":
             return f"snooze of {d.get('rule', 'a reminder')}"
         case "fix":
@@ -72,6 +89,10 @@ def describe(entry: AuditEntry | None, today: date) -> str:
         case "claim":
             return f"recording of the claim {CLAIM_EVENT_WORDS.get(str(d.get('event')), 'event')}{day}"
     return entry.action.replace("_", " ")
+
+
+def _provider(detail: dict[str, Any]) -> Said:
+    return typed(detail["provider"]) if detail.get("provider") else said("a provider")
 
 
 def undo_change(firm: Firm, actor: str, number: str, *, audit_id: int | None = None) -> Outcome:
@@ -84,9 +105,11 @@ def undo_change(firm: Firm, actor: str, number: str, *, audit_id: int | None = N
         if held is not None:
             return held
     today = firm.today()
+    gone: Said | None = None
     with Transaction(firm) as s:
         case = find_case(s, number, firm=firm, actor=actor, for_update=True)
         role = may_change(s, firm, actor, case)
+        before = (case.manager_id, sight(s, firm, case))  # an undo may give a case back, or take it away
         live = q.live_changes(s, case.id)
         target = _target(s, firm, actor, role, case, live, audit_id)
         later = [c for c in live if c.id > target.id]
@@ -101,17 +124,26 @@ def undo_change(firm: Firm, actor: str, number: str, *, audit_id: int | None = N
         target.undone_at, target.undone_by = firm.now(), actor
         if any(table == "cases" for table, _ in rows.get("added", [])):
             audit(s, firm, None, actor, "undo", number=number, undid=target.audit_id, change=target.action)
-            gone = said("Undid ", whose, f" {what} on {number}: the case is gone (the audit trail keeps it).")
-            return Outcome(gone)
-        case = find_case(s, number, firm=firm, actor=actor, for_update=True)
-        if keep:
-            recompute_contacts(case)
-        replan(s, firm, case, actor)
-        audit(s, firm, case, actor, "undo", undid=target.audit_id, change=target.action, of=target.by)
-        card = card_of(s, firm, case)
+            gone = said(
+                "Undid ", whose, " ", what, f" on {number}: the case is gone (the audit trail keeps it)."
+            )
+            views = sight_moved(s, firm, before, None) - {actor}
+        else:
+            case = find_case(s, number, firm=firm, actor=actor, for_update=True)
+            if keep:
+                recompute_contacts(case)
+            replan(s, firm, case, actor)
+            audit(s, firm, case, actor, "undo", undid=target.audit_id, change=target.action, of=target.by)
+            card = card_of(s, firm, case)
+            views = sight_moved(s, firm, before, case) - {actor}
+    announce_views(firm, views)
+    if gone is not None:
+        return Outcome(gone, views=views)
     announce_change(firm, actor, number)
     return Outcome(
-        said("Undid ", whose, f" {what} on {number}; its clocks are as they were before it."), card
+        said("Undid ", whose, " ", what, f" on {number}; its clocks are as they were before it."),
+        card,
+        views=views,
     )
 
 
@@ -143,8 +175,9 @@ def _target(
         if target is not live[-1]:
             raise Conflict(
                 said(
-                    f"{case.number} has changed since ({describe(q.audit_entry(s, live[-1].audit_id), today)}), "
-                    "so that button undoes nothing now; ",
+                    f"{case.number} has changed since (",
+                    describe(q.audit_entry(s, live[-1].audit_id), today),
+                    "), so that button undoes nothing now; ",
                     Command(f"undo {case.number}"),
                     " walks back one change at a time.",
                 )
@@ -168,9 +201,9 @@ def _target(
         raise PreconditionNotMet(
             said(
                 said("Your") if target.by == actor else said(Person(target.by), "'s"),
-                f" last change on {case.number} "
-                f"({describe(q.audit_entry(s, target.audit_id), today)}) is more than {hours} hours old: "
-                "correct the fact instead with ",
+                f" last change on {case.number} (",
+                describe(q.audit_entry(s, target.audit_id), today),
+                f") is more than {hours} hours old: correct the fact instead with ",
                 Command(f"fix {case.number} …"),
             )
         )
@@ -205,8 +238,9 @@ def _check_later(
             raise Conflict(
                 said(
                     Person(change.by),
-                    f"'s later change on {case.number} ({describe(q.audit_entry(s, change.audit_id), today)}) "
-                    "builds on that one: undo it first, or correct the fact with ",
+                    f"'s later change on {case.number} (",
+                    describe(q.audit_entry(s, change.audit_id), today),
+                    ") builds on that one: undo it first, or correct the fact with ",
                     Command("fix"),
                     ". Nothing was undone.",
                 )

@@ -17,6 +17,7 @@ from handlers.blocks.kit import (
     context,
     esc,
     esc_message,
+    esc_typed,
     in_stage,
     lines_sections,
     section,
@@ -70,9 +71,36 @@ def build_error(error: CasebotError, *, usage: str | None = None, example: str |
 
 def build_message(text: str) -> Reply:
     """casebot's own words, its markup kept as written (a service's message goes through esc_message); the
-    people and commands a service named show as mentions and whole commands."""
-    text = say(text, mrkdwn=True)
+    people and commands a service named show as mentions and whole commands, what a person typed as typed."""
+    text = esc_typed(text)
     return Reply(text, [section(text)])
+
+
+def build_given(
+    by: str,
+    numbers: Sequence[str],
+    *,
+    client: str | None = None,
+    team: Sequence[str] = (),
+    kept: bool = False,
+) -> Reply:
+    """To a manager, in their own DM with casebot: the cases someone gave them (`/case assign`, `/case
+    handover`), and whether a team works them. One case shows its client (the DM is theirs alone)."""
+    if len(numbers) == 1:
+        number = esc(numbers[0])
+        of = f" ({esc(client)})" if client else ""
+        lines = [f"<@{by}> gave you *{number}*{of}: you manage it now, with its open obligations."]
+        if team:
+            lines.append("Its team works it with you: " + ", ".join(f"<@{u}>" for u in team) + ".")
+        hint = f"{code(f'/case show {numbers[0]}')} shows it."
+    else:
+        shown = ", ".join(esc(n) for n in numbers[:20]) + (
+            f" and {len(numbers) - 20} more" if len(numbers) > 20 else ""
+        )
+        lines = [f"<@{by}> gave you {len(numbers)} open cases, with their open obligations: {shown}."]
+        lines.append("Their teams stay on them." if kept else "Their teams were cleared.")
+        hint = f"{code('/case mine')} lists them."
+    return Reply(" ".join(lines), [section("\n".join(lines)), context(hint)])
 
 
 def build_calendar_link(url: str) -> Reply:

@@ -12,9 +12,11 @@ from bot.services.team import TEAM_ACTIONS
 from handlers.blocks import Reply, build_case_card
 from handlers.commands.subcommand import (
     CASE,
+    KEEP_TEAM,
     Subcommand,
     case_no,
     date_opt,
+    keep_team,
     no_more,
     one_of,
     outcome,
@@ -23,6 +25,7 @@ from handlers.commands.subcommand import (
     vocab,
 )
 from handlers.context import Context
+from handlers.given import tell_new_manager
 from handlers.parse import day_at, mention
 
 # ---------------------------------------------------------------- new
@@ -195,25 +198,33 @@ ADVANCE = Subcommand(
 class Assign:
     number: str
     manager: str
+    keep_team: bool = False
 
 
 def parse_assign(words: list[str]) -> Assign:
     number = case_no(ASSIGN, words)
+    keep = keep_team(ASSIGN, words)
     manager = user(ASSIGN, words.pop(0) if words else None, "new manager")
+    keep = keep_team(ASSIGN, words) or keep
     no_more(ASSIGN, words)
-    return Assign(number=number, manager=manager)
+    return Assign(number=number, manager=manager, keep_team=keep)
 
 
 def run_assign(ctx: Context, actor: str, a: Assign) -> Reply:
     ctx.people.check(a.manager, who="them")
-    return outcome(ctx, services.assign(ctx.firm, actor, a.number, a.manager))
+    result = services.assign(ctx.firm, actor, a.number, a.manager, keep_team=a.keep_team)
+    if a.manager != actor and a.manager in result.views:  # it moved to them: they are told, privately
+        tell_new_manager(
+            ctx, actor, a.manager, [result.card.number if result.card else a.number], card=result.card
+        )
+    return outcome(ctx, result)
 
 
 ASSIGN = Subcommand(
     CASE,
     "assign",
-    usage="<case-no> @user",
-    help="change the case manager",
+    usage=f"<case-no> @user [{KEEP_TEAM}]",
+    help=f"change the case manager; its team is cleared unless {KEEP_TEAM}",
     example="PI-2041 @dana",
     parse=parse_assign,
     run=run_assign,

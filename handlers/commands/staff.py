@@ -8,8 +8,20 @@ from datetime import date
 from bot import services
 from bot.services import caseload
 from handlers.blocks import Reply, build_message, build_outcome
-from handlers.commands.subcommand import CASE, NoArgs, Subcommand, date_opt, no_more, one_of, refuse, user
+from handlers.commands.subcommand import (
+    CASE,
+    KEEP_TEAM,
+    NoArgs,
+    Subcommand,
+    date_opt,
+    keep_team,
+    no_more,
+    one_of,
+    refuse,
+    user,
+)
 from handlers.context import Context
+from handlers.given import tell_new_manager
 
 # ---------------------------------------------------------------- away, back
 
@@ -106,6 +118,7 @@ ROLE = Subcommand(
 class Handover:
     from_user: str
     to_user: str
+    keep_team: bool = False
 
 
 def parse_handover(words: list[str]) -> Handover:
@@ -113,21 +126,24 @@ def parse_handover(words: list[str]) -> Handover:
     if words and words[0].lower() == "to":
         words.pop(0)
     to_user = user(HANDOVER, words.pop(0) if words else None, "manager who takes them")
+    keep = keep_team(HANDOVER, words)
     no_more(HANDOVER, words)
-    return Handover(from_user=from_user, to_user=to_user)
+    return Handover(from_user=from_user, to_user=to_user, keep_team=keep)
 
 
 def run_handover(ctx: Context, actor: str, a: Handover) -> Reply:
     ctx.people.check(a.to_user, who="them")
-    moved = caseload.move_caseload(ctx.firm, actor, a.from_user, a.to_user)
+    moved = caseload.move_caseload(ctx.firm, actor, a.from_user, a.to_user, keep_team=a.keep_team)
+    if moved.cases and a.to_user != actor:  # they are told, privately
+        tell_new_manager(ctx, actor, a.to_user, moved.cases, kept=a.keep_team)
     return build_outcome(moved.message, None, ctx.firm.today())
 
 
 HANDOVER = Subcommand(
     CASE,
     "handover",
-    usage="@from @to",
-    help="move a manager's open cases (leads and admins)",
+    usage=f"@from @to [{KEEP_TEAM}]",
+    help=f"move a manager's open cases (leads and admins); their teams are cleared unless {KEEP_TEAM}",
     example="@dana @lee",
     parse=parse_handover,
     run=run_handover,

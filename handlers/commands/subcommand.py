@@ -205,6 +205,15 @@ def vocab(
     return None
 
 
+KEEP_TEAM = "keep-team"
+
+
+def keep_team(sub: Shown, words: list[str]) -> bool:
+    """An optional `keep-team` (also `keep team`, `keep_team`, `keepteam`) next in the words, taken off
+    them; a near miss (`keep-tem`) is asked about, never ignored."""
+    return vocab(sub, words, (KEEP_TEAM,), {"keepteam": KEEP_TEAM, "keep-teams": KEEP_TEAM}) is not None
+
+
 def amount(sub: Shown, word: str) -> Decimal:
     try:
         return parse_amount(word)
