@@ -181,7 +181,7 @@ def test_in_arizona_a_corrected_rejection_moves_nothing_and_says_why(served: Ser
         (
             "fix PI-7 claim deemed-rejected 2026-01-12",
             "PI-7 has no claim rejected by operation of law on record to correct. It was rejected in writing on "
-            "2026-01-10: correct that with `/case fix PI-7 claim rejected <YYYY-MM-DD>`.",
+            "2026-01-10: correct that with `/case fix PI-7 claim rejected &lt;YYYY-MM-DD&gt;`.",
         ),
         (
             "fix PI-7 claim presented 2026-01-11",
@@ -224,7 +224,7 @@ def test_no_such_event_on_record_is_refused_with_the_command_that_records_it(
     before = export_data(served.firm)
     none = served.case("U1", "fix PI-7 claim rejected 2026-01-20").all_text
     assert "PI-7 has no claim rejected in writing on record to correct." in none
-    assert "To record it: `/case claim PI-7 rejected <YYYY-MM-DD>`" in none
+    assert "To record it: `/case claim PI-7 rejected &lt;YYYY-MM-DD&gt;`" in none
     presented = served.case("U1", "fix PI-7 claim presented void").all_text
     assert "PI-7 has no claim presented on record to correct." in presented
     private = served.case("U1", "fix PI-1 claim presented 2026-01-20").all_text
