@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.services import client_conversation as conv
+from handlers import values
 from handlers.blocks import Reply, esc_message, section
 from handlers.blocks.client_replies import (
     CONFIRM_STOP,
@@ -23,15 +24,16 @@ from handlers.blocks.client_replies import (
 )
 from handlers.context import Context
 from handlers.refusals import form_errors, refusal
+from handlers.views import form_values
 
 log = logging.getLogger(__name__)
 
 REPLY_FIELDS = {"text": "text"}
 
 
-def _message_id(body: dict[str, Any]) -> int | None:
-    value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+def _message_id(body: dict[str, Any]) -> int:
+    """The client's message a button names (its id, as casebot put it there); anything else is crafted."""
+    return values.integer(values.button_value(body, "client message"), "client message")
 
 
 def _tell(ctx: Context, respond: Respond, reply: Reply, *, replace: bool = False) -> None:
@@ -40,20 +42,14 @@ def _tell(ctx: Context, respond: Respond, reply: Reply, *, replace: bool = False
     )
 
 
-def _stale(ctx: Context, respond: Respond) -> None:
-    _tell(ctx, respond, refusal(ValueError("out of date"), doing="handle a button"))
-
-
 def handle_reply_button(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: dict[str, Any]
 ) -> None:
+    actor, message_id = values.actor(body), _message_id(body)
     ack()
     ctx: Context = context["casebot"]
-    actor, message_id = body["user"]["id"], _message_id(body)
     try:
         ctx.people.check(actor)
-        if message_id is None:
-            raise ValueError("no message")
         number, client_name, channel, to = conv.reply_target(ctx.firm, actor, message_id)
     except Exception as exc:
         _tell(ctx, respond, refusal(exc, doing="open the reply form", user=actor))
@@ -67,15 +63,12 @@ def handle_reply_view(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
 ) -> None:
     ctx: Context = context["casebot"]
-    actor = body["user"]["id"]
-    found = read_reply_metadata(str(view.get("private_metadata") or ""))
-    values: dict[str, Any] = ((view.get("state") or {}).get("values") or {}).get("text") or {}
-    element: dict[str, Any] = next(iter(values.values()), {}) or {}
-    text = str(element.get("value") or "")
+    actor, text = values.actor(body), form_values(view).get("text") or ""
+    found = read_reply_metadata(values.text(view.get("private_metadata") or "", "reply form metadata"))
+    if found is None:
+        raise values.CraftedValue("reply form metadata")
     try:
         ctx.people.check(actor)
-        if found is None:
-            raise ValueError("out of date")
         queued = conv.reply_to_client(ctx.firm, actor, found[1], text)
     except Exception as exc:
         ack(
@@ -87,12 +80,9 @@ def handle_reply_view(
     ctx.later(client.chat_postMessage, channel=actor, text=reply.text, blocks=reply.blocks)
 
 
-def _answer(ctx: Context, body: dict[str, Any], respond: Respond, do: Any, doing: str) -> None:
-    actor, message_id = body["user"]["id"], _message_id(body)
+def _answer(ctx: Context, actor: str, message_id: int, respond: Respond, do: Any, doing: str) -> None:
     try:
         ctx.people.check(actor)
-        if message_id is None:
-            raise ValueError("out of date")
         outcome = do(actor, message_id)
     except Exception as exc:
         _tell(ctx, respond, refusal(exc, doing=doing, user=actor))
@@ -102,11 +92,13 @@ def _answer(ctx: Context, body: dict[str, Any], respond: Respond, do: Any, doing
 
 
 def handle_not_this_case(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    actor, message_id = values.actor(body), _message_id(body)
     ack()
     ctx: Context = context["casebot"]
     _answer(
         ctx,
-        body,
+        actor,
+        message_id,
         respond,
         lambda actor, m: conv.not_this_case(ctx.firm, actor, m),
         "take a message off a case",
@@ -114,11 +106,13 @@ def handle_not_this_case(ack: Ack, body: dict[str, Any], respond: Respond, conte
 
 
 def handle_confirm_stop(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    actor, message_id = values.actor(body), _message_id(body)
     ack()
     ctx: Context = context["casebot"]
     _answer(
         ctx,
-        body,
+        actor,
+        message_id,
         respond,
         lambda actor, m: conv.answer_stop_request(ctx.firm, actor, m, stop=True),
         "stop texts",
@@ -126,11 +120,13 @@ def handle_confirm_stop(ack: Ack, body: dict[str, Any], respond: Respond, contex
 
 
 def handle_keep_texting(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    actor, message_id = values.actor(body), _message_id(body)
     ack()
     ctx: Context = context["casebot"]
     _answer(
         ctx,
-        body,
+        actor,
+        message_id,
         respond,
         lambda actor, m: conv.answer_stop_request(ctx.firm, actor, m, stop=False),
         "turn texts back on",

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.delivery.reply_messages import ClientWroteMessage, UnknownNumberMessage
 from bot.services.client_conversation import Conversation, ReplyQueued
+from handlers import values
 from handlers.blocks.digests import LOG_CONTACT as DIGEST_LOG_CONTACT
 from handlers.blocks.kit import Block, Reply, actions, button, confirm, context, esc, header, plain, section
 
@@ -179,10 +180,12 @@ def build_reply_modal(message_id: int, case: str, client: str, channel: str, to:
 
 
 def read_reply_metadata(raw: str) -> tuple[int, str] | None:
+    """The client's message and case the Reply form was opened for, as build_reply_modal wrote them; None for
+    anything else (an id that is not a bounded integer, a case that is not a case number)."""
     try:
-        found = json.loads(raw or "{}")
-        return int(found["m"]), str(found["c"])
-    except (ValueError, KeyError, TypeError):
+        found = values.json_object(raw, "reply form metadata")
+        return values.integer(found.get("m"), "reply form"), values.case_number(found.get("c"), "reply form")
+    except values.CraftedValue:
         return None
 
 
