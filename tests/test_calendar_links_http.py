@@ -17,9 +17,7 @@ from bot.services.firm import Firm
 from handlers.slack.standin import SlackStandIn
 from tests.conftest import Clock
 from tests.http_kit import ServedSlack
-
-BASE = "https://casebot.example.com"
-LINK = re.compile(re.escape(BASE) + r"/calendar/[A-Za-z0-9_-]+\.ics")
+from tests.test_handlers_deadlines import BASE, LINK
 
 
 @pytest.fixture
