@@ -22,7 +22,13 @@ class CalendarLink:
 
 
 def parse_calendar(words: list[str]) -> CalendarLink:
-    verb = vocab(CALENDAR, words, VERBS, _SPELLINGS, example=lambda v: f"/case calendar {v}")
+    verb = vocab(
+        CALENDAR,
+        words,
+        VERBS,
+        _SPELLINGS,
+        example=lambda v: f"/case calendar {v}" + (" 2" if v == "revoke" else ""),
+    )
     n = 0
     if verb == "revoke":
         if not words:
