@@ -29,6 +29,7 @@ from handlers.blocks.client_replies import (
 )
 from handlers.context import Context
 from handlers.refusals import form_errors, refusal
+from handlers.views import form_values
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,9 @@ REPLY_FIELDS = {"text": "text"}
 EMPTY_REPLY = "Write your reply to the client, e.g. Thanks, I'll call you tomorrow morning."
 
 
-def _message_id(body: dict[str, Any]) -> int | None:
-    value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+def _message_id(body: dict[str, Any]) -> int:
+    """The client's message a button names (its id, as casebot put it there); anything else is crafted."""
+    return values.integer(values.button_value(body, "client message"), "client message")
 
 
 def _tell(ctx: Context, respond: Respond, reply: Reply, *, replace: bool = False) -> None:
@@ -47,19 +48,13 @@ def _tell(ctx: Context, respond: Respond, reply: Reply, *, replace: bool = False
     )
 
 
-def _stale(ctx: Context, respond: Respond) -> None:
-    _tell(ctx, respond, refusal(ValueError("out of date"), doing="handle a button"))
-
-
 def handle_reply_button(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: dict[str, Any]
 ) -> None:
+    actor, message_id = values.actor(body), _message_id(body)
     ack()
     ctx: Context = context["casebot"]
-    actor, message_id = body["user"]["id"], _message_id(body)
     try:
-        if message_id is None:
-            raise ValueError("no message")
         number, client_name, channel, to = ctx.people.serve(
             actor, lambda: conv.reply_target(ctx.firm, actor, message_id)
         )
@@ -74,18 +69,15 @@ def handle_reply_view(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
 ) -> None:
     ctx: Context = context["casebot"]
-    actor = body["user"]["id"]
-    found = read_reply_metadata(str(view.get("private_metadata") or ""))
-    answers: dict[str, Any] = ((view.get("state") or {}).get("values") or {}).get("text") or {}
-    element: dict[str, Any] = next(iter(answers.values()), {}) or {}
-    text = str(element.get("value") or "")
+    actor, text = values.actor(body), form_values(view).get("text") or ""
+    found = read_reply_metadata(values.text(view.get("private_metadata") or "", "reply form metadata"))
+    if found is None:
+        raise values.CraftedValue("reply form metadata")
     if not text.strip():  # Slack lets a form's text through that is only spaces
         ack(response_action="errors", errors={"text": EMPTY_REPLY})
         return
+    case = found.case
     try:
-        if found is None:
-            raise ValueError("out of date")
-        case = found.case
         queued = ctx.people.serve(actor, lambda: conv.reply_to_client(ctx.firm, actor, case, text))
     except Exception as exc:
         ack(
@@ -108,14 +100,20 @@ def _answered(ctx: Context, client: WebClient, actor: str, form: ReplyForm, queu
     client.chat_postMessage(channel=actor, text=reply.text, blocks=reply.blocks)
 
 
-def _answer(ctx: Context, body: dict[str, Any], respond: Respond, do: Any, doing: str, buttons: str) -> None:
+def _answer(
+    ctx: Context,
+    body: dict[str, Any],
+    actor: str,
+    message_id: int,
+    respond: Respond,
+    do: Any,
+    doing: str,
+    buttons: str,
+) -> None:
     """A button on a client's DM: the service's answer takes the place of that row of buttons in the DM (or,
     for a click Slack sent without its message, comes as a private note)."""
-    actor, message_id = body["user"]["id"], _message_id(body)
     message = body.get("message")
     try:
-        if message_id is None:
-            raise ValueError("out of date")
         outcome = ctx.people.serve(actor, lambda: do(actor, message_id))
     except Exception as exc:
         _tell(ctx, respond, refusal(exc, doing=doing, user=actor))
@@ -131,11 +129,14 @@ def _answer(ctx: Context, body: dict[str, Any], respond: Respond, do: Any, doing
 
 
 def handle_not_this_case(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    actor, message_id = values.actor(body), _message_id(body)
     ack()
     ctx: Context = context["casebot"]
     _answer(
         ctx,
         body,
+        actor,
+        message_id,
         respond,
         lambda actor, m: conv.not_this_case(ctx.firm, actor, m),
         "take a message off a case",
@@ -144,11 +145,14 @@ def handle_not_this_case(ack: Ack, body: dict[str, Any], respond: Respond, conte
 
 
 def handle_confirm_stop(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    actor, message_id = values.actor(body), _message_id(body)
     ack()
     ctx: Context = context["casebot"]
     _answer(
         ctx,
         body,
+        actor,
+        message_id,
         respond,
         lambda actor, m: conv.answer_stop_request(ctx.firm, actor, m, stop=True),
         "stop texts",
@@ -157,11 +161,14 @@ def handle_confirm_stop(ack: Ack, body: dict[str, Any], respond: Respond, contex
 
 
 def handle_keep_texting(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+    actor, message_id = values.actor(body), _message_id(body)
     ack()
     ctx: Context = context["casebot"]
     _answer(
         ctx,
         body,
+        actor,
+        message_id,
         respond,
         lambda actor, m: conv.answer_stop_request(ctx.firm, actor, m, stop=False),
         "turn texts back on",

@@ -31,7 +31,7 @@ NEW_CASE_FIELDS = {
 LOG_CONTACT_FIELDS = {"kind": "kind", "on": "on", "note": "note"}
 
 
-def _values(view: dict[str, Any]) -> dict[str, Any]:
+def form_values(view: dict[str, Any]) -> dict[str, Any]:
     """Each input block's answer, whatever its element: text, date, user or radio choice (each a string;
     any other shape is values.CraftedValue)."""
     state = view.get("state") or {}
@@ -89,7 +89,7 @@ def handle_new_case(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
 ) -> None:
     ctx: Context = context["casebot"]
-    actor, v = values.actor(body), _values(view)
+    actor, v = values.actor(body), form_values(view)
     manager = v.get("manager") or actor
 
     def create() -> services.Outcome:
@@ -119,7 +119,7 @@ def handle_log_contact(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
 ) -> None:
     ctx: Context = context["casebot"]
-    actor, v, meta = values.actor(body), _values(view), _meta(view)
+    actor, v, meta = values.actor(body), form_values(view), _meta(view)
     kind = v.get("kind") or "client"
     topic = "accounting" if kind == ACCOUNTING_CHOICE else None
     try:

@@ -393,8 +393,11 @@ def calendar_link_owner(session: Session, token_hash: str) -> str | None:
     return session.scalars(select(CalendarLink.user_id).where(CalendarLink.token_hash == token_hash)).first()
 
 
-def calendar_links_of(session: Session, user_id: str) -> list[CalendarLink]:
+def calendar_links_of(session: Session, user_id: str, *, lock: bool = False) -> list[CalendarLink]:
+    """A person's calendar links, oldest first; `lock` holds them until the transaction ends."""
     stmt = select(CalendarLink).where(CalendarLink.user_id == user_id).order_by(CalendarLink.id)
+    if lock:
+        stmt = stmt.with_for_update()
     return list(session.scalars(stmt))
 
 

@@ -122,10 +122,12 @@ def test_uids_are_stable_a_corrected_date_moves_the_event_and_a_closed_case_disa
 
 def test_a_link_is_kept_only_as_a_hash_and_a_revoked_one_opens_nothing(cfirm):
     two_cases(cfirm)
-    link = calendars.new_calendar_link(cfirm, "U1")
+    link = calendars.new_calendar_link(cfirm, "U1").url
     assert link.startswith(f"{BASE}/calendar/") and link.endswith(".ics")
     token = link.removeprefix(f"{BASE}/calendar/").removesuffix(".ics")
-    second = calendars.new_calendar_link(cfirm, "U1").removeprefix(f"{BASE}/calendar/").removesuffix(".ics")
+    second = (
+        calendars.new_calendar_link(cfirm, "U1").url.removeprefix(f"{BASE}/calendar/").removesuffix(".ics")
+    )
     assert second != token
     with cfirm.db.uow() as s:
         stored = list(s.scalars(select(CalendarLink.token_hash)))
@@ -142,7 +144,7 @@ def test_a_link_is_kept_only_as_a_hash_and_a_revoked_one_opens_nothing(cfirm):
 
 def test_a_link_stops_working_when_its_owner_leaves_slack(cfirm):
     two_cases(cfirm)
-    token = calendars.new_calendar_link(cfirm, "U1").rsplit("/", 1)[1].removesuffix(".ics")
+    token = calendars.new_calendar_link(cfirm, "U1").url.rsplit("/", 1)[1].removesuffix(".ics")
     assert calendar_for_token(cfirm, token) is not None
     services.remember_person(cfirm, "U1", deleted=True)
     assert calendar_for_token(cfirm, token) is None
@@ -191,7 +193,7 @@ def get(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
 def test_the_http_route_serves_the_feed_and_a_revoked_token_gets_404(served):
     url, slack = served
     two_cases(slack.firm)
-    link = calendars.new_calendar_link(slack.firm, "U1")
+    link = calendars.new_calendar_link(slack.firm, "U1").url
     path = link.removeprefix(BASE)
     status, headers, body = get(url + path)
     assert status == 200 and headers["Content-Type"] == "text/calendar; charset=utf-8"

@@ -21,6 +21,7 @@ from bot.entrypoints.server import FrontDoor
 from bot.services.exports import export_data
 from bot.services.firm import Firm
 from handlers.blocks import OVERDUE_NEXT, UNDO
+from handlers.blocks.client_replies import CONFIRM_STOP, NOT_THIS_CASE, REPLY_CLIENT, REPLY_VIEW
 from handlers.blocks.digests import LOG_CONTACT as DIGEST_LOG_CONTACT
 from handlers.blocks.digests import SNOOZE
 from handlers.slack.standin import SlackStandIn
@@ -252,6 +253,36 @@ def _crafted(obligation: int) -> list[tuple[str, str, str]]:
             FORM,
         ),
         ("a user_change whose name holds a NUL", json.dumps(event), "application/json"),
+        (
+            "a form without its type",
+            urlencode(
+                {"payload": json.dumps({"type": "view_submission", "user": u1, "view": {"callback_id": "x"}})}
+            ),
+            FORM,
+        ),
+        ("Reply to client message ²", _click(u1, REPLY_CLIENT, "²"), FORM),
+        ("Not this case for message 5,000 digits", _click(u1, NOT_THIS_CASE, "9" * 5000), FORM),
+        ("Stop texts for a message that is a word", _click(u1, CONFIRM_STOP, MARK), FORM),
+        (
+            "a Reply form for message 1e309",
+            urlencode(
+                {
+                    "payload": json.dumps(
+                        {
+                            "type": "view_submission",
+                            "user": u1,
+                            "view": {
+                                "type": "modal",
+                                "callback_id": REPLY_VIEW,
+                                "private_metadata": '{"m": 1e309, "c": "PI-1"}',
+                                "state": {"values": {"text": {"value": {"value": MARK}}}},
+                            },
+                        }
+                    )
+                }
+            ),
+            FORM,
+        ),
         (
             "a command without its user",
             slash_body("/case", f"show PI-1 {MARK}", "U1").replace("user_id=U1", ""),

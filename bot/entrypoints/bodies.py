@@ -12,7 +12,8 @@ interaction, any text starting with `{` as JSON), so a command whose note, handl
 
 Then what every listener may take for granted is checked, so that no crafted body reaches one: who is asking
 (a command's `user_id`, an interaction's `user.id`, both by pattern), an interaction's `actions` a list of
-objects and its `view` an object, an event an object with a type."""
+objects and its `view` an object (a form's with its `type` and `callback_id`), an event an object with a
+type."""
 
 from __future__ import annotations
 
@@ -103,6 +104,14 @@ def _well_formed(body: dict[str, Any]) -> bool:
     if kind in INTERACTIONS:
         user = body.get("user")
         actions = body.get("actions", [])
+        view = body.get("view", {})
+        if kind in ("view_submission", "view_closed") and not (
+            # Bolt reads both before any listener (and again when one fails): without them it raises
+            isinstance(view, dict)
+            and isinstance(view.get("type"), str)
+            and isinstance(view.get("callback_id"), str)
+        ):
+            return False
         return (
             isinstance(user, dict)
             and isinstance(user.get("id"), str)

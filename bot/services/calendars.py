@@ -6,7 +6,8 @@ the client's initials only: no names, no amounts, no medical details.
 
 A link is `<PUBLIC_BASE_URL>/calendar/<token>.ics`, the token 256 random bits. Only its SHA-256 is stored:
 a copy of the database opens no calendar, and a lost link can't be shown again (`/case calendar` gives a new
-one; `/case calendar reset` revokes them all). A link stops working when its owner leaves Slack, becomes a
+one). A person holds at most MAX_LINKS links: a new one past them revokes the oldest. `/case calendar list`
+shows when each was made, `/case calendar revoke <n>` revokes one, `/case calendar reset` revokes them all. A link stops working when its owner leaves Slack, becomes a
 guest or is of another workspace, and a manager's link shows only the cases they manage now."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.errors import PreconditionNotMet
 from bot.rules.limitation import claim_basis, limitation_basis
@@ -115,8 +116,22 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def new_calendar_link(firm: Firm, actor: str, workspace: str | None = None) -> str:
-    """A new private subscription link for `actor`'s calendar; earlier links keep working until revoked."""
+# The links a person may hold at once: a sixth revokes the oldest, so a forgotten one does not open the
+# calendar for ever (a person subscribes from two or three devices, rarely more).
+MAX_LINKS = 5
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """A link just made, and the day and time the oldest link it replaced was made (None: none replaced)."""
+
+    url: str
+    revoked: datetime | None = None
+
+
+def new_calendar_link(firm: Firm, actor: str, workspace: str | None = None) -> NewLink:
+    """A new private subscription link for `actor`'s calendar. Earlier links keep working until revoked, up
+    to MAX_LINKS: making one more revokes the oldest."""
     base = firm.settings.public_base_url
     if not base:
         raise PreconditionNotMet(
@@ -126,17 +141,54 @@ def new_calendar_link(firm: Firm, actor: str, workspace: str | None = None) -> s
     token = secrets.token_urlsafe(32)
     with Transaction(firm) as s:
         role_of(s, firm, actor)  # refuses a guest, a bot, the deactivated, another workspace
+        q.calendar_links_of(s, actor, lock=True)  # one new link of a person at a time: the cap holds
         s.add(
             CalendarLink(user_id=actor, token_hash=_hash(token), created_at=firm.now(), workspace=workspace)
         )
-        audit(s, firm, None, actor, "calendar_link")
-    return f"{base}/calendar/{token}.ics"
+        s.flush()
+        links = q.calendar_links_of(s, actor)  # read again: a link made meanwhile counts too
+        extra = links[: max(len(links) - MAX_LINKS, 0)]
+        for link in extra:
+            s.delete(link)
+        audit(s, firm, None, actor, "calendar_link", revoked=len(extra) or None)
+    return NewLink(f"{base}/calendar/{token}.ics", extra[-1].created_at if extra else None)
+
+
+def calendar_links(firm: Firm, actor: str) -> list[datetime]:
+    """When each of `actor`'s links was made, oldest first: link 1 is the first of them."""
+    with Transaction(firm, write=False) as s:
+        role_of(s, firm, actor)
+        return [link.created_at for link in q.calendar_links_of(s, actor)]
+
+
+def revoke_calendar_link(firm: Firm, actor: str, n: int) -> datetime:
+    """Revoke `actor`'s link number `n` (as `calendar_links` counts them); when it was made."""
+    with Transaction(firm) as s:
+        role_of(s, firm, actor)
+        links = q.calendar_links_of(s, actor, lock=True)
+        if not links:
+            raise PreconditionNotMet("You have no calendar link to revoke: `/case calendar` gives you one.")
+        if not 1 <= n <= len(links):
+            raise PreconditionNotMet(
+                f"You have {_links(len(links))}, numbered 1 to {len(links)} oldest first: "
+                "`/case calendar list` shows them."
+                if len(links) > 1
+                else "You have one calendar link, number 1: `/case calendar revoke 1` revokes it."
+            )
+        link = links[n - 1]
+        s.delete(link)
+        audit(s, firm, None, actor, "calendar_revoke", link=n)
+        return link.created_at
+
+
+def _links(n: int) -> str:
+    return f"{n} calendar link{'s' if n != 1 else ''}"
 
 
 def revoke_calendar_links(firm: Firm, actor: str) -> int:
     """Revoke every calendar link `actor` was given; how many there were."""
     with Transaction(firm) as s:
-        links = q.calendar_links_of(s, actor)
+        links = q.calendar_links_of(s, actor, lock=True)
         for link in links:
             s.delete(link)
         if links:

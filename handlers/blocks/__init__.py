@@ -7,6 +7,7 @@ message kind casebot sends on its own to its builder). Nothing here talks to Sla
 
 The replies to commands are importable from here; the digests' own action ids live in handlers.blocks.digests."""
 
+from handlers.blocks.calendar_links import build_calendar_link, build_calendar_links
 from handlers.blocks.card import ADVANCE, LOG_CONTACT, PROVIDER_RECEIVED, build_case_card, user_text
 from handlers.blocks.home import build_home
 from handlers.blocks.kit import (
@@ -56,7 +57,6 @@ from handlers.blocks.modals import (
 from handlers.blocks.offers import OFFER_INFORMED, build_offers
 from handlers.blocks.replies import (
     UNDO,
-    build_calendar_link,
     build_error,
     build_given,
     build_message,
@@ -91,6 +91,7 @@ __all__ = [
     "build_case_card",
     "build_due",
     "build_calendar_link",
+    "build_calendar_links",
     "build_error",
     "build_usage_card",
     "build_given",

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.delivery.reply_messages import ClientWroteMessage, UnknownNumberMessage
 from bot.services.client_conversation import Conversation, ReplyQueued
+from handlers import values
 from handlers.blocks.digests import LOG_CONTACT as DIGEST_LOG_CONTACT
 from handlers.blocks.kit import Block, Reply, actions, button, confirm, context, esc, header, plain, section
 from handlers.values import CHANNEL_ID, MESSAGE_TS
@@ -197,11 +198,15 @@ def build_reply_modal(
 
 
 def read_reply_metadata(raw: str) -> ReplyForm | None:
-    """The Reply form's private_metadata, or None when it is not one casebot wrote."""
+    """The Reply form's private_metadata: the client's message and case it was opened for, and the DM it was
+    opened from, as build_reply_modal wrote them; None for anything else (an id that is not a bounded integer,
+    a case that is not a case number)."""
     try:
-        found = json.loads(raw or "{}")
-        form = ReplyForm(int(found["m"]), str(found["c"]))
-    except (ValueError, KeyError, TypeError):
+        found = values.json_object(raw, "reply form metadata")
+        form = ReplyForm(
+            values.integer(found.get("m"), "reply form"), values.case_number(found.get("c"), "reply form")
+        )
+    except values.CraftedValue:
         return None
     channel, ts = found.get("ch"), found.get("ts")
     if isinstance(channel, str) and isinstance(ts, str) and CHANNEL_ID.fullmatch(channel):

@@ -103,30 +103,6 @@ def build_given(
     return Reply(" ".join(lines), [section("\n".join(lines)), context(hint)])
 
 
-def build_calendar_link(url: str) -> Reply:
-    """Only to the asker: their private calendar link, how to subscribe, and how to revoke it."""
-    text = f"Your private calendar link: {url}"
-    return Reply(
-        text,
-        [
-            section(
-                ":calendar: *Your private calendar link*: limitation dates and claim deadlines of your open "
-                f"cases, as all-day events with reminders.\n{code(url)}"
-            ),
-            context(
-                "*Outlook*: Add calendar → Subscribe from web, paste the link. "
-                "*Google Calendar*: Other calendars → + → From URL, paste the link. "
-                "Events show the case number and the client's initials only."
-            ),
-            context(
-                "Anyone with this link sees these deadlines: keep it to yourself. casebot keeps no copy, so it "
-                "can't show it again; `/case calendar reset` revokes every link you were given. "
-                "A lawyer confirms every date."
-            ),
-        ],
-    )
-
-
 # action_id of the Undo button under a change's reply.
 UNDO = "undo_change"
 
