@@ -113,7 +113,9 @@ def covers_of(s: Session, firm: Firm, manager: str) -> set[str]:
     day, who = firm.today(), manager
     found: set[str] = set()
     while True:
-        staff = q.get_staff(s, who)
+        known, staff = request.known_staff(who)  # the caller's row, kept by the request
+        if not known:
+            staff = q.get_staff(s, who)
         if not is_away(staff, day) or staff is None or not staff.cover_id:
             return found
         who = staff.cover_id

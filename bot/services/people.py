@@ -16,6 +16,7 @@ from bot.errors import (
 )
 from bot.rules.parsing import person_name, time_zone
 from bot.rules.said import Command, Person, command, said
+from bot.services import request
 from bot.services.changes import announce_views, audit, covers_of, not_member, role_of
 from bot.services.firm import ROLES, Firm, Transaction
 from storage import claims, deliveries
@@ -50,6 +51,8 @@ def set_role(firm: Firm, actor: str, user: str, role: str) -> str:
 
 
 def _staff(s: Session, user: str) -> Staff:
+    """The row to change, locked; the request forgets the copy it kept, so later reads see the change."""
+    request.forget(user)
     staff = q.get_staff(s, user, for_update=True)
     if staff is None:
         staff = Staff(user_id=user, role="manager")

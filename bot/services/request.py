@@ -100,6 +100,13 @@ def remember(user_id: str, staff: Staff | None) -> None:
     request.people[user_id] = staff
 
 
+def forget(user_id: str) -> None:
+    """A row this request is about to change: read it again from now on, not as it was kept."""
+    request = _current.get()
+    if request is not None:
+        request.people.pop(user_id, None)
+
+
 def known_staff(user_id: str) -> tuple[bool, Staff | None]:
     """(True, the row) when this request has read this person's row already."""
     request = _current.get()
