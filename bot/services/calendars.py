@@ -20,6 +20,7 @@ from datetime import date, datetime
 
 from bot.errors import PreconditionNotMet
 from bot.rules.limitation import claim_basis, limitation_basis
+from bot.rules.said import Command, said
 from bot.services.changes import audit, role_of
 from bot.services.firm import LEAD_ROLES, Firm, Transaction
 from storage import queries as q
@@ -167,13 +168,20 @@ def revoke_calendar_link(firm: Firm, actor: str, n: int) -> datetime:
         role_of(s, firm, actor)
         links = q.calendar_links_of(s, actor, lock=True)
         if not links:
-            raise PreconditionNotMet("You have no calendar link to revoke: `/case calendar` gives you one.")
+            raise PreconditionNotMet(
+                said("You have no calendar link to revoke: `", Command("calendar"), "` gives you one.")
+            )
         if not 1 <= n <= len(links):
             raise PreconditionNotMet(
-                f"You have {_links(len(links))}, numbered 1 to {len(links)} oldest first: "
-                "`/case calendar list` shows them."
+                said(
+                    f"You have {_links(len(links))}, numbered 1 to {len(links)} oldest first: `",
+                    Command("calendar list"),
+                    "` shows them.",
+                )
                 if len(links) > 1
-                else "You have one calendar link, number 1: `/case calendar revoke 1` revokes it."
+                else said(
+                    "You have one calendar link, number 1: `", Command("calendar revoke 1"), "` revokes it."
+                )
             )
         link = links[n - 1]
         s.delete(link)
