@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -47,7 +46,6 @@ from tests.test_reliability import AMOUNTS, DATES, MENTIONS, QUOTES, WORDS
 SEED = 24
 MEMBER_REQUESTS = 200  # and INTRUDER_REQUESTS more: 300 a database
 INTRUDER_REQUESTS = 100
-BUDGET_SECONDS = 60
 MARK = "Quillon-Vexdahl"  # in every typed text: it must never reach the log
 
 MEMBERS = ("U1", "U2", "ULEAD", "UADMIN")
@@ -298,7 +296,6 @@ def test_fuzzed_requests_get_no_5xx_log_no_text_and_intruders_change_nothing(
     assert obligations, "the firm has obligations for the digest buttons to name"
     fuzz = Fuzzer(SEED, obligations)
     caplog.set_level(logging.DEBUG)
-    started = time.monotonic()
     sent: list[tuple[int, str, int]] = []
 
     # Intruders first, on the firm as it was set up: nothing they send changes anything.
@@ -324,7 +321,6 @@ def test_fuzzed_requests_get_no_5xx_log_no_text_and_intruders_change_nothing(
             what, status = _send(served, fuzz, user, rid)
             what = f"{user} {what}"
         sent.append((rid, what, status))
-    elapsed = time.monotonic() - started
 
     assert len(sent) == INTRUDER_REQUESTS + MEMBER_REQUESTS
     assert served.audit_count() > recorded, (
@@ -337,7 +333,6 @@ def test_fuzzed_requests_get_no_5xx_log_no_text_and_intruders_change_nothing(
     answered = {status for _, _, status in sent}
     assert 200 in answered and any(400 <= s < 500 for s in answered), "both kinds of answer were exercised"
     assert served.check_everything_sent() > 100, "every message and view casebot sent is valid Block Kit"
-    assert elapsed < BUDGET_SECONDS, f"{len(sent)} requests took {elapsed:.0f} s"
 
 
 def _case(export: dict[str, Any], number: str) -> dict[str, Any]:

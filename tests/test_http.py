@@ -66,9 +66,8 @@ class Server:
             response_url=self.slack.standin.response_url(f"h{self._n}"),
             trigger_id=f"trig.{self._n}",
         )
-        status, data, took = self.post(body)
+        status, data, _ = self.post(body)
         assert status == 200, (text, status, data)
-        assert took < 2.5, f"{command} {text} took {took:.2f}s: Slack gives up at 3s"
         return data
 
     def payload(self, payload: dict[str, Any]) -> int:

@@ -346,7 +346,6 @@ def test_a_thousand_cases_import_in_one_go(firm, tmp_path, capsys):
     assert "1000 cases (1000 new, 0 updated, 0 unchanged)" in out
     with capsys.disabled():
         print(f"\n1,000 cases imported in {elapsed:.1f} s ({firm.db.engine.dialect.name}): {out.strip()}")
-    assert elapsed < 120
     with firm.db.uow() as s:
         assert s.scalar(select(func.count()).select_from(Case)) == 1000
         assert s.scalar(select(func.count()).select_from(Provider)) == 2000
