@@ -56,12 +56,21 @@ class BadAmount(InputError):
 
 class UnknownCase(CasebotError):
     def __init__(
-        self, number: str, suggestions: list[str] | tuple[str, ...] = (), *, to_someone: bool = False
+        self,
+        number: str,
+        suggestions: list[str] | tuple[str, ...] = (),
+        *,
+        to_someone: bool = False,
+        shown: str | None = None,
     ) -> None:
-        """`to_someone`: said to a person, who is told the same of a case they may not see."""
+        """`to_someone`: said to a person, who is told the same of a case they may not see. `shown`: the
+        number as the message quotes it (the services pass it as what the person typed, a Said, which `+`
+        keeps)."""
         hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
         seen = " that you can see" if to_someone else ""
-        super().__init__(f"There is no case {number}{seen}.{hint}", field="number")
+        super().__init__(
+            "There is no case " + (number if shown is None else shown) + f"{seen}.{hint}", field="number"
+        )
         self.number = number
         self.suggestions = tuple(suggestions)
 

@@ -30,7 +30,6 @@ from handlers.blocks import (
     read_undo_value,
     section,
     undo_button,
-    user_text,
 )
 from handlers.commands import overdue_reply
 from handlers.context import Context
@@ -77,7 +76,7 @@ def _change(
     except Exception as exc:
         _tell(ctx, respond, refusal(exc, doing="handle a button", user=actor))
         return
-    text = esc_message(outcome.message, user_text(outcome.card) if outcome.card is not None else ())
+    text = esc_message(outcome.message)
     accessory = undo_button(outcome.card.number, outcome.undo) if outcome.card and outcome.undo else None
     reply = Reply(text, [section(f":white_check_mark: {text}", accessory)])
     if outcome.card is not None:

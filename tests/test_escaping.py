@@ -23,6 +23,8 @@ from bot.delivery.ports import (
     WeeklyReportMessage,
 )
 from bot.entrypoints.operator import digest_command
+from bot.rules.said import person, quoted, said
+from bot.rules.said import typed as typed_part
 from bot.services.cards import DueItem
 from bot.services.firm import Firm
 from handlers.blocks import esc, esc_message
@@ -80,8 +82,17 @@ def test_esc_leaves_nothing_slack_would_read_as_markup_and_reads_back_as_typed(t
 
 
 def test_a_services_message_keeps_its_mentions_and_code_and_escapes_what_it_quotes() -> None:
-    message = "Hold-up on PI-1: other (<@U999> *x*). “<!here>” was given by <@U1>; try `/case show PI-1`."
-    out = esc_message(message, ["<@U999> *x*"])
+    # What a person typed is escaped by its type (Typed), wherever it stands, not by the quotes around it.
+    message = said(
+        "Hold-up on PI-1: other (",
+        typed_part("<@U999> *x*"),
+        "). ",
+        quoted("<!here>"),
+        " was given by ",
+        person("U1"),
+        "; try `/case show PI-1`.",
+    )
+    out = esc_message(message)
     assert "by <@U1>" in out and "`/case show PI-1`" in out
     assert "<@U999>" not in out and "*x*" not in out and "<!here>" not in out
     assert (

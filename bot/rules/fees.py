@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from bot.errors import InputError
+from bot.rules.said import quoted, said
 
 CENT = Decimal("0.01")
 
@@ -92,7 +93,7 @@ def parse_rate(text: str | Fraction | Decimal, *, what: str = "fee") -> Fraction
         match = re.fullmatch(r"(\d+(?:\.\d+)?)?(?: ?(\d+)/(\d+))?", body)
         if not body or not match or (match[2] and match[3] == "0"):
             raise InputError(
-                f"“{str(text)[:20]}” is not a {what} rate: write it like 1/3, 33⅓%, 40% or 0.4.",
+                said(quoted(str(text)[:20]), f" is not a {what} rate: write it like 1/3, 33⅓%, 40% or 0.4."),
                 example="33 1/3%",
             )
         rate = Fraction(match[1] or 0) + (Fraction(int(match[2]), int(match[3])) if match[2] else 0)
@@ -122,7 +123,9 @@ def statement(
     """The statement, pure: settle now at the pre-suit rate, or litigate at the litigation rate with the
     litigation cost estimate (when given) in place of the costs so far."""
     if base not in FEE_BASES:
-        raise InputError(f"The fee is on the gross or on the net of costs, not “{base}”.", example="net")
+        raise InputError(
+            said("The fee is on the gross or on the net of costs, not ", quoted(base), "."), example="net"
+        )
     for name, amount in (
         ("gross", gross),
         ("costs", costs),

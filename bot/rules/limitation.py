@@ -92,7 +92,7 @@ def refusal(loss_on: date, state: str, motor: bool = False) -> str | None:
     try:
         period_for(state, loss_on, motor)
     except UnknownState as unknown:
-        raise InputError(str(unknown), field="state") from None
+        raise InputError(unknown.message, field="state") from None
     except LimitationRefused as refused:
         return str(refused)
     return None

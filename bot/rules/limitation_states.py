@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from bot.rules.limitation_table import ALL_CODES, CLAIM_DEADLINES, PERIODS, ClaimDeadline, StatePeriod
 from bot.rules.public_entity_table import PUBLIC_REFUSALS, PUBLIC_SUITS
+from bot.rules.said import quoted, said
 
 LAWYER_CONFIRMS = "A lawyer confirms this date."
 NO_CLAIM_DEADLINE = (
@@ -37,10 +38,12 @@ class UnknownState(ValueError):
 
     def __init__(self, state: str) -> None:
         self.state = state
-        super().__init__(
-            f"“{state.strip()[:20]}” is not a state casebot knows (give the two-letter code, e.g. CA, NY, DC). "
-            "Enter the limitation date itself instead."
+        self.message = said(
+            quoted(state.strip()[:20]),
+            " is not a state casebot knows (give the two-letter code, e.g. CA, NY, DC). "
+            "Enter the limitation date itself instead.",
         )
+        super().__init__(str(self.message))
 
 
 class LimitationRefused(ValueError):

@@ -26,6 +26,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import BadAmount, BadDate
+from bot.rules.said import quoted, said
 
 # A case number: ASCII letters and digits first, then also - _ . / (up to 40 in all). ASCII only, so that a
 # look-alike letter (Cyrillic Р for P) can't make a second PI-1; the same rule for /case new and the import.
@@ -128,14 +129,14 @@ def parse_day(text: str, today: date, *, when: When = "past", what: str = "day")
     span = day_span(words)
     if not words or span != len(words):
         raise BadDate(
-            f"“{text.strip()[:40]}” is not a {what} casebot reads: write it like {FORMS}.",
+            said(quoted(text.strip()[:40]), f" is not a {what} casebot reads: write it like {FORMS}."),
             example=f"{today:%-m/%-d}",
         )
     return _day(" ".join(words), today, when=when)
 
 
 def _refuse(text: str, why: str, today: date) -> BadDate:
-    return BadDate(f"“{text[:40]}” is not a day{why}", example=f"{today:%-m/%-d}")
+    return BadDate(said(quoted(text[:40]), " is not a day", why), example=f"{today:%-m/%-d}")
 
 
 def _day(text: str, today: date, *, when: When) -> date:
@@ -305,7 +306,7 @@ def parse_amount(text: str, *, zero: bool = False) -> Decimal:
     match = _AMOUNT_RE.match(raw)
     if not match:
         raise BadAmount(
-            f"“{raw[:40]}” is not an amount: write it like 12500, 12,500, $12,500.00 or 12.5k.",
+            said(quoted(raw[:40]), " is not an amount: write it like 12500, 12,500, $12,500.00 or 12.5k."),
             example="12,500",
         )
     try:
@@ -314,11 +315,12 @@ def parse_amount(text: str, *, zero: bool = False) -> Decimal:
         else:
             value = Decimal(raw.lstrip("$").replace(",", ""))
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
-        raise BadAmount(f"“{raw[:40]}” is not an amount.", example="12,500") from exc
+        raise BadAmount(said(quoted(raw[:40]), " is not an amount."), example="12,500") from exc
     if value < 0 or (value == 0 and not zero) or value > MAX_AMOUNT:
         floor = "0 or more" if zero else "more than 0"
         raise BadAmount(
-            f"“{raw[:40]}” is out of range: an amount is {floor} and below a trillion.", example="12,500"
+            said(quoted(raw[:40]), f" is out of range: an amount is {floor} and below a trillion."),
+            example="12,500",
         )
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 

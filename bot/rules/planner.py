@@ -39,6 +39,7 @@ from bot.rules.playbook import (
     Stage,
     ordinal,
 )
+from bot.rules.said import Said, said, typed
 
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 
@@ -95,13 +96,14 @@ class HoldUpFacts:
     since: date
 
     @property
-    def label(self) -> str:
-        """ "missing chart notes — from Dr. Lee (since Nov 3)"; an `other` hold-up by its note."""
+    def label(self) -> Said:
+        """ "missing chart notes — from Dr. Lee (since Nov 3)"; an `other` hold-up by its note (Typed)."""
+        note = typed(self.note) if self.note else ""
         if self.kind is HoldUp.OTHER:
-            what = self.note or "other"
+            what = note or said("other")
         else:
-            what = HOLDUP_LABELS[self.kind] + (f" — {self.note}" if self.note else "")
-        return f"{what} (since {self.since:%b} {self.since.day})"
+            what = said(HOLDUP_LABELS[self.kind], " — " if note else "", note)
+        return said(what, f" (since {self.since:%b} {self.since.day})")
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,11 @@ def typed(text: object) -> Said:
     return Said(Typed(str(text)))
 
 
+def quoted(text: object) -> Said:
+    """A word a person gave, quoted as every message quotes one (`“…”`), the word itself Typed."""
+    return Said("“", Typed(str(text)), "”")
+
+
 def command(words: str) -> Said:
     """A whole command a person could type, as its subcommand's words (an example in a refusal)."""
     return Said(Command(words))

@@ -12,6 +12,7 @@ from bot.errors import InputError
 from bot.rules.fees import FEE_BASES, Statement, parse_rate, percent
 from bot.rules.ledger import DECISIONS, Sheet, sheet
 from bot.rules.playbook import Numbers
+from bot.rules.said import quoted, said
 from bot.services.cards import ledger_of
 from bot.services.changes import audit, change_case, find_case, find_case_for
 from bot.services.firm import Firm, Outcome, Transaction
@@ -119,7 +120,8 @@ def set_fee_terms(
         word = base.strip().lower()
         if word not in (*FEE_BASES, "default"):
             raise InputError(
-                f"The fee is on the gross or on the net of costs, not “{base[:20]}”.", example="base net"
+                said("The fee is on the gross or on the net of costs, not ", quoted(base[:20]), "."),
+                example="base net",
             )
         new_base = None if word == "default" else word
 

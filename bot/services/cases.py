@@ -17,7 +17,7 @@ from bot.errors import (
 from bot.rules.limitation import deadline_warning
 from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable, spoken_day
 from bot.rules.playbook import STAGE_ORDER, Stage
-from bot.rules.said import Command, Person, command, said
+from bot.rules.said import Command, Person, command, quoted, said, typed
 from bot.services.cards import CaseCard, case_card
 from bot.services.changes import (
     announce_change,
@@ -61,7 +61,7 @@ def create_case(
     number, client = printable(number).strip(), " ".join(printable(client).split())
     if not is_case_number(number):
         raise InputError(
-            f"“{number[:40]}” is not a case number: {CASE_NUMBER_RULE}.",
+            said(quoted(number[:40]), f" is not a case number: {CASE_NUMBER_RULE}."),
             example=command("new PI-2041 Jane Roe"),
             field="number",
         )
@@ -129,7 +129,9 @@ def create_case(
     views = frozenset({manager} - {actor})  # a case opened for someone else is on their Home now
     announce_change(firm, actor, card.number)
     announce_views(firm, views)
-    message = f"Opened {card.number} for {client}, treatment complete {spoken_day(day, firm.today())}."
+    message = said(
+        f"Opened {card.number} for ", typed(client), f", treatment complete {spoken_day(day, firm.today())}."
+    )
     if limitation_on is not None:  # echoed, so a mistyped year is seen; passed or near, said loudly
         left = (limitation_on - firm.today()).days
         when = f"in {left} days" if left > 0 else "today" if left == 0 else f"{-left} days ago"

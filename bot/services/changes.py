@@ -38,7 +38,7 @@ from bot.rules.planner import (
     plan,
 )
 from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES, ESCALATE_KINDS, HoldUp, Stage
-from bot.rules.said import Person, said
+from bot.rules.said import Person, said, typed
 from bot.services import request
 from bot.services.cards import CaseCard, case_card
 from bot.services.client_cards import client_contact_of
@@ -134,7 +134,8 @@ def unknown_case(
     if firm is not None and actor is not None:
         suggestions = q.closest_numbers(s, number, among=lambda found: visible_numbers(s, firm, actor, found))
     kind = HiddenCase if hidden else UnknownCase
-    return kind(number.strip().upper()[:40], suggestions, to_someone=actor is not None)
+    shown = number.strip().upper()[:40]
+    return kind(shown, suggestions, to_someone=actor is not None, shown=typed(shown))
 
 
 def sees(s: Session, firm: Firm, actor: str, case: Case, role: str) -> bool:

@@ -25,7 +25,7 @@ from bot.rules.public_entity_table import (
     PRESENTED,
     REJECTED,
 )
-from bot.rules.said import Command, Said, command, said
+from bot.rules.said import Command, Said, command, quoted, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.corrections import fix_fact, was_day
 from bot.services.firm import Firm, Outcome
@@ -192,7 +192,7 @@ def record_claim_event(firm: Firm, actor: str, number: str, event: str, on: date
     corrected by `/case fix … claim`."""
     if event not in CLAIM_EVENTS:
         raise InputError(
-            f"“{event[:20]}” is not a claim event: presented, rejected or deemed-rejected.",
+            said(quoted(event[:20]), " is not a claim event: presented, rejected or deemed-rejected."),
             example=command(f"claim {number} presented 2026-03-02"),
         )
     event_day(firm, on, what="The claim's event", field="on")
@@ -266,7 +266,7 @@ def fix_claim(
     Refused, with the command that records it, when no such event is on record."""
     if event not in CLAIM_EVENTS:
         raise InputError(
-            f"“{event[:20]}” is not a claim event: presented, rejected or deemed-rejected.",
+            said(quoted(event[:20]), " is not a claim event: presented, rejected or deemed-rejected."),
             example=command(f"fix {number} claim rejected 2026-01-20"),
         )
     if void == (on is not None):

@@ -22,7 +22,7 @@ from bot.rules.client_details import (
     shown_phone,
 )
 from bot.rules.parsing import printable
-from bot.rules.said import command
+from bot.rules.said import Said, command, quoted, said, typed
 from bot.services.changes import audit, change_case
 from bot.services.firm import Firm, Outcome
 from storage import client_queries as cq
@@ -42,7 +42,7 @@ def read_zone(number: str, value: str) -> str:
     except BadZone as bad:
         hint = f" Did you mean {bad.suggestion}?" if bad.suggestion else ""
         raise InputError(
-            f"“{printable(value)[:40]}” is not a time zone.{hint}",
+            said(quoted(printable(value)[:40]), f" is not a time zone.{hint}"),
             example=command(f"client {number} zone {bad.suggestion or 'America/Chicago'}"),
             field="zone",
         ) from None
@@ -59,7 +59,9 @@ def read_detail(number: str, what: str, value: str) -> str | None:
             return parse_phone(value)
         except BadPhone:
             raise InputError(
-                f"“{printable(value)[:40]}” is not a whole phone number: give it with its area code.",
+                said(
+                    quoted(printable(value)[:40]), " is not a whole phone number: give it with its area code."
+                ),
                 example=command(f"client {number} phone (305) 555-0123"),
                 field="phone",
             ) from None
@@ -67,7 +69,7 @@ def read_detail(number: str, what: str, value: str) -> str | None:
         address = parse_email(value)
         if address is None:
             raise InputError(
-                f"“{printable(value)[:60]}” is not an email address.",
+                said(quoted(printable(value)[:60]), " is not an email address."),
                 example=command(f"client {number} email ana.rivera@example.com"),
                 field="email",
             )
@@ -93,8 +95,9 @@ def set_client_detail(firm: Firm, actor: str, number: str, what: str, value: str
         assert profile is not None
         before = getattr(profile, column)
         if before == canonical:
-            said = _said(what, canonical, firm)
-            raise Conflict(f"{case.number}'s client {said} already; nothing changed.")
+            raise Conflict(
+                said(f"{case.number}'s client ", _said(what, canonical, firm), " already; nothing changed.")
+            )
         setattr(profile, column, canonical)
         profile.updated_at, profile.updated_by = firm.now(), actor
         extra = ""
@@ -109,24 +112,23 @@ def set_client_detail(firm: Firm, actor: str, number: str, what: str, value: str
                 record_consent(s, firm, case, granted=False, source="the number changed", by=actor)
                 extra = " Consent to texts was for the old number: record it again for this one."
         audit(s, firm, case, actor, "client_detail", what=what)
-        said = _said(what, canonical, firm)
-        return f"{case.number}'s client {said} now.{extra}"
+        return said(f"{case.number}'s client ", _said(what, canonical, firm), f" now.{extra}")
 
     return change_case(firm, actor, number, change)
 
 
-def _said(what: str, value: str | None, firm: Firm) -> str:
+def _said(what: str, value: str | None, firm: Firm) -> Said:
     match what:
         case "zone":
-            return f"lives in {value or f'the firm time zone, {firm.settings.firm_timezone},'}"
+            return said(f"lives in {value or f'the firm time zone, {firm.settings.firm_timezone},'}")
         case "phone":
-            return f"has the number {shown_phone(value or '')}"
+            return said(f"has the number {shown_phone(value or '')}")
         case "email":
-            return f"has the address {value}"
+            return said("has the address ", typed(value or ""))
         case "language":
-            return f"reads {LANGUAGE_NAMES[value or 'en']}"
+            return said(f"reads {LANGUAGE_NAMES[value or 'en']}")
         case _:
-            return f"prefers {'a call' if value == 'call' else value}"
+            return said(f"prefers {'a call' if value == 'call' else value}")
 
 
 def set_sms_consent(firm: Firm, actor: str, number: str, granted: bool, source: str | None) -> Outcome:

@@ -21,7 +21,7 @@ from bot.rules.playbook import (
     CloseFact,
     Stage,
 )
-from bot.rules.said import Command, Said, command, said
+from bot.rules.said import Command, Said, command, quoted, said, typed
 from bot.services.changes import change_case, enter_stage, may_reassign, require_open, role_of
 from bot.services.firm import LEAD_ROLES, Firm, Outcome
 from storage.models import ACTIVE, Case
@@ -59,14 +59,14 @@ def close_case(firm: Firm, actor: str, number: str, outcome: str, *, because: st
                 )
         accounting_open = any(o.rule == "R12" and o.state in ACTIVE for o in case.obligations)
         enter_stage(s, firm, case, to, firm.today(), actor, reason, via="close")
-        closed = f"Closed {case.number} ({case.client_name}) as {to.value}"
+        closed = said(f"Closed {case.number} (", typed(case.client_name), f") as {to.value}")
         if missing is not None:
-            closed += f" without {_facts(to)}, because “{reason}” (kept on its history)"
+            closed += said(f" without {_facts(to)}, because ", quoted(reason), " (kept on its history)")
         elif reason is not None:
-            closed += f", because “{reason}”"
+            closed += said(", because ", quoted(reason))
         if accounting_open and to in (Stage.SETTLED, Stage.LITIGATION):
-            return f"{closed}: the client's decision closes R12; its other open obligations were cancelled."
-        return f"{closed}; its open obligations were cancelled."
+            return closed + ": the client's decision closes R12; its other open obligations were cancelled."
+        return closed + "; its open obligations were cancelled."
 
     return change_case(firm, actor, number, change, check=may_reassign)
 
@@ -89,9 +89,11 @@ def missing_for(case: Case, to: Stage) -> Said | None:
     if not needs or facts_of(case) & set(needs):
         return None
     n, stage = case.number, Stage(case.stage)
-    at = f"{n} (“{case.client_name}”) is at “{STAGES[stage].label}”"
+    at = said(f"{n} (", quoted(case.client_name), f") is at “{STAGES[stage].label}”")
     if to is Stage.SETTLED:
-        head = f"{at}: no final offer is recorded and the accounting conversation (step 9) is not logged."
+        head = said(
+            at, ": no final offer is recorded and the accounting conversation (step 9) is not logged."
+        )
         if stage is Stage.SETTLEMENT:
             return said(
                 head,
@@ -102,7 +104,7 @@ def missing_for(case: Case, to: Stage) -> Said | None:
                 ".",
             )
         return said(head, " Record the final offer with ", Command(f"received {n} <amount> final"), ".")
-    head = f"{at}: its demand has not gone out and the client's decision (step 9) is not recorded."
+    head = said(at, ": its demand has not gone out and the client's decision (step 9) is not recorded.")
     if stage in (Stage.DEMAND_QUEUE, Stage.DEMAND_DRAFTING):
         return said(head, " Record the demand when it goes out with ", Command(f"demand {n} sent"), ".")
     return said(

@@ -17,7 +17,7 @@ from bot.errors import (
 )
 from bot.rules.parsing import printable, spoken_day
 from bot.rules.playbook import ACCOUNTING, STAGES, Attempt, ContactKind, Stage
-from bot.rules.said import Command, command, said
+from bot.rules.said import Command, command, said, typed
 from bot.services.cards import attempt_words
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
@@ -150,10 +150,12 @@ def record_attempt(
         on = event_day(firm, day)
         add_attempt(s, firm, case, caller, kind, on, how, note, rule=rule)
         still = "client" if kind == ContactKind.CLIENT else "adjuster"
-        return (
-            f"Recorded an attempt on {case.number} ({case.client_name}): tried the {kind.value} "
+        return said(
+            f"Recorded an attempt on {case.number} (",
+            typed(case.client_name),
+            f"): tried the {kind.value} "
             f"{spoken_day(on, firm.today())}, {attempt_words(how)}. Not a contact: it closes nothing and "
-            f"moves no clock; the {still} obligations stay open until you reach them."
+            f"moves no clock; the {still} obligations stay open until you reach them.",
         )
 
     return change_case(firm, caller, case_no, change)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, InputError, PreconditionNotMet
 from bot.rules.parsing import money, printable, spoken_day
 from bot.rules.playbook import Stage, ordinal
-from bot.rules.said import Command, command, said, typed
+from bot.rules.said import Command, command, quoted, said, typed
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
 from bot.services.holdups import holdup_kind
@@ -114,7 +114,7 @@ def fix_provider(
     `received`) arrived."""
     if field not in PROVIDER_FIELDS:
         raise InputError(
-            f"“{field[:20]}” is not name, requested, records, bills or received.",
+            said(quoted(field[:20]), " is not name, requested, records, bills or received."),
             example=command(f"fix {number} provider 1 requested 11/3"),
         )
 

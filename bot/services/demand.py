@@ -13,7 +13,7 @@ from bot.errors import (
 from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import HoldUpFacts
 from bot.rules.playbook import STAGES, HoldUp, Stage
-from bot.rules.said import Command, said
+from bot.rules.said import Command, Said, said, typed
 from bot.services.changes import audit, change_case, due_words, enter_stage, event_day, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
@@ -57,16 +57,19 @@ def demand_sent(
         if closed:
             audit(s, firm, case, actor, "holdup_clear", kind="all", on=day, why="demand sent")
         n = firm.numbers
-        message = (
-            f"Demand on {case.number} sent"
-            + (f" to {_name(adjuster)} on" if _name(adjuster) else "")
-            + f" {spoken_day(day, firm.today())}. Tell the client (R6, "
+        adjusted = _name(adjuster)
+        message = said(
+            f"Demand on {case.number} sent",
+            said(" to ", typed(adjusted), " on") if adjusted else "",
+            f" {spoken_day(day, firm.today())}. Tell the client (R6, "
             f"{due_words(firm, firm.calendar.due(day))}); check with the adjuster (R7, "
-            f"{due_words(firm, firm.calendar.due(day, n.adjuster_check_days), 'adjuster')})."
+            f"{due_words(firm, firm.calendar.due(day, n.adjuster_check_days), 'adjuster')}).",
         )
         if closed:
-            message += (
-                " Closed the hold-ups it was waiting on: " + "; ".join(_holdup(h) for h in closed) + "."
+            message += said(
+                " Closed the hold-ups it was waiting on: ",
+                *[said("; " if i else "", _holdup(h)) for i, h in enumerate(closed)],
+                ".",
             )
         return message
 
@@ -110,14 +113,16 @@ def demand_resent(
         )
         audit(s, firm, case, actor, "demand_resent", on=day, adjuster=_name(adjuster))
         n = firm.numbers
-        to = f" to {_name(adjuster)}" if _name(adjuster) else ""
-        return (
-            f"Demand on {case.number} resent{to and to + ' on'} {spoken_day(day, firm.today())} "
+        adjusted = _name(adjuster)
+        return said(
+            f"Demand on {case.number} resent",
+            said(" to ", typed(adjusted), " on") if adjusted else "",
+            f" {spoken_day(day, firm.today())} "
             f"(round {len(rounds) + 1}; "
             f"earlier rounds are kept). Tell the client (R9, "
             f"{due_words(firm, firm.calendar.due(day))}); the adjuster check (R7, "
             f"{due_words(firm, firm.calendar.due(day, n.adjuster_check_days), 'adjuster')}) and the "
-            f"{n.ack_window_days}-day clock start again."
+            f"{n.ack_window_days}-day clock start again.",
         )
 
     return change_case(firm, actor, number, change)
@@ -128,5 +133,5 @@ def _name(text: str | None) -> str | None:
     return text[:200] or None
 
 
-def _holdup(h: HoldUpRow) -> str:
+def _holdup(h: HoldUpRow) -> Said:
     return HoldUpFacts(HoldUp(h.kind), h.note, h.opened_on).label

@@ -14,7 +14,7 @@ from bot.errors import (
 from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import HoldUpFacts
 from bot.rules.playbook import HOLDUP_STAGES, STAGES, HoldUp, Stage
-from bot.rules.said import Command, Said, command, said
+from bot.rules.said import Command, Said, command, quoted, said, typed
 from bot.services.changes import audit, change_case, event_day, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import (
@@ -57,10 +57,10 @@ def set_holdup(
             row = HoldUpRow(kind=hold.value, note=note, opened_on=day, by=actor)
             case.holdups.append(row)
         audit(s, firm, case, actor, "holdup", kind=hold.value, note=note, on=row.opened_on)
-        return (
-            f"Hold-up on {case.number}: {hold.value}"
-            + (f" ({row.note})" if row.note else "")
-            + f", since {spoken_day(row.opened_on, firm.today())}."
+        return said(
+            f"Hold-up on {case.number}: {hold.value}",
+            said(" (", typed(row.note), ")") if row.note else "",
+            f", since {spoken_day(row.opened_on, firm.today())}.",
         )
 
     return change_case(firm, actor, number, change)
@@ -79,9 +79,11 @@ def clear_holdup(firm: Firm, actor: str, number: str, kind: str = "all") -> Outc
         for h in cleared:
             h.cleared_on = max(today, h.opened_on)
         audit(s, firm, case, actor, "holdup_clear", kind=hold.value if hold else "all", on=today)
-        return (
+        return said(
             f"Cleared {len(cleared)} hold-up{'s' if len(cleared) > 1 else ''} on {case.number} as of "
-            f"{today:%b %-d}: " + "; ".join(_label(h) for h in cleared) + "."
+            f"{today:%b %-d}: ",
+            *[said("; " if i else "", _label(h)) for i, h in enumerate(cleared)],
+            ".",
         )
 
     return change_case(firm, actor, number, change)
@@ -94,7 +96,8 @@ def holdup_kind(word: str, example: Said | str) -> HoldUp:
     except ValueError:
         kinds = [h.value for h in HoldUp]
         raise InputError(
-            f"“{word[:30]}” is not a hold-up: {', '.join(kinds[:-1])} or {kinds[-1]}.", example=example
+            said(quoted(word[:30]), f" is not a hold-up: {', '.join(kinds[:-1])} or {kinds[-1]}."),
+            example=example,
         ) from None
 
 
@@ -102,6 +105,6 @@ def _holdup_word(word: str, number: str) -> HoldUp:
     return holdup_kind(word, command(f"holdup {number} chart-notes"))
 
 
-def _label(h: HoldUpRow) -> str:
+def _label(h: HoldUpRow) -> Said:
     """ "missing chart notes (since Nov 3)"."""
     return HoldUpFacts(HoldUp(h.kind), h.note, h.opened_on).label

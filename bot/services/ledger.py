@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, InputError
 from bot.rules.ledger import LIEN_KINDS, check_bill, validate_amount
 from bot.rules.parsing import money, printable
-from bot.rules.said import command
+from bot.rules.said import command, quoted, said, typed
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
 from bot.services.providers import find_provider
@@ -62,10 +62,12 @@ def record_bill(
         )
         balance = billed - new_paid - new_adjusted
         verb = "Recorded" if before[0] is None else "Updated"
-        return (
-            f"{verb} the bill of {p.name} (provider {p.seq}) on {case.number} ({day:%b %-d}): "
+        return said(
+            f"{verb} the bill of ",
+            typed(p.name),
+            f" (provider {p.seq}) on {case.number} ({day:%b %-d}): "
             f"billed {money(billed)}, paid {money(new_paid)}, "
-            f"adjusted {money(new_adjusted)}, balance {money(balance)}."
+            f"adjusted {money(new_adjusted)}, balance {money(balance)}.",
         )
 
     return change_case(firm, actor, number, change)
@@ -78,7 +80,9 @@ def record_no_bill(firm: Firm, actor: str, number: str, provider: str) -> Outcom
     def change(s: Session, case: Case) -> str:
         p = find_provider(case, provider, example=command(f"bill {case.number} 1 none"))
         if p.billed == ZERO:
-            return f"{p.name} (provider {p.seq}) on {case.number} is already marked as having no bill."
+            return said(
+                typed(p.name), f" (provider {p.seq}) on {case.number} is already marked as having no bill."
+            )
         before = (p.billed, p.paid, p.adjusted)
         day = firm.today()
         p.billed, p.paid, p.adjusted, p.billed_on = ZERO, ZERO, ZERO, day
@@ -99,9 +103,11 @@ def record_no_bill(firm: Firm, actor: str, number: str, provider: str) -> Outcom
         was = (
             "" if before[0] is None else f" (it was recorded as billed {money(before[0])}; that bill is gone)"
         )
-        return (
-            f"Marked {p.name} (provider {p.seq}) on {case.number} as having no bill{was}: "
-            "the settlement statement no longer warns about it."
+        return said(
+            "Marked ",
+            typed(p.name),
+            f" (provider {p.seq}) on {case.number} as having no bill{was}: "
+            "the settlement statement no longer warns about it.",
         )
 
     return change_case(firm, actor, number, change)
@@ -125,7 +131,7 @@ def add_lien(
         )
     if kind not in LIEN_KINDS:
         raise InputError(
-            f"“{kind[:20]}” is not a type of lien: {', '.join(LIEN_KINDS)}.",
+            said(quoted(kind[:20]), f" is not a type of lien: {', '.join(LIEN_KINDS)}."),
             example=command(f"lien {number} add Medicare 1,250 type medicare"),
         )
     validate_amount(amount, "lien")
@@ -137,16 +143,23 @@ def add_lien(
         )
         if kind == "medical" and billed is not None:
             raise Conflict(
-                f"{billed.name} is provider {billed.seq} on {case.number} and its bill is recorded: its unpaid "
-                "balance is already paid out of the settlement. A reduction it agrees to is an adjustment "
-                "to its bill.",
+                said(
+                    typed(billed.name),
+                    f" is provider {billed.seq} on {case.number} and its bill is recorded: its unpaid "
+                    "balance is already paid out of the settlement. A reduction it agrees to is an adjustment "
+                    "to its bill.",
+                ),
                 example=command(f"bill {case.number} {billed.seq} {billed.billed:,.2f} adjusted <amount>"),
             )
         n = max((x.n for x in case.liens), default=0) + 1
         case.liens.append(Lien(n=n, holder=holder, kind=kind, amount=amount, asserted_on=day, by=actor))
         kinds = "" if LIEN_KINDS[kind].lower() == holder.lower() else f" ({LIEN_KINDS[kind]})"
         audit(s, firm, case, actor, "lien_add", n=n, holder=holder, kind=kind, amount=amount, on=day)
-        return f"Recorded lien {n} on {case.number}: {holder}{kinds}, {money(amount)} asserted {day:%b %-d}."
+        return said(
+            f"Recorded lien {n} on {case.number}: ",
+            typed(holder),
+            f"{kinds}, {money(amount)} asserted {day:%b %-d}.",
+        )
 
     return change_case(firm, actor, number, change)
 
@@ -167,7 +180,11 @@ def _lien(case: Case, n: int) -> Lien:
 def _open_lien(case: Case, lien: Lien, what: str) -> None:
     if lien.paid_on is not None:
         raise Conflict(
-            f"Lien {lien.n} ({lien.holder}) on {case.number} was paid {lien.paid_on:%b %-d}; it can't be {what}."
+            said(
+                f"Lien {lien.n} (",
+                typed(lien.holder),
+                f") on {case.number} was paid {lien.paid_on:%b %-d}; it can't be {what}.",
+            )
         )
 
 
@@ -181,22 +198,31 @@ def lien_reduced(
         _open_lien(case, lien, "reduced")
         if lien.accepted_on is not None:
             raise Conflict(
-                f"Lien {n} ({lien.holder}) on {case.number} was accepted at {money(lien.reduced_to or lien.amount)} "
-                f"on {lien.accepted_on:%b %-d}; it is settled."
+                said(
+                    f"Lien {n} (",
+                    typed(lien.holder),
+                    f") on {case.number} was accepted at {money(lien.reduced_to or lien.amount)} "
+                    f"on {lien.accepted_on:%b %-d}; it is settled.",
+                )
             )
         if amount >= lien.amount:
             raise InputError(
-                f"A reduction is less than the {money(lien.amount)} {lien.holder} asserted; if they take "
-                "nothing off, record that the lien is accepted.",
+                said(
+                    f"A reduction is less than the {money(lien.amount)} ",
+                    typed(lien.holder),
+                    " asserted; if they take nothing off, record that the lien is accepted.",
+                ),
                 example=command(f"lien {case.number} {n} accepted"),
             )
         day = event_day(firm, on, not_before=lien.asserted_on, what=f"A reduction of lien {n}")
         was = lien.reduced_to
         lien.reduced_to, lien.reduced_on = amount, day
         audit(s, firm, case, actor, "lien_reduced", n=n, holder=lien.holder, amount=amount, was=was, on=day)
-        return (
-            f"Lien {n} on {case.number}, {lien.holder}: reduced from {money(lien.amount)} to {money(amount)} "
-            f"on {day:%b %-d} (the client keeps {money(lien.amount - amount)} more)."
+        return said(
+            f"Lien {n} on {case.number}, ",
+            typed(lien.holder),
+            f": reduced from {money(lien.amount)} to {money(amount)} "
+            f"on {day:%b %-d} (the client keeps {money(lien.amount - amount)} more).",
         )
 
     return change_case(firm, actor, number, change)
@@ -208,14 +234,22 @@ def lien_accepted(firm: Firm, actor: str, number: str, n: int, *, on: date | Non
         _open_lien(case, lien, "accepted again")
         if lien.accepted_on is not None:
             raise Conflict(
-                f"Lien {n} ({lien.holder}) on {case.number} was already accepted on {lien.accepted_on:%b %-d}."
+                said(
+                    f"Lien {n} (",
+                    typed(lien.holder),
+                    f") on {case.number} was already accepted on {lien.accepted_on:%b %-d}.",
+                )
             )
         first = lien.reduced_on or lien.asserted_on
         day = event_day(firm, on, not_before=first, what=f"Accepting lien {n}")
         lien.accepted_on = day
         owed = lien.reduced_to if lien.reduced_to is not None else lien.amount
         audit(s, firm, case, actor, "lien_accepted", n=n, holder=lien.holder, amount=owed, on=day)
-        return f"Lien {n} on {case.number}, {lien.holder}: accepted at {money(owed)} on {day:%b %-d}."
+        return said(
+            f"Lien {n} on {case.number}, ",
+            typed(lien.holder),
+            f": accepted at {money(owed)} on {day:%b %-d}.",
+        )
 
     return change_case(firm, actor, number, change)
 
@@ -225,14 +259,20 @@ def lien_paid(firm: Firm, actor: str, number: str, n: int, *, on: date | None = 
         lien = _lien(case, n)
         if lien.paid_on is not None:
             raise Conflict(
-                f"Lien {n} ({lien.holder}) on {case.number} was already paid on {lien.paid_on:%b %-d}."
+                said(
+                    f"Lien {n} (",
+                    typed(lien.holder),
+                    f") on {case.number} was already paid on {lien.paid_on:%b %-d}.",
+                )
             )
         first = max(d for d in (lien.asserted_on, lien.reduced_on, lien.accepted_on) if d is not None)
         day = event_day(firm, on, not_before=first, what=f"Paying lien {n}")
         lien.paid_on = day
         owed = lien.reduced_to if lien.reduced_to is not None else lien.amount
         audit(s, firm, case, actor, "lien_paid", n=n, holder=lien.holder, amount=owed, on=day)
-        return f"Lien {n} on {case.number}, {lien.holder}: paid {money(owed)} on {day:%b %-d}."
+        return said(
+            f"Lien {n} on {case.number}, ", typed(lien.holder), f": paid {money(owed)} on {day:%b %-d}."
+        )
 
     return change_case(firm, actor, number, change)
 
@@ -251,6 +291,10 @@ def add_cost(
         case.costs.append(CaseCost(n=n, amount=amount, description=description, on=day, by=actor))
         audit(s, firm, case, actor, "cost", n=n, amount=amount, description=description, on=day)
         total = sum((c.amount for c in case.costs), ZERO)
-        return f"Recorded cost {n} on {case.number} ({day:%b %-d}): {money(amount)}, {description}. Costs so far: {money(total)}."
+        return said(
+            f"Recorded cost {n} on {case.number} ({day:%b %-d}): {money(amount)}, ",
+            typed(description),
+            f". Costs so far: {money(total)}.",
+        )
 
     return change_case(firm, actor, number, change)

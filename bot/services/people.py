@@ -15,7 +15,7 @@ from bot.errors import (
     PreconditionNotMet,
 )
 from bot.rules.parsing import person_name, time_zone
-from bot.rules.said import Command, Person, command, said
+from bot.rules.said import Command, Person, command, quoted, said
 from bot.services import request
 from bot.services.changes import announce_views, audit, covers_of, not_member, role_of
 from bot.services.firm import ROLES, Firm, Transaction
@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 def set_role(firm: Firm, actor: str, user: str, role: str) -> str:
     if role not in ROLES:
         raise InputError(
-            f"“{role[:20]}” is not a role: manager, lead or admin.", example=command("role @dana lead")
+            said(quoted(role[:20]), " is not a role: manager, lead or admin."),
+            example=command("role @dana lead"),
         )
     with Transaction(firm) as s:
         if role_of(s, firm, actor) != "admin":

@@ -16,7 +16,7 @@ from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import (
     owed,
 )
-from bot.rules.said import command, said, typed
+from bot.rules.said import command, quoted, said, typed
 from bot.rules.wording import name_matches
 from bot.services.changes import audit, change_case, due_words, event_day, require_open
 from bot.services.firm import Firm, Outcome
@@ -46,11 +46,22 @@ def find_provider(case: Case, ref: str, *, example: str | None = None) -> Provid
     )
     if not match:
         raise UnknownProvider(
-            said(f"{case.number} has no provider “{ref[:60]}”. Its providers: ", listed or "none yet", "."),
+            said(
+                f"{case.number} has no provider ",
+                quoted(ref[:60]),
+                ". Its providers: ",
+                listed or "none yet",
+                ".",
+            ),
             example=example,
         )
     raise UnknownProvider(
-        said(f"“{ref[:60]}” matches more than one provider on {case.number}: ", listed, ". Use its number."),
+        said(
+            quoted(ref[:60]),
+            f" matches more than one provider on {case.number}: ",
+            listed,
+            ". Use its number.",
+        ),
         example=command(f"provider {case.number} received 1 both"),
     )
 
@@ -68,7 +79,11 @@ def add_provider(firm: Firm, actor: str, number: str, name: str, *, on: date | N
         seq = max((p.seq for p in case.providers), default=0) + 1
         case.providers.append(Provider(seq=seq, name=name, requested_on=day))
         audit(s, firm, case, actor, "provider_add", provider=name, requested_on=day)
-        return f"Added provider {seq}, {name}: records and bills requested {spoken_day(day, firm.today())}."
+        return said(
+            f"Added provider {seq}, ",
+            typed(name),
+            f": records and bills requested {spoken_day(day, firm.today())}.",
+        )
 
     return change_case(firm, actor, number, change)
 
@@ -91,7 +106,7 @@ def provider_received(
             p.bills_on = day
         audit(s, firm, case, actor, "provider_received", provider=p.name, what=what, on=day)
         still = owed(p.records_on, p.bills_on)
-        return f"{p.name}: {what} received {spoken_day(day, firm.today())}." + (
+        return said(typed(p.name), f": {what} received {spoken_day(day, firm.today())}.") + (
             f" Still owed: {still}." if still else " Nothing more owed."
         )
 
@@ -112,11 +127,16 @@ def followed_up(firm: Firm, actor: str, ref: str, on: date | None = None) -> Cal
         case.contacts.append(Contact(kind="provider", provider_id=p.id, on=day, by=actor, at=firm.now()))
         audit(s, firm, case, actor, "provider_followed_up", provider=p.name, on=day)
         if not owed(p.records_on, p.bills_on):
-            return f"Logged a follow-up with {p.name} on {spoken_day(day, firm.today())}; nothing more is owed by them."
+            return said(
+                "Logged a follow-up with ",
+                typed(p.name),
+                f" on {spoken_day(day, firm.today())}; nothing more is owed by them.",
+            )
         nxt = firm.calendar.due(day, firm.numbers.provider_followup_days)
-        return (
-            f"Logged a follow-up with {p.name} on {spoken_day(day, firm.today())}; the next (R3) is "
-            f"{due_words(firm, nxt, 'provider')}."
+        return said(
+            "Logged a follow-up with ",
+            typed(p.name),
+            f" on {spoken_day(day, firm.today())}; the next (R3) is {due_words(firm, nxt, 'provider')}.",
         )
 
     return change

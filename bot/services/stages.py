@@ -15,7 +15,7 @@ from bot.rules.planner import (
     owed,
 )
 from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, STAGES, Stage
-from bot.rules.said import Command, Person, Said, command, said
+from bot.rules.said import Command, Person, Said, command, quoted, said, typed
 from bot.services.changes import (
     announce_change,
     card_of,
@@ -169,7 +169,7 @@ def _stage_word(word: str, number: str) -> Stage:
             return stage
     names = ", ".join(s.value for s in Stage if s not in CLOSED_STAGES)
     raise InputError(
-        f"“{word[:30]}” is not a stage. Stages: {names}.",
+        said(quoted(word[:30]), f" is not a stage. Stages: {names}."),
         example=command(f"advance {number} demand_queue"),
         field="to",
     )
@@ -189,12 +189,11 @@ def _precondition(case: Case, current: Stage, dest: Stage, forward_one: bool) ->
                 ".",
             )
         owing = [
-            f"{p.name} ({owed(p.records_on, p.bills_on)})"
-            for p in case.providers
-            if owed(p.records_on, p.bills_on)
+            said("; " if i else "", typed(p.name), f" ({owed(p.records_on, p.bills_on)})")
+            for i, p in enumerate(p for p in case.providers if owed(p.records_on, p.bills_on))
         ]
         if owing:
-            return said(f"{case.number} can't go to the demand yet: still owed by {'; '.join(owing)}.")
+            return said(f"{case.number} can't go to the demand yet: still owed by ", *owing, ".")
     if via := STAGES[current].via:
         return said("Record it instead with ", Command(via.format(case=case.number)), ".")
     return None

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from bot.errors import InputError, PreconditionNotMet
-from bot.rules.said import Person, Said, command, said
+from bot.rules.said import Person, Said, command, quoted, said
 from bot.services.changes import audit, change_case, may_reassign, not_member
 from bot.services.firm import Firm, Outcome, Transaction
 from storage import queries as q
@@ -20,7 +20,9 @@ TEAM_ACTIONS = ("add", "remove")
 def change_team(firm: Firm, actor: str, number: str, action: str, user: str) -> Outcome:
     """Add someone to the case's team, or take them off it."""
     if action not in TEAM_ACTIONS:
-        raise InputError(f"“{action[:20]}” is not add or remove.", example=command(f"team {number} add @lee"))
+        raise InputError(
+            said(quoted(action[:20]), " is not add or remove."), example=command(f"team {number} add @lee")
+        )
 
     def change(s: Session, case: Case) -> str:
         members = {m.user_id: m for m in case.team}

@@ -8,7 +8,7 @@ message kind casebot sends on its own to its builder). Nothing here talks to Sla
 The replies to commands are importable from here; the digests' own action ids live in handlers.blocks.digests."""
 
 from handlers.blocks.calendar_links import build_calendar_link, build_calendar_links
-from handlers.blocks.card import ADVANCE, LOG_CONTACT, PROVIDER_RECEIVED, build_case_card, user_text
+from handlers.blocks.card import ADVANCE, LOG_CONTACT, PROVIDER_RECEIVED, build_case_card
 from handlers.blocks.home import build_home
 from handlers.blocks.kit import (
     BUTTON_CHARS,
@@ -26,7 +26,6 @@ from handlers.blocks.kit import (
     divider,
     esc,
     esc_message,
-    esc_typed,
     fit,
     header,
     lines_sections,
@@ -113,7 +112,6 @@ __all__ = [
     "code",
     "esc",
     "esc_message",
-    "esc_typed",
     "fit",
     "header",
     "ledger_blocks",
@@ -124,5 +122,4 @@ __all__ = [
     "overdue_page_of",
     "read_page_value",
     "section",
-    "user_text",
 ]

@@ -256,15 +256,3 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
     text = f"{esc(card.number)} · {esc(card.client)}: {card.stage_label}, {in_stage(card.days_in_stage)}"
     more = f"…the card is longer than Slack shows; {code(f'/case show {card.number}')}"
     return Reply(text, fit(blocks, note=more))
-
-
-def user_text(card: CaseCard) -> list[str]:
-    """What people typed that a message about this case may quote: client, providers, adjuster, notes."""
-    return [
-        card.client,
-        *(p.name for p in card.providers),
-        *(h.note for h in card.holdups if h.note),
-        *(r.adjuster for r in card.demand.rounds if r.adjuster),
-        *(x.holder for x in card.ledger.liens),
-        *(c.description for c in card.ledger.costs),
-    ]

@@ -53,30 +53,14 @@ def esc(text: object) -> str:
     return _AT.sub(f"@{_ZWSP}", s)
 
 
-_QUOTED = re.compile(r"“([^”]*)”")
+def esc_message(text: str) -> str:
+    """A message the core wrote (an outcome, a refusal, casebot's own words), with what a person typed
+    made literal.
 
-
-def esc_message(text: str, quoted: Iterable[str] = ()) -> str:
-    """A message a service or parser wrote (an outcome, a refusal), with what a person typed made literal.
-
-    The message is casebot's own mrkdwn (mentions, `/case …` in backticks) and stays as written; what it
-    quotes of a person's typing is escaped: every piece the core marked as Typed (bot/rules/said.py), anything
-    between “ and ” (every message quotes a word it was given that way) and the `quoted` pieces wherever they
-    appear (e.g. the case's client, providers, notes). The people and commands the core named (a Said) are
-    shown first: mentions, whole slash commands."""
-    text, spans = say_spans(text, mrkdwn=True)
-    spans += [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
-    for piece in {p for p in quoted if p}:
-        start = text.find(piece)
-        while start != -1:
-            spans.append((start, start + len(piece)))
-            start = text.find(piece, start + len(piece))
-    return _escaped(text, spans)
-
-
-def esc_typed(text: str) -> str:
-    """casebot's own words, its markup kept as written, with only the pieces the core marked as Typed
-    made literal (a message that quotes nothing any other way)."""
+    The message is casebot's own mrkdwn (mentions, `/case …` in backticks) and stays as written; every piece
+    the core marked as Typed (bot/rules/said.py) is escaped by its type, wherever it stands and whatever it
+    looks like: nothing is escaped for its punctuation or for matching a name. The people and commands the
+    core named (a Said) are shown as mentions and whole slash commands."""
     return _escaped(*say_spans(text, mrkdwn=True))
 
 

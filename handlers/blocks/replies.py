@@ -8,7 +8,6 @@ from datetime import date
 from bot.errors import CasebotError, UnknownCase
 from bot.services.cards import CaseCard
 from handlers import values
-from handlers.blocks.card import user_text
 from handlers.blocks.kit import (
     Block,
     Reply,
@@ -17,7 +16,6 @@ from handlers.blocks.kit import (
     context,
     esc,
     esc_message,
-    esc_typed,
     in_stage,
     lines_sections,
     section,
@@ -53,7 +51,9 @@ def build_error(error: CasebotError, *, usage: str | None = None, example: str |
     else:
         own = error.example
         hint, example = "", own if own and (example is None or whole_command(own)) else example
-    example = say(example, mrkdwn=True) if example else example
+    # An example is code to copy: Slack reads no formatting in it but still reads &, < and >, so every one of
+    # them (a placeholder's, or what the person typed that the example repeats) is shown as written.
+    example = code(say(example))[1:-1] if example else example
     message = esc_message(error.message)
     blocks = [section(f":warning: {message}")]
     hints = []
@@ -70,9 +70,9 @@ def build_error(error: CasebotError, *, usage: str | None = None, example: str |
 
 
 def build_message(text: str) -> Reply:
-    """casebot's own words, its markup kept as written (a service's message goes through esc_message); the
-    people and commands a service named show as mentions and whole commands, what a person typed as typed."""
-    text = esc_typed(text)
+    """casebot's own words, its markup kept as written; the people and commands a service named show as
+    mentions and whole commands, what a person typed (Typed) as typed."""
+    text = esc_message(text)
     return Reply(text, [section(text)])
 
 
@@ -123,8 +123,8 @@ def read_undo_value(value: str) -> tuple[str, int]:
 
 def build_outcome(message: str, card: CaseCard | None, today: date, *, undo: int | None = None) -> Reply:
     """A change's one-line result (with an Undo button), the case's stage, and what it asks for next. What
-    people typed on the case (client, providers, notes) shows as typed wherever the message quotes it."""
-    text = esc_message(message, user_text(card) if card is not None else ())
+    people typed (client, providers, notes: Typed in the message) shows as typed."""
+    text = esc_message(message)
     accessory = undo_button(card.number, undo) if card is not None and undo is not None else None
     blocks = [section(f":white_check_mark: {text}", accessory)]
     if card is not None:

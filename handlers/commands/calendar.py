@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.rules.said import quoted, said
 from bot.services import calendars
 from handlers.blocks import Reply, build_calendar_link, build_calendar_links, build_message
 from handlers.blocks.calendar_links import made
@@ -41,7 +42,9 @@ def parse_calendar(words: list[str]) -> CalendarLink:
         else:
             raise refuse(
                 CALENDAR,
-                f"“{word[:20]}” is not a link's number: `/case calendar list` numbers them 1, 2, 3…",
+                said(
+                    quoted(word[:20]), " is not a link's number: `/case calendar list` numbers them 1, 2, 3…"
+                ),
             )
     no_more(CALENDAR, words)
     return CalendarLink(verb, n)

@@ -7,6 +7,7 @@ from datetime import date
 
 from bot import services
 from bot.rules.parsing import WEEKDAYS
+from bot.rules.said import quoted, said, typed
 from bot.services.closing import OUTCOMES as CLOSE_OUTCOMES
 from bot.services.team import TEAM_ACTIONS
 from handlers.blocks import Reply, build_case_card
@@ -70,8 +71,14 @@ def parse_new(words: list[str]) -> NewCase:
             if _weekday_in_name(words):
                 raise refuse(
                     NEW,
-                    f"“{word[:20]}” could be a day or part of the client's name: put the name in quotes "
-                    f'("{" ".join([*name, word])[:40]}"), and write the day like 11/3 or “last {word.lower()}”.',
+                    said(
+                        quoted(word[:20]),
+                        " could be a day or part of the client's name: put the name in quotes (\"",
+                        typed(" ".join([*name, word])[:40]),
+                        '"), and write the day like 11/3 or “last ',
+                        typed(word.lower()),
+                        "”.",
+                    ),
                 )
             if on is not None:
                 raise refuse(NEW, "Give one treatment-complete date (and the limitation date after “sol”).")
@@ -83,7 +90,7 @@ def parse_new(words: list[str]) -> NewCase:
                 raise refuse(NEW, "A case has one manager: @-mention just one person.")
             manager = mention(word)
         elif word.startswith("<@") or word.startswith("<#") or word.startswith("<!"):
-            raise refuse(NEW, f"“{word[:40]}” is not a person: @-mention the manager.")
+            raise refuse(NEW, said(quoted(word[:40]), " is not a person: @-mention the manager."))
         else:
             name.append(word)
     if not name:
@@ -246,8 +253,8 @@ def parse_team(words: list[str]) -> Team:
     number = case_no(TEAM, words)
     action = (words.pop(0) if words else "").lower()
     if action not in TEAM_ACTIONS:
-        shown = f"“{action[:20]}” is not" if action else "Say"
-        raise refuse(TEAM, f"{shown} {one_of(TEAM_ACTIONS)}: who joins the case's team, or leaves it.")
+        shown = said(quoted(action[:20]), " is not") if action else "Say"
+        raise refuse(TEAM, said(shown, f" {one_of(TEAM_ACTIONS)}: who joins the case's team, or leaves it."))
     member = user(TEAM, words.pop(0) if words else None, "person")
     no_more(TEAM, words)
     return Team(number=number, action=action, user=member)
@@ -309,18 +316,18 @@ def parse_close(words: list[str]) -> Close:
                 example=f"{CLOSE.command} {CLOSE.name} {number} settled because client signed release early",
             )
     rest = f" because {because}" if because else ""
-    said = vocab(
+    outcome = vocab(
         CLOSE,
         words,
         CLOSE_OUTCOMES,
         _CLOSE_SPELLINGS,
         example=lambda o: f"{CLOSE.command} {CLOSE.name} {number} {o}{rest}",
     )
-    if said is None:
-        got = f"“{words[0][:30]}” is not" if words else "Say whether it"
-        raise refuse(CLOSE, f"{got} {one_of(CLOSE_OUTCOMES)}.")
+    if outcome is None:
+        got = said(quoted(words[0][:30]), " is not") if words else "Say whether it"
+        raise refuse(CLOSE, said(got, f" {one_of(CLOSE_OUTCOMES)}."))
     no_more(CLOSE, words)
-    return Close(number=number, outcome=said, because=because)
+    return Close(number=number, outcome=outcome, because=because)
 
 
 def run_close(ctx: Context, actor: str, a: Close) -> Reply:

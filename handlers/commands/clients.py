@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.rules.client_details import CHANNELS, LANGUAGES, PREFERENCES
+from bot.rules.said import quoted, said
 from bot.services.client_updates import preview_update, send_update
 from bot.services.clients import DETAILS, set_client_detail, set_sms_consent
 from handlers.blocks import Reply
@@ -42,7 +43,9 @@ def parse_client(words: list[str]) -> ClientDetail | ClientConsent:
     if what == "consent":
         return _parse_consent(number, words)
     if what not in DETAILS:
-        raise refuse(CLIENT, f"“{what[:30]}” is not a contact detail: {one_of((*DETAILS, 'consent'))}.")
+        raise refuse(
+            CLIENT, said(quoted(what[:30]), f" is not a contact detail: {one_of((*DETAILS, 'consent'))}.")
+        )
     shown = CLIENT.forms[ClientDetail]
     if not words:
         raise refuse(shown, f"Give the client's {what}.", example=_example(number, what))
@@ -143,8 +146,11 @@ def parse_update(words: list[str]) -> Update:
     if words:
         raise refuse(
             UPDATE,
-            f"I don't know what to do with “{' '.join(words)[:60]}”: after the case come "
-            f"{one_of(CHANNELS)}, a rule (R2) and send, each optional, in that order.",
+            said(
+                "I don't know what to do with ",
+                quoted(" ".join(words)[:60]),
+                f": after the case come {one_of(CHANNELS)}, a rule (R2) and send, each optional, in that order.",
+            ),
         )
     return Update(number, channel, rule, send)
 

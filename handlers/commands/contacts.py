@@ -8,6 +8,7 @@ from datetime import date
 
 from bot import services
 from bot.rules.playbook import ACCOUNTING, TYPED_ATTEMPTS
+from bot.rules.said import Command, quoted, said
 from bot.rules.wording import ATTEMPT_SPELLINGS, KIND_SPELLINGS, not_reached
 from bot.services.contacts import CONTACT_KINDS
 from handlers.blocks import Reply
@@ -38,7 +39,12 @@ class Contacted:
 
 
 def _line(number: str, kind: str, rest: str) -> str:
-    return f"{CASE} {CONTACTED.name} {number} {kind} {rest}".rstrip()
+    return f"{CASE} {_words(number, kind, rest)}"
+
+
+def _words(number: str, kind: str, rest: str) -> str:
+    """The subcommand's words (a Command's), a note's backticks as quotes so that it stays one code span."""
+    return f"{CONTACTED.name} {number} {kind} {rest.replace('`', chr(39))}".rstrip()
 
 
 def parse_contacted(words: list[str]) -> Contacted:
@@ -75,9 +81,15 @@ def parse_contacted(words: list[str]) -> Contacted:
     if gone is not None and note is not None:
         raise refuse(
             CONTACTED,
-            f"The note says “{gone}”: the {kind} was not reached. That is an attempt, which closes nothing; "
-            f"record it with `{_line(number, kind, f'voicemail {note}')}`. If you did reach them, put the "
-            f"note in quotes: `{_line(number, kind, f'{chr(34)}{note}{chr(34)}')}`. Nothing was recorded.",
+            said(
+                "The note says ",
+                quoted(gone),
+                f": the {kind} was not reached. That is an attempt, which closes nothing; record it with `",
+                Command(_words(number, kind, f"voicemail {note}")),
+                "`. If you did reach them, put the note in quotes: `",
+                Command(_words(number, kind, f'"{note}"')),
+                "`. Nothing was recorded.",
+            ),
             example=_line(number, kind, f"voicemail {note}"),
         )
     return Contacted(number=number, kind=kind, on=on, note=note, topic=topic, attempt=attempt)

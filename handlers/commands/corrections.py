@@ -10,6 +10,7 @@ from decimal import Decimal
 from bot import services
 from bot.rules.playbook import HoldUp
 from bot.rules.public_entity_table import CLAIM_EVENTS
+from bot.rules.said import quoted, said
 from bot.services.corrections import PROVIDER_FIELDS
 from handlers.blocks import Reply
 from handlers.commands.subcommand import (
@@ -206,8 +207,8 @@ def _because(form: Form, words: list[str]) -> str | None:
 def _day(form: Form, words: list[str], what: str) -> date:
     on = date_opt(form, words)
     if on is None:
-        got = f"“{words[0][:30]}” is not a day" if words else f"Give {what}"
-        raise refuse(form, f"{got}: like 11/3, Nov 3 or yesterday.")
+        got = said(quoted(words[0][:30]), " is not a day") if words else f"Give {what}"
+        raise refuse(form, said(got, ": like 11/3, Nov 3 or yesterday."))
     return on
 
 
@@ -223,11 +224,13 @@ def parse_fix(words: list[str]) -> FixArgs:
     number = case_no(FIX, words)
     if not words:
         raise refuse(FIX, f"Say what to correct: {one_of(tuple(_FORMS))}.")
-    said = words.pop(0).lower()
-    what = _SPELLINGS.get(said, said)
+    word = words.pop(0).lower()
+    what = _SPELLINGS.get(word, word)
     form = _FORMS.get(what)
     if form is None:
-        raise refuse(FIX, f"“{said[:30]}” is not something casebot corrects: {one_of(tuple(_FORMS))}.")
+        raise refuse(
+            FIX, said(quoted(word[:30]), f" is not something casebot corrects: {one_of(tuple(_FORMS))}.")
+        )
     because = _because(form, words)
     if form is TREATMENT:
         on = _day(form, words, "the day treatment completed")
@@ -301,7 +304,10 @@ def parse_fix(words: list[str]) -> FixArgs:
     kind = words.pop(0).lower() if words else ""
     if kind not in HOLDUP_KINDS:
         raise refuse(
-            form, f"“{kind[:30]}” is not a hold-up: {one_of(HOLDUP_KINDS)}." if kind else "Which hold-up?"
+            form,
+            said(quoted(kind[:30]), f" is not a hold-up: {one_of(HOLDUP_KINDS)}.")
+            if kind
+            else "Which hold-up?",
         )
     if words and words[0].lower() == "since":
         words.pop(0)
@@ -317,17 +323,19 @@ def _parse_claim(number: str, words: list[str], because: str | None) -> FixClaim
         words[:2] = ["deemed-rejected"]
     event = words.pop(0).lower().replace("_", "-") if words else ""
     if event not in CLAIM_EVENTS:
-        got = f"“{event[:20]}” is not" if event else "Say"
-        raise refuse(CLAIM_EVENT, f"{got} which of the claim's events to correct: {one_of(CLAIM_EVENTS)}.")
+        got = said(quoted(event[:20]), " is not") if event else "Say"
+        raise refuse(
+            CLAIM_EVENT, said(got, f" which of the claim's events to correct: {one_of(CLAIM_EVENTS)}.")
+        )
     if words and words[0].lower() == "void":
         words.pop(0)
         no_more(CLAIM_EVENT, words)
         return FixClaim(number, event, None, True, because)
     on = date_opt(CLAIM_EVENT, words)
     if on is None:
-        got = f"“{words[0][:30]}” is not a day" if words else "Give the right day"
+        got = said(quoted(words[0][:30]), " is not a day") if words else "Give the right day"
         raise refuse(
-            CLAIM_EVENT, f"{got}: the day the claim was {event} (2026-01-20), or “void” to strike it."
+            CLAIM_EVENT, said(got, f": the day the claim was {event} (2026-01-20), or “void” to strike it.")
         )
     no_more(CLAIM_EVENT, words)
     return FixClaim(number, event, on, False, because)

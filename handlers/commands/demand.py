@@ -7,6 +7,7 @@ from datetime import date
 
 from bot import services
 from bot.rules.playbook import HoldUp
+from bot.rules.said import quoted, said
 from handlers.blocks import Reply
 from handlers.commands.subcommand import (
     CASE,
@@ -58,11 +59,13 @@ def parse_holdup(words: list[str]) -> SetHoldUp | ClearHoldUp:
     if kind == "clear":
         what = words.pop(0).lower() if words else "all"
         if what not in (*HOLDUP_KINDS, "all"):
-            raise refuse(HOLDUP, f"“{what[:30]}” is not a hold-up: {one_of((*HOLDUP_KINDS, 'all'))}.")
+            raise refuse(
+                HOLDUP, said(quoted(what[:30]), f" is not a hold-up: {one_of((*HOLDUP_KINDS, 'all'))}.")
+            )
         no_more(HOLDUP, words)
         return ClearHoldUp(number=number, kind=what)
     if kind not in HOLDUP_KINDS:
-        raise refuse(HOLDUP, f"“{kind[:30]}” is not a hold-up: {one_of(HOLDUP_KINDS)}.")
+        raise refuse(HOLDUP, said(quoted(kind[:30]), f" is not a hold-up: {one_of(HOLDUP_KINDS)}."))
     on = date_opt(HOLDUP, words)
     note = text_without_days(
         HOLDUP, words, "note", f"right after {kind} (/case holdup {number} {kind} 10/5 …)"
@@ -111,15 +114,15 @@ class DemandEvent:
 
 def parse_demand(words: list[str]) -> DemandEvent:
     number = case_no(DEMAND, words)
-    said = _EVENT_SPELLINGS.get(words[0].lower(), words[0].lower()) if words else ""
-    if said not in DEMAND_EVENTS:
-        got = f"“{words[0][:30]}” is not" if words else "Say"
-        raise refuse(DEMAND, f"{got} {one_of(DEMAND_EVENTS)}.")
+    event = _EVENT_SPELLINGS.get(words[0].lower(), words[0].lower()) if words else ""
+    if event not in DEMAND_EVENTS:
+        got = said(quoted(words[0][:30]), " is not") if words else "Say"
+        raise refuse(DEMAND, said(got, f" {one_of(DEMAND_EVENTS)}."))
     words.pop(0)
     on = date_opt(DEMAND, words)
     adjuster = None
     if words and words[0].lower() == "adjuster":
-        if said == "ack":
+        if event == "ack":
             raise refuse(DEMAND, "An acknowledgment takes only a date.")
         names = words[1:]
         if on is None:
@@ -129,7 +132,7 @@ def parse_demand(words: list[str]) -> DemandEvent:
             raise refuse(DEMAND, "Name the adjuster after “adjuster”.")
         words.clear()
     no_more(DEMAND, words)
-    return DemandEvent(number=number, event=said, on=on, adjuster=adjuster)
+    return DemandEvent(number=number, event=event, on=on, adjuster=adjuster)
 
 
 def run_demand(ctx: Context, actor: str, a: DemandEvent) -> Reply:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.rules.said import quoted, said
 from bot.services.history import case_history
 from handlers.blocks import Reply
 from handlers.blocks.history import build_history
@@ -23,7 +24,7 @@ def parse_history(words: list[str]) -> HistoryArgs:
     if words:
         word = words.pop(0)
         if not word.isdigit() or int(word) < 1:
-            raise refuse(HISTORY, f"“{word[:30]}” is not a page number: pages are 1, 2, 3…")
+            raise refuse(HISTORY, said(quoted(word[:30]), " is not a page number: pages are 1, 2, 3…"))
         page = int(word)
     no_more(HISTORY, words)
     return HistoryArgs(number, page)

@@ -15,6 +15,7 @@ from bot.errors import BadAmount
 from bot.logs import failure
 from bot.rules.ledger import LIEN_KINDS, Sheet, statement_filename
 from bot.rules.parsing import parse_amount
+from bot.rules.said import quoted, said
 from bot.services import accounting
 from handlers.blocks import Reply, build_statement_sent
 from handlers.commands.subcommand import (
@@ -169,18 +170,20 @@ def parse_lien(words: list[str]) -> LienArgs:
             kind = words.pop().lower()
             words.pop()
             if kind not in LIEN_KINDS:
-                raise refuse(ADD, f"“{kind[:20]}” is not a type of lien: {one_of(tuple(LIEN_KINDS))}.")
+                raise refuse(
+                    ADD, said(quoted(kind[:20]), f" is not a type of lien: {one_of(tuple(LIEN_KINDS))}.")
+                )
         if len(words) < 2:
             raise refuse(ADD, "Name who holds the lien, then the amount asserted.")
         lien_amount = amount(ADD, words.pop())
         return LienAdd(number=number, holder=" ".join(words), amount=lien_amount, kind=kind, on=on)
     if not first.isdigit():
-        raise refuse(LIEN, f"“{first[:20]}” is neither add nor a lien's number.")
+        raise refuse(LIEN, said(quoted(first[:20]), " is neither add nor a lien's number."))
     if not words:
         raise refuse(STEP, f"Say what happened to lien {first}: {one_of(STEPS)}.")
     step = words.pop(0).lower()
     if step not in STEPS:
-        raise refuse(STEP, f"“{step[:20]}” is not {one_of(STEPS)}.")
+        raise refuse(STEP, said(quoted(step[:20]), f" is not {one_of(STEPS)}."))
     reduced_to: Decimal | None = None
     if step == "reduced":
         if not words:
@@ -282,8 +285,11 @@ def parse_statement(words: list[str]) -> StatementArgs:
         if key != "litigation-costs":
             raise refuse(
                 STATEMENT,
-                f"“{key[:30]}” is not litigation-costs: the statement takes costs and liens from the ledger "
-                "(/case accounting tries other figures).",
+                said(
+                    quoted(key[:30]),
+                    " is not litigation-costs: the statement takes costs and liens from the ledger "
+                    "(/case accounting tries other figures).",
+                ),
             )
         if not words:
             raise refuse(STATEMENT, "Give an amount after “litigation-costs”.")

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot import services
+from bot.rules.said import quoted, said
 from handlers.blocks import Reply, build_offers
 from handlers.commands.subcommand import (
     OFFER,
@@ -47,7 +48,7 @@ def parse_received(words: list[str]) -> OfferReceived:
         if word.lower() == "final" and not final:
             final = True
         else:
-            raise refuse(RECEIVED, f"I don't know what to do with “{word[:40]}”.")
+            raise refuse(RECEIVED, said("I don't know what to do with ", quoted(word[:40]), "."))
     return OfferReceived(number=number, amount=offered, final=final, on=on)
 
 
@@ -111,7 +112,9 @@ def parse_informed(words: list[str]) -> OfferInformed:
     elif words and not day_at(words):
         match = _ORDINAL_RE.match(words[0])
         if not match or int(match.group(1)) < 1:
-            raise refuse(INFORMED, f"“{words[0][:30]}” is not an offer number like 1 or 2nd, nor final.")
+            raise refuse(
+                INFORMED, said(quoted(words[0][:30]), " is not an offer number like 1 or 2nd, nor final.")
+            )
         n = int(match.group(1))
         words.pop(0)
     on = date_opt(INFORMED, words)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import services
+from bot.rules.said import quoted, said
 from bot.services.providers import RECEIVED
 from handlers.blocks import Reply
 from handlers.commands.subcommand import (
@@ -87,7 +88,7 @@ def parse_provider(words: list[str]) -> ProviderArgs:
     )
     form = _ACTIONS.get(action or "")
     if form is None:
-        raise refuse(PROVIDER, f"“{words[0][:30]}” is not {one_of(tuple(_ACTIONS))}.")
+        raise refuse(PROVIDER, said(quoted(words[0][:30]), f" is not {one_of(tuple(_ACTIONS))}."))
     on = date_at_end(form, words)
     if form is ADD:
         name = text_without_days(form, words, "provider's name", "at the end")
@@ -103,7 +104,7 @@ def parse_provider(words: list[str]) -> ProviderArgs:
             )
         what = words.pop().lower()
         if what not in RECEIVED:
-            raise refuse(form, f"“{what[:30]}” is not {one_of(RECEIVED)}.")
+            raise refuse(form, said(quoted(what[:30]), f" is not {one_of(RECEIVED)}."))
         return ProviderReceived(number=number, ref=" ".join(words), what=what, on=on)
     if not words:
         raise refuse(form, "Name the provider: its number on the card or the start of its name.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.rules.said import quoted, said
 from bot.services import client_conversation as conv
 from handlers.blocks import Reply
 from handlers.blocks.client_replies import build_messages_reply, build_reply_queued
@@ -63,7 +64,7 @@ def parse_messages(words: list[str]) -> MessagesArgs:
     if words:
         word = words.pop(0)
         if not word.isdigit() or int(word) < 1 or int(word) > 10_000:
-            raise refuse(MESSAGES, f"“{word[:20]}” is not a page number.")
+            raise refuse(MESSAGES, said(quoted(word[:20]), " is not a page number."))
         page = int(word)
     no_more(MESSAGES, words)
     return MessagesArgs(number, page)

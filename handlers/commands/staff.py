@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import services
+from bot.rules.said import quoted, said
 from bot.services import caseload
 from handlers.blocks import Reply, build_message, build_outcome
 from handlers.commands.subcommand import (
@@ -39,11 +40,13 @@ def parse_away(words: list[str]) -> Away:
         if word == "until" and words:
             until = date_opt(AWAY, words, when="near")
             if until is None:
-                raise refuse(AWAY, f"“{words[0][:40]}” is not a day: say until when, like until 12/7.")
+                raise refuse(
+                    AWAY, said(quoted(words[0][:40]), " is not a day: say until when, like until 12/7.")
+                )
         elif word == "cover" and words:
             cover = user(AWAY, words.pop(0), "person who covers")
         else:
-            raise refuse(AWAY, f"I don't know what to do with “{word[:40]}”.")
+            raise refuse(AWAY, said("I don't know what to do with ", quoted(word[:40]), "."))
     return Away(until=until, cover=cover)
 
 
@@ -89,8 +92,8 @@ def parse_role(words: list[str]) -> Role:
     who = user(ROLE, words.pop(0) if words else None)
     role = words.pop(0).lower() if words else ""
     if role not in services.ROLES:
-        got = f"“{role[:20]}” is not a role:" if role else "Give the role:"
-        raise refuse(ROLE, f"{got} {one_of(services.ROLES)}.")
+        got = said(quoted(role[:20]), " is not a role:") if role else "Give the role:"
+        raise refuse(ROLE, said(got, f" {one_of(services.ROLES)}."))
     no_more(ROLE, words)
     return Role(user=who, role=role)
 

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from bot.errors import BadAmount, BadDate, InputError
 from bot.rules.parsing import When, parse_amount, read_day
+from bot.rules.said import quoted, said
 from bot.rules.wording import close_to, vocabulary_word
 from bot.services.firm import Outcome
 from handlers.blocks import Reply, build_outcome
@@ -104,13 +105,13 @@ def case_no(sub: Shown, words: list[str]) -> str:
         raise refuse(sub, "Which case? Give its number.")
     word = words.pop(0)
     if mention(word) or is_dateish(word):
-        raise refuse(sub, f"“{word[:40]}” is not a case number.")
+        raise refuse(sub, said(quoted(word[:40]), " is not a case number."))
     return word
 
 
 def no_more(sub: Shown, words: list[str]) -> None:
     if words:
-        raise refuse(sub, f"I don't know what to do with “{' '.join(words)[:60]}”.")
+        raise refuse(sub, said("I don't know what to do with ", quoted(" ".join(words)[:60]), "."))
 
 
 def _today(words: list[str]) -> date:
@@ -170,8 +171,11 @@ def text_without_days(
             continue
         raise refuse(
             sub,
-            f"“{shown[:40]}” in the {what} looks like a day. Put the day {where}, or put the {what} "
-            f"in quotes if that day is only part of it.",
+            said(
+                quoted(shown[:40]),
+                f" in the {what} looks like a day. Put the day {where}, or put the {what} "
+                "in quotes if that day is only part of it.",
+            ),
         )
     return " ".join(words).strip() or None
 
@@ -199,7 +203,10 @@ def vocab(
             meant = (spellings or {}).get(near, near)
             raise refuse(
                 sub,
-                f"“{words[0][:30]}” is not {one_of(vocabulary)}: did you mean `{meant}`? Nothing was recorded.",
+                said(
+                    quoted(words[0][:30]),
+                    f" is not {one_of(vocabulary)}: did you mean `{meant}`? Nothing was recorded.",
+                ),
                 example=example(meant) if example else None,
             )
     return None
@@ -224,8 +231,8 @@ def amount(sub: Shown, word: str) -> Decimal:
 def user(sub: Shown, word: str | None, what: str = "person") -> str:
     found = mention(word or "")
     if found is None:
-        shown = f"“{word[:40]}” is not" if word else "Name"
-        raise refuse(sub, f"{shown} a Slack mention: @-mention the {what}.")
+        shown = said(quoted(word[:40]), " is not") if word else "Name"
+        raise refuse(sub, said(shown, f" a Slack mention: @-mention the {what}."))
     return found
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from bot.errors import InputError
 from bot.rules.fees import parse_rate
+from bot.rules.said import quoted, said
 from bot.services import accounting, claim_events, limitation
 from handlers.blocks import Reply, build_accounting
 from handlers.commands.subcommand import (
@@ -52,9 +53,9 @@ def parse_accounting(words: list[str]) -> Accounting:
         key = words.pop(0).lower().replace("_", "-")
         name = _COSTS.get(key)
         if name is None:
-            raise refuse(ACCOUNTING, f"“{key[:30]}” is not costs, liens or litigation-costs.")
+            raise refuse(ACCOUNTING, said(quoted(key[:30]), " is not costs, liens or litigation-costs."))
         if not words:
-            raise refuse(ACCOUNTING, f"Give an amount after “{key}”.")
+            raise refuse(ACCOUNTING, said("Give an amount after ", quoted(key), "."))
         extra[name] = amount(ACCOUNTING, words.pop(0))
     return Accounting(
         number=number,
@@ -107,7 +108,7 @@ def parse_sol(words: list[str]) -> Limitation:
     on = date_opt(SOL, words, when="dated")
     loss_on: date | None = None
     state: str | None = None
-    said: set[str] = set()
+    given: set[str] = set()
     if words and words[0].lower() == "loss":
         words.pop(0)
         loss_on = date_opt(SOL, words)
@@ -117,24 +118,24 @@ def parse_sol(words: list[str]) -> Limitation:
             raise refuse(SOL, "Give the state where the loss happened: two letters, like CA.")
         word = words.pop(0)
         if not _STATE_RE.match(word):
-            raise refuse(SOL, f"“{word[:20]}” is not a state: two letters, like CA.")
+            raise refuse(SOL, said(quoted(word[:20]), " is not a state: two letters, like CA."))
         state = word.upper()
         while words and words[0].lower() in _LOSS_WORDS:
             word = words.pop(0).lower()
-            if word in said:
-                raise refuse(SOL, f"Say “{word}” once.")
-            said.add(word)
+            if word in given:
+                raise refuse(SOL, said("Say ", quoted(word), " once."))
+            given.add(word)
     elif words and words[0].lower() in _LOSS_WORDS:
         raise refuse(
             SOL,
-            f"“{words[0][:20]}” describes the loss: give it after the loss's day and state.",
+            said(quoted(words[0][:20]), " describes the loss: give it after the loss's day and state."),
             example=f"{CASE} sol {number} loss 2026-03-02 CA {words[0].lower()}",
         )
     no_more(SOL, words)
     if on is None and loss_on is None:
         raise refuse(SOL, "Give the limitation date, or “loss” with the day of the loss and its state.")
     return Limitation(
-        number=number, on=on, loss_on=loss_on, state=state, motor="motor" in said, public="public" in said
+        number=number, on=on, loss_on=loss_on, state=state, motor="motor" in given, public="public" in given
     )
 
 
@@ -241,7 +242,10 @@ def parse_claim(words: list[str]) -> ClaimEvent:
         )
         raise refuse(
             CLAIM,
-            f"“{words[0][:20]}” is not what happened to the claim{day}: presented, rejected or deemed-rejected.",
+            said(
+                quoted(words[0][:20]),
+                f" is not what happened to the claim{day}: presented, rejected or deemed-rejected.",
+            ),
         )
     words.pop(0)
     on = date_opt(CLAIM, words)
@@ -293,7 +297,7 @@ def parse_fees(words: list[str]) -> FeeTerms:
         key = words.pop(0).lower()
         name = _FEE_KEYS.get(key)
         if name is None:
-            raise refuse(FEES, f"“{key[:30]}” is not presuit, litigation or base.")
+            raise refuse(FEES, said(quoted(key[:30]), " is not presuit, litigation or base."))
         if name in terms:
             raise refuse(FEES, f"Give {name} once.")
         value: list[str] = []
@@ -302,11 +306,13 @@ def parse_fees(words: list[str]) -> FeeTerms:
         text = " ".join(value)
         if name == "base":
             if text.lower() not in (*FEE_BASES, "default"):
-                got = f"“{text[:20]}” is not" if text else "Say after “base” whether the fee is on"
-                raise refuse(FEES, f"{got} gross or net (of costs).")
+                got = said(quoted(text[:20]), " is not") if text else "Say after “base” whether the fee is on"
+                raise refuse(FEES, said(got, " gross or net (of costs)."))
             text = text.lower()
         elif not text:
-            raise refuse(FEES, f"Give the {name} fee rate after “{key}”, like 33 1/3% or 40%.")
+            raise refuse(
+                FEES, said(f"Give the {name} fee rate after ", quoted(key), ", like 33 1/3% or 40%.")
+            )
         elif text.lower() == "default":
             text = "default"
         else:

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot import services
 from bot.errors import NotAllowed, TryAgain
 from bot.logs import failure
+from bot.rules.said import said, typed
 from bot.services import request
 from bot.services.firm import Firm
 from bot.services.people import PersonInfo
@@ -185,7 +186,10 @@ class People:
             ) from exc
         if not known:
             raise NotAllowed(
-                f"Slack does not know <@{user_id}>; casebot works with the firm's members.", field=field
+                said(
+                    "Slack does not know ", typed(f"<@{user_id}>"), "; casebot works with the firm's members."
+                ),
+                field=field,
             )
         staff = services.person(self.firm, user_id)
         request.remember(user_id, staff)
