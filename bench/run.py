@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -391,7 +392,7 @@ def verdicts(report: Report) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--scale", default="10000,100000", help="comma-separated case counts (default 10000,100000)"
@@ -421,10 +422,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rush-seconds", type=float, default=30.0, help="how long the rush lasts")
     parser.add_argument("--rush-rate", type=float, default=TARGET_RUSH_RATE, help="requests a second offered")
     parser.add_argument("--keep", action="store_true", help="keep the databases (bench/out, casebot_bench_*)")
-    args = parser.parse_args(argv)
+    return parser
 
+
+@dataclass
+class _Run:
+    """One run of the benchmark as the command line asks for it, and what it has found so far."""
+
+    args: argparse.Namespace
+    scales: list[int]
+    backends: list[str]
+    variants: list[bool]  # without bench/fixes.py, with it, or both
+    day: date
+    out_dir: Path
+    report: Report
+    standin: Any  # handlers.slack.standin.SlackStandIn: the Slack every part talks to
+    echo: cmd.Server | None = None  # the echo server of the commands part, started once
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     # Stopped with SIGTERM, still stop the servers and drop the databases (the `finally` blocks below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    run = _start(args)
+    try:
+        for scale in run.scales:
+            _measure_scale(run, scale)
+    finally:
+        if run.echo is not None:
+            run.echo.stop()
+        run.standin.stop()
+    return _finish(run)
+
+
+def _start(args: argparse.Namespace) -> _Run:
+    """What to measure, said at the start, and the Slack stand-in started."""
     scales = sorted({int(s.replace("_", "")) for s in args.scale.split(",") if s.strip()})
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     variants = {"no": [False], "yes": [True], "both": [False, True]}[args.fixes]
@@ -441,94 +473,109 @@ def main(argv: list[str] | None = None) -> int:
     from handlers.slack.standin import SlackStandIn
 
     standin = SlackStandIn().start()
-    echo: cmd.Server | None = None
-    try:
-        for scale in scales:
-            say()
-            say(f"== {scale:,} cases")
-            firm = Firm(cases=scale, managers=args.managers, due_target=args.due, seed=args.seed, today=day)
-            targets = [load.create(b, scale, pg_url=args.pg_url) for b in backends]
-            try:
-                generating = load.fill(targets, firm)
-                say(
-                    f"  generated in {generating:.1f}s: {firm.events:,} events, {firm.obligations:,} obligations "
-                    f"({firm.open_obligations:,} open, {firm.due_items:,} due by {day}), "
-                    f"{firm.slipped_cases:,} cases behind"
-                )
-                for t in targets:
-                    total = sum(t.rows.values())
-                    say(
-                        f"  loaded {t.backend:<10} {total:,} rows in {t.load_seconds:.1f}s "
-                        f"({total / t.load_seconds:,.0f} rows/s)"
-                    )
-                    report.loads.append(
-                        {
-                            "backend": t.backend,
-                            "scale": scale,
-                            "rows": t.rows,
-                            "seconds": round(t.load_seconds, 1),
-                            "generate_seconds": round(generating, 1),
-                            "due": firm.due_items,
-                            "events": firm.events,
-                            "obligations": firm.obligations,
-                        }
-                    )
-                for t in targets if not args.no_digests else ():
-                    for fixes in variants:
-                        timing: DigestTiming = time_digests(t.url, scale, t.backend, day, fixes=fixes)
-                        say(
-                            f"  digests {_variant(t.backend, fixes):<16} {timing.digests} digests, {timing.items:,} items: "
-                            f"median {timing.median * 1000:,.0f} ms of {len(timing.seconds)} ({timing.builder})"
-                        )
-                        report.digests.append(
-                            {
-                                **{k: v for k, v in asdict(timing).items() if k != "seconds"},
-                                "median_s": round(timing.median, 4),
-                                "runs_s": [round(s, 4) for s in timing.seconds],
-                            }
-                        )
-                for user in sorted({m for _, m, _ in firm.index} | {LEAD}):
-                    standin.add_user(user)
-                if not args.no_leads:
-                    for t in targets:
-                        run_leads(t, firm, standin, args.lead_requests, args.seed, out_dir, report)
-                if scale == scales[-1] and not args.no_commands:
-                    if echo is None:
-                        echo = cmd.echo_server(standin.base_url, out_dir).start()
-                    for t in targets:
-                        for fixes in variants:
-                            run_commands(
-                                t,
-                                firm,
-                                standin,
-                                echo,
-                                args.requests,
-                                args.seed,
-                                out_dir,
-                                report,
-                                fixes=fixes,
-                                rush_options=None
-                                if args.no_rush
-                                else RushOptions(
-                                    args.rush_managers, args.rush_seconds, args.rush_rate, args.seed
-                                ),
-                            )
-            finally:
-                if not args.keep:
-                    for t in targets:
-                        t.drop()
-    finally:
-        if echo is not None:
-            echo.stop()
-        standin.stop()
+    return _Run(args, scales, backends, variants, day, out_dir, report, standin)
 
+
+def _measure_scale(run: _Run, scale: int) -> None:
+    """One scale: the firm generated and loaded, then its digests, the leads' views and (at the largest
+    scale) the commands, on every backend; the databases dropped unless kept."""
+    args, day = run.args, run.day
+    say()
+    say(f"== {scale:,} cases")
+    firm = Firm(cases=scale, managers=args.managers, due_target=args.due, seed=args.seed, today=day)
+    targets = [load.create(b, scale, pg_url=args.pg_url) for b in run.backends]
+    try:
+        _load(run, scale, firm, targets)
+        for t in targets if not args.no_digests else ():
+            _time_digests(run, scale, t)
+        for user in sorted({m for _, m, _ in firm.index} | {LEAD}):
+            run.standin.add_user(user)
+        if not args.no_leads:
+            for t in targets:
+                run_leads(t, firm, run.standin, args.lead_requests, args.seed, run.out_dir, run.report)
+        if scale == run.scales[-1] and not args.no_commands:
+            _time_commands(run, firm, targets)
+    finally:
+        if not args.keep:
+            for t in targets:
+                t.drop()
+
+
+def _load(run: _Run, scale: int, firm: Firm, targets: list[load.BenchDatabase]) -> None:
+    generating = load.fill(targets, firm)
+    say(
+        f"  generated in {generating:.1f}s: {firm.events:,} events, {firm.obligations:,} obligations "
+        f"({firm.open_obligations:,} open, {firm.due_items:,} due by {run.day}), "
+        f"{firm.slipped_cases:,} cases behind"
+    )
+    for t in targets:
+        total = sum(t.rows.values())
+        say(
+            f"  loaded {t.backend:<10} {total:,} rows in {t.load_seconds:.1f}s "
+            f"({total / t.load_seconds:,.0f} rows/s)"
+        )
+        run.report.loads.append(
+            {
+                "backend": t.backend,
+                "scale": scale,
+                "rows": t.rows,
+                "seconds": round(t.load_seconds, 1),
+                "generate_seconds": round(generating, 1),
+                "due": firm.due_items,
+                "events": firm.events,
+                "obligations": firm.obligations,
+            }
+        )
+
+
+def _time_digests(run: _Run, scale: int, t: load.BenchDatabase) -> None:
+    for fixes in run.variants:
+        timing: DigestTiming = time_digests(t.url, scale, t.backend, run.day, fixes=fixes)
+        say(
+            f"  digests {_variant(t.backend, fixes):<16} {timing.digests} digests, {timing.items:,} items: "
+            f"median {timing.median * 1000:,.0f} ms of {len(timing.seconds)} ({timing.builder})"
+        )
+        run.report.digests.append(
+            {
+                **{k: v for k, v in asdict(timing).items() if k != "seconds"},
+                "median_s": round(timing.median, 4),
+                "runs_s": [round(s, 4) for s in timing.seconds],
+            }
+        )
+
+
+def _time_commands(run: _Run, firm: Firm, targets: list[load.BenchDatabase]) -> None:
+    args = run.args
+    if run.echo is None:
+        run.echo = cmd.echo_server(run.standin.base_url, run.out_dir).start()
+    for t in targets:
+        for fixes in run.variants:
+            run_commands(
+                t,
+                firm,
+                run.standin,
+                run.echo,
+                args.requests,
+                args.seed,
+                run.out_dir,
+                run.report,
+                fixes=fixes,
+                rush_options=None
+                if args.no_rush
+                else RushOptions(args.rush_managers, args.rush_seconds, args.rush_rate, args.seed),
+            )
+
+
+def _finish(run: _Run) -> int:
+    """The verdicts against the targets, the full results written; 1 when a command failed."""
+    report = run.report
     report.machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report.verdicts = verdicts(report)
     say()
     say("== targets")
     for line in report.verdicts:
         say("  " + line)
-    path = out_dir / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path = run.out_dir / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(asdict(report), indent=2, default=str))
     say(f"\nfull results: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
     failed = sum(c["failures"] for c in report.commands) + sum(

@@ -6,27 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from bot.errors import CasebotError
-from bot.rules.fees import FEE_BASES, parse_rate
-from bot.rules.limitation import ALL_CODES, LimitationRefused, claim_deadline, limitation_date
-from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable
-from bot.rules.playbook import STAGE_ORDER, STAGES, Stage
-from bot.services.import_client_rows import CLIENT_ALIASES, CLIENT_COLUMNS, ClientIn, read_client
-from bot.services.import_ledger_rows import (
-    CostIn,
-    LienIn,
-    ProviderIn,
-    RoundIn,
-    RowCells,
-    read_costs,
-    read_liens,
-    read_providers,
-    read_rounds,
-)
+from bot.rules.parsing import printable
+from bot.rules.playbook import Stage
+from bot.services.import_client_rows import CLIENT_ALIASES, CLIENT_COLUMNS, ClientIn
+from bot.services.import_ledger_rows import CostIn, LienIn, ProviderIn, RoundIn
+from bot.services.import_row_columns import read_row
 
 COLUMNS: tuple[str, ...] = (
     "case_number",  # required: PI-2041
@@ -75,11 +64,6 @@ _ALIASES = {
     "claim_deadline_date": "claim_deadline",
     **CLIENT_ALIASES,
 }
-
-_YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
-
-
-_SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]+$")
 
 
 @dataclass
@@ -140,23 +124,6 @@ def escape_name(name: str) -> str:
     return name.replace("\\", "\\\\").replace(":", "\\:").replace("|", "\\|")
 
 
-def _yes_no(value: str, column: str, r: RowCells) -> bool | None:
-    if not value:
-        return None
-    answer = _YES.get(value.strip().lower())
-    if answer is None:
-        r.problems.append(f"{column} “{value[:20]}” is yes or no")
-    return answer
-
-
-def _stage(word: str) -> Stage | None:
-    key = word.strip().lower().replace("-", "_").replace(" ", "_")
-    for stage in Stage:
-        if key in (stage.value, stage.value.replace("_", ""), STAGES[stage].label.lower().replace(" ", "_")):
-            return stage
-    return None
-
-
 def as_written(cell: str) -> str:
     """A manager cell as it is: a Slack user id or an email (the default reading of the manager column)."""
     return cell
@@ -165,160 +132,22 @@ def as_written(cell: str) -> str:
 def _row_from_cells(
     line: int, cells: dict[str, str], today: date, person: Callable[[str], str] = as_written
 ) -> tuple[Row | None, list[str]]:
-    r = RowCells(today)
-    number = cells.get("case_number", "")
-    client = " ".join(cells.get("client", "").split())
-    manager = cells.get("manager", "").strip()
-    if not number:
-        r.problems.append("case_number is empty")
-    elif not is_case_number(number):
-        r.problems.append(f"case_number “{number[:40]}” is not a case number: {CASE_NUMBER_RULE}")
-    if not client:
-        r.problems.append("client is empty")
-    elif len(client) > 200:
-        r.problems.append("client is longer than 200 characters")
-    manager = person(manager)
-    if not manager:
-        r.problems.append("manager is empty: give a Slack user id (U123ABC) or an email")
-    elif "@" not in manager and not _SLACK_ID_RE.match(manager.upper()):
-        r.problems.append(f"manager “{manager[:40]}” is neither a Slack user id (U123ABC) nor an email")
-    stage = None
-    if cells.get("stage"):
-        stage = _stage(cells["stage"])
-        if stage is None:
-            r.problems.append(
-                f"stage “{cells['stage'][:30]}” is not a stage: {', '.join(s.value for s in Stage)}"
-            )
-    treatment = r.day(cells.get("treatment_complete", ""), "treatment_complete")
-    providers = read_providers(cells.get("providers", ""), r)
-    liens = read_liens(cells.get("liens", ""), r)
-    costs = read_costs(cells.get("costs", ""), r)
-    last_contact = r.day(cells.get("last_client_contact", ""), "last_client_contact")
-    demand = r.day(cells.get("demand_sent", ""), "demand_sent")
-    adjuster = " ".join(cells.get("adjuster", "").split())[:200] or None
-    rounds = read_rounds(cells.get("demand_rounds", ""), r)
-    if rounds:
-        if demand and demand != rounds[0].on:
-            r.problems.append(
-                f"demand_sent {demand:%Y-%m-%d} is not the first round's day in demand_rounds "
-                f"({rounds[0].on:%Y-%m-%d})"
-            )
-        demand = demand or rounds[0].on
-        named = {(x.adjuster or "").lower() for x in rounds}
-        if adjuster and adjuster.lower() not in named:
-            r.problems.append(f"adjuster {adjuster} is not named in demand_rounds")
-    limitation = r.day(cells.get("limitation_date", ""), "limitation_date", past_only=False)
-    loss = r.day(cells.get("loss_date", ""), "loss_date")
-    state = cells.get("loss_state", "").strip().upper() or None
-    if state and state not in ALL_CODES:
-        r.problems.append(
-            f"loss_state “{state[:10]}” is not a state casebot knows (two letters: one of the 50 states or DC); "
-            "give limitation_date instead"
-        )
-        state = None
-    elif bool(cells.get("loss_date")) != bool(state):
-        r.problems.append("loss_date and loss_state go together")
-    motor = _yes_no(cells.get("loss_motor", ""), "loss_motor", r)
-    public = _yes_no(cells.get("public_entity", ""), "public_entity", r)
-    claim_on = r.day(cells.get("claim_deadline", ""), "claim_deadline", past_only=False)
-    if motor and not (loss and state):
-        r.problems.append("loss_motor goes with loss_date and loss_state")
-    if claim_on is not None and public is False:
-        r.problems.append("claim_deadline is for a claim against a public entity, but public_entity says no")
-    computed: date | None = None
-    if loss and state and limitation is None:
-        try:
-            computed = limitation_date(loss, state, bool(motor))
-        except LimitationRefused as refused:
-            r.problems.append(
-                f"casebot does not compute this limitation date: {refused.reason} Give limitation_date"
-            )
-    if public and claim_on is None:
-        found = claim_deadline(loss, state) if loss and state else None
-        if found is not None:
-            claim_on = found[0]
-        elif loss and state:
-            r.problems.append(f"casebot holds no claim deadline for {state}: give claim_deadline")
-        else:
-            r.problems.append("public_entity: give claim_deadline, or loss_date and loss_state to compute it")
-    fees: dict[str, str | None] = {}
-    for column, what in (("fee_presuit", "pre-suit fee"), ("fee_litigation", "litigation fee")):
-        fees[column] = None
-        if cells.get(column):
-            try:
-                fees[column] = str(parse_rate(cells[column], what=what))
-            except CasebotError as exc:
-                r.problems.append(f"{column}: {exc.message}")
-    base = cells.get("fee_base", "").strip().lower() or None
-    if base and base not in FEE_BASES:
-        r.problems.append(f"fee_base “{base[:10]}” is gross or net")
-
-    for p in providers:
-        early = [d for d in (p.records_on, p.bills_on) if d and treatment and d < treatment]
-        if p.requested_on is None and early:
-            r.problems.append(
-                f"provider “{p.name[:40]}”: give its requested day (something arrived {min(early):%Y-%m-%d}, "
-                "before treatment_complete, which a blank requested day stands for)"
-            )
-    if demand and treatment and demand < treatment:
-        r.problems.append(f"demand_sent {demand:%Y-%m-%d} is before treatment_complete {treatment:%Y-%m-%d}")
-    if stage is not None and demand and STAGE_ORDER[stage] < STAGE_ORDER[Stage.DEMAND_SENT]:
-        r.problems.append(
-            f"demand_sent {demand:%Y-%m-%d} says the demand went out, but stage is {stage.value}: "
-            "use demand_sent or a later stage"
-        )
-    if adjuster and not demand:
-        r.problems.append("adjuster is recorded with the demand: give demand_sent too")
-    contact = read_client(cells, r, person, lambda user: bool(_SLACK_ID_RE.match(user)))
-    if r.problems:
-        return None, r.problems
-    return Row(
-        line=line,
-        number=number,
-        client=client,
-        manager_ref=manager,
-        stage=stage,
-        treatment_on=treatment,
-        providers=providers,
-        last_contact=last_contact,
-        demand_sent=demand,
-        adjuster=adjuster,
-        rounds=rounds,
-        limitation_on=limitation or computed,
-        loss_on=loss,
-        loss_state=state,
-        loss_motor=motor if loss else None,
-        public_entity=True if claim_on is not None else public,
-        claim_deadline_on=claim_on,
-        fee_presuit=fees["fee_presuit"],
-        fee_litigation=fees["fee_litigation"],
-        fee_base=base,
-        liens=liens,
-        costs=costs,
-        contact=contact,
-    ), []
+    got, problems = read_row(cells, today, person)
+    if problems:
+        return None, problems
+    got["loss_motor"] = got["loss_motor"] if got["loss_on"] else None  # only with a loss to go with
+    if got["claim_deadline_on"] is not None:
+        got["public_entity"] = True
+    return Row(line=line, **got), []
 
 
-def read_rows(
-    text: str, today: date, person: Callable[[str], str] = as_written
-) -> tuple[list[Row], list[tuple[int, str]]]:
-    """Every row of the file, and every problem found without the database: (line, message). `person` reads
-    a manager cell into a Slack user id or an email (the entry point may teach it Slack's mentions)."""
-    errors: list[tuple[int, str]] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [(1, "the file is empty: the first line names the columns")]
-    except csv.Error as exc:
-        return [], [(1, f"the first line can't be read as CSV ({exc})")]
-    names = []
-    for raw in header:
-        name = re.sub(r"[\s\-]+", "_", raw.strip().lower())
-        names.append(_ALIASES.get(name, name))
+def _names(header: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
+    """The header's column names (aliases read as the column they stand for), and what is wrong with it."""
+    names = [_ALIASES.get(n, n) for n in (re.sub(r"[\s\-]+", "_", raw.strip().lower()) for raw in header)]
     unknown = [h for h, n in zip(header, names, strict=True) if n not in COLUMNS]
     missing = [c for c in REQUIRED if c not in names]
     twice = sorted({n for n in names if names.count(n) > 1 and n in COLUMNS})
+    errors: list[tuple[int, str]] = []
     if unknown:
         errors.append(
             (
@@ -331,24 +160,27 @@ def read_rows(
         errors.append((1, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"))
     if twice:
         errors.append((1, f"column{'s' if len(twice) > 1 else ''} {', '.join(twice)} given twice"))
+    return names, errors
+
+
+def read_rows(
+    text: str, today: date, person: Callable[[str], str] = as_written
+) -> tuple[list[Row], list[tuple[int, str]]]:
+    """Every row of the file, and every problem found without the database: (line, message). `person` reads
+    a manager cell into a Slack user id or an email (the entry point may teach it Slack's mentions)."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [(1, "the file is empty: the first line names the columns")]
+    except csv.Error as exc:
+        return [], [(1, f"the first line can't be read as CSV ({exc})")]
+    names, errors = _names(header)
     if errors:
         return [], errors
-
     rows: list[Row] = []
     first_line: dict[str, int] = {}
-    line = 1
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append((start, f"can't be read as CSV ({exc})"))
-            break
-        line = start
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in _lines(reader, errors):
         if len(cells) > len(names):
             errors.append(
                 (
@@ -361,8 +193,7 @@ def read_rows(
         values = {n: restored(printable(c).strip()) for n, c in zip(names, cells, strict=False)}
         row, problems = _row_from_cells(line, values, today, person)
         label = values.get("case_number", "")[:40]
-        for p in problems:
-            errors.append((line, f"{label}: {p}" if label else p))
+        errors.extend((line, f"{label}: {p}" if label else p) for p in problems)
         if row is None:
             continue
         if row.key in first_line:
@@ -371,3 +202,19 @@ def read_rows(
         first_line[row.key] = line
         rows.append(row)
     return rows, errors
+
+
+def _lines(reader: Any, errors: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
+    """The file's rows after the header with their line numbers, blank rows left out; a row that is not
+    CSV ends the file, noted in `errors`."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append((start, f"can't be read as CSV ({exc})"))
+            return
+        if any(c.strip() for c in cells):
+            yield start, cells

@@ -6,13 +6,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
-from bot.services.changes import audit, enter_stage, replan
-from bot.services.contacts import record_contact
+from bot.services.changes import audit, replan
 from bot.services.firm import Firm, Transaction
 from bot.services.import_client_rows import IMPORT_ACTOR
 from bot.services.import_clients import apply_client
@@ -22,13 +20,12 @@ from bot.services.import_ledger import (
     add_rounds,
     bill_columns,
     rounds_of,
-    update_ledger,
-    update_rounds,
 )
 from bot.services.import_rows import Row, as_written, read_rows
+from bot.services.import_update import insurer_answered, stage_path, target_stage, update_case
 from bot.services.people import Directory, info_is_stale, remember_person
 from storage import queries as q
-from storage.models import ACTIVE, Case, Contact, DemandEvent, Provider, StageChange
+from storage.models import Case, Contact, DemandEvent, Provider, StageChange
 
 
 @dataclass
@@ -153,7 +150,7 @@ def _check_against_firm(
                     "that day, so it is not changed by an import",
                 )
             )
-        target = _target_stage(r, Stage(case.stage))
+        target = target_stage(r, Stage(case.stage))
         has_sent = any(d.kind == "sent" for d in case.demand_events)
         if (
             r.demand_sent
@@ -172,39 +169,8 @@ def _check_against_firm(
     return errors
 
 
-def _target_stage(r: Row, current: Stage = Stage.RECORDS) -> Stage:
-    """Where the row puts the case: its stage; else demand_sent when it gives a demand day; else as is."""
-    if r.stage is not None:
-        return r.stage
-    if r.demand_sent and STAGE_ORDER[current] < STAGE_ORDER[Stage.DEMAND_SENT]:
-        return Stage.DEMAND_SENT
-    return current
-
-
 class _DryRun(Exception):
     """Raised at the end of a dry run, so that the transaction rolls back."""
-
-
-def _stage_path(r: Row, start: Stage, start_on: date, today: date) -> list[tuple[Stage, date]]:
-    """The stage entries that take a case from `start` to the row's stage: the demand_sent stage on the
-    demand day when the row passes through it, the final stage on the import day."""
-    target = _target_stage(r, start)
-    if target == start or STAGE_ORDER[target] < STAGE_ORDER[start] or start in CLOSED_STAGES:
-        return []
-    path: list[tuple[Stage, date]] = []
-    sent = Stage.DEMAND_SENT
-    if r.demand_sent and STAGE_ORDER[start] < STAGE_ORDER[sent] <= STAGE_ORDER[target]:
-        path.append((sent, max(r.demand_sent, start_on)))
-    if target != sent or not path:
-        path.append((target, max(today, start_on)))
-    return path
-
-
-def _insurer_answered(stage: Stage) -> bool:
-    """A case imported at negotiation or later has had offers: the insurer answered the demand. The file
-    has no acknowledgment day, so the import records it on the import day, which closes the adjuster
-    check (R7) and the no-acknowledgment task (R8) instead of leaving them weeks overdue."""
-    return stage in (Stage.NEGOTIATION, Stage.FINAL_OFFER, Stage.SETTLEMENT)
 
 
 def _new_case(s: Session, firm: Firm, r: Row, today: date) -> Case:
@@ -235,7 +201,7 @@ def _new_case(s: Session, firm: Firm, r: Row, today: date) -> Case:
 def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> None:
 
     now, day = firm.now(), case.treatment_completed_on
-    entries = [(Stage.RECORDS, day), *_stage_path(r, Stage.RECORDS, day, today)]
+    entries = [(Stage.RECORDS, day), *stage_path(r, Stage.RECORDS, day, today)]
     for seq, (stage, on) in enumerate(entries, start=1):
         case.stages.append(
             StageChange(
@@ -279,7 +245,7 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
         )
     if r.demand_sent:
         add_rounds(case, rounds_of(r), now)
-        if _insurer_answered(last_stage) and not any(d.kind == "ack" for d in case.demand_events):
+        if insurer_answered(last_stage) and not any(d.kind == "ack" for d in case.demand_events):
             case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
     if r.contact is not None:
         apply_client(s, firm, case, r.contact)
@@ -296,129 +262,6 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
         on=day,
         limitation_on=r.limitation_on,
     )
-
-
-def _update_case(
-    s: Session, firm: Firm, case: Case, r: Row, today: date, note: Callable[[str], None]
-) -> dict[str, Any]:
-    """Apply the row to an existing case as the module's docstring says; the changes made, by name."""
-
-    changed: dict[str, Any] = {}
-    now = firm.now()
-    if r.client != case.client_name:
-        changed["client"], case.client_name = r.client, r.client
-    if r.manager != case.manager_id:
-        changed["manager"] = {"from": case.manager_id, "to": r.manager}
-        case.manager_id = r.manager
-        for ob in case.obligations:
-            if ob.state in ACTIVE:
-                ob.manager_id = r.manager
-    for name, value in (
-        ("limitation_on", r.limitation_on),
-        ("loss_on", r.loss_on),
-        ("loss_state", r.loss_state),
-        ("loss_motor", r.loss_motor),
-        ("public_entity", r.public_entity),
-        ("claim_deadline_on", r.claim_deadline_on),
-        ("fee_presuit", r.fee_presuit),
-        ("fee_litigation", r.fee_litigation),
-        ("fee_base", r.fee_base),
-    ):
-        if value is not None and getattr(case, name) != value:
-            changed[name] = value.isoformat() if isinstance(value, date) else value
-            setattr(case, name, value)
-
-    known = {p.name.lower(): p for p in case.providers}
-    seq = max((p.seq for p in case.providers), default=0)
-    for p in r.providers:
-        stored = known.get(p.name.lower())
-        if stored is None:
-            seq += 1
-            case.providers.append(
-                Provider(
-                    seq=seq,
-                    name=p.name,
-                    requested_on=p.requested_on or case.treatment_completed_on,
-                    records_on=p.records_on,
-                    bills_on=p.bills_on,
-                )
-            )
-            changed.setdefault("providers_added", []).append(p.name)
-            continue
-        for what in ("records_on", "bills_on"):
-            given, have = getattr(p, what), getattr(stored, what)
-            if given is None or given == have:
-                continue
-            if have is None and given >= stored.requested_on:
-                setattr(stored, what, given)
-                changed.setdefault("providers_received", []).append(
-                    f"{stored.name} {what[:-3]} {given:%Y-%m-%d}"
-                )
-            else:
-                note(
-                    f"{stored.name}: {what[:-3]} kept as {have or 'not received'} (the file says {given:%Y-%m-%d})"
-                )
-        if p.requested_on and p.requested_on != stored.requested_on:
-            note(
-                f"{stored.name}: requested day kept as {stored.requested_on:%Y-%m-%d} (the file says {p.requested_on:%Y-%m-%d})"
-            )
-
-    update_ledger(case, r, today, changed, note)
-
-    current = Stage(case.stage)
-    sent = [d for d in case.demand_events if d.kind == "sent"]
-    target = _target_stage(r, current)
-    if case.closed_on is not None and target != current:
-        note(f"closed as {current.value}: the stage is kept (the file says {target.value})")
-    elif STAGE_ORDER[target] < STAGE_ORDER[current]:
-        note(
-            f"stage kept at {current.value}: an import never moves a case back (the file says {target.value})"
-        )
-    if (
-        r.demand_sent
-        and not sent
-        and STAGE_ORDER[max(target, current, key=STAGE_ORDER.__getitem__)] >= STAGE_ORDER[Stage.DEMAND_SENT]
-        and case.closed_on is None
-    ):
-        add_rounds(case, rounds_of(r), now)
-        changed["demand_sent"] = r.demand_sent.isoformat()
-    elif r.rounds and sent:
-        changed.update(update_rounds(case, r, now, note))
-    elif r.demand_sent and sent and sent[0].on != r.demand_sent:
-        note(f"demand kept as sent {sent[0].on:%Y-%m-%d} (the file says {r.demand_sent:%Y-%m-%d})")
-    elif r.demand_sent and sent and r.adjuster:
-        rounds = [d for d in case.demand_events if d.kind in ("sent", "resent")]
-        if r.adjuster.lower() not in {(d.adjuster or "").lower() for d in rounds}:
-            if rounds[-1].adjuster is None:
-                rounds[-1].adjuster = r.adjuster
-                changed["adjuster"] = r.adjuster
-            else:
-                note(f"adjuster kept as {rounds[-1].adjuster} (the file says {r.adjuster})")
-    if case.closed_on is None:
-        for stage, on in _stage_path(r, current, case.stage_entered_on, today):
-            enter_stage(s, firm, case, stage, on, IMPORT_ACTOR, "imported")
-            changed["stage"] = stage.value
-        has_demand = bool(sent) or "demand_sent" in changed
-        no_ack = not any(d.kind == "ack" for d in case.demand_events)
-        if (
-            ("stage" in changed or "demand_sent" in changed)
-            and has_demand
-            and no_ack
-            and _insurer_answered(Stage(case.stage))
-        ):
-            case.demand_events.append(DemandEvent(kind="ack", on=today, by=IMPORT_ACTOR, at=now))
-            changed["demand_ack"] = today.isoformat()
-
-    if r.last_contact and (
-        case.last_client_contact_on is None or r.last_contact > case.last_client_contact_on
-    ):
-        record_contact(
-            s, firm, case, IMPORT_ACTOR, "client", r.last_contact, "last client contact (imported)"
-        )
-        changed["last_client_contact"] = r.last_contact.isoformat()
-    if r.contact is not None:
-        changed.update(apply_client(s, firm, case, r.contact, note))
-    return changed
 
 
 def import_cases(
@@ -465,7 +308,7 @@ def import_cases(
                 def note(text: str, r: Row = r, case: Case = known) -> None:
                     report.notes.append((r.line, f"{case.number}: {text}"))
 
-                changed = _update_case(s, firm, known, r, today, note)
+                changed = update_case(s, firm, known, r, today, note)
                 if changed:
                     audit(s, firm, known, IMPORT_ACTOR, "import", line=r.line, changed=changed)
                     replan(s, firm, known, IMPORT_ACTOR)

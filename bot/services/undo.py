@@ -3,6 +3,7 @@ not happened, and re-plan. The change and the undo both stay in the audit trail;
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -50,45 +51,43 @@ def _described(entry: AuditEntry | None, today: date) -> str:
         return "change"
     d: dict[str, Any] = entry.detail or {}
     day = f" of {spoken_day(date.fromisoformat(d['on']), today).split(' — ')[0]}" if d.get("on") else ""
-    match entry.action:
-        case "create":
-            return "opening of the case"
-        case "contact" | "attempt":  # an attempt says how: "client attempt (voicemail) of Fri Dec 11"
-            how = f" ({d.get('how', 'attempt')})" if entry.action == "attempt" else ""
-            return f"{d.get('kind', 'client')} {entry.action}{how}{day}"
-        case "provider_add":
-            return said("provider ", _provider(d), " added") if d.get("provider") else "provider added"
-        case "provider_received":
-            return said(f"{d.get('what', 'records')} received from ", _provider(d), day)
-        case "provider_followed_up":
-            return said("follow-up with ", _provider(d), day)
-        case "stage":
-            to = d.get("to_stage")
-            label = STAGES[Stage(to)].label if to in {s.value for s in Stage} else to
-            return f"move to “{label}”{day}"
-        case "holdup":
-            return f"{d.get('kind', '')} hold-up".strip()
-        case "holdup_clear":
-            return "clearing of hold-ups"
-        case "demand_sent":
-            return f"demand sent{day}"
-        case "demand_resent":
-            return f"demand resent{day}"
-        case "demand_ack":
-            return f"acknowledgment{day}"
-        case "offer":
-            return f"{ordinal(int(d.get('n', 1)))} offer{day}"
-        case "assign":
-            return "change of manager"
-        case "team_remove":
-            return said("removal of ", Person(str(d.get("user", ""))), " from the team")
-        case "snooze":
-            return f"snooze of {d.get('rule', 'a reminder')}"
-        case "fix":
-            return f"correction of the {d.get('fact', 'fact')}"
-        case "claim":
-            return f"recording of the claim {CLAIM_EVENT_WORDS.get(str(d.get('event')), 'event')}{day}"
-    return entry.action.replace("_", " ")
+    words = _DESCRIPTIONS.get(entry.action)
+    return words(d, day) if words is not None else entry.action.replace("_", " ")
+
+
+def _stage_move(d: dict[str, Any], day: str) -> str:
+    to = d.get("to_stage")
+    label = STAGES[Stage(to)].label if to in {s.value for s in Stage} else to
+    return f"move to “{label}”{day}"
+
+
+# Each audited action in the firm's words, from its detail and " of <day>" (blank when it has no day); an
+# action not here is named as it is ("provider_remove": "provider remove").
+_DESCRIPTIONS: dict[str, Callable[[dict[str, Any], str], str]] = {
+    "create": lambda d, day: "opening of the case",
+    "contact": lambda d, day: f"{d.get('kind', 'client')} contact{day}",
+    # an attempt says how: "client attempt (voicemail) of Fri Dec 11"
+    "attempt": lambda d, day: f"{d.get('kind', 'client')} attempt ({d.get('how', 'attempt')}){day}",
+    "provider_add": lambda d, day: (
+        said("provider ", _provider(d), " added") if d.get("provider") else "provider added"
+    ),
+    "provider_received": lambda d, day: said(f"{d.get('what', 'records')} received from ", _provider(d), day),
+    "provider_followed_up": lambda d, day: said("follow-up with ", _provider(d), day),
+    "stage": _stage_move,
+    "holdup": lambda d, day: f"{d.get('kind', '')} hold-up".strip(),
+    "holdup_clear": lambda d, day: "clearing of hold-ups",
+    "demand_sent": lambda d, day: f"demand sent{day}",
+    "demand_resent": lambda d, day: f"demand resent{day}",
+    "demand_ack": lambda d, day: f"acknowledgment{day}",
+    "offer": lambda d, day: f"{ordinal(int(d.get('n', 1)))} offer{day}",
+    "assign": lambda d, day: "change of manager",
+    "team_remove": lambda d, day: said("removal of ", Person(str(d.get("user", ""))), " from the team"),
+    "snooze": lambda d, day: f"snooze of {d.get('rule', 'a reminder')}",
+    "fix": lambda d, day: f"correction of the {d.get('fact', 'fact')}",
+    "claim": lambda d, day: (
+        f"recording of the claim {CLAIM_EVENT_WORDS.get(str(d.get('event')), 'event')}{day}"
+    ),
+}
 
 
 def _provider(detail: dict[str, Any]) -> Said:

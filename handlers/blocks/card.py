@@ -132,38 +132,32 @@ def _contact_lines(card: CaseCard) -> list[str]:
 
 
 def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Reply:
-    """The case card: stage and days in it, manager, providers, hold-ups, demand, offers, obligations, contact."""
-    stage = Stage(card.stage)
-    summary = [
-        f"*{card.stage_label}* "
-        + (
-            f"for {days(card.days_in_stage)} (since {day(card.stage_entered_on)}) · "
-            if card.days_in_stage
-            else f"since today ({day(card.stage_entered_on)}) · "
-        )
-        + f"manager <@{card.manager}>"
-        + (f" · team {', '.join(f'<@{u}>' for u in card.team)}" if card.team else "")
+    """The case card: stage and days in it, manager, providers, hold-ups, demand, offers, obligations, contact;
+    one builder per section, in the card's order."""
+    blocks: list[Block] = [
+        header(f"{card.number} · {card.client}"),
+        section("\n".join(_summary_lines(card))),
+        *_provider_blocks(card, buttons),
+        *_holdup_blocks(card),
+        *_demand_blocks(card),
+        *_offer_blocks(card, buttons),
+        *ledger_blocks(card.ledger),
+        *_obligation_blocks(card, today),
+        *_action_blocks(card, buttons),
     ]
-    summary += _contact_lines(card)
+    text = f"{esc(card.number)} · {esc(card.client)}: {card.stage_label}, {in_stage(card.days_in_stage)}"
+    more = f"…the card is longer than Slack shows; {code(f'/case show {card.number}')}"
+    return Reply(text, fit(blocks, note=more))
+
+
+def _summary_lines(card: CaseCard) -> list[str]:
+    """The card's first section: stage, manager and team, contact, the claim and the limitation date."""
+    summary = [_stage_line(card), *_contact_lines(card)]
     if card.client_contact is not None:
         summary.append(client_contact_line(card.client_contact))
     summary += _attempt_lines(card)
     if card.public_entity:  # the claim against a public entity is due long before the limitation date
-        if card.claim_done:
-            summary.append(
-                f":classical_building: Claim against a public entity {card.claim_done}"
-                + (f" (its deadline was {card.claim_deadline_on:%Y-%m-%d})" if card.claim_deadline_on else "")
-            )
-        elif card.claim_deadline_on:
-            summary.append(
-                f"{':red_circle: ' if card.claim_near else ''}:classical_building: Claim deadline (public entity): "
-                f"{card.claim_deadline_on:%Y-%m-%d} ({_deadline_left(card.claim_days_left)}) · {esc(card.claim_basis)}"
-            )
-        else:
-            summary.append(
-                ":classical_building: Claim against a public entity: no claim deadline yet, "
-                f"enter it: {code(f'/case claim-deadline {card.number} <YYYY-MM-DD>')}"
-            )
+        summary.append(_claim_line(card))
     if card.limitation_on:
         flag = ":red_circle: " if card.limitation_red or card.limitation_near else ""
         summary.append(
@@ -172,15 +166,47 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
         )
     if card.limitation_on or card.public_entity:
         summary.append("_A lawyer confirms every date._")
-    blocks: list[Block] = [header(f"{card.number} · {card.client}"), section("\n".join(summary))]
+    return summary
 
-    blocks.append(section("*Providers*"))
+
+def _stage_line(card: CaseCard) -> str:
+    return (
+        f"*{card.stage_label}* "
+        + (
+            f"for {days(card.days_in_stage)} (since {day(card.stage_entered_on)}) · "
+            if card.days_in_stage
+            else f"since today ({day(card.stage_entered_on)}) · "
+        )
+        + f"manager <@{card.manager}>"
+        + (f" · team {', '.join(f'<@{u}>' for u in card.team)}" if card.team else "")
+    )
+
+
+def _claim_line(card: CaseCard) -> str:
+    """The claim against a public entity: made, due by its deadline, or its deadline still to enter."""
+    if card.claim_done:
+        return f":classical_building: Claim against a public entity {card.claim_done}" + (
+            f" (its deadline was {card.claim_deadline_on:%Y-%m-%d})" if card.claim_deadline_on else ""
+        )
+    if card.claim_deadline_on:
+        return (
+            f"{':red_circle: ' if card.claim_near else ''}:classical_building: Claim deadline (public entity): "
+            f"{card.claim_deadline_on:%Y-%m-%d} ({_deadline_left(card.claim_days_left)}) · {esc(card.claim_basis)}"
+        )
+    return (
+        ":classical_building: Claim against a public entity: no claim deadline yet, "
+        f"enter it: {code(f'/case claim-deadline {card.number} <YYYY-MM-DD>')}"
+    )
+
+
+def _provider_blocks(card: CaseCard, buttons: bool) -> list[Block]:
+    """In their numbered order: a provider still owing something gets a section of its own, carrying its
+    "Mark received" button; those in between are listed together. Past 12 buttons (rare) the rest are
+    listed as text and marked with the command."""
+    blocks: list[Block] = [section("*Providers*")]
     if not card.providers:
         blocks.append(context(f"None yet: {code(f'/case provider {card.number} add <name>')}"))
     owing = [p for p in card.providers if p.owed]
-    # In their numbered order: a provider still owing something gets a section of its own, carrying its
-    # "Mark received" button; those in between are listed together. Past 12 buttons (rare) the rest are
-    # listed as text and marked with the command.
     with_buttons = owing[:_PROVIDER_BUTTONS] if buttons and not card.closed else []
     plain_lines: list[str] = []
     for p in sorted(card.providers, key=lambda p: p.seq):
@@ -190,69 +216,81 @@ def build_case_card(card: CaseCard, today: date, *, buttons: bool = True) -> Rep
         if plain_lines:
             blocks.extend(lines_sections(plain_lines))
             plain_lines = []
-        value = f"{card.number}|{p.seq}|{'both' if p.owed == 'records and bills' else p.owed}"
-        sure = confirm("Mark received?", f"Mark {p.owed} from {esc(p.name)} as received today?", "Received")
-        blocks.append(
-            section(
-                _provider_line(p),
-                button("Mark received", f"{PROVIDER_RECEIVED}:{p.seq}", value, confirm=sure),
-            )
-        )
+        blocks.append(_provider_with_button(card, p))
     if plain_lines:
         blocks.extend(lines_sections(plain_lines))
+    return blocks
 
-    if card.holdups:
-        lines = [
-            f"{':red_circle: ' if h.red else ''}{h.label}"
-            + (f" — {esc(h.note)}" if h.note else "")
-            + f" (since {day(h.since)})"
-            + (f" · *{_limitation_countdown(card)}*" if h.red else "")
-            for h in card.holdups
-        ]
-        blocks.append(section("*Hold-ups*\n" + "\n".join(lines)))
 
+def _provider_with_button(card: CaseCard, p: Any) -> Block:
+    value = f"{card.number}|{p.seq}|{'both' if p.owed == 'records and bills' else p.owed}"
+    sure = confirm("Mark received?", f"Mark {p.owed} from {esc(p.name)} as received today?", "Received")
+    return section(
+        _provider_line(p),
+        button("Mark received", f"{PROVIDER_RECEIVED}:{p.seq}", value, confirm=sure),
+    )
+
+
+def _holdup_blocks(card: CaseCard) -> list[Block]:
+    if not card.holdups:
+        return []
+    lines = [
+        f"{':red_circle: ' if h.red else ''}{h.label}"
+        + (f" — {esc(h.note)}" if h.note else "")
+        + f" (since {day(h.since)})"
+        + (f" · *{_limitation_countdown(card)}*" if h.red else "")
+        for h in card.holdups
+    ]
+    return [section("*Hold-ups*\n" + "\n".join(lines))]
+
+
+def _demand_blocks(card: CaseCard) -> list[Block]:
     demand = _demand_text(card)
-    if demand:
-        blocks.append(section("*Demand*\n" + demand))
+    return [section("*Demand*\n" + demand)] if demand else []
 
-    if card.offers:
-        blocks.append(section("*Offers*\n" + "\n".join(offer_line(o) for o in card.offers)))
-        if buttons and (told := told_buttons(card)):
-            blocks.append(told)
 
-    blocks.extend(ledger_blocks(card.ledger))
+def _offer_blocks(card: CaseCard, buttons: bool) -> list[Block]:
+    if not card.offers:
+        return []
+    blocks = [section("*Offers*\n" + "\n".join(offer_line(o) for o in card.offers))]
+    if buttons and (told := told_buttons(card)):
+        blocks.append(told)
+    return blocks
 
+
+def _obligation_blocks(card: CaseCard, today: date) -> list[Block]:
     lines = [due_line(o, today, with_client=False, with_case=False) for o in card.obligations]
-    blocks.append(section("*Open obligations*"))
-    blocks.extend(
-        lines_sections(
+    return [
+        section("*Open obligations*"),
+        *lines_sections(
             lines,
             empty="_None open._",
             max_blocks=3,
             more="…and {n} more lines of obligations than Slack shows",
-        )
-    )
+        ),
+    ]
 
-    if buttons and not card.closed:
-        elements = [button("Log contact", LOG_CONTACT, card.number, style="primary")]
-        info = STAGES[stage]
-        if info.next is not None and info.via is None:
-            label = STAGES[info.next].label
-            elements.append(
-                button(
-                    f"Advance to {label}",
-                    ADVANCE,
-                    json.dumps({"case": card.number, "expected": card.stage}),
-                    confirm=confirm(
-                        "Advance the case?",
-                        f"Move {esc(card.number)} from “{card.stage_label}” to “{label}” as of today?",
-                        "Advance",
-                    ),
-                )
+
+def _action_blocks(card: CaseCard, buttons: bool) -> list[Block]:
+    """Log contact and, where the next stage is reached by hand, Advance; a closed case says so instead."""
+    if card.closed:
+        return [context("This case is closed.")]
+    if not buttons:
+        return []
+    elements = [button("Log contact", LOG_CONTACT, card.number, style="primary")]
+    info = STAGES[Stage(card.stage)]
+    if info.next is not None and info.via is None:
+        label = STAGES[info.next].label
+        elements.append(
+            button(
+                f"Advance to {label}",
+                ADVANCE,
+                json.dumps({"case": card.number, "expected": card.stage}),
+                confirm=confirm(
+                    "Advance the case?",
+                    f"Move {esc(card.number)} from “{card.stage_label}” to “{label}” as of today?",
+                    "Advance",
+                ),
             )
-        blocks.append(actions("case", elements))
-    elif card.closed:
-        blocks.append(context("This case is closed."))
-    text = f"{esc(card.number)} · {esc(card.client)}: {card.stage_label}, {in_stage(card.days_in_stage)}"
-    more = f"…the card is longer than Slack shows; {code(f'/case show {card.number}')}"
-    return Reply(text, fit(blocks, note=more))
+        )
+    return [actions("case", elements)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -232,87 +233,108 @@ def parse_fix(words: list[str]) -> FixArgs:
             FIX, said(quoted(word[:30]), f" is not something casebot corrects: {one_of(tuple(_FORMS))}.")
         )
     because = _because(form, words)
-    if form is TREATMENT:
-        on = _day(form, words, "the day treatment completed")
-        no_more(form, words)
-        return FixTreatment(number, on, because)
-    if form is CLIENT:
-        name = text_without_days(form, words, "client's name", "in a separate fix (treatment <day>)")
+    return _PARSERS[what](number, words, because)
+
+
+def _parse_treatment(number: str, words: list[str], because: str | None) -> FixTreatment:
+    """`treatment <day>`"""
+    on = _day(TREATMENT, words, "the day treatment completed")
+    no_more(TREATMENT, words)
+    return FixTreatment(number, on, because)
+
+
+def _parse_client(number: str, words: list[str], because: str | None) -> FixClient:
+    """`client <name…>`"""
+    name = text_without_days(CLIENT, words, "client's name", "in a separate fix (treatment <day>)")
+    if not name:
+        raise refuse(CLIENT, "Give the client's name.")
+    return FixClient(number, name, because)
+
+
+def _parse_provider(number: str, words: list[str], because: str | None) -> FixProvider:
+    """`provider <provider> name <name…>`, or `provider <provider> requested|records|bills <day>`."""
+    lowered = [w.lower() for w in words]
+    at = next((i for i, w in enumerate(lowered) if w in PROVIDER_FIELDS and i > 0), None)
+    if at is None:
+        raise refuse(PROVIDER, f"Name the provider, then what to correct: {one_of(PROVIDER_FIELDS)}.")
+    ref, field, rest = " ".join(words[:at]), lowered[at], words[at + 1 :]
+    if field == "name":
+        new = text_without_days(PROVIDER, rest, "provider's name", "in a separate fix")
+        if not new:
+            raise refuse(PROVIDER, "Give the provider's right name after “name”.")
+        return FixProvider(number, ref, field, new, None, because)
+    on = _day(PROVIDER, rest, f"the day they were {field}")
+    no_more(PROVIDER, rest)
+    return FixProvider(number, ref, field, None, on, because)
+
+
+def _parse_contact(number: str, words: list[str], because: str | None) -> FixContact:
+    """`contact [client|adjuster|provider] [<day it has>] <right day>|void`"""
+    kind = words.pop(0).lower() if words and words[0].lower() in CONTACT_KINDS else None
+    first = date_opt(CONTACT, words)
+    if words and words[0].lower() == "void":
+        words.pop(0)
+        no_more(CONTACT, words)
+        return FixContact(number, kind, first, None, True, because)
+    second = date_opt(CONTACT, words)
+    no_more(CONTACT, words)
+    if first is None:
+        raise refuse(CONTACT, "Give the contact's right day, or “void” to strike it.")
+    if second is None:
+        return FixContact(number, kind, None, first, False, because)
+    return FixContact(number, kind, first, second, False, because)
+
+
+def _parse_demand(number: str, words: list[str], because: str | None) -> FixDemand:
+    """`demand [round] [<round>] [day|sent|on] <day>`, or `demand [<round>] adjuster <name…>`."""
+    if words and words[0].lower() == "round":
+        words.pop(0)
+    round_no = _number(words)
+    if words and words[0].lower() == "adjuster":
+        name = text_without_days(DEMAND, words[1:], "adjuster's name", "in a separate fix")
         if not name:
-            raise refuse(form, "Give the client's name.")
-        return FixClient(number, name, because)
-    if form is PROVIDER:
-        lowered = [w.lower() for w in words]
-        at = next((i for i, w in enumerate(lowered) if w in PROVIDER_FIELDS and i > 0), None)
-        if at is None:
-            raise refuse(form, f"Name the provider, then what to correct: {one_of(PROVIDER_FIELDS)}.")
-        ref, field, rest = " ".join(words[:at]), lowered[at], words[at + 1 :]
-        if field == "name":
-            new = text_without_days(form, rest, "provider's name", "in a separate fix")
-            if not new:
-                raise refuse(form, "Give the provider's right name after “name”.")
-            return FixProvider(number, ref, field, new, None, because)
-        on = _day(form, rest, f"the day they were {field}")
-        no_more(form, rest)
-        return FixProvider(number, ref, field, None, on, because)
-    if form is CONTACT:
-        kind = words.pop(0).lower() if words and words[0].lower() in CONTACT_KINDS else None
-        first = date_opt(form, words)
-        if words and words[0].lower() == "void":
+            raise refuse(DEMAND, "Name the adjuster after “adjuster”.")
+        return FixDemand(number, round_no, None, name, because)
+    if words and words[0].lower() in ("day", "sent", "on"):
+        words.pop(0)
+    on = _day(DEMAND, words, "the day the demand went out")
+    no_more(DEMAND, words)
+    return FixDemand(number, round_no, on, None, because)
+
+
+def _parse_offer(number: str, words: list[str], because: str | None) -> FixOffer:
+    """`offer [<n>] [day|received|on] <day>`, or `offer [<n>] [amount] <amount>`."""
+    n = _number(words)
+    key = words[0].lower() if words else ""
+    if key in ("day", "received", "on") or day_at(words):
+        if not day_at(words):
             words.pop(0)
-            no_more(form, words)
-            return FixContact(number, kind, first, None, True, because)
-        second = date_opt(form, words)
-        no_more(form, words)
-        if first is None:
-            raise refuse(form, "Give the contact's right day, or “void” to strike it.")
-        if second is None:
-            return FixContact(number, kind, None, first, False, because)
-        return FixContact(number, kind, first, second, False, because)
-    if form is DEMAND:
-        if words and words[0].lower() == "round":
-            words.pop(0)
-        round_no = _number(words)
-        if words and words[0].lower() == "adjuster":
-            name = text_without_days(form, words[1:], "adjuster's name", "in a separate fix")
-            if not name:
-                raise refuse(form, "Name the adjuster after “adjuster”.")
-            return FixDemand(number, round_no, None, name, because)
-        if words and words[0].lower() in ("day", "sent", "on"):
-            words.pop(0)
-        on = _day(form, words, "the day the demand went out")
-        no_more(form, words)
-        return FixDemand(number, round_no, on, None, because)
-    if form is OFFER:
-        n = _number(words)
-        key = words[0].lower() if words else ""
-        if key in ("day", "received", "on") or day_at(words):
-            if not day_at(words):
-                words.pop(0)
-            on = _day(form, words, "the day the offer came")
-            no_more(form, words)
-            return FixOffer(number, n, None, on, because)
-        if key == "amount":
-            words.pop(0)
-        if not words:
-            raise refuse(form, "Give the offer's right amount, or its day.")
-        offered = amount(form, words.pop(0))
-        no_more(form, words)
-        return FixOffer(number, n, offered, None, because)
-    if form is CLAIM_EVENT:
-        return _parse_claim(number, words, because)
+        on = _day(OFFER, words, "the day the offer came")
+        no_more(OFFER, words)
+        return FixOffer(number, n, None, on, because)
+    if key == "amount":
+        words.pop(0)
+    if not words:
+        raise refuse(OFFER, "Give the offer's right amount, or its day.")
+    offered = amount(OFFER, words.pop(0))
+    no_more(OFFER, words)
+    return FixOffer(number, n, offered, None, because)
+
+
+def _parse_holdup(number: str, words: list[str], because: str | None) -> FixHoldUp:
+    """`holdup <kind> [since] <day>`"""
     kind = words.pop(0).lower() if words else ""
     if kind not in HOLDUP_KINDS:
         raise refuse(
-            form,
+            HOLDUP,
             said(quoted(kind[:30]), f" is not a hold-up: {one_of(HOLDUP_KINDS)}.")
             if kind
             else "Which hold-up?",
         )
     if words and words[0].lower() == "since":
         words.pop(0)
-    since = _day(form, words, "the day it began")
-    no_more(form, words)
+    since = _day(HOLDUP, words, "the day it began")
+    no_more(HOLDUP, words)
     return FixHoldUp(number, kind, since, because)
 
 
@@ -339,6 +361,19 @@ def _parse_claim(number: str, words: list[str], because: str | None) -> FixClaim
         )
     no_more(CLAIM_EVENT, words)
     return FixClaim(number, event, on, False, because)
+
+
+# One parser per form, by the form's word in _FORMS.
+_PARSERS: dict[str, Callable[[str, list[str], str | None], FixArgs]] = {
+    "treatment": _parse_treatment,
+    "client": _parse_client,
+    "provider": _parse_provider,
+    "contact": _parse_contact,
+    "demand": _parse_demand,
+    "offer": _parse_offer,
+    "holdup": _parse_holdup,
+    "claim": _parse_claim,
+}
 
 
 def run_fix(ctx: Context, actor: str, a: FixArgs) -> Reply:
