@@ -125,12 +125,13 @@ EVENTS: tuple[tuple[str, Callable[..., None]], ...] = (
 
 
 def keep_counts(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
-    """Keep `stage_counts` in step in every session `sessions` makes (once, however often it is asked).
-    Registered on the factory, never on Session itself: a session made elsewhere (storage/bulk.py's load,
-    a test's own) is left as SQLAlchemy made it."""
+    """Keep `stage_counts` in step in every session `sessions` makes; call it once for each factory (a
+    Database does, for each it makes). Registered on the factory, never on Session itself: a session made
+    elsewhere (storage/bulk.py's load, a test's own) is left as SQLAlchemy made it. (No `event.contains`
+    guard: SQLAlchemy keys its registry by the target's id, which a new factory may reuse once an old one is
+    collected, and the guard would then skip the new one.)"""
     for name, fn in EVENTS:
-        if not event.contains(sessions, name, fn):
-            event.listen(sessions, name, fn)
+        event.listen(sessions, name, fn)
     return sessions
 
 

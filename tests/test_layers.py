@@ -180,14 +180,19 @@ def test_importing_storage_registers_no_session_event() -> None:
         assert {n: len(getattr(plain.dispatch, n)) for n in names} == dict.fromkeys(names, 0)
     finally:
         plain.close()
-    db = Database("sqlite://")
-    try:
-        for factory in (db.sessions, db.read_sessions):
-            made = factory()
-            assert all(len(getattr(made.dispatch, n)) == 1 for n in names[:3]), "a Database's sessions count"
-            made.close()
-    finally:
-        db.dispose()
+    import gc
+
+    for _ in range(20):  # each Database's own factories, however many came and went before it
+        db = Database("sqlite://")
+        try:
+            for factory in (db.sessions, db.read_sessions):
+                made = factory()
+                assert all(len(getattr(made.dispatch, n)) == 1 for n in names[:3]), "its sessions count"
+                made.close()
+        finally:
+            db.dispose()
+        del db, factory, made
+        gc.collect()
 
 
 def test_no_registry_fills_itself_as_modules_load() -> None:
