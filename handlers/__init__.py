@@ -1,18 +1,19 @@
-"""Slack listeners. Each module has `register(app, ctx)`; `register` below wires them all onto one Bolt app."""
+"""Slack listeners. Each module has `register(app, ctx)`, which binds its listeners to `ctx`; `register` below
+wires them all onto one Bolt app (bot/entrypoints/app.py's create_app calls it, and wires the Home refresh)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.logs import where
 from handlers import actions, client_actions, client_replies, commands, events, home, views
 from handlers import reminders as digest_buttons
 from handlers.context import Context
+from handlers.home import Homes
 from handlers.values import CraftedValue
 
 # ---- listener modules, in registration order: to add one, import it above and list it here ----
@@ -20,7 +21,6 @@ LISTENERS: list[ModuleType] = [
     commands,
     actions,
     views,
-    home,
     events,
     digest_buttons,
     client_actions,
@@ -32,21 +32,12 @@ LISTENERS: list[ModuleType] = [
 log = logging.getLogger(__name__)
 
 
-def register(app: App, ctx: Context) -> None:
-    app.use(_attach(ctx))
+def register(app: App, ctx: Context, homes: Homes) -> None:
+    """Every listener onto `app`, each closed over `ctx`; the Home tab's opening refreshes through `homes`."""
     app.error(failed)
     for module in LISTENERS:
         module.register(app, ctx)
-
-
-def _attach(ctx: Context) -> Callable[..., Any]:
-    """Every listener finds casebot's context as `context["casebot"]`."""
-
-    def attach(context: BoltContext, next: Callable[[], Any]) -> Any:
-        context["casebot"] = ctx
-        return next()
-
-    return attach
+    home.register(app, homes)
 
 
 def failed(error: Exception, request: BoltRequest) -> BoltResponse:

@@ -32,7 +32,7 @@ from handlers.blocks import (
     undo_button,
 )
 from handlers.commands import overdue_reply
-from handlers.context import Context
+from handlers.context import Context, listener
 from handlers.refusals import refusal
 from handlers.values import CHANNEL_ID
 
@@ -48,13 +48,12 @@ def _channel(body: dict[str, Any]) -> str | None:
 
 
 def handle_log_contact(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: dict[str, Any]
+    ctx: Context, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
     number = values.case_number(values.button_value(body, "log contact"), "log contact")
     trigger = values.text(body.get("trigger_id"), "trigger_id", most=200)
     actor = values.actor(body)
     ack()
-    ctx: Context = context["casebot"]
     try:
         ctx.people.serve(actor, lambda: services.check_may_see(ctx.firm, actor, number))
     except Exception as exc:
@@ -92,22 +91,20 @@ def _tell(ctx: Context, respond: Respond, reply: Reply, *, replace: bool = False
     )
 
 
-def handle_advance(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_advance(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     value = values.json_object(values.button_value(body, "advance"), "advance")
     number = values.case_number(value.get("case"), "advance")
     expected = values.text(value.get("expected"), "advance", most=40)
     ack()
     _change(
-        context["casebot"],
+        ctx,
         body,
         respond,
-        lambda actor: services.advance(context["casebot"].firm, actor, number, expected=expected),
+        lambda actor: services.advance(ctx.firm, actor, number, expected=expected),
     )
 
 
-def handle_provider_received(
-    ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]
-) -> None:
+def handle_provider_received(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     parts = values.button_value(body, "mark received").split("|")
     if len(parts) != 3:
         raise values.CraftedValue("mark received")
@@ -116,41 +113,39 @@ def handle_provider_received(
     what = values.text(parts[2], "mark received", most=20)
     ack()
     _change(
-        context["casebot"],
+        ctx,
         body,
         respond,
-        lambda actor: services.provider_received(context["casebot"].firm, actor, number, seq, what),
+        lambda actor: services.provider_received(ctx.firm, actor, number, seq, what),
     )
 
 
-def handle_offer_informed(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_offer_informed(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     number, bar, n = values.button_value(body, "client told").partition("|")
     if not bar:
         raise values.CraftedValue("client told")
     number, nth = values.case_number(number, "client told"), values.integer(n, "client told")
     ack()
     _change(
-        context["casebot"],
+        ctx,
         body,
         respond,
-        lambda actor: services.offer_informed(context["casebot"].firm, actor, number, nth),
+        lambda actor: services.offer_informed(ctx.firm, actor, number, nth),
     )
 
 
-def handle_undo(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_undo(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     """Undo under a change's reply: that change only, and only while it is the case's latest."""
     number, change = read_undo_value(values.button_value(body, "undo"))
     ack()
-    ctx: Context = context["casebot"]
     _change(ctx, body, respond, lambda actor: services.undo_change(ctx.firm, actor, number, audit_id=change))
 
 
-def handle_overdue_page(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_overdue_page(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     """Previous or Next under `/case overdue`: the list as it stands now, at the page the button names."""
     page, user = read_page_value(values.button_value(body, "overdue page"))
     actor = values.actor(body)
     ack()
-    ctx: Context = context["casebot"]
     ctx.later(_show_overdue_page, ctx, respond, actor, page, user)
 
 
@@ -164,10 +159,10 @@ def _show_overdue_page(ctx: Context, respond: Respond, actor: str, page: int, us
 
 
 def register(app: App, ctx: Context) -> None:
-    app.action(LOG_CONTACT)(handle_log_contact)
-    app.action(ADVANCE)(handle_advance)
-    app.action(re.compile(rf"^{PROVIDER_RECEIVED}(:\d+)?$"))(handle_provider_received)
-    app.action(re.compile(rf"^{OFFER_INFORMED}(:\d+)?$"))(handle_offer_informed)
-    app.action(OVERDUE_PREVIOUS)(handle_overdue_page)
-    app.action(OVERDUE_NEXT)(handle_overdue_page)
-    app.action(UNDO)(handle_undo)
+    app.action(LOG_CONTACT)(listener(ctx, handle_log_contact))
+    app.action(ADVANCE)(listener(ctx, handle_advance))
+    app.action(re.compile(rf"^{PROVIDER_RECEIVED}(:\d+)?$"))(listener(ctx, handle_provider_received))
+    app.action(re.compile(rf"^{OFFER_INFORMED}(:\d+)?$"))(listener(ctx, handle_offer_informed))
+    app.action(OVERDUE_PREVIOUS)(listener(ctx, handle_overdue_page))
+    app.action(OVERDUE_NEXT)(listener(ctx, handle_overdue_page))
+    app.action(UNDO)(listener(ctx, handle_undo))

@@ -25,7 +25,7 @@ from handlers.blocks.client_updates import (
     read_update_value,
 )
 from handlers.blocks.kit import esc, section
-from handlers.context import Context
+from handlers.context import Context, listener
 from handlers.refusals import refusal
 
 
@@ -39,10 +39,9 @@ def _answer(ctx: Context, respond: Respond, reply: Reply, *, replace: bool) -> N
     )
 
 
-def handle_send(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_send(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     """Send, under a preview: exactly the previewed notice (refused if it has changed since)."""
     ack()
-    ctx: Context = context["casebot"]
     actor = body["user"]["id"]
     found = read_update_value(_value(body))
     try:
@@ -58,21 +57,17 @@ def handle_send(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[
     _answer(ctx, respond, build_update_queued(queued, ctx.firm.now()), replace=True)
 
 
-def handle_cancel(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_cancel(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     """Cancel, under a preview: nothing was queued, so nothing changes."""
     ack()
-    ctx: Context = context["casebot"]
     text = f"Cancelled: nothing was sent to {_value(body)[:40]}'s client."
     _answer(ctx, respond, Reply(text, [section(esc(text))]), replace=True)
 
 
-def handle_open(
-    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: dict[str, Any]
-) -> None:
+def handle_open(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
     """Send update, on an item: the same preview `/case update` answers. Under a message (a digest, `/case
     due`) it answers there; on Home, where a click has no reply of its own, it opens as a form."""
     ack()
-    ctx: Context = context["casebot"]
     actor = body["user"]["id"]
     found = read_open_value(_value(body))
     preview = None
@@ -91,10 +86,9 @@ def handle_open(
     client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
 
 
-def handle_view(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dict[str, Any]) -> None:
+def handle_view(ctx: Context, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
     """Send, on the form Home opened: exactly the previewed notice; the form then says when it goes (or why
     nothing was sent)."""
-    ctx: Context = context["casebot"]
     actor = body["user"]["id"]
     found = read_update_value(str(view.get("private_metadata") or ""))
     try:
@@ -111,7 +105,7 @@ def handle_view(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: d
 
 
 def register(app: App, ctx: Context) -> None:
-    app.action(SEND_UPDATE)(handle_send)
-    app.action(CANCEL_UPDATE)(handle_cancel)
-    app.action(re.compile(rf"^{OPEN_UPDATE}(:\d+)?$"))(handle_open)
-    app.view(UPDATE_VIEW)(handle_view)
+    app.action(SEND_UPDATE)(listener(ctx, handle_send))
+    app.action(CANCEL_UPDATE)(listener(ctx, handle_cancel))
+    app.action(re.compile(rf"^{OPEN_UPDATE}(:\d+)?$"))(listener(ctx, handle_open))
+    app.view(UPDATE_VIEW)(listener(ctx, handle_view))

@@ -27,7 +27,7 @@ from handlers.blocks.client_replies import (
     read_reply_metadata,
     settle_buttons,
 )
-from handlers.context import Context
+from handlers.context import Context, listener
 from handlers.refusals import form_errors, refusal
 from handlers.views import form_values
 
@@ -49,11 +49,10 @@ def _tell(ctx: Context, respond: Respond, reply: Reply, *, replace: bool = False
 
 
 def handle_reply_button(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: dict[str, Any]
+    ctx: Context, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
     actor, message_id = values.actor(body), _message_id(body)
     ack()
-    ctx: Context = context["casebot"]
     try:
         number, client_name, channel, to = ctx.people.serve(
             actor, lambda: conv.reply_target(ctx.firm, actor, message_id)
@@ -66,9 +65,8 @@ def handle_reply_button(
 
 
 def handle_reply_view(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
+    ctx: Context, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
-    ctx: Context = context["casebot"]
     actor, text = values.actor(body), form_values(view).get("text") or ""
     found = read_reply_metadata(values.text(view.get("private_metadata") or "", "reply form metadata"))
     if found is None:
@@ -128,10 +126,9 @@ def _answer(
     _tell(ctx, respond, Reply(text, done))
 
 
-def handle_not_this_case(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_not_this_case(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     actor, message_id = values.actor(body), _message_id(body)
     ack()
-    ctx: Context = context["casebot"]
     _answer(
         ctx,
         body,
@@ -144,10 +141,9 @@ def handle_not_this_case(ack: Ack, body: dict[str, Any], respond: Respond, conte
     )
 
 
-def handle_confirm_stop(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_confirm_stop(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     actor, message_id = values.actor(body), _message_id(body)
     ack()
-    ctx: Context = context["casebot"]
     _answer(
         ctx,
         body,
@@ -160,10 +156,9 @@ def handle_confirm_stop(ack: Ack, body: dict[str, Any], respond: Respond, contex
     )
 
 
-def handle_keep_texting(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_keep_texting(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     actor, message_id = values.actor(body), _message_id(body)
     ack()
-    ctx: Context = context["casebot"]
     _answer(
         ctx,
         body,
@@ -177,8 +172,8 @@ def handle_keep_texting(ack: Ack, body: dict[str, Any], respond: Respond, contex
 
 
 def register(app: App, ctx: Context) -> None:
-    app.action(REPLY_CLIENT)(handle_reply_button)
-    app.action(NOT_THIS_CASE)(handle_not_this_case)
-    app.action(CONFIRM_STOP)(handle_confirm_stop)
-    app.action(KEEP_TEXTING)(handle_keep_texting)
-    app.view(REPLY_VIEW)(handle_reply_view)
+    app.action(REPLY_CLIENT)(listener(ctx, handle_reply_button))
+    app.action(NOT_THIS_CASE)(listener(ctx, handle_not_this_case))
+    app.action(CONFIRM_STOP)(listener(ctx, handle_confirm_stop))
+    app.action(KEEP_TEXTING)(listener(ctx, handle_keep_texting))
+    app.view(REPLY_VIEW)(listener(ctx, handle_reply_view))

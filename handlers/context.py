@@ -7,7 +7,8 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from slack_sdk import WebClient
 
@@ -17,6 +18,9 @@ from handlers.slack.client import lookup_client
 from handlers.slack.people import People
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -71,3 +75,12 @@ class Context:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+
+
+def listener(ctx: Context, fn: Callable[Concatenate[Context, P], R]) -> Callable[P, R]:
+    """A listener closed over casebot's context: `fn(ctx, ack, body, …)` as Bolt calls it, with the
+    arguments Bolt gives by their names (ack, body, respond, client, view, event). Each module's
+    `register(app, ctx)` binds its listeners so; nothing reads the context out of Bolt's."""
+    bound = partial(fn, ctx)
+    bound.__name__ = fn.__name__  # type: ignore[attr-defined]  # Bolt names a listener by it in its logs
+    return cast(Callable[P, R], bound)

@@ -11,7 +11,7 @@ from slack_bolt import App, BoltResponse
 from bot import services
 from bot.services import request
 from handlers import values
-from handlers.context import Context
+from handlers.context import Context, listener
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,7 @@ def claim_each_event_once(ctx: Context) -> Callable[..., BoltResponse | None]:
     return middleware
 
 
-def handle_user_change(event: dict[str, Any], context: dict[str, Any]) -> None:
-    ctx: Context = context["casebot"]
+def handle_user_change(ctx: Context, event: dict[str, Any]) -> None:
     user = event.get("user")
     if not isinstance(user, dict):
         raise values.CraftedValue("user_change")
@@ -51,6 +50,6 @@ def handle_app_removed(event: dict[str, Any], logger: logging.Logger) -> None:
 
 def register(app: App, ctx: Context) -> None:
     app.middleware(claim_each_event_once(ctx))
-    app.event("user_change")(handle_user_change)
+    app.event("user_change")(listener(ctx, handle_user_change))
     app.event("app_uninstalled")(handle_app_removed)
     app.event("tokens_revoked")(handle_app_removed)

@@ -73,37 +73,45 @@ def publish_home(ctx: Context, client: WebClient, user: str) -> None:
     client.views_publish(user_id=user, view=home_view(ctx, user))
 
 
-def register(app: App, ctx: Context) -> None:
-    # A Home tab is built and published in the background, never in a reply's or an ack's way: when the
-    # person opens it, and after they change a case. A refresh still waiting to start will read the latest
-    # state anyway, so a burst of these for one person queues one refresh, not one each.
-    waiting: set[str] = set()
-    guard = threading.Lock()
+class Homes:
+    """Publishes a person's Home tab in the background, never in a reply's or an ack's way: when they open
+    it, and after a change alters it (wired onto Firm.on_change and Firm.on_views by create_app). A refresh
+    still waiting to start will read the latest state anyway, so a burst of these for one person queues one
+    refresh, not one each."""
 
-    def refresh(user: str) -> None:
-        with guard:
-            waiting.discard(user)
-        publish_home(ctx, ctx.client, user)
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._waiting: set[str] = set()
+        self._guard = threading.Lock()
 
-    def refresh_home(user: str) -> None:
-        with guard:
-            if user in waiting:
+    def refresh(self, user: str) -> None:
+        with self._guard:
+            if user in self._waiting:
                 return
-            waiting.add(user)
-        ctx.later(refresh, user)
+            self._waiting.add(user)
+        self.ctx.later(self._publish, user)
 
+    def _publish(self, user: str) -> None:
+        with self._guard:
+            self._waiting.discard(user)
+        publish_home(self.ctx, self.ctx.client, user)
+
+    def after_change(self, actor: str, _number: str) -> None:
+        """The person who changed a case (Firm.on_change)."""
+        self.refresh(actor)
+
+    def after_views(self, people: frozenset[str]) -> None:
+        """Everyone whose view a change altered (Firm.on_views): a case given or taken away, a team, a
+        cover, a role, or no longer a member (whose Home then says so and shows nothing else)."""
+        for user in sorted(people):
+            self.refresh(user)
+
+
+def register(app: App, homes: Homes) -> None:
     def handle_app_home_opened(event: dict[str, Any]) -> None:
         """Acknowledged at once: the view is built and published afterwards (a lead's takes longest), so
         Slack never waits for it, and never retries the event for want of an answer."""
         if event.get("tab", "home") == "home":
-            refresh_home(values.user_id(event.get("user"), "app_home_opened"))
-
-    def refresh_homes(people: frozenset[str]) -> None:
-        """Everyone whose view a change altered (Firm.on_views): a case given or taken away, a team, a
-        cover, a role, or no longer a member (whose Home then says so and shows nothing else)."""
-        for user in sorted(people):
-            refresh_home(user)
+            homes.refresh(values.user_id(event.get("user"), "app_home_opened"))
 
     app.event("app_home_opened")(handle_app_home_opened)
-    ctx.firm.on_change.append(lambda actor, _number: refresh_home(actor))
-    ctx.firm.on_views.append(refresh_homes)

@@ -10,7 +10,7 @@ from bot import services
 from handlers import values
 from handlers.blocks import build_case_card, esc_message
 from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE, mark_done
-from handlers.context import Context
+from handlers.context import Context, listener
 from handlers.refusals import refusal
 
 
@@ -49,14 +49,11 @@ def _fail(ctx: Context, respond: Respond, exc: Exception) -> None:
     )
 
 
-def handle_digest_log_contact(
-    ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]
-) -> None:
+def handle_digest_log_contact(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     value = values.json_object(values.button_value(body, "digest log contact"), "digest log contact")
     obligation = values.integer(value.get("o"), "digest log contact")
     actor, message = values.actor(body), _message(body)
     ack()
-    ctx: Context = context["casebot"]
     try:
         outcome = ctx.people.serve(actor, lambda: services.log_from_digest(ctx.firm, actor, obligation))
     except Exception as exc:
@@ -65,7 +62,7 @@ def handle_digest_log_contact(
     _replace_item(ctx, message, respond, obligation, "✓ " + outcome.message)
 
 
-def handle_digest_snooze(ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
+def handle_digest_snooze(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     option = values.action(body).get("selected_option")
     raw = values.text(option.get("value") if isinstance(option, dict) else None, "snooze", most=60)
     ob, colon, choice = raw.partition(":")
@@ -74,7 +71,6 @@ def handle_digest_snooze(ack: Ack, body: dict[str, Any], respond: Respond, conte
     obligation = values.integer(ob, "snooze")
     actor, message = values.actor(body), _message(body)
     ack()
-    ctx: Context = context["casebot"]
     try:
         until = services.snooze_until(choice, ctx.firm.today())
         outcome = ctx.people.serve(actor, lambda: services.snooze(ctx.firm, actor, obligation, until))
@@ -84,13 +80,10 @@ def handle_digest_snooze(ack: Ack, body: dict[str, Any], respond: Respond, conte
     _replace_item(ctx, message, respond, obligation, "💤 " + outcome.message)
 
 
-def handle_digest_open_case(
-    ack: Ack, body: dict[str, Any], respond: Respond, context: dict[str, Any]
-) -> None:
+def handle_digest_open_case(ctx: Context, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     number = values.case_number(values.button_value(body, "open case"), "open case")
     actor = values.actor(body)
     ack()
-    ctx: Context = context["casebot"]
     try:
         card = ctx.people.serve(actor, lambda: services.show_case(ctx.firm, actor, number))
     except Exception as exc:
@@ -103,6 +96,6 @@ def handle_digest_open_case(
 
 
 def register(app: App, ctx: Context) -> None:
-    app.action(LOG_CONTACT)(handle_digest_log_contact)
-    app.action(SNOOZE)(handle_digest_snooze)
-    app.action(OPEN_CASE)(handle_digest_open_case)
+    app.action(LOG_CONTACT)(listener(ctx, handle_digest_log_contact))
+    app.action(SNOOZE)(listener(ctx, handle_digest_snooze))
+    app.action(OPEN_CASE)(listener(ctx, handle_digest_open_case))

@@ -7,19 +7,12 @@ from __future__ import annotations
 
 from bot.rules.said import Command, Person, Said, Typed, names_a_command
 
-# Each subcommand's slash command, as the command table's entries are made (handlers/commands/subcommand.py).
-_COMMAND_OF: dict[str, str] = {}
-
-
-def know_subcommand(name: str, command: str) -> None:
-    _COMMAND_OF[name] = command
-
 
 def slash_command(words: str) -> str:
-    """`close PI-1 settled` as a whole command: `/case close PI-1 settled`."""
-    command = Command(words)
-    known = _COMMAND_OF.get(command.name)
-    return f"{known} {words}" if known else str(command)
+    """`close PI-1 settled` as a whole command: `/case close PI-1 settled`. Which slash command a subcommand
+    belongs to is one written table (bot/rules/said.py's OFFER_SUBCOMMANDS, which tests/test_said.py keeps
+    equal to the command table's /offer entries), not something filled in as modules load."""
+    return str(Command(words))
 
 
 def say(text: str, *, mrkdwn: bool = False) -> str:

@@ -15,7 +15,7 @@ from bot.rules.parsing import When, parse_day
 from handlers import values
 from handlers.blocks import LOG_CONTACT_VIEW, NEW_CASE_VIEW, Reply, build_outcome
 from handlers.blocks.modals import ACCOUNTING_CHOICE
-from handlers.context import Context
+from handlers.context import Context, listener
 from handlers.refusals import form_errors
 
 log = logging.getLogger(__name__)
@@ -86,9 +86,8 @@ def _notify(ctx: Context, client: WebClient, user: str, channel: str | None, rep
 
 
 def handle_new_case(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
+    ctx: Context, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
-    ctx: Context = context["casebot"]
     actor, v = values.actor(body), form_values(view)
     manager = v.get("manager") or actor
 
@@ -116,9 +115,8 @@ def handle_new_case(
 
 
 def handle_log_contact(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: dict[str, Any]
+    ctx: Context, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
-    ctx: Context = context["casebot"]
     actor, v, meta = values.actor(body), form_values(view), _meta(view)
     kind = v.get("kind") or "client"
     topic = "accounting" if kind == ACCOUNTING_CHOICE else None
@@ -153,5 +151,5 @@ def handle_log_contact(
 
 
 def register(app: App, ctx: Context) -> None:
-    app.view(NEW_CASE_VIEW)(handle_new_case)
-    app.view(LOG_CONTACT_VIEW)(handle_log_contact)
+    app.view(NEW_CASE_VIEW)(listener(ctx, handle_new_case))
+    app.view(LOG_CONTACT_VIEW)(listener(ctx, handle_log_contact))

@@ -16,12 +16,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import (
-    client_models,  # noqa: F401 - registers the client tables on the same metadata
-    stage_counts,  # noqa: F401 - registers the Session events that keep stage_counts
-)
+from storage import client_models  # noqa: F401 - registers the client tables on the same metadata
 from storage.claims import Claims
 from storage.models import Base
+from storage.stage_counts import keep_counts
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -110,10 +108,11 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Every session a Database makes keeps the open cases counted by stage (storage/stage_counts.py).
+        self.sessions = keep_counts(sessionmaker(self.engine, expire_on_commit=False))
         if self.engine.dialect.name == "sqlite":
             self.read_engine = make_engine(url, write=False, **engine_kwargs)
-            self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+            self.read_sessions = keep_counts(sessionmaker(self.read_engine, expire_on_commit=False))
         else:
             self.read_engine, self.read_sessions = self.engine, self.sessions
         # Requests and events seen once (the replay check): in this process on SQLite, shared on PostgreSQL.
@@ -175,8 +174,8 @@ class Database:
                 copy.url = self.url
                 copy.engine = self.engine
                 copy.read_engine = self.engine
-                copy.sessions = sessionmaker(
-                    bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
+                copy.sessions = keep_counts(
+                    sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
                 )
                 copy.read_sessions = copy.sessions
                 yield copy

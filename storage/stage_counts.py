@@ -2,12 +2,13 @@
 transaction, so that the leads' counts and averages by stage read one row a stage, not every open case.
 
 Every change to a case made through the ORM is noted at each flush and written when its transaction commits
-(Session events, registered when this module is imported; storage/db.py imports it). The rows of one commit
+(Session events, registered by `keep_counts` on each session factory a Database makes: storage/db.py). The rows of one commit
 are updated in one order (by stage), so two transactions never wait on each other's rows in turn. Rows
 written around the ORM (storage/bulk.py) are counted again from scratch by `recount`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -25,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Case, StageCount
 
@@ -79,7 +80,6 @@ def _count(changes: dict[str, list[int]], fact: Fact | None, sign: int) -> None:
     change[1] += sign * day_number(entered)
 
 
-@event.listens_for(Session, "before_flush")
 def _note(session: Session, _flush: Any, _instances: Any) -> None:
     changes: dict[str, list[int]] = session.info.setdefault(_PENDING, {})
     for obj in session.new:
@@ -102,7 +102,6 @@ def removed(session: Session, case: Case) -> None:
     _count(session.info.setdefault(_PENDING, {}), _now(case), -1)
 
 
-@event.listens_for(Session, "before_commit")
 def _write(session: Session) -> None:
     if not session.info.get(_PENDING) and not (session.new or session.dirty or session.deleted):
         return
@@ -113,9 +112,27 @@ def _write(session: Session) -> None:
         apply(session.connection(), writes)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
+
+
+# The Session events that keep the table, in the order a transaction meets them.
+EVENTS: tuple[tuple[str, Callable[..., None]], ...] = (
+    ("before_flush", _note),
+    ("before_commit", _write),
+    ("after_rollback", _forget),
+)
+
+
+def keep_counts(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Keep `stage_counts` in step in every session `sessions` makes; call it once for each factory (a
+    Database does, for each it makes). Registered on the factory, never on Session itself: a session made
+    elsewhere (storage/bulk.py's load, a test's own) is left as SQLAlchemy made it. (No `event.contains`
+    guard: SQLAlchemy keys its registry by the target's id, which a new factory may reuse once an old one is
+    collected, and the guard would then skip the new one.)"""
+    for name, fn in EVENTS:
+        event.listen(sessions, name, fn)
+    return sessions
 
 
 def apply(conn: Connection, changes: dict[str, list[int]]) -> None:

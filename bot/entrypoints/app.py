@@ -42,6 +42,7 @@ def create_app(
     Bolt calls auth.test through `client` once here, so a wrong token or base URL fails at start."""
     from handlers import register
     from handlers.context import Context
+    from handlers.home import Homes
     from handlers.slack.client import REPLY_TIMEOUT, make_client
 
     # Retries what Slack asks to be retried: 429 after its Retry-After, 5xx and dropped connections.
@@ -67,7 +68,12 @@ def create_app(
         name="casebot",
     )
     ctx = Context(firm=firm, client=client)
-    register(app, ctx)
+    homes = Homes(ctx)
+    register(app, ctx, homes)
+    # The one call up from the services: after a change commits, they run the firm's hooks, and here those
+    # hooks publish again the Home tabs the change altered (the actor's, and everyone's whose view moved).
+    firm.on_change.append(homes.after_change)
+    firm.on_views.append(homes.after_views)
     return app, ctx
 
 

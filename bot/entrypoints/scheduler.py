@@ -1,11 +1,11 @@
 """The scheduler inside `casebot run`: APScheduler 3.x, one frequent tick that sends what is owed.
 
-The tick (bot/reminders.tick) decides from the database, not from when it fires, so nothing depends on
-APScheduler remembering anything: after a restart the first tick, run at once, is the catch-up, and a
-tick that fires late (a busy machine, a suspended laptop) still runs (coalesced into one, with a misfire
-grace of hours rather than APScheduler's default of one second). The job store is in memory and never
-shared. With several replicas on PostgreSQL, each tick first takes (or checks) the sender lock; only the
-holder sends, and another replica takes over within a tick when it dies."""
+The tick (bot/delivery/sending.py's `tick`) decides from the database, not from when it fires, so nothing
+depends on APScheduler remembering anything: after a restart the first tick, run at once, is the catch-up,
+and a tick that fires late (a busy machine, a suspended laptop) still runs (coalesced into one, with a
+misfire grace of hours rather than APScheduler's default of one second). The job store is in memory and
+never shared. With several replicas on PostgreSQL, each tick first takes (or checks) the sender lock; only
+the holder sends, and another replica takes over within a tick when it dies."""
 
 from __future__ import annotations
 

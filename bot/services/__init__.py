@@ -1,10 +1,11 @@
 """The services: one function per user action, each one transaction that changes a case and writes its audit
-entry together, or changes nothing. One module per subject; this package names them all in one place."""
+entry together, or changes nothing. One module per subject; this package names the user actions (and the
+types a caller needs: Firm, Outcome, Home, the roles) in one place. What the services share among themselves
+(changes.py's checks, audit and re-planning; a Session-taking helper) is imported from its module, not here."""
 
 from __future__ import annotations
 
 from bot.services.cases import (
-    MyCases,
     assign,
     check_may_see,
     create_case,
@@ -13,25 +14,9 @@ from bot.services.cases import (
     my_cases,
     show_case,
 )
-from bot.services.changes import (
-    announce_change,
-    audit,
-    card_of,
-    change_case,
-    enter_stage,
-    event_day,
-    find_case,
-    find_case_for,
-    may_change,
-    may_reassign,
-    may_see,
-    replan,
-    require_open,
-    role_of,
-)
 from bot.services.claim_events import fix_claim, record_claim_event
 from bot.services.closing import close_case
-from bot.services.contacts import add_attempt, log_contact, record_attempt, record_contact
+from bot.services.contacts import log_contact, record_attempt
 from bot.services.corrections import (
     fix_client,
     fix_contact,
@@ -42,7 +27,7 @@ from bot.services.corrections import (
     fix_treatment,
 )
 from bot.services.demand import demand_ack, demand_resent, demand_sent
-from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome, Transaction
+from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome
 from bot.services.holdups import clear_holdup, set_holdup
 from bot.services.home import Home, home
 from bot.services.ledger import (
@@ -55,10 +40,6 @@ from bot.services.ledger import (
     record_no_bill,
 )
 from bot.services.obligations import (
-    SNOOZE_DAYS,
-    ComingDay,
-    MyDay,
-    OverduePage,
     coming_up,
     due_for,
     log_from_digest,
@@ -76,23 +57,15 @@ from bot.services.team import change_team, team
 from bot.services.undo import undo_change
 
 __all__ = [
-    "ComingDay",
     "Firm",
     "LEAD_ROLES",
     "Outcome",
-    "OverduePage",
     "ROLES",
-    "SNOOZE_DAYS",
-    "Transaction",
     "add_cost",
     "add_lien",
     "add_provider",
     "advance",
-    "announce_change",
     "assign",
-    "audit",
-    "card_of",
-    "change_case",
     "change_team",
     "check_may_see",
     "claim_event",
@@ -107,11 +80,6 @@ __all__ = [
     "home",
     "Home",
     "my_day",
-    "MyDay",
-    "enter_stage",
-    "event_day",
-    "find_case",
-    "find_case_for",
     "fix_claim",
     "fix_client",
     "fix_contact",
@@ -127,10 +95,6 @@ __all__ = [
     "list_offers",
     "log_contact",
     "log_from_digest",
-    "may_change",
-    "may_reassign",
-    "may_see",
-    "MyCases",
     "my_case_lists",
     "my_cases",
     "offer_informed",
@@ -141,16 +105,11 @@ __all__ = [
     "provider_followed_up",
     "provider_received",
     "record_bill",
-    "add_attempt",
     "record_attempt",
     "record_claim_event",
     "record_no_bill",
-    "record_contact",
     "remember_person",
-    "replan",
-    "require_open",
     "role",
-    "role_of",
     "set_away",
     "set_back",
     "set_holdup",

@@ -48,7 +48,8 @@ class Firm:
     )  # (actor, case number) after commit
     # After commit: the people (besides the actor) whose view of casebot a change altered: what they may see
     # (a case given or taken away, a team, a cover) or whether they may use casebot at all. Their Homes are
-    # published again (handlers/home.py), so that none keeps what they may no longer see.
+    # published again (handlers/home.py's Homes, which bot/entrypoints/app.py's create_app puts on both
+    # hooks), so that none keeps what they may no longer see.
     on_views: list[Callable[[frozenset[str]], None]] = field(default_factory=list)
 
     @classmethod

@@ -28,7 +28,8 @@ To add a subcommand (say `/case cost <case-no> <amount> <description…>`):
 
 Its service says people and commands as data: `said("PI-1 is ", Person(manager), "'s")`, and an example
 as `command("cost PI-1 350 filing fee")` (bot/rules/said.py); handlers/said.py shows them as a mention
-and as `/case cost PI-1 350 filing fee`, the slash command found from this table.
+and as `/case cost PI-1 350 filing fee`, the slash command named by bot/rules/said.py's OFFER_SUBCOMMANDS
+(tests/test_said.py keeps it equal to this table's /offer entries).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from handlers.blocks import Reply, build_message, build_new_case_modal
 from handlers.commands.subcommand import CASE
 from handlers.commands.table import TABLES, Table, build_help
 from handlers.commands.work import overdue_reply
-from handlers.context import Context
+from handlers.context import Context, listener
 from handlers.parse import tokenize, words_of
 from handlers.refusals import Shown, refusal
 from handlers.slack.people import CallerRefused, CallerUnknown
@@ -113,8 +114,7 @@ def _answer(ctx: Context, table: Table, actor: str, text: str, *, defer: bool) -
         )
 
 
-def handle_slash(ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-    ctx: Context = context["casebot"]
+def handle_slash(ctx: Context, ack: Ack, command: dict[str, Any], client: WebClient) -> None:
     name, actor = command["command"], values.user_id(command.get("user_id"), "user_id")
     text = values.text(command.get("text") or "", "command text", most=1 << 20)
     if opens_modal(name, text):
@@ -138,4 +138,4 @@ def handle_slash(ack: Ack, command: dict[str, Any], client: WebClient, context: 
 
 def register(app: App, ctx: Context) -> None:
     for command in TABLES:
-        app.command(command)(handle_slash)
+        app.command(command)(listener(ctx, handle_slash))

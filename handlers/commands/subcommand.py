@@ -20,7 +20,6 @@ from handlers.blocks import Reply, build_outcome
 from handlers.context import Context
 from handlers.parse import Quoted, Words, day_at, is_dateish, mention
 from handlers.refusals import Shown
-from handlers.said import know_subcommand
 
 CASE = "/case"
 OFFER = "/offer"
@@ -70,9 +69,6 @@ class Subcommand(Generic[A]):
     aliases: tuple[str, ...] = ()
     also: tuple[str, ...] = ()
     forms: Mapping[type[Any], Form] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        know_subcommand(self.name, self.command)
 
     @property
     def usage_line(self) -> str:
