@@ -124,6 +124,7 @@ def test_a_request_to_stop_in_words_stops_texts_and_asks_the_manager(world: Worl
 
 def test_a_forged_or_unsigned_request_gets_403_and_changes_nothing(world: World) -> None:
     case_with_client(world.firm)
+    world.slack.ctx.drain()  # the Home tabs the setup's changes republish (and the rows they read) are done
     before = export_data(world.firm)
     assert world.text("STOP", signature="forged+signature=")[0] == 403
     assert world.text("STOP", signature="")[0] == 403
