@@ -103,12 +103,12 @@ CHANGES: list[tuple[str, str, bool]] = [
     # (who, what, read as only what it touched)
     ("U1", "contacted PI-1 client called back", True),
     ("U1", "contacted PI-3 adjuster voicemail left a message", True),  # an attempt, on a team case of U1's
-    ("U1", "advance PI-2", False),
+    ("U1", "advance PI-2", True),
     ("U1", "demand PI-4 ack", True),
     ("U1", "offer:received PI-4 25000", True),
     ("U1", "undo PI-4", False),
     ("ULEAD", "assign PI-2 <@U2>", False),  # U1's view changes by a lead's hand: read whole
-    ("U1", "new PI-5 Cal Ifornia 2026-11-02", False),
+    ("U1", "new PI-5 Cal Ifornia 2026-11-02", True),
 ]
 
 
