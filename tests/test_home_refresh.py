@@ -187,3 +187,46 @@ def test_the_refresh_after_a_change_reads_only_the_case_it_touched(
     again = reads[-1]
     assert not _whole(again) and len(again) <= 2, again
     assert not [sql for sql in again if "FROM cases" in sql or "FROM obligations" in sql]
+
+
+def test_the_database_moves_a_home_version_on_whoever_writes(slack: Slack) -> None:
+    """Every table a Home is built from moves on the version of whom it shows the row to, whatever writes."""
+    from datetime import UTC, date, datetime
+
+    from storage import home_rows
+    from storage.models import ContactAttempt, DemandEvent
+
+    _cases(slack)
+    db = slack.firm.db
+
+    def version(user: str) -> int:
+        with db.uow(write=False) as s:
+            return home_rows.version_of(s, user)
+
+    with db.uow(write=False) as s:
+        pi3 = s.execute(text("SELECT id FROM cases WHERE number = 'PI-3'")).scalar_one()
+    at, on = datetime(2026, 11, 26, tzinfo=UTC), date(2026, 11, 26)
+    writes: list[tuple[str, Any]] = [
+        ("U1", "UPDATE obligations SET talking_points = 'x' WHERE manager_id = 'U1'"),
+        ("U2", ContactAttempt(case_id=pi3, kind="client", how="voicemail", on=on, by="U2", at=at)),
+        ("U1", DemandEvent(case_id=pi3, kind="ack", on=on, by="U2", at=at)),  # U1 is on PI-3's team
+        ("U2", DemandEvent(case_id=pi3, kind="resent", on=on, by="U2", at=at)),  # its manager
+        ("U1", "UPDATE cases SET stage_entered_on = '2026-11-20' WHERE number = 'PI-3'"),
+        ("U1", "DELETE FROM case_team WHERE user_id = 'U1'"),
+        ("U1", "UPDATE staff SET role = 'lead' WHERE user_id = 'U1'"),
+        ("U2", "DELETE FROM cases WHERE number = 'PI-3'"),
+    ]
+    for user, write in writes:
+        before, others = version(user), version("UADMIN")
+        with db.uow() as s:
+            if isinstance(write, str):
+                s.execute(text(write))
+            else:
+                s.add(write)
+        assert version(user) > before, write
+        assert version("UADMIN") == others, f"{write}: moved on the Home of someone it is not shown to"
+    # A column no Home shows moves nothing.
+    before = version("U1")
+    with db.uow() as s:
+        s.execute(text("UPDATE cases SET last_client_contact_on = NULL WHERE manager_id = 'U1'"))
+    assert version("U1") == before

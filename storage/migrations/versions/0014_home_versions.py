@@ -68,6 +68,8 @@ _POSTGRES = {
     ),
     "contact_attempts": "SELECT o.manager_id AS u FROM obligations o JOIN {t} r ON o.case_id = r.case_id",
 }
+# A case just inserted has no team and no obligations yet: its manager is all.
+_CASE_INSERTED = {"sqlite": "SELECT {r}.manager_id AS u", "postgresql": "SELECT r.manager_id AS u FROM {t} r"}
 _BUMP = (
     "INSERT INTO home_versions (user_id, version) SELECT DISTINCT u, 1 FROM ({people}) AS p WHERE u IS NOT NULL{order}"
     " ON CONFLICT (user_id) DO UPDATE SET version = home_versions.version + 1"
@@ -80,7 +82,8 @@ def _sqlite_triggers() -> list[str]:
     for table, people in _SQLITE.items():
         for event in _OPS:
             rows = {"insert": ["NEW"], "update": ["OLD", "NEW"], "delete": ["OLD"]}[event]
-            union = " UNION ".join(people.format(r=r) for r in rows)
+            who = _CASE_INSERTED["sqlite"] if (table, event) == ("cases", "insert") else people
+            union = " UNION ".join(who.format(r=r) for r in rows)
             on = (
                 f"UPDATE OF {', '.join(_CASE_COLUMNS)}"
                 if (table, event) == ("cases", "update")
@@ -114,7 +117,8 @@ def _postgres_triggers() -> list[str]:
             else:
                 sources = [_changed(table, "old_rows", "new_rows"), _changed(table, "new_rows", "old_rows")]
                 refs = "OLD TABLE AS old_rows NEW TABLE AS new_rows"
-            union = " UNION ".join(people.format(t=t) for t in sources)
+            who = _CASE_INSERTED["postgresql"] if (table, event) == ("cases", "insert") else people
+            union = " UNION ".join(who.format(t=t) for t in sources)
             name = f"home_{table}_{event}"
             out.append(
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
