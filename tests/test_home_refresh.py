@@ -189,6 +189,18 @@ def test_the_refresh_after_a_change_reads_only_the_case_it_touched(
     assert not [sql for sql in again if "FROM cases" in sql or "FROM obligations" in sql]
 
 
+def test_a_new_day_reads_the_whole_home(
+    slack: Slack, standin: SlackStandIn, clock: Any, reads: list[list[str]]
+) -> None:
+    """Days overdue, in stage and coming up are the day's: a Home kept yesterday is not used today."""
+    _cases(slack)
+    _open_home(slack, "U1")
+    clock.advance(days=1)
+    _open_home(slack, "U1")
+    assert _whole(reads[-1])
+    assert _published(slack, "U1") == _full_read(slack.firm, standin, "U1")
+
+
 def test_the_database_moves_a_home_version_on_whoever_writes(slack: Slack) -> None:
     """Every table a Home is built from moves on the version of whom it shows the row to, whatever writes."""
     from datetime import UTC, date, datetime

@@ -45,9 +45,8 @@ def home(firm: Firm, user: str) -> Home:
     with Transaction(firm, write=False) as s:
         role = role_of(s, firm, user)
         version = home_rows.version_of(s, user)  # before the rows: a change after it shows as a new version
-        cases = (
-            cases_since(kept, marks, version) if kept and kept.today == today and kept.role == role else None
-        )
+        same = kept is not None and (kept.today, kept.through, kept.role) == (today, _last(firm, today), role)
+        cases = cases_since(kept, marks, version) if kept is not None and same else None
         if kept is None or cases is None:
             kept = _read_all(s, firm, user, today, role, version)
         else:  # a copy: another thread may be building from the one kept
@@ -65,18 +64,22 @@ def _through(firm: Firm, today: date) -> list[date]:
     return [firm.calendar.add_business_days(today, i) for i in range(1, days + 1)]
 
 
+def _last(firm: Firm, today: date) -> date:
+    """The last day a Home's rows are read through: the last business day coming up (or today)."""
+    ahead = _through(firm, today)
+    return ahead[-1] if ahead else today
+
+
 def _item(firm: Firm, today: date, o: Obligation, c: Case) -> tuple[int, tuple[Any, ...], DueItem]:
     return c.id, (o.remind_on, o.due_on, c.number_key, o.id), due_item(o, c, today, firm.calendar)
 
 
 def _read_all(s: Session, firm: Firm, user: str, today: date, role: str, version: int) -> Kept:
-    ahead = _through(firm, today)
+    through = _last(firm, today)
     own = {r.id: r for r in home_rows.own_open_cases(s, user)}
     team = {r.id: r for r in home_rows.team_open_cases(s, user)}
-    items = {
-        o.id: _item(firm, today, o, c) for o, c in home_rows.asking_by(s, user, ahead[-1] if ahead else today)
-    }
-    kept = Kept(today, version, role, own, team, items, {})
+    items = {o.id: _item(firm, today, o, c) for o, c in home_rows.asking_by(s, user, through)}
+    kept = Kept(today, through, version, role, own, team, items, {})
     waiting = [r for r in (*own.values(), *team.values()) if r.stage == DEMAND_SENT]
     if waiting:
         acks = caselists.acknowledged_demands(s, [r.number for r in waiting])
@@ -101,8 +104,7 @@ def _read_case(s: Session, firm: Firm, user: str, kept: Kept, case_id: int) -> N
             ack = caselists.acknowledged_demands(s, [row.number]).get(row.number)
             if ack is not None:
                 kept.acknowledged[case_id] = ack
-    ahead = _through(firm, kept.today)
-    for o, c in home_rows.asking_by(s, user, ahead[-1] if ahead else kept.today, case_id):
+    for o, c in home_rows.asking_by(s, user, kept.through, case_id):
         kept.items[o.id] = _item(firm, kept.today, o, c)
 
 

@@ -43,6 +43,7 @@ class Kept:
     """What a person's Home was last built from, each row under the case it came from."""
 
     today: date
+    through: date  # the last day coming up it read (the playbook's coming-up days after today)
     version: int
     role: str
     own: dict[int, CaseRow]
