@@ -159,6 +159,17 @@ class StageCount(Base):
     entered_days: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class HomeVersion(Base):
+    """A person's Home version: moved on by the database's own triggers in the same transaction as every
+    change to a row their Home tab shows (migration 0014 names them), so that a Home a process kept is used
+    only while nothing it shows has changed anywhere (storage/home_rows.py)."""
+
+    __tablename__ = "home_versions"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 class TeamMember(Base):
     """Someone who works a case with its manager (a legal assistant drafting the demand): they see and
     change it as its manager does."""

@@ -53,7 +53,7 @@ class _Clock:
 def _rehearsing(firm: Firm) -> Iterator[tuple[Firm, _Clock]]:
     clock = _Clock(firm.now())
     with firm.db.rehearsal() as db:
-        yield replace(firm, db=db, clock=clock, on_change=[]), clock
+        yield replace(firm, db=db, clock=clock, on_change=[], homes=type(firm.homes)()), clock
 
 
 def rehearse_day(firm: Firm, day: date | None = None, *, step: timedelta = REHEARSAL_STEP) -> list[Planned]:

@@ -37,6 +37,7 @@ from bot.services.changes import (
 )
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.home_marks import HomeMarker
 from bot.services.team import hand_team_over, people
 from storage import caselists
 from storage import queries as q
@@ -84,6 +85,7 @@ def create_case(
             raise refusal
         if (existing := q.get_case(s, number, children=False)) is not None:
             raise _taken(number, sees(s, firm, actor, existing, role))
+        marker = HomeMarker(s, actor)
         case = Case(
             number=number.upper(),
             number_key=q.case_key(number),
@@ -126,6 +128,8 @@ def create_case(
         replan(s, firm, case, actor)
         card = card_of(s, firm, case)
         undo = keep_change(s, firm, case, actor, journal)
+        mark = marker.mark(case.id)
+    firm.homes.note(mark)
     views = frozenset({manager} - {actor})  # a case opened for someone else is on their Home now
     announce_change(firm, actor, card.number)
     announce_views(firm, views)

@@ -43,6 +43,7 @@ from bot.services import request
 from bot.services.cards import CaseCard, case_card
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.home_marks import HomeMarker
 from storage import queries as q
 from storage import reply_queries
 from storage.journal import Journal
@@ -514,12 +515,15 @@ def change_found(
     with Transaction(firm) as s, Journal(s) as journal:
         case = find(s)
         check(s, firm, actor, case)
+        marker = HomeMarker(s, actor)
         before = (case.manager_id, sight(s, firm, case)) if moves_sight else None
         message = change(s, case)
         replan(s, firm, case, actor, reopen=reopen)
         card = card_of(s, firm, case)
         undo = keep_change(s, firm, case, actor, journal)
         views = sight_moved(s, firm, before, case) - {actor} if before else frozenset()
+        mark = marker.mark(case.id)
+    firm.homes.note(mark)
     announce_change(firm, actor, card.number)
     announce_views(firm, views)
     return Outcome(message, card, undo=undo, views=views)

@@ -20,6 +20,7 @@ from bot.rules.calendar import BusinessCalendar
 from bot.rules.playbook import Numbers
 from bot.services import request
 from bot.services.cards import CaseCard
+from bot.services.home_marks import HomeStore
 from bot.services.request import Request
 from bot.settings import Settings
 from storage import queries as q
@@ -51,6 +52,9 @@ class Firm:
     # published again (handlers/home.py's Homes, which bot/entrypoints/app.py's create_app puts on both
     # hooks), so that none keeps what they may no longer see.
     on_views: list[Callable[[frozenset[str]], None]] = field(default_factory=list)
+    # The Homes this process last built, used again only as far as the database's versions allow
+    # (bot/services/home_marks.py): never what another process may have changed.
+    homes: HomeStore = field(default_factory=HomeStore)
 
     @classmethod
     def from_settings(

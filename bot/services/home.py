@@ -1,14 +1,28 @@
-"""A person's Home tab: their role, their day (due and coming up) and their open cases, read together."""
+"""A person's Home tab: their role, their day (due and coming up) and their open cases, read together.
+
+After a change of theirs, only what the change touched is read again (bot/services/home_marks.py): the
+Home this process last built is used while the database's Home version for the person is exactly the one
+the marks of its changes account for, and the rows of the cases those changes touched are read again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
-from bot.services.cases import case_lists_of, cases_of
+from sqlalchemy.orm import Session
+
+from bot.rules.playbook import STAGE_ORDER, Stage
+from bot.services.cards import DueItem, due_item
 from bot.services.changes import role_of
 from bot.services.firm import Firm, Transaction
-from bot.services.obligations import MyDay, my_day
+from bot.services.home_marks import Kept, cases_since
+from bot.services.obligations import ComingDay, MyDay
+from storage import caselists, home_rows
+from storage.home_rows import CaseRow
+from storage.models import Case, Obligation
+
+DEMAND_SENT = Stage.DEMAND_SENT.value
 
 
 @dataclass(frozen=True)
@@ -21,12 +35,104 @@ class Home:
 
 
 def home(firm: Firm, user: str) -> Home:
-    """Everything a manager's Home tab shows, in one read transaction: the person's row (once), one range
-    scan for due and coming up, one for their open cases, one for their team's (and, when some wait on the
-    insurer, one for the acknowledgments). A Home refresh after a change reads these again,
-    and only these: a lead's overview is read only for a lead (bot/services/caseload.py)."""
+    """Everything a manager's Home tab shows, in one read transaction: the person's row and Home version,
+    then either (the first time, or when anything else may have changed) one range scan for due and coming
+    up, one for their open cases, one for their team's (and, when some wait on the insurer, one for the
+    acknowledgments), or, after their own changes only, the rows of the cases those changed. A lead's
+    overview is read only for a lead (bot/services/caseload.py)."""
     today = firm.today()
+    kept, marks = firm.homes.take(user)
     with Transaction(firm, write=False) as s:
         role = role_of(s, firm, user)
-        lists = case_lists_of(s, user, today, cases_of(s, user, today))
-        return Home(role, my_day(firm, user, today, s=s), lists.own, lists.team, lists.acknowledged)
+        version = home_rows.version_of(s, user)  # before the rows: a change after it shows as a new version
+        same = kept is not None and (kept.today, kept.through, kept.role) == (today, _last(firm, today), role)
+        cases = cases_since(kept, marks, version) if kept is not None and same else None
+        if kept is None or cases is None:
+            kept = _read_all(s, firm, user, today, role, version)
+        else:  # a copy: another thread may be building from the one kept
+            kept = replace(kept, own=dict(kept.own), team=dict(kept.team), items=dict(kept.items))
+            kept.acknowledged = dict(kept.acknowledged)
+            for case_id in sorted(cases):
+                _read_case(s, firm, user, kept, case_id)
+            kept.version = version
+    firm.homes.keep(user, kept)
+    return _built(firm, kept)
+
+
+def _through(firm: Firm, today: date) -> list[date]:
+    days = firm.numbers.coming_up_business_days
+    return [firm.calendar.add_business_days(today, i) for i in range(1, days + 1)]
+
+
+def _last(firm: Firm, today: date) -> date:
+    """The last day a Home's rows are read through: the last business day coming up (or today)."""
+    ahead = _through(firm, today)
+    return ahead[-1] if ahead else today
+
+
+def _item(firm: Firm, today: date, o: Obligation, c: Case) -> tuple[int, tuple[Any, ...], DueItem]:
+    return c.id, (o.remind_on, o.due_on, c.number_key, o.id), due_item(o, c, today, firm.calendar)
+
+
+def _read_all(s: Session, firm: Firm, user: str, today: date, role: str, version: int) -> Kept:
+    through = _last(firm, today)
+    own = {r.id: r for r in home_rows.own_open_cases(s, user)}
+    team = {r.id: r for r in home_rows.team_open_cases(s, user)}
+    items = {o.id: _item(firm, today, o, c) for o, c in home_rows.asking_by(s, user, through)}
+    kept = Kept(today, through, version, role, own, team, items, {})
+    waiting = [r for r in (*own.values(), *team.values()) if r.stage == DEMAND_SENT]
+    if waiting:
+        acks = caselists.acknowledged_demands(s, [r.number for r in waiting])
+        kept.acknowledged = {r.id: acks[r.number] for r in waiting if r.number in acks}
+    return kept
+
+
+def _read_case(s: Session, firm: Firm, user: str, kept: Kept, case_id: int) -> None:
+    """Read again what the person's Home shows of one case, in place of what it showed."""
+    kept.own.pop(case_id, None)
+    kept.team.pop(case_id, None)
+    kept.acknowledged.pop(case_id, None)
+    kept.items = {k: v for k, v in kept.items.items() if v[0] != case_id}
+    found = home_rows.open_case_for(s, case_id, user)
+    if found is not None:
+        row, on_team = found
+        if row.manager == user:
+            kept.own[case_id] = row
+        elif on_team:
+            kept.team[case_id] = row
+        if row.stage == DEMAND_SENT and (row.manager == user or on_team):
+            ack = caselists.acknowledged_demands(s, [row.number]).get(row.number)
+            if ack is not None:
+                kept.acknowledged[case_id] = ack
+    for o, c in home_rows.asking_by(s, user, kept.through, case_id):
+        kept.items[o.id] = _item(firm, kept.today, o, c)
+
+
+def _listed(rows: dict[int, CaseRow], today: date) -> list[CaseRow]:
+    return sorted(
+        rows.values(), key=lambda r: (STAGE_ORDER[Stage(r.stage)], -(today - r.entered).days, r.number)
+    )
+
+
+def _built(firm: Firm, kept: Kept) -> Home:
+    """The Home from its rows, in the orders `/case mine` and `/case due` use."""
+    today = kept.today
+    own = [(r.number, r.client, r.stage, (today - r.entered).days) for r in _listed(kept.own, today)]
+    team = [
+        (r.number, r.client, r.stage, (today - r.entered).days, r.manager) for r in _listed(kept.team, today)
+    ]
+    numbers = {i: r.number for i, r in (*kept.own.items(), *kept.team.items())}
+    acknowledged = {numbers[i]: d for i, d in kept.acknowledged.items() if i in numbers}
+    return Home(kept.role, _day(firm, today, kept), own, team, acknowledged)
+
+
+def _day(firm: Firm, today: date, kept: Kept) -> MyDay:
+    """obligations.my_day's split of the same rows: due by today, then each business day coming up."""
+    ahead = _through(firm, today)
+    rows = sorted(kept.items.values(), key=lambda v: v[1])
+    due = sorted((v for v in rows if v[1][0] <= today), key=lambda v: v[1][1:])
+    by_day: dict[date, list[DueItem]] = {d: [] for d in ahead}
+    for _, order, item in rows:
+        if order[0] > today:
+            by_day[firm.calendar.on_or_after(order[0])].append(item)
+    return MyDay([v[2] for v in due], [ComingDay(d, tuple(by_day[d])) for d in ahead])

@@ -30,6 +30,7 @@ from bot.services.changes import (
 )
 from bot.services.contacts import contact_change
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.home_marks import HomeMarker
 from bot.services.providers import followed_up
 from storage import my_day as my_day_rows
 from storage import queries as q
@@ -64,6 +65,7 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
         case = q.get_case_by_id(s, ob.case_id, for_update=True)
         assert case is not None
         _may_change_item(s, firm, actor, case)
+        marker = HomeMarker(s, actor)
         s.refresh(ob)
         if ob.state not in ACTIVE:
             raise Conflict(f"That {ob.rule} on {case.number} is already {ob.state}.")
@@ -72,6 +74,8 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
         audit(s, firm, case, actor, "snooze", rule=ob.rule, key=ob.key, until=day)
         card = card_of(s, firm, case)
         undo = keep_change(s, firm, case, actor, journal)
+        mark = marker.mark(case.id)
+    firm.homes.note(mark)
     announce_change(firm, actor, card.number)
     return Outcome(
         f"Snoozed {ob.rule} on {card.number} until {day:%a %b %-d}; its due date stays {ob.due_on:%b %-d}.",

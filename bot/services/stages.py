@@ -29,6 +29,7 @@ from bot.services.changes import (
     require_open,
 )
 from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.home_marks import HomeMarker
 from storage import queries as q
 from storage.journal import Journal
 from storage.models import (
@@ -60,6 +61,7 @@ def advance(
     with Transaction(firm) as s, Journal(s) as journal:
         case = find_case(s, number, firm=firm, actor=actor, for_update=True)
         role = may_change(s, firm, actor, case)
+        marker = HomeMarker(s, actor)
         require_open(case)
         current = Stage(case.stage)
         last = q.last_stage_change(s, case.id)
@@ -116,6 +118,8 @@ def advance(
         card = card_of(s, firm, case)
         asks = _what_it_asks(firm, case.number, dest, day)
         undo = keep_change(s, firm, case, actor, journal)
+        mark = marker.mark(case.id)
+    firm.homes.note(mark)
     announce_change(firm, actor, card.number)
     return Outcome(
         said(f"{card.number} moved to “{STAGES[dest].label}” as of {spoken_day(day, firm.today())}.", asks),

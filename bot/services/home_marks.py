@@ -1,0 +1,128 @@
+"""What lets a Home refresh after a change read only what changed, and never hide what it did not see.
+
+A change marks what it did to its actor's Home: it moves the actor's Home version on as it starts (which holds
+that version until it commits), notes which cases' Home rows it writes, and reads the version again at the
+end. Every step between the two is its own. After commit the mark goes to the process's store (Firm.homes).
+
+The store keeps, per person, the Home last built (the rows it came from, storage/home_rows.py) with the
+version it was read at. A refresh may use it only while the marks since then chain exactly from that version
+to the version the database holds now; then it reads again the rows of the cases the marks name, and nothing
+else. Anything else (a mark missing, another process's change, a day gone by) and it reads the whole Home."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from bot.services.cards import DueItem
+from storage import home_rows
+from storage.home_rows import CaseRow
+from storage.models import Case, Staff
+
+# The tables a Home is built from (migration 0014's triggers watch the same ones).
+_HOME_TABLES = frozenset({"staff", "obligations", "cases", "case_team", "demand_events", "contact_attempts"})
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One committed change to a person's Home: only `case_id`'s rows changed, from `before` to `after`."""
+
+    user: str
+    case_id: int
+    before: int
+    after: int
+
+
+@dataclass
+class Kept:
+    """What a person's Home was last built from, each row under the case it came from."""
+
+    today: date
+    through: date  # the last day coming up it read (the playbook's coming-up days after today)
+    version: int
+    role: str
+    own: dict[int, CaseRow]
+    team: dict[int, CaseRow]
+    items: dict[int, tuple[int, tuple[Any, ...], DueItem]]  # obligation id -> (case id, row order, item)
+    acknowledged: dict[int, date]  # case id -> the day its latest demand was acknowledged
+
+
+@dataclass
+class HomeStore:
+    """This process's Homes and the marks of its changes since; never trusted without the version."""
+
+    kept: dict[str, Kept] = field(default_factory=dict)
+    marks: dict[str, list[Mark]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def note(self, mark: Mark | None) -> None:
+        if mark is None:
+            return
+        with self.lock:
+            if mark.user in self.kept:
+                self.marks.setdefault(mark.user, []).append(mark)
+
+    def take(self, user: str) -> tuple[Kept | None, list[Mark]]:
+        with self.lock:
+            return self.kept.get(user), self.marks.pop(user, [])
+
+    def keep(self, user: str, kept: Kept) -> None:
+        with self.lock:
+            self.kept[user] = kept
+
+    def forget(self, user: str) -> None:
+        with self.lock:
+            self.kept.pop(user, None)
+            self.marks.pop(user, None)
+
+
+def cases_since(kept: Kept, marks: list[Mark], now: int) -> set[int] | None:
+    """The cases whose rows changed since `kept` was read, when the marks account for every step of the
+    version to `now`; None when they do not (then the whole Home is read)."""
+    at, cases = kept.version, set()
+    for mark in sorted(marks, key=lambda m: m.before):
+        if mark.after <= kept.version:  # committed before the kept Home was read: it is in it
+            continue
+        if mark.before != at:
+            return None
+        at = mark.after
+        cases.add(mark.case_id)
+    return cases if at == now else None
+
+
+class HomeMarker:
+    """Marks one change to its actor's Home (see the module's doc). Create it once the case is locked."""
+
+    def __init__(self, s: Session, actor: str) -> None:
+        self.actor = actor
+        self.start = home_rows.bump(s, actor)
+        self.cases: set[int] = set()
+        self.other = False
+        self.session = s
+        event.listen(s, "after_flush", self._after_flush)
+
+    def _after_flush(self, session: Session, _context: Any) -> None:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            table = getattr(obj, "__tablename__", None)
+            if table not in _HOME_TABLES:
+                continue
+            if isinstance(obj, Case):
+                self.cases.add(obj.id)
+            elif isinstance(obj, Staff) or getattr(obj, "case_id", None) is None:
+                self.other = True
+            else:
+                self.cases.add(obj.case_id)
+
+    def mark(self, case_id: int) -> Mark | None:
+        """At the change's end, inside its transaction: the mark, when it wrote no other case's rows."""
+        s = self.session
+        s.flush()
+        event.remove(s, "after_flush", self._after_flush)
+        if self.other or self.cases - {case_id}:
+            return None
+        return Mark(self.actor, case_id, self.start - 1, home_rows.version_of(s, self.actor))

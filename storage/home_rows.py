@@ -1,0 +1,83 @@
+"""The rows a Home tab is built from, each with the id that says which case it came from, and each person's
+Home version (migration 0014: moved on by the database with every change to a row their Home shows)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import exists, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import Case, HomeVersion, Obligation, TeamMember
+from storage.queries import _active
+
+
+class CaseRow(NamedTuple):
+    """A case as a Home's lists show it."""
+
+    id: int
+    number: str
+    client: str
+    stage: str
+    entered: date
+    manager: str
+
+
+def version_of(session: Session, user_id: str) -> int:
+    """The person's Home version now (0: nothing they see has changed since the table began)."""
+    return session.scalar(select(HomeVersion.version).where(HomeVersion.user_id == user_id)) or 0
+
+
+_BUMP = text(
+    "INSERT INTO home_versions (user_id, version) VALUES (:user_id, 1) "
+    "ON CONFLICT (user_id) DO UPDATE SET version = home_versions.version + 1 RETURNING version"
+)
+
+
+def bump(session: Session, user_id: str) -> int:
+    """Move the person's version on, and hold it until this transaction ends (PostgreSQL locks the row;
+    SQLite's write transaction holds the database): every later step of the version until the commit is
+    this transaction's own. Returns the new version."""
+    return int(session.execute(_BUMP, {"user_id": user_id}).scalar_one())
+
+
+_COLUMNS = (Case.id, Case.number, Case.client_name, Case.stage, Case.stage_entered_on, Case.manager_id)
+
+
+def own_open_cases(session: Session, user_id: str) -> list[CaseRow]:
+    stmt = select(*_COLUMNS).where(Case.manager_id == user_id, Case.closed_on.is_(None))
+    return [CaseRow(*row) for row in session.execute(stmt)]
+
+
+def team_open_cases(session: Session, user_id: str) -> list[CaseRow]:
+    """Open cases someone works on a team (not as their manager)."""
+    stmt = (
+        select(*_COLUMNS)
+        .join(TeamMember, TeamMember.case_id == Case.id)
+        .where(TeamMember.user_id == user_id, Case.manager_id != user_id, Case.closed_on.is_(None))
+    )
+    return [CaseRow(*row) for row in session.execute(stmt)]
+
+
+def open_case_for(session: Session, case_id: int, user_id: str) -> tuple[CaseRow, bool] | None:
+    """One case, if open, and whether the person works it on a team: what their lists show of it."""
+    on_team = exists().where(TeamMember.case_id == Case.id, TeamMember.user_id == user_id)
+    stmt = select(*_COLUMNS, on_team).where(Case.id == case_id, Case.closed_on.is_(None))
+    row = session.execute(stmt).first()
+    return None if row is None else (CaseRow(*row[:6]), bool(row[6]))
+
+
+def asking_by(
+    session: Session, user_id: str, through: date, case_id: int | None = None
+) -> list[tuple[Obligation, Case]]:
+    """storage/my_day.active_asking_by, or only one case's of it."""
+    stmt = (
+        select(Obligation, Case)
+        .join(Case, Case.id == Obligation.case_id)
+        .options(selectinload(Case.attempts))
+        .where(Obligation.manager_id == user_id, _active(), Obligation.remind_on <= through)
+    )
+    if case_id is not None:
+        stmt = stmt.where(Obligation.case_id == case_id)
+    return [(o, c) for o, c in session.execute(stmt)]
