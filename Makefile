@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean constraints audit
+.PHONY: run test test-fast lint typecheck bench clean constraints audit
 
 # constraints.txt pins every package casebot and its tests use, pip and setuptools too, to the versions the
 # suite was run with, each with the SHA-256 of its files on PyPI: pip installs exactly those files (wheels
@@ -30,6 +30,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The unit lane alone (rules, parsers, blocks; no database): seconds, for the edit-run loop.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

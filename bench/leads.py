@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from bench.commands import SIGNING_SECRET, Client, Latency
 from bench.generate import LEAD
-from tests.slack_helpers import sign, slash_body
+from tests.kit.slack_bodies import sign, slash_body
 
 DUE = "manager's /case due"
 OVERDUE = "lead's /case overdue (first page)"

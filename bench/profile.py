@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from bench.commands import BOT_TOKEN, SIGNING_SECRET
-from tests.slack_helpers import sign, slash_body
+from tests.kit.slack_bodies import sign, slash_body
 
 
 def main() -> int:

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench.commands import SIGNING_SECRET, not_refused
-from tests.slack_helpers import sign, slash_body
+from tests.kit.slack_bodies import sign, slash_body
 
 DUE, SHOW, CONTACTED, OFFER = "/case due", "/case show", "/case contacted", "/offer received"
 OPEN_CLICK, LOG_CLICK, HOME = "click Open case", "click Log contact", "Home opened"

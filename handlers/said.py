@@ -10,7 +10,7 @@ from bot.rules.said import Command, Person, Said, Typed, names_a_command
 
 def slash_command(words: str) -> str:
     """`close PI-1 settled` as a whole command: `/case close PI-1 settled`. Which slash command a subcommand
-    belongs to is one written table (bot/rules/said.py's OFFER_SUBCOMMANDS, which tests/test_said.py keeps
+    belongs to is one written table (bot/rules/said.py's OFFER_SUBCOMMANDS, which tests/services/test_said.py keeps
     equal to the command table's /offer entries), not something filled in as modules load."""
     return str(Command(words))
 

@@ -87,7 +87,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
 @cache
 def head_revision() -> str | None:
     """The newest migration's revision, read from the files' `revision = "…"` and `down_revision = "…"`
-    lines (tests/test_migrations.py checks it is alembic's one head): the revision no other follows."""
+    lines (tests/services/test_migrations.py checks it is alembic's one head): the revision no other follows."""
     revisions: set[str] = set()
     followed: set[str] = set()
     for path in VERSIONS.glob("[0-9]*.py"):

@@ -1,5 +1,10 @@
-"""Shared fixtures: a firm on a fresh database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set),
-with a clock the test controls."""
+"""Fixtures every lane shares: a firm on a fresh database (SQLite always, PostgreSQL when TEST_DATABASE_URL is
+set), a clock the test controls, and the stand-in Slack Web API on loopback.
+
+The lanes, fastest first: tests/unit (rules, parsers, blocks: no database; `make test-fast`), tests/services
+(the core on a database), tests/slack (commands, clicks and forms through Bolt in process: the `workspace`
+fixture), tests/http (the real waitress server on loopback: `served`), tests/cli (`casebot` as a user runs it).
+What they share besides fixtures is in tests/kit."""
 
 from __future__ import annotations
 
@@ -8,9 +13,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,30 +21,14 @@ from sqlalchemy.engine import make_url
 
 from bot.services.firm import Firm
 from bot.settings import Settings
+from handlers.slack.standin import SlackStandIn
 from storage.db import Database
 from storage.models import Base
+from tests.kit.clock import Clock
+from tests.kit.workspace import Slack
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-LA = ZoneInfo("America/Los_Angeles")
-
-
-class Clock:
-    """A clock the test moves by hand. Starts on Thursday 2026-11-26, 10:00 in Los Angeles."""
-
-    def __init__(self, at: datetime | None = None) -> None:
-        self.at = at or datetime(2026, 11, 26, 10, 0, tzinfo=LA)
-
-    def __call__(self) -> datetime:
-        return self.at.astimezone(UTC)
-
-    def set(self, day: date, at: time = time(10, 0), tz: ZoneInfo = LA) -> None:
-        self.at = datetime.combine(day, at, tzinfo=tz)
-
-    def advance(self, **delta: float) -> None:
-        from datetime import timedelta
-
-        self.at = self.at + timedelta(**delta)
 
 
 @pytest.fixture(scope="session")
@@ -112,3 +99,20 @@ def settings() -> Settings:
 @pytest.fixture
 def firm(db: Database, settings: Settings, clock: Clock) -> Firm:
     return Firm.from_settings(settings, db=db, clock=clock)
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    """The stand-in Slack Web API on a loopback port, for the workspace and the scheduler's sender alike."""
+    with SlackStandIn() as slack_api:
+        yield slack_api
+
+
+@pytest.fixture
+def workspace(firm: Firm, standin: SlackStandIn) -> Iterator[Slack]:
+    """The firm's Slack workspace: what a user sends goes through Bolt in process. Afterwards every message,
+    modal and Home view casebot sent is checked as Slack would check it."""
+    slack = Slack(firm, standin)
+    yield slack
+    slack.close()
+    slack.check_everything_sent()

@@ -24,12 +24,12 @@ To add a subcommand (say `/case cost <case-no> <amount> <description…>`):
      each arguments type its own usage line and example when one subcommand has several shapes.
 2. List the entry in `TABLES` in `table.py`, where the help card should show it.
 3. Name it in docs/commands.md and in manifest.yml's usage_hint (tests check the three agree; take it off
-   NOT_BUILT_YET in tests/test_command_table.py), and test it through tests/handlers_kit.py.
+   NOT_BUILT_YET in tests/slack/test_command_table.py), and test it through tests/kit/workspace.py.
 
 Its service says people and commands as data: `said("PI-1 is ", Person(manager), "'s")`, and an example
 as `command("cost PI-1 350 filing fee")` (bot/rules/said.py); handlers/said.py shows them as a mention
 and as `/case cost PI-1 350 filing fee`, the slash command named by bot/rules/said.py's OFFER_SUBCOMMANDS
-(tests/test_said.py keeps it equal to this table's /offer entries).
+(tests/services/test_said.py keeps it equal to this table's /offer entries).
 """
 
 from __future__ import annotations

@@ -1,0 +1,230 @@
+"""The Home refresh after a change reads only what the change touched (issue 23), and never hides a change:
+the Home published after each change equals the Home a full read gives (a workspace of its own, which kept
+nothing), whether the change was made here, by another process on the same database, or behind casebot's
+back. Counts of statements, never timings."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bot import services
+from bot.services.firm import Firm
+from handlers.home import home_view
+from handlers.slack.standin import SlackStandIn
+from tests.kit.served import watch
+from tests.kit.workspace import Slack
+
+# The range scans of a whole Home: one person's open cases, their team's, what asks for their attention.
+WHOLE = ("cases.manager_id = ", "case_team.user_id = ", "obligations.manager_id = ")
+
+
+@pytest.fixture
+def reads(workspace: Slack, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The statements of each Home read (services.home), as its thread ran them."""
+    seen = watch(workspace.firm.db)
+    calls: list[list[str]] = []
+    real = services.home
+
+    def counted(firm: Firm, user: str) -> services.Home:
+        start, me = len(seen.statements), threading.current_thread().name
+        try:
+            return real(firm, user)
+        finally:
+            calls.append([sql for name, sql in seen.statements[start:] if name == me and sql != "BEGIN"])
+
+    monkeypatch.setattr(services, "home", counted)
+    return calls
+
+
+def _published(workspace: Slack, user: str) -> dict[str, Any]:
+    views = [c for c in workspace.standin.calls_to("views.publish") if c.params["user_id"] == user]
+    assert views, f"no Home published for {user}"
+    view: dict[str, Any] = views[-1].params["view"]
+    return view
+
+
+def _full_read(firm: Firm, standin: SlackStandIn, user: str) -> dict[str, Any]:
+    """The Home as a process that kept nothing builds it."""
+    fresh = Slack(firm, standin)
+    try:
+        return home_view(fresh.ctx, user)
+    finally:
+        fresh.close()
+
+
+def _open_home(workspace: Slack, user: str) -> None:
+    workspace._n += 1
+    workspace.event(
+        {"type": "app_home_opened", "user": user, "tab": "home", "channel": "D" + user},
+        event_id=f"EvH{workspace._n}",
+    )
+
+
+def _whole(statements: list[str]) -> bool:
+    """Some statement scanned the person's whole caseload (not one case's rows)."""
+    one_case = ("obligations.case_id = ", "cases.id = ")
+    return any(
+        scan in sql and not any(one in sql for one in one_case) for sql in statements for scan in WHOLE
+    )
+
+
+def _cases(workspace: Slack) -> None:
+    workspace.case("U1", "new PI-1 Jane Roe 2026-10-01")
+    workspace.case("U1", "new PI-2 Sam Poe 2026-11-02")
+    workspace.case("U1", "provider PI-2 add Valley Ortho 2026-11-02")
+    workspace.case("U1", "provider PI-2 received 1 both")
+    workspace.case("U2", "new PI-3 Lou Yer 2026-11-02")
+    workspace.case("U2", "team PI-3 add <@U1>")
+    workspace.case("U1", "new PI-4 Ari Zona 2026-09-01")
+    _say(workspace, "UADMIN", "advance PI-4 demand_drafting because backfilled")
+    _say(workspace, "U1", "demand PI-4 sent")
+    workspace.case("UADMIN", "role <@ULEAD> lead")
+
+
+CHANGES: list[tuple[str, str, bool]] = [
+    # (who, what, read as only what it touched)
+    ("U1", "contacted PI-1 client called back", True),
+    ("U1", "contacted PI-3 adjuster voicemail left a message", True),  # an attempt, on a team case of U1's
+    ("U1", "advance PI-2", True),
+    ("U1", "demand PI-4 ack", True),
+    ("U1", "offer:received PI-4 25000", True),
+    ("U1", "undo PI-4", False),
+    ("ULEAD", "assign PI-2 <@U2>", False),  # U1's view changes by a lead's hand: read whole
+    ("U1", "new PI-5 Cal Ifornia 2026-11-02", True),
+]
+
+
+def _say(workspace: Slack, who: str, what: str) -> None:
+    if what.startswith("offer:"):
+        answer = workspace.offer(who, what.removeprefix("offer:"))
+    else:
+        answer = workspace.case(who, what)
+    assert "Usage:" not in answer.text and not answer.text.startswith(":warning:"), (what, answer.text)
+
+
+def test_the_home_after_each_change_equals_a_full_read(
+    workspace: Slack, standin: SlackStandIn, reads: list[list[str]]
+) -> None:
+    _cases(workspace)
+    _open_home(workspace, "U1")
+    assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1")
+    for who, what, touched_only in CHANGES:
+        before = len(reads)
+        _say(workspace, who, what)
+        assert len(reads) > before, f"{what}: no Home refresh"
+        assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1"), what
+        if touched_only:
+            assert not _whole(reads[before]), f"{what}: the refresh read the whole Home"
+
+
+def test_a_change_made_elsewhere_is_never_hidden(
+    workspace: Slack, standin: SlackStandIn, firm: Firm, reads: list[list[str]]
+) -> None:
+    _cases(workspace)
+    _open_home(workspace, "U1")
+    other = Slack(firm, standin)  # another process (a replica) on the same database
+    try:
+        other.case("U1", "contacted PI-2 client called back")
+    finally:
+        other.close()
+    _open_home(workspace, "U1")
+    assert _whole(reads[-1]), "a Home kept from before another process's change was used"
+    assert _published(workspace, "U1") == _full_read(firm, standin, "U1")
+
+    # This process's change after another's: the version is not the one its marks expect.
+    other = Slack(firm, standin)
+    try:
+        other.case("ULEAD", "contacted PI-1 client called back")
+    finally:
+        other.close()
+    workspace.case("U1", "contacted PI-2 client called back")
+    assert _whole(reads[-1])
+    assert _published(workspace, "U1") == _full_read(firm, standin, "U1")
+
+    # Behind casebot's back (psql): the database moves the version on by itself.
+    with firm.db.uow() as s:
+        s.execute(text("UPDATE cases SET client_name = 'Jane Doe' WHERE number = 'PI-1'"))
+    workspace.case("U1", "contacted PI-4 client called back")
+    assert _whole(reads[-1])
+    home = _published(workspace, "U1")
+    assert "Jane Doe" in str(home) and home == _full_read(firm, standin, "U1")
+
+
+def test_the_refresh_after_a_change_reads_only_the_case_it_touched(
+    workspace: Slack, reads: list[list[str]]
+) -> None:
+    _cases(workspace)
+    for n in range(6, 16):
+        workspace.case("U1", f"new PI-{n} Client Number{n} 2026-10-15")
+    workspace.firm.homes.forget("U1")  # as a process that has just started
+    _open_home(workspace, "U1")
+    whole = reads[-1]
+    assert _whole(whole)
+    workspace.case("U1", "contacted PI-7 client called back")
+    after = reads[-1]
+    assert not _whole(after)
+    assert len(after) < len(whole), (whole, after)
+    # Opened again with nothing changed: the person's row and version, nothing else.
+    _open_home(workspace, "U1")
+    again = reads[-1]
+    assert not _whole(again) and len(again) <= 2, again
+    assert not [sql for sql in again if "FROM cases" in sql or "FROM obligations" in sql]
+
+
+def test_a_new_day_reads_the_whole_home(
+    workspace: Slack, standin: SlackStandIn, clock: Any, reads: list[list[str]]
+) -> None:
+    """Days overdue, in stage and coming up are the day's: a Home kept yesterday is not used today."""
+    _cases(workspace)
+    _open_home(workspace, "U1")
+    clock.advance(days=1)
+    _open_home(workspace, "U1")
+    assert _whole(reads[-1])
+    assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1")
+
+
+def test_the_database_moves_a_home_version_on_whoever_writes(workspace: Slack) -> None:
+    """Every table a Home is built from moves on the version of whom it shows the row to, whatever writes."""
+    from datetime import UTC, date, datetime
+
+    from storage import home_rows
+    from storage.models import ContactAttempt, DemandEvent
+
+    _cases(workspace)
+    db = workspace.firm.db
+
+    def version(user: str) -> int:
+        with db.uow(write=False) as s:
+            return home_rows.version_of(s, user)
+
+    with db.uow(write=False) as s:
+        pi3 = s.execute(text("SELECT id FROM cases WHERE number = 'PI-3'")).scalar_one()
+    at, on = datetime(2026, 11, 26, tzinfo=UTC), date(2026, 11, 26)
+    writes: list[tuple[str, Any]] = [
+        ("U1", "UPDATE obligations SET talking_points = 'x' WHERE manager_id = 'U1'"),
+        ("U2", ContactAttempt(case_id=pi3, kind="client", how="voicemail", on=on, by="U2", at=at)),
+        ("U1", DemandEvent(case_id=pi3, kind="ack", on=on, by="U2", at=at)),  # U1 is on PI-3's team
+        ("U2", DemandEvent(case_id=pi3, kind="resent", on=on, by="U2", at=at)),  # its manager
+        ("U1", "UPDATE cases SET stage_entered_on = '2026-11-20' WHERE number = 'PI-3'"),
+        ("U1", "DELETE FROM case_team WHERE user_id = 'U1'"),
+        ("U1", "UPDATE staff SET role = 'lead' WHERE user_id = 'U1'"),
+        ("U2", "DELETE FROM cases WHERE number = 'PI-3'"),
+    ]
+    for user, write in writes:
+        before, others = version(user), version("UADMIN")
+        with db.uow() as s:
+            if isinstance(write, str):
+                s.execute(text(write))
+            else:
+                s.add(write)
+        assert version(user) > before, write
+        assert version("UADMIN") == others, f"{write}: moved on the Home of someone it is not shown to"
+    # A column no Home shows moves nothing.
+    before = version("U1")
+    with db.uow() as s:
+        s.execute(text("UPDATE cases SET last_client_contact_on = NULL WHERE manager_id = 'U1'"))
+    assert version("U1") == before
