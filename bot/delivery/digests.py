@@ -30,10 +30,10 @@ from bot.delivery.ports import (
     WeeklyReportMessage,
 )
 from bot.errors import NotAllowed
-from bot.rules.playbook import ESCALATE_KINDS, STAGES, Stage
+from bot.rules.playbook import ESCALATE_KINDS, LEAD_ROLES, STAGES, Stage
 from bot.services.cards import DueItem, due_item
 from bot.services.changes import role_of, visible_numbers
-from bot.services.firm import LEAD_ROLES, Firm
+from bot.services.firm import Firm
 from bot.services.people import leads
 from storage import deliveries, history
 from storage import queries as q

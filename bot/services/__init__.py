@@ -27,7 +27,7 @@ from bot.services.corrections import (
     fix_treatment,
 )
 from bot.services.demand import demand_ack, demand_resent, demand_sent
-from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome
+from bot.services.firm import Firm, Outcome
 from bot.services.holdups import clear_holdup, set_holdup
 from bot.services.home import Home, home
 from bot.services.ledger import (
@@ -58,9 +58,7 @@ from bot.services.undo import undo_change
 
 __all__ = [
     "Firm",
-    "LEAD_ROLES",
     "Outcome",
-    "ROLES",
     "add_cost",
     "add_lien",
     "add_provider",

@@ -20,9 +20,10 @@ from datetime import date, datetime
 
 from bot.errors import PreconditionNotMet
 from bot.rules.limitation import claim_basis, limitation_basis
+from bot.rules.playbook import LEAD_ROLES
 from bot.rules.said import Command, said
 from bot.services.changes import audit, role_of
-from bot.services.firm import LEAD_ROLES, Firm, Transaction
+from bot.services.firm import Firm, Transaction
 from storage import queries as q
 from storage.models import CalendarLink
 

@@ -37,12 +37,12 @@ from bot.rules.planner import (
     StageEntry,
     plan,
 )
-from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES, ESCALATE_KINDS, HoldUp, Stage
+from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES, ESCALATE_KINDS, LEAD_ROLES, HoldUp, Role, Stage
 from bot.rules.said import Person, said, typed
 from bot.services import request
 from bot.services.cards import CaseCard, case_card
 from bot.services.client_cards import client_contact_of
-from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.firm import Firm, Outcome, Transaction
 from bot.services.home_marks import HomeMarker
 from storage import queries as q
 from storage import reply_queries
@@ -92,15 +92,15 @@ def staff_row(s: Session, user_id: str) -> Staff | None:
     return staff
 
 
-def role_of(s: Session, firm: Firm, user_id: str) -> str:
+def role_of(s: Session, firm: Firm, user_id: str) -> Role:
     """The person's role; refuses anyone who may not use casebot (ADMIN_USERS are no exception)."""
     staff = staff_row(s, user_id)
     refusal = not_member(staff)
     if refusal is not None:
         raise refusal
     if user_id in firm.settings.admin_users:
-        return "admin"
-    return staff.role if staff else "manager"
+        return Role.ADMIN
+    return Role(staff.role) if staff else Role.MANAGER
 
 
 def is_away(staff: Staff | None, day: date) -> bool:

@@ -41,10 +41,10 @@ from bot.rules.notices import (
     first_name,
     render_notice,
 )
-from bot.rules.playbook import HoldUp, Stage
+from bot.rules.playbook import LEAD_ROLES, HoldUp, Stage
 from bot.rules.said import Command, command, said
 from bot.services.changes import audit, find_case, find_case_for, may_change, staff_row
-from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.firm import Firm, Outcome, Transaction
 from storage import client_queries as cq
 from storage import deliveries
 from storage.client_models import ClientMessage, ClientProfile

@@ -15,6 +15,7 @@ from bot.errors import (
     NotAllowed,
     UnknownCase,
 )
+from bot.rules.playbook import LEAD_ROLES
 from bot.rules.said import Command, said
 from bot.services.cards import DueItem, due_item
 
@@ -29,7 +30,7 @@ from bot.services.changes import (
     role_of,
 )
 from bot.services.contacts import contact_change
-from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.firm import Firm, Outcome, Transaction
 from bot.services.home_marks import HomeMarker
 from bot.services.providers import followed_up
 from storage import my_day as my_day_rows
