@@ -27,6 +27,8 @@ from bot.services.firm import Firm, Transaction
 from storage import queries as q
 from storage.models import CalendarLink
 
+# What a deadline is: a limitation date, or a claim deadline against a public entity. CLAIM_DEADLINE is also
+# the kind of the alert casebot sends before one (bot/delivery/alerts.py), and its outbox key's prefix.
 LIMITATION = "limitation"
 CLAIM_DEADLINE = "claim-deadline"
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")

@@ -37,7 +37,16 @@ from bot.rules.planner import (
     StageEntry,
     plan,
 )
-from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES, ESCALATE_KINDS, LEAD_ROLES, HoldUp, Role, Stage
+from bot.rules.playbook import (
+    ACCOUNTING,
+    CLOSED_STAGES,
+    ESCALATE_KINDS,
+    LEAD_ROLES,
+    HoldUp,
+    Kind,
+    Role,
+    Stage,
+)
 from bot.rules.said import Person, said, typed
 from bot.services import request
 from bot.services.cards import CaseCard, case_card
@@ -267,7 +276,7 @@ def _facts(case: Case, wrote: tuple[ClientWrote, ...] = ()) -> CaseFacts:
     followups: dict[int, list[date]] = {}
     contacts = [c for c in case.contacts if c.voided_at is None]
     for c in contacts:
-        if c.kind == "provider" and c.provider_id is not None:
+        if c.kind == Kind.PROVIDER and c.provider_id is not None:
             followups.setdefault(c.provider_id, []).append(c.on)
     return CaseFacts(
         created_on=case.treatment_completed_on,
@@ -278,22 +287,22 @@ def _facts(case: Case, wrote: tuple[ClientWrote, ...] = ()) -> CaseFacts:
             )
             for p in case.providers
         ),
-        client_contacts=tuple(sorted(c.on for c in contacts if c.kind == "client")),
-        adjuster_contacts=tuple(sorted(c.on for c in contacts if c.kind == "adjuster")),
+        client_contacts=tuple(sorted(c.on for c in contacts if c.kind == Kind.CLIENT)),
+        adjuster_contacts=tuple(sorted(c.on for c in contacts if c.kind == Kind.ADJUSTER)),
         demand=tuple(DemandFacts(d.kind, d.on, d.adjuster) for d in case.demand_events),
         offers=tuple(OfferFacts(o.n, o.received_on, o.final) for o in case.offers),
         holdups=tuple(
             HoldUpFacts(HoldUp(h.kind), h.note, h.opened_on) for h in case.holdups if h.cleared_on is None
         ),
         accounting_contacts=tuple(
-            sorted(c.on for c in case.contacts if c.kind == "client" and c.topic == ACCOUNTING)
+            sorted(c.on for c in case.contacts if c.kind == Kind.CLIENT and c.topic == ACCOUNTING)
         ),
         liens=tuple(
             LienFacts(x.n, x.holder, x.asserted_on, x.reduced_on, x.accepted_on, x.paid_on)
             for x in case.liens
         ),
         client_wrote=wrote,
-        client_answers=tuple(Answer(c.on, _aware(c.at)) for c in contacts if c.kind == "client"),
+        client_answers=tuple(Answer(c.on, _aware(c.at)) for c in contacts if c.kind == Kind.CLIENT),
     )
 
 

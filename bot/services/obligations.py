@@ -15,7 +15,7 @@ from bot.errors import (
     NotAllowed,
     UnknownCase,
 )
-from bot.rules.playbook import LEAD_ROLES
+from bot.rules.playbook import LEAD_ROLES, Kind
 from bot.rules.said import Command, said
 from bot.services.cards import DueItem, due_item
 
@@ -259,10 +259,10 @@ def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
 
     def change(s: Session, case: Case) -> str:
         ob = next(o for o in case.obligations if o.id == obligation_id)
-        if ob.kind == "provider" and ob.provider_id is not None:
+        if ob.kind == Kind.PROVIDER and ob.provider_id is not None:
             seq = next(p.seq for p in case.providers if p.id == ob.provider_id)
             return followed_up(firm, actor, str(seq))(s, case)
-        if ob.kind in ("client", "adjuster"):
+        if ob.kind in (Kind.CLIENT, Kind.ADJUSTER):
             return contact_change(firm, actor, ob.kind, None, "from the digest")(s, case)
         raise InputError(
             said(
