@@ -29,7 +29,6 @@ from bot.services.changes import (
     find_case_for,
     keep_change,
     may_reassign,
-    not_member,
     replan,
     role_of,
     sees,
@@ -38,6 +37,7 @@ from bot.services.changes import (
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import Firm, Outcome, Transaction
 from bot.services.home_marks import HomeMarker
+from bot.services.members import not_member
 from bot.services.team import hand_team_over, people
 from storage import caselists
 from storage import queries as q

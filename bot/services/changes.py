@@ -53,6 +53,7 @@ from bot.services.cards import CaseCard, case_card
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import Firm, Outcome, Transaction
 from bot.services.home_marks import HomeMarker
+from bot.services.members import Member, member_of, not_member
 from storage import queries as q
 from storage import reply_queries
 from storage.journal import Journal
@@ -69,34 +70,12 @@ from storage.models import (
 log = logging.getLogger(__name__)
 
 
-def not_member(staff: Staff | None, *, who: str = "You are") -> NotAllowed | None:
-    """The refusal for someone who may not use casebot or see client data (a guest, a bot, a deactivated
-    account, a user of another workspace), as far as casebot knows them; None for a full member."""
-    if staff is None or staff.full_member:
-        return None
-    what = (
-        "deactivated in Slack"
-        if staff.deleted
-        else "a bot"
-        if staff.is_bot
-        else "a guest in this Slack workspace"
-        if staff.is_guest
-        else "of another Slack workspace"
-    )
-    return NotAllowed(
-        said(
-            who,
-            f" {what}; casebot is for the firm's own full members. Ask a workspace admin if that is wrong.",
-        )
-    )
-
-
-def staff_row(s: Session, user_id: str) -> Staff | None:
-    """The person's staff row: one this request has read already (the caller's, bot/services/request.py) is
-    not read again."""
+def staff_row(s: Session, user_id: str) -> Member | None:
+    """The person's staff row, copied: one this request has read already (the caller's,
+    bot/services/request.py) is not read again."""
     known, staff = request.known_staff(user_id)
     if not known:
-        staff = q.get_staff(s, user_id)
+        staff = member_of(q.get_staff(s, user_id))
         request.remember(user_id, staff)
     return staff
 
@@ -112,7 +91,7 @@ def role_of(s: Session, firm: Firm, user_id: str) -> Role:
     return Role(staff.role) if staff else Role.MANAGER
 
 
-def is_away(staff: Staff | None, day: date) -> bool:
+def is_away(staff: Staff | Member | None, day: date) -> bool:
     """Away on `day` (`away_until` is the day they are back)."""
     return bool(staff and staff.away and (staff.away_until is None or day < staff.away_until))
 
@@ -125,7 +104,7 @@ def covers_of(s: Session, firm: Firm, manager: str) -> set[str]:
     while True:
         known, staff = request.known_staff(who)  # the caller's row, kept by the request
         if not known:
-            staff = q.get_staff(s, who)
+            staff = member_of(q.get_staff(s, who))
         if not is_away(staff, day) or staff is None or not staff.cover_id:
             return found
         who = staff.cover_id

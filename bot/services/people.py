@@ -18,8 +18,9 @@ from bot.rules.parsing import person_name, time_zone
 from bot.rules.playbook import ROLES, Role
 from bot.rules.said import Command, Person, command, quoted, said
 from bot.services import request
-from bot.services.changes import announce_views, audit, covers_of, not_member, role_of
+from bot.services.changes import announce_views, audit, covers_of, role_of
 from bot.services.firm import Firm, Transaction
+from bot.services.members import Member, member_of, not_member
 from storage import claims, deliveries
 from storage import queries as q
 from storage.claims import ClaimsUnavailable
@@ -222,12 +223,10 @@ def _tell_leads_to_hand_over(s: Session, firm: Firm, staff: Staff) -> None:
     audit(s, firm, None, "casebot", "member_left", user=staff.user_id, why=why)
 
 
-def person(firm: Firm, user_id: str) -> Staff | None:
+def person(firm: Firm, user_id: str) -> Member | None:
+    """What casebot knows of the person (a copy of their staff row), or None when it knows nothing."""
     with Transaction(firm, write=False) as s:
-        staff = q.get_staff(s, user_id)
-        if staff is not None:
-            s.expunge(staff)
-        return staff
+        return member_of(q.get_staff(s, user_id))
 
 
 def role(firm: Firm, user_id: str) -> Role:
