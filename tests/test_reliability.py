@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot import services
+from bot.services.people import person
 from handlers.slack.standin import SlackStandIn
 from storage.models import AuditEntry, Case, Obligation, StageChange
 from tests.handlers_kit import SECRET, Slack
@@ -246,7 +247,7 @@ def test_every_event_delivery_is_handled_at_most_once(slack):
         "user": {"id": "U2", "name": "u2", "is_restricted": True, "tz": "America/Chicago"},
     }
     slack.event(guest, event_id="EvUser1")
-    assert services.person(slack.firm, "U2").is_guest is True
+    assert person(slack.firm, "U2").is_guest is True
     undo = {"type": "user_change", "user": {"id": "U2", "name": "u2", "tz": "America/Chicago"}}
     slack.event(undo, event_id="EvUser1")  # a replay under a claimed id changes nothing
-    assert services.person(slack.firm, "U2").is_guest is True
+    assert person(slack.firm, "U2").is_guest is True

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -245,7 +244,7 @@ def snooze_until(choice: str, today: date) -> date:
     return today + timedelta(days=SNOOZE_DAYS.get(choice, 1))
 
 
-def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
+def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Outcome:
     """Log the contact an item asks for, today: client, adjuster, or a provider follow-up. One transaction:
     the item read, its case locked and checked, the contact logged."""
 

@@ -11,14 +11,13 @@ from typing import Any, TypeVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import services
 from bot.errors import NotAllowed, TryAgain
 from bot.logs import failure
 from bot.rules.said import Person, said, typed
 from bot.services import request
 from bot.services.firm import Firm
 from bot.services.members import Member, not_member
-from bot.services.people import PersonInfo
+from bot.services.people import PersonInfo, person, remember_person
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ class People:
     def remember(self, user: Mapping[str, Any]) -> None:
         if user.get("id"):
             p = person_from_slack(user, home_team=self.home_team())
-            services.remember_person(
+            remember_person(
                 self.firm,
                 p.user_id,
                 name=p.name,
@@ -118,7 +117,7 @@ class People:
         (`defer=True` via `check_caller`), in the command's own transaction (bot/services/request.py)."""
         known, staff = request.known_staff(user_id)
         if not known:
-            staff = services.person(self.firm, user_id)
+            staff = person(self.firm, user_id)
             request.remember(user_id, staff)
         if self._needs_lookup(staff):
             staff = self._look_up(user_id, field)
@@ -192,7 +191,7 @@ class People:
                 ),
                 field=field,
             )
-        staff = services.person(self.firm, user_id)
+        staff = person(self.firm, user_id)
         request.remember(user_id, staff)
         if staff is None:  # Slack answered, so casebot kept them: never the case
             raise TryAgain("casebot could not check with Slack who that is just now; nothing was changed.")
