@@ -175,15 +175,16 @@ class People:
         return staff is None or staff.info_fetched_at is None
 
     def _look_up(self, user_id: str, field: str | None) -> Member:
+        not_now = TryAgain(
+            "casebot could not check with Slack who that is just now; nothing was changed. "
+            "Please try again in a moment.",
+            field=field,
+        )
         try:
             known = self.refresh(user_id)
         except SlackClientError as exc:
             log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
-            raise TryAgain(
-                "casebot could not check with Slack who that is just now; nothing was changed. "
-                "Please try again in a moment.",
-                field=field,
-            ) from exc
+            raise not_now from exc
         if not known:
             raise NotAllowed(
                 said(
@@ -193,8 +194,8 @@ class People:
             )
         staff = person(self.firm, user_id)
         request.remember(user_id, staff)
-        if staff is None:  # Slack answered, so casebot kept them: never the case
-            raise TryAgain("casebot could not check with Slack who that is just now; nothing was changed.")
+        if staff is None:  # Slack answered and casebot kept what it said, so only a vanished row gets here
+            raise not_now
         return staff
 
     def _checked(self, staff: Member | None, user_id: str, who: str, field: str | None) -> None:
