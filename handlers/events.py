@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from bot import services
 from bot.services import request
+from bot.services.people import claim_event
 from handlers import values
 from handlers.context import Context, listener
 
@@ -26,7 +26,7 @@ def claim_each_event_once(ctx: Context) -> Callable[..., BoltResponse | None]:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id is not None:
             event_id = values.text(event_id, "event_id", most=100)
-        if event_id and not services.claim_event(ctx.firm, str(event_id)):
+        if event_id and not claim_event(ctx.firm, str(event_id)):
             log.info("Event %s was already handled; ignoring Slack's retry", event_id)
             return BoltResponse(status=200, body="")
         with request.serving(claims=(str(event_id),) if event_id else ()):

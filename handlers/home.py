@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot import services
 from bot.errors import CasebotError
+from bot.rules.playbook import LEAD_ROLES
 from bot.services import caseload, request
 from handlers import values
 from handlers.blocks import build_home, esc_message, section
@@ -33,9 +34,7 @@ def home_view(ctx: Context, user: str) -> dict[str, Any]:
     except CasebotError as exc:
         return {"type": "home", "blocks": [section(esc_message(exc.message))]}
     today = firm.today()
-    overview = (
-        caseload.lead_overview(firm, user, rows=HOME_LIST_ROWS) if mine.role in services.LEAD_ROLES else None
-    )
+    overview = caseload.lead_overview(firm, user, rows=HOME_LIST_ROWS) if mine.role in LEAD_ROLES else None
     # Ages in business days, as `/case overdue` shows them.
     ages = {
         m.manager: firm.calendar.business_days_between(m.oldest_due_on, today)

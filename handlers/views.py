@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import services
 from bot.rules.parsing import When, parse_day
+from bot.rules.playbook import Kind
 from handlers import values
 from handlers.blocks import LOG_CONTACT_VIEW, NEW_CASE_VIEW, Reply, build_outcome
 from handlers.blocks.modals import ACCOUNTING_CHOICE
@@ -127,7 +128,7 @@ def handle_log_contact(
                 ctx.firm,
                 actor,
                 str(meta.get("case") or ""),
-                kind="client" if topic else kind,
+                kind=Kind.CLIENT if topic else kind,
                 on=_date(v.get("on"), ctx.firm.today()),
                 note=v.get("note"),
                 topic=topic,

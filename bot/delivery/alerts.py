@@ -48,6 +48,7 @@ from bot.delivery.ports import (
 )
 from bot.rules.limitation import LimitationAlert, claim_basis, days_left, is_red, limitation_basis, watched
 from bot.rules.playbook import HOLDUP_LABELS, HOLDUP_STAGES, STAGES, HoldUp, Stage
+from bot.services.calendars import CLAIM_DEADLINE
 from bot.services.cards import DueItem
 from bot.services.changes import visible_numbers
 from bot.services.firm import Firm
@@ -60,7 +61,6 @@ from storage.models import Delivery
 log = logging.getLogger(__name__)
 
 SOL = "sol"
-CLAIM_DEADLINE = "claim-deadline"
 WEEKLY_CHART = "weekly-chart"
 
 

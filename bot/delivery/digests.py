@@ -30,10 +30,10 @@ from bot.delivery.ports import (
     WeeklyReportMessage,
 )
 from bot.errors import NotAllowed
-from bot.rules.playbook import ESCALATE_KINDS, STAGES, Stage
+from bot.rules.playbook import ESCALATE_KINDS, LEAD_ROLES, STAGES, Kind, Stage
 from bot.services.cards import DueItem, due_item
 from bot.services.changes import role_of, visible_numbers
-from bot.services.firm import LEAD_ROLES, Firm
+from bot.services.firm import Firm
 from bot.services.people import leads
 from storage import deliveries, history
 from storage import queries as q
@@ -306,7 +306,7 @@ def render_digest(s: Session, firm: Firm, d: Delivery) -> DigestMessage | None:
 
 def last_notes(s: Session, items: Sequence[DueItem]) -> tuple[LastNote, ...]:
     """The last client note of each case with a client item, read in one query."""
-    found = history.last_client_notes(s, sorted({i.case for i in items if i.kind == "client"}))
+    found = history.last_client_notes(s, sorted({i.case for i in items if i.kind == Kind.CLIENT}))
     return tuple(LastNote(case, on, note) for case, (on, note) in sorted(found.items()))
 
 

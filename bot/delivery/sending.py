@@ -30,6 +30,7 @@ from bot.delivery.ports import (
     Notifier,
 )
 from bot.logs import failure, where
+from bot.services.calendars import CLAIM_DEADLINE
 from bot.services.client_updates import CLIENT_MESSAGE
 from bot.services.firm import Firm
 from bot.services.people import HANDOVER, info_is_stale, leads, prune_event_claims, remember_person
@@ -46,7 +47,7 @@ RENDERERS: dict[str, Callable[[Session, Firm, Delivery], Message | None]] = {
     "escalation": render_escalation,
     "weekly": render_weekly_report,
     alerts.SOL: alerts.render_limitation_alert,
-    alerts.CLAIM_DEADLINE: alerts.render_claim_deadline_alert,
+    CLAIM_DEADLINE: alerts.render_claim_deadline_alert,
     alerts.WEEKLY_CHART: alerts.render_weekly_chart,
     HANDOVER: render_handover,
     CLIENT_PROBLEM: render_client_problem,

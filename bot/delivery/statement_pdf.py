@@ -23,6 +23,7 @@ from fpdf.fonts import FontFace
 
 from bot.rules.ledger import DECISIONS, LIEN_KINDS, Column, Sheet, statement_filename
 from bot.rules.parsing import money
+from bot.rules.playbook import CloseOutcome
 
 __all__ = ["render_statement", "statement_filename"]
 
@@ -83,7 +84,7 @@ def render_statement(
     the providers with no bill recorded (the net leaves them out), and a firm name never set (FIRM_NAME)."""
     figures = sheet.statement
     chosen = DECISIONS.get(sheet.decision or "")
-    litigating = sheet.decision == "litigation"
+    litigating = sheet.decision == CloseOutcome.LITIGATION
     title = (
         "Settlement statement"
         if chosen is None
@@ -111,7 +112,7 @@ def render_statement(
         [("Fee under the retainer", _fee_terms(sheet))],
     ]
     if chosen is not None:
-        decided = "settle" if sheet.decision == "settled" else "take the case to court"
+        decided = "settle" if sheet.decision == CloseOutcome.SETTLED else "take the case to court"
         pairs.append([("The client's decision", decided)])
     with pdf.table(
         col_widths=(38, 62, 30, 50),
@@ -163,7 +164,7 @@ def _warnings(pdf: _Page, sheet: Sheet, firm_name_set: bool) -> None:
             pdf.multi_cell(0, 4.6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(*_INK)
         pdf.set_font(_FONT, "", 8.5)
-    if sheet.decision == "litigation":
+    if sheet.decision == CloseOutcome.LITIGATION:
         pdf.ln(1)
         pdf.note(LITIGATION_WORDS, size=8.5)
 
@@ -271,7 +272,7 @@ def _distribution(pdf: _Page, sheet: Sheet) -> None:
         pdf.add_page()
     pdf.heading(
         "Estimated distribution in litigation"
-        if sheet.decision == "litigation"
+        if sheet.decision == CloseOutcome.LITIGATION
         else "Distribution of the settlement"
     )
     if sheet.costs_typed or sheet.liens_typed:
@@ -352,7 +353,7 @@ def _signatures(pdf: _Page, sheet: Sheet) -> None:
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
-    elif sheet.decision == "litigation":
+    elif sheet.decision == CloseOutcome.LITIGATION:
         pdf.multi_cell(
             0,
             4.6,

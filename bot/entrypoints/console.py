@@ -25,6 +25,7 @@ from bot.delivery.sending import send_pending
 from bot.entrypoints.client_channels import PrintingSender, client_senders
 from bot.entrypoints.console_clients import CONSOLE_MAIL_DOMAIN, Pretended, pretend_mail, pretend_text
 from bot.errors import CasebotError
+from bot.rules.playbook import Kind
 from bot.services.firm import Firm
 from handlers.parse import mention, tokenize
 from handlers.render import render_message, render_view
@@ -345,7 +346,7 @@ def add_demo_cases(firm: Firm, user: str) -> list[str]:
         services.add_provider(firm, user, "DEMO-102", "Harbor Physical Therapy", on=ago(75))
         services.provider_received(firm, user, "DEMO-102", "1", "both", on=ago(45))
         services.log_contact(
-            firm, user, "DEMO-102", kind="client", on=ago(45), note="Walked through next steps"
+            firm, user, "DEMO-102", kind=Kind.CLIENT, on=ago(45), note="Walked through next steps"
         )
         services.advance(firm, user, "DEMO-102", to="demand_queue", on=ago(44))
         services.set_holdup(firm, user, "DEMO-102", "wage-loss", "employer has not signed")

@@ -18,6 +18,7 @@ from fractions import Fraction
 from bot.errors import InputError
 from bot.rules.fees import Side, Statement, statement
 from bot.rules.parsing import money
+from bot.rules.playbook import CloseOutcome
 
 ZERO = Decimal("0.00")
 
@@ -29,7 +30,10 @@ LIEN_KINDS: dict[str, str] = {
     "erisa": "ERISA plan",
     "other": "Other",
 }
-DECISIONS = {"settled": "Settle now", "litigation": "Litigate"}  # a closed case's stage -> the column chosen
+DECISIONS: dict[str, str] = {
+    CloseOutcome.SETTLED: "Settle now",
+    CloseOutcome.LITIGATION: "Litigate",
+}  # a closed case's stage -> the column chosen
 
 
 @dataclass(frozen=True)
@@ -258,9 +262,11 @@ def sheet(
             lines = (*cost_lines, Line("Further litigation costs (estimate)", further)) if further else lines
         return Column(side, _nonzero(lines), lien_lines)
 
-    shown = {"settled": (figures.settle_now,), "litigation": (figures.litigate,)}.get(
-        decision or "", (figures.settle_now, figures.litigate)
-    )
+    decided: dict[str, tuple[Side, ...]] = {
+        CloseOutcome.SETTLED: (figures.settle_now,),
+        CloseOutcome.LITIGATION: (figures.litigate,),
+    }
+    shown = decided.get(decision or "", (figures.settle_now, figures.litigate))
     return Sheet(
         statement=figures,
         ledger=ledger,

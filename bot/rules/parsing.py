@@ -57,7 +57,9 @@ When = Literal["past", "near", "dated"]
 # A day typed without its year whose reading this year is this close ahead is a day in the future (a typo or
 # a day not yet come), refused like one, never quietly read as last year's.
 AHEAD_DAYS = 60
+# The day forms as casebot shows them: in a refusal of a day it can't read, and on the help card.
 FORMS = "11/3, 11/3/2026, Nov 3, 3 Nov, Nov 3 2026, 2026-11-03, yesterday or last friday"
+HELP_FORMS = "11/3, 11/3/2026, Nov 3, 3 Nov, 2026-11-03, today, yesterday, friday, last friday"
 
 # Shapes of a day written in digits: anything matching one of these is a day or is refused as one.
 _SLASHED = re.compile(r"^\d+/\d*(/\d*)?$")  # 11/3, 11/3/26, 11/3/2026 (and 11/3/, 13/45: refused)

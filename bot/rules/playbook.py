@@ -6,9 +6,12 @@ A firm changes a number with a PLAYBOOK_<NAME> setting (see bot/settings.py), ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+
+from bot.rules.said import Command, Said, said, typed
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,51 @@ class Stage(StrEnum):
     DROPPED = "dropped"
 
 
+class CloseOutcome(StrEnum):
+    """How a case closes: each is also the stage it closes into (`/case close <case> settled`)."""
+
+    SETTLED = Stage.SETTLED.value
+    LITIGATION = Stage.LITIGATION.value
+    DROPPED = Stage.DROPPED.value
+
+
+@dataclass(frozen=True)
+class GuardFacts:
+    """What a stage's guard reads of a case: its number, and each provider's name with what it still owes
+    ("" when everything is in), in the case's order."""
+
+    number: str
+    providers: tuple[tuple[str, str], ...]
+
+
+# A stage's guard: why a plain `advance` out of it must wait (a refusal's words), or None when it may go.
+Guard = Callable[[GuardFacts], Said | None]
+
+
+def all_records_in(case: GuardFacts) -> Said | None:
+    """Step 2 is done when every provider has sent its records and its bills (and there is a provider)."""
+    if not case.providers:
+        return said(
+            f"{case.number} has no providers yet: add them with ",
+            Command(f"provider {case.number} add <name>"),
+            ".",
+        )
+    owing = [
+        said("; " if i else "", typed(name), f" ({owes})")
+        for i, (name, owes) in enumerate(p for p in case.providers if p[1])
+    ]
+    if owing:
+        return said(f"{case.number} can't go to the demand yet: still owed by ", *owing, ".")
+    return None
+
+
 @dataclass(frozen=True)
 class StageInfo:
     stage: Stage
     label: str
     step: str  # the playbook step(s) it stands for
     next: Stage | None  # where a plain `advance` goes
-    requires: str | None = None  # a precondition (see services) a plain advance must meet
+    requires: Guard | None = None  # a precondition a plain advance must meet (a rule above)
     via: str | None = (
         None  # the command (its subcommand and words) that enters the next stage instead of `advance`
     )
@@ -68,7 +109,7 @@ class StageInfo:
 STAGES: dict[Stage, StageInfo] = {
     s.stage: s
     for s in (
-        StageInfo(Stage.RECORDS, "Collecting records", "1–2", Stage.DEMAND_QUEUE, requires="all_records_in"),
+        StageInfo(Stage.RECORDS, "Collecting records", "1–2", Stage.DEMAND_QUEUE, requires=all_records_in),
         StageInfo(Stage.DEMAND_QUEUE, "Waiting for a legal assistant", "3", Stage.DEMAND_DRAFTING),
         StageInfo(
             Stage.DEMAND_DRAFTING,
@@ -115,7 +156,7 @@ def offer_moves_to(current: Stage, final: bool) -> Stage | None:
 OPEN_STAGES: tuple[Stage, ...] = tuple(
     s for s in Stage if STAGES[s].next is not None or s is Stage.SETTLEMENT
 )
-CLOSED_STAGES: tuple[Stage, ...] = (Stage.SETTLED, Stage.LITIGATION, Stage.DROPPED)
+CLOSED_STAGES: tuple[Stage, ...] = tuple(Stage(outcome) for outcome in CloseOutcome)
 STAGE_ORDER: dict[Stage, int] = {s: i for i, s in enumerate(Stage)}
 
 
@@ -129,10 +170,10 @@ class CloseFact(StrEnum):
 
 # What closing as each outcome needs on record: any one of its facts. Without one, a manager is refused with
 # what is missing; a lead or an admin may close anyway with `because <reason>` (kept on the case's history).
-CLOSE_NEEDS: dict[Stage, tuple[CloseFact, ...]] = {
-    Stage.SETTLED: (CloseFact.FINAL_OFFER, CloseFact.ACCOUNTING_TALK),
-    Stage.LITIGATION: (CloseFact.ACCOUNTING_TALK, CloseFact.DEMAND_SENT),
-    Stage.DROPPED: (),
+CLOSE_NEEDS: dict[CloseOutcome, tuple[CloseFact, ...]] = {
+    CloseOutcome.SETTLED: (CloseFact.FINAL_OFFER, CloseFact.ACCOUNTING_TALK),
+    CloseOutcome.LITIGATION: (CloseFact.ACCOUNTING_TALK, CloseFact.DEMAND_SENT),
+    CloseOutcome.DROPPED: (),
 }
 
 
@@ -152,10 +193,32 @@ ACCOUNTING = "accounting"
 
 
 class ContactKind(StrEnum):
-    """Whom a contact (or an attempt at one) is with."""
+    """Whom a contact (or an attempt at one) is with: what `/case contacted` logs."""
 
-    CLIENT = "client"
-    ADJUSTER = "adjuster"
+    CLIENT = Kind.CLIENT.value
+    ADJUSTER = Kind.ADJUSTER.value
+
+
+# Whom a contact is with, as `/case contacted` takes it (the first is the default).
+CONTACT_KINDS: tuple[str, ...] = tuple(ContactKind)
+# Whom a contact on record may be with: those logged with `/case contacted`, and a provider's follow-up
+# (`/case provider … followed-up`), which is kept as a contact with the provider. `/case fix contact` corrects
+# any of them.
+RECORDED_CONTACT_KINDS: tuple[str, ...] = (*CONTACT_KINDS, Kind.PROVIDER)
+
+
+class Role(StrEnum):
+    """What a person may do: a manager works their own cases; a lead and an admin every case (an admin also
+    gives roles). Stored as its value in staff.role; a person casebot has no row for is a manager."""
+
+    MANAGER = "manager"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+ROLES: tuple[Role, ...] = tuple(Role)
+# The roles that see and act on every case, override a precondition with a reason, and get escalations.
+LEAD_ROLES: tuple[Role, ...] = (Role.LEAD, Role.ADMIN)
 
 
 class Attempt(StrEnum):

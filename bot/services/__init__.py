@@ -27,7 +27,7 @@ from bot.services.corrections import (
     fix_treatment,
 )
 from bot.services.demand import demand_ack, demand_resent, demand_sent
-from bot.services.firm import LEAD_ROLES, ROLES, Firm, Outcome
+from bot.services.firm import Firm, Outcome
 from bot.services.holdups import clear_holdup, set_holdup
 from bot.services.home import Home, home
 from bot.services.ledger import (
@@ -50,7 +50,7 @@ from bot.services.obligations import (
     snooze_until,
 )
 from bot.services.offers import list_offers, offer_informed, offer_received
-from bot.services.people import claim_event, person, remember_person, role, set_away, set_back, set_role
+from bot.services.people import set_away, set_back, set_role
 from bot.services.providers import add_provider, provider_followed_up, provider_received
 from bot.services.stages import advance
 from bot.services.team import change_team, team
@@ -58,9 +58,7 @@ from bot.services.undo import undo_change
 
 __all__ = [
     "Firm",
-    "LEAD_ROLES",
     "Outcome",
-    "ROLES",
     "add_cost",
     "add_lien",
     "add_provider",
@@ -68,7 +66,6 @@ __all__ = [
     "assign",
     "change_team",
     "check_may_see",
-    "claim_event",
     "clear_holdup",
     "close_case",
     "coming_up",
@@ -101,15 +98,12 @@ __all__ = [
     "offer_received",
     "overdue",
     "overdue_page",
-    "person",
     "provider_followed_up",
     "provider_received",
     "record_bill",
     "record_attempt",
     "record_claim_event",
     "record_no_bill",
-    "remember_person",
-    "role",
     "set_away",
     "set_back",
     "set_holdup",

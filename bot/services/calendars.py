@@ -20,12 +20,15 @@ from datetime import date, datetime
 
 from bot.errors import PreconditionNotMet
 from bot.rules.limitation import claim_basis, limitation_basis
+from bot.rules.playbook import LEAD_ROLES
 from bot.rules.said import Command, said
 from bot.services.changes import audit, role_of
-from bot.services.firm import LEAD_ROLES, Firm, Transaction
+from bot.services.firm import Firm, Transaction
 from storage import queries as q
 from storage.models import CalendarLink
 
+# What a deadline is: a limitation date, or a claim deadline against a public entity. CLAIM_DEADLINE is also
+# the kind of the alert casebot sends before one (bot/delivery/alerts.py), and its outbox key's prefix.
 LIMITATION = "limitation"
 CLAIM_DEADLINE = "claim-deadline"
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")

@@ -15,6 +15,7 @@ from bot.rules.limitation import claim_basis, limitation_basis
 from bot.rules.planner import owed
 from bot.rules.playbook import (
     CLOSED_STAGES,
+    CONTACT_KINDS,
     ESCALATE_KINDS,
     HOLDUP_LABELS,
     HOLDUP_STAGES,
@@ -29,8 +30,6 @@ from bot.rules.playbook import (
 from bot.rules.public_entity_table import CLAIM_EVENT_WORDS
 from bot.services.client_cards import ClientContactLine
 from storage.models import ACTIVE, Case, ContactAttempt, Obligation
-
-CONTACT_KINDS = frozenset(k.value for k in ContactKind)
 
 
 @dataclass(frozen=True)

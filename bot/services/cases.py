@@ -16,7 +16,7 @@ from bot.errors import (
 )
 from bot.rules.limitation import deadline_warning
 from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable, spoken_day
-from bot.rules.playbook import STAGE_ORDER, Stage
+from bot.rules.playbook import LEAD_ROLES, STAGE_ORDER, Stage
 from bot.rules.said import Command, Person, command, quoted, said, typed
 from bot.services.cards import CaseCard, case_card
 from bot.services.changes import (
@@ -29,15 +29,15 @@ from bot.services.changes import (
     find_case_for,
     keep_change,
     may_reassign,
-    not_member,
     replan,
     role_of,
     sees,
     staff_row,
 )
 from bot.services.client_cards import client_contact_of
-from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.firm import Firm, Outcome, Transaction
 from bot.services.home_marks import HomeMarker
+from bot.services.members import not_member
 from bot.services.team import hand_team_over, people
 from storage import caselists
 from storage import queries as q

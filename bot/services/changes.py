@@ -37,13 +37,23 @@ from bot.rules.planner import (
     StageEntry,
     plan,
 )
-from bot.rules.playbook import ACCOUNTING, CLOSED_STAGES, ESCALATE_KINDS, HoldUp, Stage
+from bot.rules.playbook import (
+    ACCOUNTING,
+    CLOSED_STAGES,
+    ESCALATE_KINDS,
+    LEAD_ROLES,
+    HoldUp,
+    Kind,
+    Role,
+    Stage,
+)
 from bot.rules.said import Person, said, typed
 from bot.services import request
 from bot.services.cards import CaseCard, case_card
 from bot.services.client_cards import client_contact_of
-from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.firm import Firm, Outcome, Transaction
 from bot.services.home_marks import HomeMarker
+from bot.services.members import Member, member_of, not_member
 from storage import queries as q
 from storage import reply_queries
 from storage.journal import Journal
@@ -60,50 +70,28 @@ from storage.models import (
 log = logging.getLogger(__name__)
 
 
-def not_member(staff: Staff | None, *, who: str = "You are") -> NotAllowed | None:
-    """The refusal for someone who may not use casebot or see client data (a guest, a bot, a deactivated
-    account, a user of another workspace), as far as casebot knows them; None for a full member."""
-    if staff is None or staff.full_member:
-        return None
-    what = (
-        "deactivated in Slack"
-        if staff.deleted
-        else "a bot"
-        if staff.is_bot
-        else "a guest in this Slack workspace"
-        if staff.is_guest
-        else "of another Slack workspace"
-    )
-    return NotAllowed(
-        said(
-            who,
-            f" {what}; casebot is for the firm's own full members. Ask a workspace admin if that is wrong.",
-        )
-    )
-
-
-def staff_row(s: Session, user_id: str) -> Staff | None:
-    """The person's staff row: one this request has read already (the caller's, bot/services/request.py) is
-    not read again."""
+def staff_row(s: Session, user_id: str) -> Member | None:
+    """The person's staff row, copied: one this request has read already (the caller's,
+    bot/services/request.py) is not read again."""
     known, staff = request.known_staff(user_id)
     if not known:
-        staff = q.get_staff(s, user_id)
+        staff = member_of(q.get_staff(s, user_id))
         request.remember(user_id, staff)
     return staff
 
 
-def role_of(s: Session, firm: Firm, user_id: str) -> str:
+def role_of(s: Session, firm: Firm, user_id: str) -> Role:
     """The person's role; refuses anyone who may not use casebot (ADMIN_USERS are no exception)."""
     staff = staff_row(s, user_id)
     refusal = not_member(staff)
     if refusal is not None:
         raise refusal
     if user_id in firm.settings.admin_users:
-        return "admin"
-    return staff.role if staff else "manager"
+        return Role.ADMIN
+    return Role(staff.role) if staff else Role.MANAGER
 
 
-def is_away(staff: Staff | None, day: date) -> bool:
+def is_away(staff: Staff | Member | None, day: date) -> bool:
     """Away on `day` (`away_until` is the day they are back)."""
     return bool(staff and staff.away and (staff.away_until is None or day < staff.away_until))
 
@@ -116,7 +104,7 @@ def covers_of(s: Session, firm: Firm, manager: str) -> set[str]:
     while True:
         known, staff = request.known_staff(who)  # the caller's row, kept by the request
         if not known:
-            staff = q.get_staff(s, who)
+            staff = member_of(q.get_staff(s, who))
         if not is_away(staff, day) or staff is None or not staff.cover_id:
             return found
         who = staff.cover_id
@@ -267,7 +255,7 @@ def _facts(case: Case, wrote: tuple[ClientWrote, ...] = ()) -> CaseFacts:
     followups: dict[int, list[date]] = {}
     contacts = [c for c in case.contacts if c.voided_at is None]
     for c in contacts:
-        if c.kind == "provider" and c.provider_id is not None:
+        if c.kind == Kind.PROVIDER and c.provider_id is not None:
             followups.setdefault(c.provider_id, []).append(c.on)
     return CaseFacts(
         created_on=case.treatment_completed_on,
@@ -278,22 +266,22 @@ def _facts(case: Case, wrote: tuple[ClientWrote, ...] = ()) -> CaseFacts:
             )
             for p in case.providers
         ),
-        client_contacts=tuple(sorted(c.on for c in contacts if c.kind == "client")),
-        adjuster_contacts=tuple(sorted(c.on for c in contacts if c.kind == "adjuster")),
+        client_contacts=tuple(sorted(c.on for c in contacts if c.kind == Kind.CLIENT)),
+        adjuster_contacts=tuple(sorted(c.on for c in contacts if c.kind == Kind.ADJUSTER)),
         demand=tuple(DemandFacts(d.kind, d.on, d.adjuster) for d in case.demand_events),
         offers=tuple(OfferFacts(o.n, o.received_on, o.final) for o in case.offers),
         holdups=tuple(
             HoldUpFacts(HoldUp(h.kind), h.note, h.opened_on) for h in case.holdups if h.cleared_on is None
         ),
         accounting_contacts=tuple(
-            sorted(c.on for c in case.contacts if c.kind == "client" and c.topic == ACCOUNTING)
+            sorted(c.on for c in case.contacts if c.kind == Kind.CLIENT and c.topic == ACCOUNTING)
         ),
         liens=tuple(
             LienFacts(x.n, x.holder, x.asserted_on, x.reduced_on, x.accepted_on, x.paid_on)
             for x in case.liens
         ),
         client_wrote=wrote,
-        client_answers=tuple(Answer(c.on, _aware(c.at)) for c in contacts if c.kind == "client"),
+        client_answers=tuple(Answer(c.on, _aware(c.at)) for c in contacts if c.kind == Kind.CLIENT),
     )
 
 

@@ -41,10 +41,10 @@ from bot.rules.notices import (
     first_name,
     render_notice,
 )
-from bot.rules.playbook import HoldUp, Stage
+from bot.rules.playbook import LEAD_ROLES, HoldUp, Kind, Stage
 from bot.rules.said import Command, command, said
 from bot.services.changes import audit, find_case, find_case_for, may_change, staff_row
-from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.firm import Firm, Outcome, Transaction
 from storage import client_queries as cq
 from storage import deliveries
 from storage.client_models import ClientMessage, ClientProfile
@@ -102,7 +102,7 @@ def _turn_on(channel: str) -> str:
 def _client_obligations(case: Case) -> list[Obligation]:
     """The case's open client obligations that have a notice, oldest due first."""
     rows = [
-        o for o in case.obligations if o.kind == "client" and o.state in ACTIVE and o.rule in NOTICE_RULES
+        o for o in case.obligations if o.kind == Kind.CLIENT and o.state in ACTIVE and o.rule in NOTICE_RULES
     ]
     return sorted(rows, key=lambda o: (o.due_on, o.id))
 

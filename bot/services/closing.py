@@ -15,24 +15,23 @@ from bot.rules.parsing import printable
 from bot.rules.playbook import (
     ACCOUNTING,
     CLOSE_NEEDS,
-    CLOSED_STAGES,
+    LEAD_ROLES,
     STAGE_ORDER,
     STAGES,
     CloseFact,
+    CloseOutcome,
     Stage,
 )
 from bot.rules.said import Command, Said, command, quoted, said, typed
 from bot.services.changes import change_case, enter_stage, may_reassign, require_open, role_of
-from bot.services.firm import LEAD_ROLES, Firm, Outcome
+from bot.services.firm import Firm, Outcome
 from storage.models import ACTIVE, Case
-
-OUTCOMES: tuple[str, ...] = tuple(stage.value for stage in CLOSED_STAGES)
 
 
 def close_case(firm: Firm, actor: str, number: str, outcome: str, *, because: str | None = None) -> Outcome:
     """Close the case as `outcome`. `because`: a lead's or an admin's reason for closing without the facts
     the outcome needs (kept with the move on the case's history either way)."""
-    to = Stage(outcome) if outcome in OUTCOMES else None
+    to = CloseOutcome(outcome) if outcome in tuple(CloseOutcome) else None
     if to is None:
         raise InputError(
             "Close a case as settled, litigation or dropped.", example=command(f"close {number} settled")
@@ -58,13 +57,13 @@ def close_case(firm: Firm, actor: str, number: str, outcome: str, *, because: st
                     example=_example(case, to),
                 )
         accounting_open = any(o.rule == "R12" and o.state in ACTIVE for o in case.obligations)
-        enter_stage(s, firm, case, to, firm.today(), actor, reason, via="close")
+        enter_stage(s, firm, case, Stage(to), firm.today(), actor, reason, via="close")
         closed = said(f"Closed {case.number} (", typed(case.client_name), f") as {to.value}")
         if missing is not None:
             closed += said(f" without {_facts(to)}, because ", quoted(reason), " (kept on its history)")
         elif reason is not None:
             closed += said(", because ", quoted(reason))
-        if accounting_open and to in (Stage.SETTLED, Stage.LITIGATION):
+        if accounting_open and to in (CloseOutcome.SETTLED, CloseOutcome.LITIGATION):
             return closed + ": the client's decision closes R12; its other open obligations were cancelled."
         return closed + "; its open obligations were cancelled."
 
@@ -83,14 +82,14 @@ def facts_of(case: Case) -> set[CloseFact]:
     return facts
 
 
-def missing_for(case: Case, to: Stage) -> Said | None:
+def missing_for(case: Case, to: CloseOutcome) -> Said | None:
     """What the case lacks to close as `to`, and the command that records it; None when it may close."""
     needs = CLOSE_NEEDS[to]
     if not needs or facts_of(case) & set(needs):
         return None
     n, stage = case.number, Stage(case.stage)
     at = said(f"{n} (", quoted(case.client_name), f") is at “{STAGES[stage].label}”")
-    if to is Stage.SETTLED:
+    if to is CloseOutcome.SETTLED:
         head = said(
             at, ": no final offer is recorded and the accounting conversation (step 9) is not logged."
         )
@@ -117,7 +116,7 @@ def missing_for(case: Case, to: Stage) -> Said | None:
     )
 
 
-def _facts(to: Stage) -> str:
+def _facts(to: CloseOutcome) -> str:
     """The facts an outcome needs, in words."""
     words = {
         CloseFact.FINAL_OFFER: "a final offer",
@@ -127,7 +126,7 @@ def _facts(to: Stage) -> str:
     return " or ".join(words[f] for f in CLOSE_NEEDS[to])
 
 
-def _override(case: Case, to: Stage, lead: bool) -> Said:
+def _override(case: Case, to: CloseOutcome, lead: bool) -> Said:
     who = "You can" if lead else "A lead or an admin can"
     return said(
         f" {who} close it anyway, giving the reason: ",
@@ -136,10 +135,10 @@ def _override(case: Case, to: Stage, lead: bool) -> Said:
     )
 
 
-def _example(case: Case, to: Stage) -> Said:
+def _example(case: Case, to: CloseOutcome) -> Said:
     """A whole command that records what is missing, with a real-looking value."""
     n = case.number
-    if to is Stage.SETTLED:
+    if to is CloseOutcome.SETTLED:
         if Stage(case.stage) is Stage.SETTLEMENT:
             return command(f"contacted {n} client accounting went over the statement, she settles")
         return command(f"received {n} 45,000 final")

@@ -16,7 +16,7 @@ from bot.errors import (
     PreconditionNotMet,
 )
 from bot.rules.parsing import printable, spoken_day
-from bot.rules.playbook import ACCOUNTING, STAGES, Attempt, ContactKind, Stage
+from bot.rules.playbook import ACCOUNTING, CONTACT_KINDS, STAGES, Attempt, ContactKind, Kind, Stage
 from bot.rules.said import Command, command, said, typed
 from bot.services.cards import attempt_words
 from bot.services.changes import audit, change_case, event_day
@@ -29,8 +29,6 @@ from storage.models import (
 )
 
 TOPICS = (ACCOUNTING,)
-# Whom a contact is with.
-CONTACT_KINDS: tuple[str, ...] = tuple(k.value for k in ContactKind)
 
 
 def log_contact(
@@ -38,7 +36,7 @@ def log_contact(
     actor: str,
     number: str,
     *,
-    kind: str = "client",
+    kind: str = ContactKind.CLIENT,
     on: date | None = None,
     note: str | None = None,
     topic: str | None = None,
@@ -49,7 +47,7 @@ def log_contact(
             example=command(f"contacted {number} client"),
             field="kind",
         )
-    if topic is not None and (topic not in TOPICS or kind != "client"):
+    if topic is not None and (topic not in TOPICS or kind != ContactKind.CLIENT):
         raise InputError(
             "Only a client contact can be the accounting conversation.",
             example=command(f"contacted {number} client accounting"),
@@ -117,7 +115,7 @@ def record_contact(
 ) -> None:
     note = printable(note or "").strip()[:2000] or None
     case.contacts.append(Contact(kind=kind, topic=topic, on=day, note=note, by=actor, at=firm.now()))
-    if kind == "client":
+    if kind == Kind.CLIENT:
         if case.last_client_contact_on is None or day > case.last_client_contact_on:
             case.last_client_contact_on = day
         # Telling the client anything on or after an offer's day counts as telling them of it (R10/R11).
@@ -149,13 +147,12 @@ def record_attempt(
     def change(s: Session, case: Case) -> str:
         on = event_day(firm, day)
         add_attempt(s, firm, case, caller, kind, on, how, note, rule=rule)
-        still = "client" if kind == ContactKind.CLIENT else "adjuster"
         return said(
             f"Recorded an attempt on {case.number} (",
             typed(case.client_name),
             f"): tried the {kind.value} "
             f"{spoken_day(on, firm.today())}, {attempt_words(how)}. Not a contact: it closes nothing and "
-            f"moves no clock; the {still} obligations stay open until you reach them.",
+            f"moves no clock; the {kind.value} obligations stay open until you reach them.",
         )
 
     return change_case(firm, caller, case_no, change)

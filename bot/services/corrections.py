@@ -12,15 +12,13 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, InputError, PreconditionNotMet
 from bot.rules.parsing import money, printable, spoken_day
-from bot.rules.playbook import Stage, ordinal
+from bot.rules.playbook import Kind, Stage, ordinal
 from bot.rules.said import Command, command, quoted, said, typed
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome
 from bot.services.holdups import holdup_kind
 from bot.services.providers import find_provider
 from storage.models import Case, Contact, DemandEvent, StageChange
-
-CONTACT_KINDS = ("client", "adjuster", "provider")
 
 
 def fix_fact(
@@ -221,7 +219,7 @@ def fix_contact(
             c
             for c in case.contacts
             if c.voided_at is None
-            and (c.kind == kind if kind else c.kind != "provider")
+            and (c.kind == kind if kind else c.kind != Kind.PROVIDER)
             and (of_day is None or c.on == of_day)
         ]
         what = f"{kind} contact" if kind else "client or adjuster contact"
@@ -229,7 +227,8 @@ def fix_contact(
             on = f" on {of_day:%a %b %-d}" if of_day else ""
             also = (
                 " (a provider follow-up is corrected with “contact provider …”)"
-                if kind is None and any(c.kind == "provider" and c.voided_at is None for c in case.contacts)
+                if kind is None
+                and any(c.kind == Kind.PROVIDER and c.voided_at is None for c in case.contacts)
                 else ""
             )
             raise PreconditionNotMet(f"{case.number} has no {what}{on} to correct{also}.")
@@ -284,7 +283,7 @@ def _check_one(
     listed = []
     for k in kinds:
         same = [c for c in case.contacts if c.voided_at is None and c.on == of_day and c.kind == k]
-        names = sorted({_provider_name(case, c) for c in same}) if k == "provider" else []
+        names = sorted({_provider_name(case, c) for c in same}) if k == Kind.PROVIDER else []
         who = said(f"{k} follow-up (", typed(", ".join(names)), ")") if names else said(f"{k} contact")
         listed.append(
             said("the ", who, ": ", Command(f"fix {case.number} contact {k} {of_day:%-m/%-d} {right}"))
@@ -318,7 +317,7 @@ def _check_provider_followup(case: Case, contact: Contact, day: date) -> None:
 
 def recompute_contacts(case: Case) -> None:
     """What the case keeps from its contacts: the last client contact, and the day each offer was told."""
-    client_days = sorted(c.on for c in case.contacts if c.kind == "client" and c.voided_at is None)
+    client_days = sorted(c.on for c in case.contacts if c.kind == Kind.CLIENT and c.voided_at is None)
     case.last_client_contact_on = client_days[-1] if client_days else None
     for offer in case.offers:
         told = [d for d in client_days if d >= offer.received_on]

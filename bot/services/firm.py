@@ -30,12 +30,6 @@ from storage.db import Database, DatabaseUnavailable
 log = logging.getLogger(__name__)
 
 
-ROLES = ("manager", "lead", "admin")
-
-
-LEAD_ROLES = ("lead", "admin")
-
-
 @dataclass
 class Firm:
     """The ports every service takes: the database, the firm's calendar, its settings and a clock."""

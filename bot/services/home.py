@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.rules.playbook import STAGE_ORDER, Stage
+from bot.rules.playbook import STAGE_ORDER, Role, Stage
 from bot.services.cards import DueItem, due_item
 from bot.services.changes import role_of
 from bot.services.firm import Firm, Transaction
@@ -27,7 +27,7 @@ DEMAND_SENT = Stage.DEMAND_SENT.value
 
 @dataclass(frozen=True)
 class Home:
-    role: str
+    role: Role
     day: MyDay
     cases: list[tuple[str, str, str, int]]  # (number, client, stage, days in stage), in stage order
     team: list[tuple[str, str, str, int, str]]  # the cases they work on a team, with each one's manager
@@ -74,7 +74,7 @@ def _item(firm: Firm, today: date, o: Obligation, c: Case) -> tuple[int, tuple[A
     return c.id, (o.remind_on, o.due_on, c.number_key, o.id), due_item(o, c, today, firm.calendar)
 
 
-def _read_all(s: Session, firm: Firm, user: str, today: date, role: str, version: int) -> Kept:
+def _read_all(s: Session, firm: Firm, user: str, today: date, role: Role, version: int) -> Kept:
     through = _last(firm, today)
     own = {r.id: r for r in home_rows.own_open_cases(s, user)}
     team = {r.id: r for r in home_rows.team_open_cases(s, user)}

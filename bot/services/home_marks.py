@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bot.rules.playbook import Role
 from bot.services.cards import DueItem
 from storage import home_rows
 from storage.home_rows import CaseRow
@@ -45,7 +46,7 @@ class Kept:
     today: date
     through: date  # the last day coming up it read (the playbook's coming-up days after today)
     version: int
-    role: str
+    role: Role
     own: dict[int, CaseRow]
     team: dict[int, CaseRow]
     items: dict[int, tuple[int, tuple[Any, ...], DueItem]]  # obligation id -> (case id, row order, item)

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Stage
+from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, Kind, Stage
 from bot.services.changes import audit, replan
 from bot.services.firm import Firm, Transaction
 from bot.services.import_client_rows import IMPORT_ACTOR
@@ -236,7 +236,7 @@ def _fill_new_case(s: Session, firm: Firm, case: Case, r: Row, today: date) -> N
     if r.last_contact:
         case.contacts.append(
             Contact(
-                kind="client",
+                kind=Kind.CLIENT,
                 on=r.last_contact,
                 note="last client contact (imported)",
                 by=IMPORT_ACTOR,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +14,7 @@ from bot.errors import (
     NotAllowed,
     UnknownCase,
 )
+from bot.rules.playbook import LEAD_ROLES, Kind
 from bot.rules.said import Command, said
 from bot.services.cards import DueItem, due_item
 
@@ -29,7 +29,7 @@ from bot.services.changes import (
     role_of,
 )
 from bot.services.contacts import contact_change
-from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.firm import Firm, Outcome, Transaction
 from bot.services.home_marks import HomeMarker
 from bot.services.providers import followed_up
 from storage import my_day as my_day_rows
@@ -244,7 +244,7 @@ def snooze_until(choice: str, today: date) -> date:
     return today + timedelta(days=SNOOZE_DAYS.get(choice, 1))
 
 
-def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
+def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Outcome:
     """Log the contact an item asks for, today: client, adjuster, or a provider follow-up. One transaction:
     the item read, its case locked and checked, the contact logged."""
 
@@ -258,10 +258,10 @@ def log_from_digest(firm: Firm, actor: str, obligation_id: int) -> Any:
 
     def change(s: Session, case: Case) -> str:
         ob = next(o for o in case.obligations if o.id == obligation_id)
-        if ob.kind == "provider" and ob.provider_id is not None:
+        if ob.kind == Kind.PROVIDER and ob.provider_id is not None:
             seq = next(p.seq for p in case.providers if p.id == ob.provider_id)
             return followed_up(firm, actor, str(seq))(s, case)
-        if ob.kind in ("client", "adjuster"):
+        if ob.kind in (Kind.CLIENT, Kind.ADJUSTER):
             return contact_change(firm, actor, ob.kind, None, "from the digest")(s, case)
         raise InputError(
             said(

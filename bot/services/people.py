@@ -15,10 +15,12 @@ from bot.errors import (
     PreconditionNotMet,
 )
 from bot.rules.parsing import person_name, time_zone
+from bot.rules.playbook import ROLES, Role
 from bot.rules.said import Command, Person, command, quoted, said
 from bot.services import request
-from bot.services.changes import announce_views, audit, covers_of, not_member, role_of
-from bot.services.firm import ROLES, Firm, Transaction
+from bot.services.changes import announce_views, audit, covers_of, role_of
+from bot.services.firm import Firm, Transaction
+from bot.services.members import Member, member_of, not_member
 from storage import claims, deliveries
 from storage import queries as q
 from storage.claims import ClaimsUnavailable
@@ -33,13 +35,13 @@ log = logging.getLogger(__name__)
 def set_role(firm: Firm, actor: str, user: str, role: str) -> str:
     if role not in ROLES:
         raise InputError(
-            said(quoted(role[:20]), " is not a role: manager, lead or admin."),
+            said(quoted(role[:20]), f" is not a role: {', '.join(ROLES[:-1])} or {ROLES[-1]}."),
             example=command("role @dana lead"),
         )
     with Transaction(firm) as s:
-        if role_of(s, firm, actor) != "admin":
+        if role_of(s, firm, actor) != Role.ADMIN:
             raise NotAllowed("Only an admin can change roles.")
-        if user in firm.settings.admin_users and role != "admin":
+        if user in firm.settings.admin_users and role != Role.ADMIN:
             raise PreconditionNotMet(
                 said(Person(user), " is an admin by the ADMIN_USERS setting; change it there.")
             )
@@ -56,7 +58,7 @@ def _staff(s: Session, user: str) -> Staff:
     request.forget(user)
     staff = q.get_staff(s, user, for_update=True)
     if staff is None:
-        staff = Staff(user_id=user, role="manager")
+        staff = Staff(user_id=user, role=Role.MANAGER)
         s.add(staff)
     return staff
 
@@ -150,10 +152,10 @@ def info_is_stale(fetched: datetime | None, now: datetime) -> bool:
 def leads(s: Session, firm: Firm) -> list[str]:
     """Who hears about what is ignored, and who hands cases over: the leads; with no lead, the admins.
     Only full members (ADMIN_USERS are no exception)."""
-    found = [st.user_id for st in q.staff_with_role(s, ("lead",)) if st.full_member]
+    found = [st.user_id for st in q.staff_with_role(s, (Role.LEAD,)) if st.full_member]
     if found:
         return found
-    admins = {st.user_id for st in q.staff_with_role(s, ("admin",)) if st.full_member}
+    admins = {st.user_id for st in q.staff_with_role(s, (Role.ADMIN,)) if st.full_member}
     configured = set(firm.settings.admin_users)
     known = q.staff_by_ids(s, configured)
     admins |= {u for u in configured if u not in known or known[u].full_member}
@@ -221,15 +223,13 @@ def _tell_leads_to_hand_over(s: Session, firm: Firm, staff: Staff) -> None:
     audit(s, firm, None, "casebot", "member_left", user=staff.user_id, why=why)
 
 
-def person(firm: Firm, user_id: str) -> Staff | None:
+def person(firm: Firm, user_id: str) -> Member | None:
+    """What casebot knows of the person (a copy of their staff row), or None when it knows nothing."""
     with Transaction(firm, write=False) as s:
-        staff = q.get_staff(s, user_id)
-        if staff is not None:
-            s.expunge(staff)
-        return staff
+        return member_of(q.get_staff(s, user_id))
 
 
-def role(firm: Firm, user_id: str) -> str:
+def role(firm: Firm, user_id: str) -> Role:
     with Transaction(firm, write=False) as s:
         return role_of(s, firm, user_id)
 

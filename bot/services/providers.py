@@ -16,6 +16,7 @@ from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import (
     owed,
 )
+from bot.rules.playbook import Kind
 from bot.rules.said import command, quoted, said, typed
 from bot.rules.wording import name_matches
 from bot.services.changes import audit, change_case, due_words, event_day, require_open
@@ -124,7 +125,7 @@ def followed_up(firm: Firm, actor: str, ref: str, on: date | None = None) -> Cal
         require_open(case)
         p = find_provider(case, ref)
         day = event_day(firm, on, not_before=p.requested_on, what=said("A follow-up with ", typed(p.name)))
-        case.contacts.append(Contact(kind="provider", provider_id=p.id, on=day, by=actor, at=firm.now()))
+        case.contacts.append(Contact(kind=Kind.PROVIDER, provider_id=p.id, on=day, by=actor, at=firm.now()))
         audit(s, firm, case, actor, "provider_followed_up", provider=p.name, on=day)
         if not owed(p.records_on, p.bills_on):
             return said(

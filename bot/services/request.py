@@ -21,11 +21,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import object_session
-
+from bot.services.members import Member, member_of
 from storage.models import Staff
 
-Check = Callable[[Staff | None], None]
+Check = Callable[[Member | None], None]
 
 
 @dataclass
@@ -33,7 +32,7 @@ class Request:
     claims: list[str] = field(default_factory=list)  # keys a change of this request writes with itself
     claimed: bool = False  # a change has written them (and committed)
     actor: str | None = None
-    people: dict[str, Staff | None] = field(default_factory=dict)  # staff rows read in this request
+    people: dict[str, Member | None] = field(default_factory=dict)  # staff rows read in this request, copied
     pending: Check | None = None  # the caller's check, run where the caller's row is first read
 
     def known(self, user_id: str) -> bool:
@@ -82,22 +81,18 @@ def run_pending(read: Callable[[str], Staff | None]) -> None:
     if request is None or request.pending is None or request.actor is None:
         return
     check, request.pending = request.pending, None
-    staff = read(request.actor)
+    staff = member_of(read(request.actor))
     check(staff)
     remember(request.actor, staff)
 
 
-def remember(user_id: str, staff: Staff | None) -> None:
-    """Keep a row read in this request (detached from its session, so that a rollback there can't expire
-    it) for the rest of the request."""
+def remember(user_id: str, staff: Staff | Member | None) -> None:
+    """Keep a row read in this request, as a copy (so that neither a rollback nor a later change in its
+    session alters it), for the rest of the request."""
     request = _current.get()
     if request is None:
         return
-    if staff is not None:
-        session = object_session(staff)
-        if session is not None:
-            session.expunge(staff)
-    request.people[user_id] = staff
+    request.people[user_id] = member_of(staff)
 
 
 def forget(user_id: str) -> None:
@@ -107,7 +102,7 @@ def forget(user_id: str) -> None:
         request.people.pop(user_id, None)
 
 
-def known_staff(user_id: str) -> tuple[bool, Staff | None]:
+def known_staff(user_id: str) -> tuple[bool, Member | None]:
     """(True, the row) when this request has read this person's row already."""
     request = _current.get()
     if request is None or user_id not in request.people:

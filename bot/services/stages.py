@@ -14,8 +14,8 @@ from bot.rules.parsing import printable, spoken_day
 from bot.rules.planner import (
     owed,
 )
-from bot.rules.playbook import CLOSED_STAGES, STAGE_ORDER, STAGES, Stage
-from bot.rules.said import Command, Person, Said, command, quoted, said, typed
+from bot.rules.playbook import CLOSED_STAGES, LEAD_ROLES, STAGE_ORDER, STAGES, GuardFacts, Stage
+from bot.rules.said import Command, Person, Said, command, quoted, said
 from bot.services.changes import (
     announce_change,
     card_of,
@@ -28,7 +28,7 @@ from bot.services.changes import (
     replan,
     require_open,
 )
-from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.firm import Firm, Outcome, Transaction
 from bot.services.home_marks import HomeMarker
 from storage import queries as q
 from storage.journal import Journal
@@ -185,19 +185,14 @@ def _precondition(case: Case, current: Stage, dest: Stage, forward_one: bool) ->
         return said(
             f"{case.number} is at “{STAGES[current].label}”; going straight to “{STAGES[dest].label}” skips steps."
         )
-    if STAGES[current].requires == "all_records_in":
-        if not case.providers:
-            return said(
-                f"{case.number} has no providers yet: add them with ",
-                Command(f"provider {case.number} add <name>"),
-                ".",
-            )
-        owing = [
-            said("; " if i else "", typed(p.name), f" ({owed(p.records_on, p.bills_on)})")
-            for i, p in enumerate(p for p in case.providers if owed(p.records_on, p.bills_on))
-        ]
-        if owing:
-            return said(f"{case.number} can't go to the demand yet: still owed by ", *owing, ".")
+    guard = STAGES[current].requires
+    if guard is not None:
+        facts = GuardFacts(
+            case.number, tuple((p.name, owed(p.records_on, p.bills_on)) for p in case.providers)
+        )
+        problem = guard(facts)
+        if problem is not None:
+            return problem
     if via := STAGES[current].via:
         return said("Record it instead with ", Command(via.format(case=case.number)), ".")
     return None

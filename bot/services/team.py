@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from bot.errors import InputError, PreconditionNotMet
 from bot.rules.said import Person, Said, command, quoted, said
-from bot.services.changes import audit, change_case, may_reassign, not_member
+from bot.services.changes import audit, change_case, may_reassign
 from bot.services.firm import Firm, Outcome, Transaction
+from bot.services.members import not_member
 from storage import queries as q
 from storage.models import Case, TeamMember
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, InputError, NotAllowed, PreconditionNotMet
 from bot.rules.parsing import spoken_day
-from bot.rules.playbook import STAGES, Stage, ordinal
+from bot.rules.playbook import LEAD_ROLES, STAGES, Stage, ordinal
 from bot.rules.public_entity_table import CLAIM_EVENT_WORDS
 from bot.rules.said import Command, Person, Said, said, typed
 from bot.services.changes import (
@@ -27,7 +27,7 @@ from bot.services.changes import (
 )
 from bot.services.client_updates import cancel_held_update
 from bot.services.corrections import recompute_contacts
-from bot.services.firm import LEAD_ROLES, Firm, Outcome, Transaction
+from bot.services.firm import Firm, Outcome, Transaction
 from storage import queries as q
 from storage.journal import DERIVED, changed_columns, revert
 from storage.models import AuditEntry, Case, CaseChange

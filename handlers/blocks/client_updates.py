@@ -11,6 +11,7 @@ from typing import Any
 from bot.delivery.client_ports import ClientProblemMessage
 from bot.rules.client_details import LANGUAGE_NAMES
 from bot.rules.notices import NOTICE_RULES
+from bot.rules.playbook import Kind
 from bot.services.cards import DueItem
 from bot.services.client_updates import UpdatePreview, UpdateQueued
 from handlers.blocks.kit import (
@@ -55,7 +56,7 @@ def open_update_button(
 
 def sendable(item: DueItem) -> bool:
     """A client item whose notice casebot can send: a message rule, or a call rule's "please call" message."""
-    return item.kind == "client" and item.rule in NOTICE_RULES
+    return item.kind == Kind.CLIENT and item.rule in NOTICE_RULES
 
 
 def send_update_buttons(items: Sequence[DueItem], block_id: str) -> list[Block]:

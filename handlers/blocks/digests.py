@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.delivery.ports import CaseFlags, DigestMessage, LastNote, ReminderMessage
+from bot.rules.playbook import Kind
 from bot.services.cards import DueItem
 from handlers.blocks.client_updates import open_update_button, sendable
 from handlers.blocks.kit import (
@@ -100,7 +101,7 @@ def item_text(
         *flag_lines(flags),
         f"Contact {whom(item)}: {esc(item.reason)}",
     ]
-    if note is not None and item.kind == "client":
+    if note is not None and item.kind == Kind.CLIENT:
         lines.append(f"Last note ({note.on:%b %-d}): “{esc(cut(note.note, POINT_CHARS))}”")
     if not points:
         return "\n".join(lines)
@@ -121,8 +122,8 @@ def item_text(
 def build_item_actions(item: DueItem) -> Block:
     value = json.dumps({"o": item.obligation_id, "c": item.case}, separators=(",", ":"))
     elements: list[dict[str, Any]] = []
-    if item.kind != "task":
-        label = "Log follow-up" if item.kind == "provider" else "Log contact"
+    if item.kind != Kind.TASK:
+        label = "Log follow-up" if item.kind == Kind.PROVIDER else "Log contact"
         elements.append(button(label, LOG_CONTACT, value, style="primary"))
     elements.append(
         {

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.rules.ages import due_phrase, plural
+from bot.rules.playbook import Role
 from bot.rules.playbook import ordinal as ordinal_word
 from bot.services.cards import DueItem
 from bot.services.caseload import LeadOverview
@@ -40,7 +41,7 @@ def build_home(
     overdue_ages: Mapping[str, int] | None = None,
     red_days: int,
     inform_days: int,
-    role: str = "manager",
+    role: Role = Role.MANAGER,
     coming: Sequence[ComingDay] = (),
 ) -> dict[str, Any]:
     """A person's Home tab: due today, overdue (each with its talking points), what is coming up in the next

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.rules.ledger import LIEN_KINDS, Column, Ledger, LienEntry, Sheet
 from bot.rules.parsing import money
+from bot.rules.playbook import CloseOutcome
 from handlers.blocks.kit import Block, Reply, code, context, day, esc, lines_sections, section
 
 
@@ -100,7 +101,7 @@ LITIGATION_NOTE = (
 
 
 def statement_title(sheet: Sheet) -> str:
-    return "Litigation estimate" if sheet.decision == "litigation" else "Settlement statement"
+    return "Litigation estimate" if sheet.decision == CloseOutcome.LITIGATION else "Settlement statement"
 
 
 def build_accounting(sheet: Sheet) -> Reply:
@@ -120,7 +121,7 @@ def build_accounting(sheet: Sheet) -> Reply:
                 f"or mark a provider as having none: {code(f'/case bill {number} {first} none')}."
             )
         )
-    if sheet.decision == "litigation":
+    if sheet.decision == CloseOutcome.LITIGATION:
         blocks.append(context(LITIGATION_NOTE))
     blocks.append({"type": "section", "fields": [_column_field(c) for c in sheet.columns]})
     blocks.extend(lines_sections(_itemised(sheet), max_blocks=2))
@@ -132,7 +133,9 @@ def build_accounting(sheet: Sheet) -> Reply:
     if sheet.decision is None:
         notes.append("It is the client's choice; advise only if asked.")
     else:
-        notes.append(f"The client decided: {'settle' if sheet.decision == 'settled' else 'litigation'}.")
+        notes.append(
+            f"The client decided: {'settle' if sheet.decision == CloseOutcome.SETTLED else 'litigation'}."
+        )
     if number:
         notes.append(
             f"{code(f'/case statement {number} {statement.gross:,.2f}')} sends it to your DM as a PDF."

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.errors import CasebotError, UnknownCase
+from bot.rules.parsing import HELP_FORMS
 from bot.services.cards import CaseCard
 from handlers import values
 from handlers.blocks.kit import (
@@ -31,7 +32,7 @@ def build_usage_card(command: str, rows: Sequence[tuple[str, str]], *, see_also:
         section(f"*{command}* — what you can do:"),
         *lines_sections(lines, max_blocks=5),
         context(
-            "Days: 11/3, 11/3/2026, Nov 3, 3 Nov, 2026-11-03, today, yesterday, friday, last friday "
+            f"Days: {HELP_FORMS} "
             "(no year: the most recent such day; a limitation date needs its year). "
             "Amounts: 12500, 12,500, $12,500.00 or 12.5k. " + see_also
         ),

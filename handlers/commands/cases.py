@@ -7,8 +7,8 @@ from datetime import date
 
 from bot import services
 from bot.rules.parsing import WEEKDAYS
+from bot.rules.playbook import CloseOutcome
 from bot.rules.said import quoted, said, typed
-from bot.services.closing import OUTCOMES as CLOSE_OUTCOMES
 from bot.services.team import TEAM_ACTIONS
 from handlers.blocks import Reply, build_case_card
 from handlers.commands.subcommand import (
@@ -281,15 +281,16 @@ TEAM = Subcommand(
 
 
 # Close outcomes as people type them.
-_CLOSE_SPELLINGS = {
-    "settle": "settled",
-    "settlement": "settled",
-    "litigate": "litigation",
-    "litigated": "litigation",
-    "litigating": "litigation",
-    "lawsuit": "litigation",
-    "suit": "litigation",
-    "drop": "dropped",
+CLOSE_OUTCOMES: tuple[str, ...] = tuple(CloseOutcome)
+_CLOSE_SPELLINGS: dict[str, str] = {
+    "settle": CloseOutcome.SETTLED,
+    "settlement": CloseOutcome.SETTLED,
+    "litigate": CloseOutcome.LITIGATION,
+    "litigated": CloseOutcome.LITIGATION,
+    "litigating": CloseOutcome.LITIGATION,
+    "lawsuit": CloseOutcome.LITIGATION,
+    "suit": CloseOutcome.LITIGATION,
+    "drop": CloseOutcome.DROPPED,
 }
 
 

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import services
-from bot.rules.playbook import ACCOUNTING, TYPED_ATTEMPTS
+from bot.rules.playbook import ACCOUNTING, CONTACT_KINDS, TYPED_ATTEMPTS, Kind
 from bot.rules.said import Command, quoted, said
 from bot.rules.wording import ATTEMPT_SPELLINGS, KIND_SPELLINGS, not_reached
-from bot.services.contacts import CONTACT_KINDS
 from handlers.blocks import Reply
 from handlers.commands.subcommand import (
     CASE,
@@ -70,7 +69,7 @@ def parse_contacted(words: list[str]) -> Contacted:
     )
     topic = None
     if attempt is None and words and words[0].lower() == ACCOUNTING:
-        if kind != "client":
+        if kind != Kind.CLIENT:
             raise refuse(CONTACTED, "The accounting conversation is with the client.")
         topic = words.pop(0).lower()
     unquoted = " ".join(w for w in words if not isinstance(w, Quoted))

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot import services
-from bot.rules.playbook import HoldUp
+from bot.rules.playbook import RECORDED_CONTACT_KINDS, HoldUp
 from bot.rules.public_entity_table import CLAIM_EVENTS
 from bot.rules.said import quoted, said
 from bot.services.corrections import PROVIDER_FIELDS
@@ -32,7 +32,6 @@ from handlers.parse import day_at
 
 _NUMBER_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$", re.IGNORECASE)
 HOLDUP_KINDS: tuple[str, ...] = tuple(kind.value for kind in HoldUp)
-CONTACT_KINDS = ("client", "adjuster", "provider")
 
 # ---------------------------------------------------------------- undo
 
@@ -270,7 +269,7 @@ def _parse_provider(number: str, words: list[str], because: str | None) -> FixPr
 
 def _parse_contact(number: str, words: list[str], because: str | None) -> FixContact:
     """`contact [client|adjuster|provider] [<day it has>] <right day>|void`"""
-    kind = words.pop(0).lower() if words and words[0].lower() in CONTACT_KINDS else None
+    kind = words.pop(0).lower() if words and words[0].lower() in RECORDED_CONTACT_KINDS else None
     first = date_opt(CONTACT, words)
     if words and words[0].lower() == "void":
         words.pop(0)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import services
+from bot.rules.playbook import ROLES, Role
 from bot.rules.said import quoted, said
 from bot.services import caseload
 from handlers.blocks import Reply, build_message, build_outcome
@@ -83,22 +84,22 @@ BACK = Subcommand(CASE, "back", usage="", help="back from away", example="", par
 
 
 @dataclass(frozen=True)
-class Role:
+class RoleChange:
     user: str
-    role: str
+    role: Role
 
 
-def parse_role(words: list[str]) -> Role:
+def parse_role(words: list[str]) -> RoleChange:
     who = user(ROLE, words.pop(0) if words else None)
     role = words.pop(0).lower() if words else ""
-    if role not in services.ROLES:
+    if role not in ROLES:
         got = said(quoted(role[:20]), " is not a role:") if role else "Give the role:"
-        raise refuse(ROLE, said(got, f" {one_of(services.ROLES)}."))
+        raise refuse(ROLE, said(got, f" {one_of(ROLES)}."))
     no_more(ROLE, words)
-    return Role(user=who, role=role)
+    return RoleChange(user=who, role=Role(role))
 
 
-def run_role(ctx: Context, actor: str, a: Role) -> Reply:
+def run_role(ctx: Context, actor: str, a: RoleChange) -> Reply:
     ctx.people.check(a.user, who="them")
     return build_message(services.set_role(ctx.firm, actor, a.user, a.role))
 
@@ -106,7 +107,7 @@ def run_role(ctx: Context, actor: str, a: Role) -> Reply:
 ROLE = Subcommand(
     CASE,
     "role",
-    usage=f"@user {'|'.join(services.ROLES)}",
+    usage=f"@user {'|'.join(ROLES)}",
     help="admins only",
     example="@dana lead",
     parse=parse_role,

@@ -11,13 +11,13 @@ from typing import Any, TypeVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import services
 from bot.errors import NotAllowed, TryAgain
 from bot.logs import failure
-from bot.rules.said import said, typed
+from bot.rules.said import Person, said, typed
 from bot.services import request
 from bot.services.firm import Firm
-from bot.services.people import PersonInfo
+from bot.services.members import Member, not_member
+from bot.services.people import PersonInfo, person, remember_person
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class People:
     def remember(self, user: Mapping[str, Any]) -> None:
         if user.get("id"):
             p = person_from_slack(user, home_team=self.home_team())
-            services.remember_person(
+            remember_person(
                 self.firm,
                 p.user_id,
                 name=p.name,
@@ -117,7 +117,7 @@ class People:
         (`defer=True` via `check_caller`), in the command's own transaction (bot/services/request.py)."""
         known, staff = request.known_staff(user_id)
         if not known:
-            staff = services.person(self.firm, user_id)
+            staff = person(self.firm, user_id)
             request.remember(user_id, staff)
         if self._needs_lookup(staff):
             staff = self._look_up(user_id, field)
@@ -162,7 +162,7 @@ class People:
             pending.pending = None
             self.check(user_id)
 
-    def _deferred(self, staff: Any, user_id: str) -> None:
+    def _deferred(self, staff: Member | None, user_id: str) -> None:
         if self._needs_lookup(staff):
             raise CallerUnknown(user_id)
         try:
@@ -171,19 +171,20 @@ class People:
             raise CallerRefused(exc.message) from exc
 
     @staticmethod
-    def _needs_lookup(staff: Any) -> bool:
+    def _needs_lookup(staff: Member | None) -> bool:
         return staff is None or staff.info_fetched_at is None
 
-    def _look_up(self, user_id: str, field: str | None) -> Any:
+    def _look_up(self, user_id: str, field: str | None) -> Member:
+        not_now = TryAgain(
+            "casebot could not check with Slack who that is just now; nothing was changed. "
+            "Please try again in a moment.",
+            field=field,
+        )
         try:
             known = self.refresh(user_id)
         except SlackClientError as exc:
             log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
-            raise TryAgain(
-                "casebot could not check with Slack who that is just now; nothing was changed. "
-                "Please try again in a moment.",
-                field=field,
-            ) from exc
+            raise not_now from exc
         if not known:
             raise NotAllowed(
                 said(
@@ -191,42 +192,27 @@ class People:
                 ),
                 field=field,
             )
-        staff = services.person(self.firm, user_id)
+        staff = person(self.firm, user_id)
         request.remember(user_id, staff)
+        if staff is None:  # Slack answered and casebot kept what it said, so only a vanished row gets here
+            raise not_now
         return staff
 
-    def _checked(self, staff: Any, user_id: str, who: str, field: str | None) -> None:
-        fetched = staff.info_fetched_at
-        if fetched.tzinfo is None:
-            fetched = fetched.replace(tzinfo=UTC)
-        if self.firm.now() - fetched > REFRESH_AFTER and self.later is not None:
-            self.later(self._refresh_quietly, user_id)
-        self._refuse(staff, user_id, who, field)
+    def _checked(self, staff: Member | None, user_id: str, who: str, field: str | None) -> None:
+        fetched = staff.info_fetched_at if staff is not None else None
+        if fetched is not None:
+            if fetched.tzinfo is None:
+                fetched = fetched.replace(tzinfo=UTC)
+            if self.firm.now() - fetched > REFRESH_AFTER and self.later is not None:
+                self.later(self._refresh_quietly, user_id)
+        refusal = not_member(
+            staff, who="You are" if who == "you" else said(Person(user_id), " is"), field=field
+        )
+        if refusal is not None:
+            raise refusal
 
     def _refresh_quietly(self, user_id: str) -> None:
         try:
             self.refresh(user_id)
         except Exception as exc:
             failure(log, "refresh users.info", exc, user=user_id)
-
-    @staticmethod
-    def _refuse(staff: Any, user_id: str, who: str, field: str | None) -> None:
-        subject = "You are" if who == "you" else f"<@{user_id}> is"
-        if staff.deleted:
-            raise NotAllowed(
-                f"{subject} deactivated in Slack; casebot works with the firm's active members.", field=field
-            )
-        if staff.is_bot:
-            raise NotAllowed(
-                f"{subject} a bot; casebot takes commands from, and gives cases to, people only.", field=field
-            )
-        if staff.is_guest:
-            raise NotAllowed(
-                f"{subject} a guest in this Slack workspace; casebot is for the firm's full members. "
-                "Ask a workspace admin if that is wrong.",
-                field=field,
-            )
-        if staff.external:
-            raise NotAllowed(
-                f"{subject} of another Slack workspace; casebot is for the firm's own full members."
-            )

@@ -24,6 +24,7 @@ from bot.entrypoints.app import http_server
 from bot.errors import PreconditionNotMet
 from bot.services import calendars, limitation
 from bot.services.firm import Firm
+from bot.services.people import remember_person
 from handlers.slack.standin import SlackStandIn
 from storage.models import AuditEntry, CalendarLink
 from tests.kit.served import stop
@@ -147,7 +148,7 @@ def test_a_link_stops_working_when_its_owner_leaves_slack(cfirm):
     two_cases(cfirm)
     token = calendars.new_calendar_link(cfirm, "U1").url.rsplit("/", 1)[1].removesuffix(".ics")
     assert calendar_for_token(cfirm, token) is not None
-    services.remember_person(cfirm, "U1", deleted=True)
+    remember_person(cfirm, "U1", deleted=True)
     assert calendar_for_token(cfirm, token) is None
 
 

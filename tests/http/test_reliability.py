@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot import services
+from bot.services.people import person
 from storage.models import AuditEntry, Case, Obligation, StageChange
 from tests.kit.slack_bodies import sign, slash_body
 from tests.kit.typed import AMOUNTS, DATES, MENTIONS, QUOTES, WORDS
@@ -183,7 +184,7 @@ def test_every_event_delivery_is_handled_at_most_once(workspace):
         "user": {"id": "U2", "name": "u2", "is_restricted": True, "tz": "America/Chicago"},
     }
     workspace.event(guest, event_id="EvUser1")
-    assert services.person(workspace.firm, "U2").is_guest is True
+    assert person(workspace.firm, "U2").is_guest is True
     undo = {"type": "user_change", "user": {"id": "U2", "name": "u2", "tz": "America/Chicago"}}
     workspace.event(undo, event_id="EvUser1")  # a replay under a claimed id changes nothing
-    assert services.person(workspace.firm, "U2").is_guest is True
+    assert person(workspace.firm, "U2").is_guest is True

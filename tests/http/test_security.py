@@ -31,6 +31,7 @@ from bot.services.exports import export_csv
 from bot.services.firm import Firm
 from bot.services.import_rows import escape_name
 from bot.services.imports import import_cases
+from bot.services.people import remember_person
 from bot.settings import Settings
 from handlers.blocks import (
     ADVANCE,
@@ -232,7 +233,7 @@ def test_the_recipient_is_checked_again_when_the_message_is_sent(served: ServedS
     services.create_case(firm, "UADMIN", "PI-1", CLIENT, manager="U1")
     at(clock, date(2026, 11, 20), 9)
     assert claim_digests(firm, firm.now()) == ["digest:U1:2026-11-20"]
-    services.remember_person(firm, "U1", deleted=True)  # deactivated after the claim, before the send
+    remember_person(firm, "U1", deleted=True)  # deactivated after the claim, before the send
     notifier, _ = notifier_for(firm)
     report = send_pending(firm, notifier)
     assert report.skipped == 1

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import services as sv
-from bot.rules.playbook import OPEN_STAGES
+from bot.rules.playbook import LEAD_ROLES, OPEN_STAGES
 from bot.services.caseload import (
     LeadOverview,
     LimitationLine,
@@ -21,6 +21,7 @@ from bot.services.caseload import (
     offers_late_before,
 )
 from bot.services.firm import Firm
+from bot.services.people import role
 from handlers.blocks import OVERDUE_PAGE_ITEMS, build_home, build_overdue, build_overdue_page, overdue_page_of
 from handlers.home import HOME_LIST_ROWS
 from storage import queries as q
@@ -70,7 +71,7 @@ def _firm_with_ties(firm: Firm) -> None:
 def _same_pages(firm: Firm, actor: str, user: str | None) -> int:
     """Every page (and one past the end) both ways; answers how many pages there were."""
     whole = sv.overdue(firm, actor, user)  # the whole list, as it was read before
-    everyone = user is None and sv.role(firm, actor) in sv.LEAD_ROLES
+    everyone = user is None and role(firm, actor) in LEAD_ROLES
     pages = max(1, -(-len(whole) // OVERDUE_PAGE_ITEMS))
     for page in range(1, pages + 2):
         old = overdue_page_of(whole, everyone=everyone, page=page)

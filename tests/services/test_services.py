@@ -18,6 +18,7 @@ from bot.errors import (
     UnknownProvider,
 )
 from bot.rules.parsing import parse_amount, parse_day
+from bot.services.people import person
 from storage import queries as q
 from storage.models import AuditEntry, Contact, Obligation
 
@@ -318,9 +319,9 @@ def test_overdue_a_manager_sees_their_own_a_lead_sees_everyone(firm):
 
 def test_away_and_back(firm):
     assert "<@U2> gets your reminders" in sv.set_away(firm, "U1", until=D(2026, 12, 7), cover="U2")
-    assert sv.person(firm, "U1").cover_id == "U2"
+    assert person(firm, "U1").cover_id == "U2"
     sv.set_back(firm, "U1")
-    assert sv.person(firm, "U1").away is False
+    assert person(firm, "U1").away is False
 
 
 def test_a_contact_and_a_stage_change_on_the_same_day_leave_no_stale_cadence(firm):

@@ -256,3 +256,44 @@ def test_listeners_close_over_the_context_their_module_registers() -> None:
         and node.slice.value == "casebot"
     ]
     assert not looked_up, looked_up
+
+
+# ---- a narrow service API: handlers see dataclasses, never storage rows ----
+
+
+def test_handlers_never_import_storage() -> None:
+    """A row reaches handlers/ only as a service's dataclass (Outcome, CaseCard, Member…): no module there
+    imports storage/, so none can read or hold an ORM object by its type."""
+    modules = project_modules()
+    reach = [
+        f"{m} imports {i}"
+        for m, path in modules.items()
+        if m.startswith("handlers")
+        for i in sorted(imports_of(path, modules))
+        if i == "storage" or i.startswith("storage.")
+    ]
+    assert not reach, reach
+
+
+def test_the_user_actions_hand_back_no_storage_row() -> None:
+    """What bot.services exports (the user actions, and the types a caller needs) returns no storage.models
+    class: a service copies what its caller needs into a dataclass of its own."""
+    import inspect
+    import typing
+
+    import bot.services as services
+    import storage.models as models
+
+    rows = {
+        name
+        for name, value in vars(models).items()
+        if inspect.isclass(value) and value.__module__ == models.__name__
+    }
+    leaks = []
+    for name in services.__all__:
+        exported = getattr(services, name)
+        if not inspect.isfunction(exported):
+            continue
+        returned = str(typing.get_type_hints(exported).get("return", ""))
+        leaks += [f"{name} returns {row}" for row in rows if f"storage.models.{row}" in returned]
+    assert not leaks, leaks
