@@ -12,6 +12,7 @@ else. Anything else (a mark missing, another process's change, a day gone by) an
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,6 +24,10 @@ from bot.services.cards import DueItem
 from storage import home_rows
 from storage.home_rows import CaseRow
 from storage.models import Case, Staff
+
+# The most Homes a process keeps (the people who used casebot last): each holds a row per open case the person
+# sees, so an unbounded store grows with the firm (bench/RESULTS.md, issue 23). A Home not kept is read whole.
+KEPT_HOMES = 64
 
 # The tables a Home is built from (migration 0014's triggers watch the same ones).
 _HOME_TABLES = frozenset({"staff", "obligations", "cases", "case_team", "demand_events", "contact_attempts"})
@@ -54,11 +59,14 @@ class Kept:
 
 @dataclass
 class HomeStore:
-    """This process's Homes and the marks of its changes since; never trusted without the version."""
+    """This process's Homes and the marks of its changes since; never trusted without the version. At most
+    `limit` Homes are kept, the least recently used forgotten first (with their marks): a refresh that finds
+    none reads the person's whole Home."""
 
-    kept: dict[str, Kept] = field(default_factory=dict)
+    kept: OrderedDict[str, Kept] = field(default_factory=OrderedDict)
     marks: dict[str, list[Mark]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    limit: int = KEPT_HOMES
 
     def note(self, mark: Mark | None) -> None:
         if mark is None:
@@ -74,6 +82,10 @@ class HomeStore:
     def keep(self, user: str, kept: Kept) -> None:
         with self.lock:
             self.kept[user] = kept
+            self.kept.move_to_end(user)
+            while len(self.kept) > self.limit:
+                gone, _ = self.kept.popitem(last=False)
+                self.marks.pop(gone, None)
 
     def forget(self, user: str) -> None:
         with self.lock:
