@@ -93,6 +93,10 @@ class HomeStore:
             self.marks.pop(user, None)
 
 
+def _table(obj: Any) -> str | None:
+    return getattr(obj, "__tablename__", None)
+
+
 def cases_since(kept: Kept, marks: list[Mark], now: int) -> set[int] | None:
     """The cases whose rows changed since `kept` was read, when the marks account for every step of the
     version to `now`; None when they do not (then the whole Home is read)."""
@@ -120,7 +124,7 @@ class HomeMarker:
 
     def _after_flush(self, session: Session, _context: Any) -> None:
         for obj in (*session.new, *session.dirty, *session.deleted):
-            table = getattr(obj, "__tablename__", None)
+            table = _table(obj)
             if table not in _HOME_TABLES:
                 continue
             if isinstance(obj, Case):
@@ -133,8 +137,10 @@ class HomeMarker:
     def mark(self, case_id: int) -> Mark | None:
         """At the change's end, inside its transaction: the mark, when it wrote no other case's rows."""
         s = self.session
-        s.flush()
+        if any(_table(o) in _HOME_TABLES for o in (*s.new, *s.dirty, *s.deleted)):
+            s.flush()  # what the Home shows is written (and noted) before the version is read
         event.remove(s, "after_flush", self._after_flush)
         if self.other or self.cases - {case_id}:
             return None
-        return Mark(self.actor, case_id, self.start - 1, home_rows.version_of(s, self.actor))
+        with s.no_autoflush:  # what is left (the undo journal's row) no Home shows: it goes at commit
+            return Mark(self.actor, case_id, self.start - 1, home_rows.version_of(s, self.actor))
