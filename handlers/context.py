@@ -13,6 +13,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from slack_sdk import WebClient
 
 from bot.logs import failure
+from bot.services import request
 from bot.services.firm import Firm
 from handlers.slack.client import lookup_client
 from handlers.slack.people import People
@@ -42,7 +43,9 @@ class Context:
         self.people = People(self.firm, lookup_client(self.client), later=self.later)
 
     def later(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Run `fn` after the reply has gone; a failure is logged, never shown to anyone as an error."""
+        """Run `fn` after the reply has gone; a failure is logged, never shown to anyone as an error. Asked
+        for while a request is served, it starts when that request ends (request.after_served), so that it
+        never shares the interpreter with the rest of the request it follows."""
 
         def run() -> None:
             try:
@@ -50,6 +53,10 @@ class Context:
             except Exception as exc:
                 failure(log, f"run {getattr(fn, '__name__', 'work')} after the reply", exc)
 
+        if not request.after_served(partial(self._submit, run)):
+            self._submit(run)
+
+    def _submit(self, run: Callable[[], None]) -> None:
         with self._lock:
             future = self._pool.submit(run)
             self._pending.add(future)

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 # The lead's lists on Home show what three sections hold (at most ~190 of the shortest lines), then
 # "…and N more": reading more rows than that would change nothing on the tab.
 HOME_LIST_ROWS = 200
+# The longest a Home refresh waits for a moment when no request is being served (Homes._publish).
+QUIET_WAIT = 0.25
 
 
 def home_view(ctx: Context, user: str) -> dict[str, Any]:
@@ -91,6 +93,11 @@ class Homes:
         self.ctx.later(self._publish, user)
 
     def _publish(self, user: str) -> None:
+        # Started out of the way of the requests being served (the one that asked for it, the next ones),
+        # waiting at most QUIET_WAIT: it reads the latest state whenever it runs, and a refresh asked for while
+        # it waits joins it. Not paused between its read and its publish, which would widen the window in
+        # which an older read could be published after a newer one.
+        request.in_flight.wait_quiet(QUIET_WAIT)
         with self._guard:
             self._waiting.discard(user)
         publish_home(self.ctx, self.ctx.client, user)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 _upgrade_lock = threading.Lock()
+SQLITE_CACHE_KIB = 512
 VERSIONS = Path(__file__).parent / "migrations" / "versions"
 
 
@@ -56,6 +57,10 @@ def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Each connection's page cache, bounded (KiB): a server holds one connection per thread on each of
+            # its two engines, and SQLite's default of 2,000 KiB each was most of its growth in memory
+            # (bench/RESULTS.md, issue 23). The operating system's file cache still holds the database.
+            cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             cur.close()
 
         @event.listens_for(engine, "begin")

@@ -150,7 +150,7 @@ def slack_endpoint(
         }
         headers["content-type"] = content_type
         try:
-            with request.serving(claims=(Replays.key(timestamp, signature),)):
+            with request.in_flight.one(), request.serving(claims=(Replays.key(timestamp, signature),)):
                 response = app.dispatch(bolt_request(parsed, headers, str(environ.get("QUERY_STRING") or "")))
         except Exception as exc:
             failure(log, "dispatch a request", exc)

@@ -122,7 +122,11 @@ def record_contact(
         for offer in case.offers:
             if offer.informed_on is None and offer.received_on <= day:
                 offer.informed_on = day
-    for esc in deliveries.open_escalations_of_case(s, case.id):
+    # Escalations are written only by the digest, never in a change: this read need not flush the contact
+    # first, which then goes in the change's next flush with the rest (one flush fewer a contact).
+    with s.no_autoflush:
+        escalations = deliveries.open_escalations_of_case(s, case.id)
+    for esc in escalations:
         esc.cleared_at = firm.now()
     audit(s, firm, case, actor, "contact", kind=kind, on=day, note=note, topic=topic)
 

@@ -12,6 +12,7 @@ else. Anything else (a mark missing, another process's change, a day gone by) an
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,6 +25,10 @@ from bot.services.cards import DueItem
 from storage import home_rows
 from storage.home_rows import CaseRow
 from storage.models import Case, Staff
+
+# The most Homes a process keeps (the people who used casebot last): each holds a row per open case the person
+# sees, so an unbounded store grows with the firm (bench/RESULTS.md, issue 23). A Home not kept is read whole.
+KEPT_HOMES = 64
 
 # The tables a Home is built from (migration 0014's triggers watch the same ones).
 _HOME_TABLES = frozenset({"staff", "obligations", "cases", "case_team", "demand_events", "contact_attempts"})
@@ -55,11 +60,14 @@ class Kept:
 
 @dataclass
 class HomeStore:
-    """This process's Homes and the marks of its changes since; never trusted without the version."""
+    """This process's Homes and the marks of its changes since; never trusted without the version. At most
+    `limit` Homes are kept, the least recently used forgotten first (with their marks): a refresh that finds
+    none reads the person's whole Home."""
 
-    kept: dict[str, Kept] = field(default_factory=dict)
+    kept: OrderedDict[str, Kept] = field(default_factory=OrderedDict)
     marks: dict[str, list[Mark]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    limit: int = KEPT_HOMES
 
     def note(self, mark: Mark | None) -> None:
         if mark is None:
@@ -75,11 +83,19 @@ class HomeStore:
     def keep(self, user: str, kept: Kept) -> None:
         with self.lock:
             self.kept[user] = kept
+            self.kept.move_to_end(user)
+            while len(self.kept) > self.limit:
+                gone, _ = self.kept.popitem(last=False)
+                self.marks.pop(gone, None)
 
     def forget(self, user: str) -> None:
         with self.lock:
             self.kept.pop(user, None)
             self.marks.pop(user, None)
+
+
+def _table(obj: Any) -> str | None:
+    return getattr(obj, "__tablename__", None)
 
 
 def cases_since(kept: Kept, marks: list[Mark], now: int) -> set[int] | None:
@@ -109,7 +125,7 @@ class HomeMarker:
 
     def _after_flush(self, session: Session, _context: Any) -> None:
         for obj in (*session.new, *session.dirty, *session.deleted):
-            table = getattr(obj, "__tablename__", None)
+            table = _table(obj)
             if table not in _HOME_TABLES:
                 continue
             if isinstance(obj, Case):
@@ -122,8 +138,10 @@ class HomeMarker:
     def mark(self, case_id: int) -> Mark | None:
         """At the change's end, inside its transaction: the mark, when it wrote no other case's rows."""
         s = self.session
-        s.flush()
+        if any(_table(o) in _HOME_TABLES for o in (*s.new, *s.dirty, *s.deleted)):
+            s.flush()  # what the Home shows is written (and noted) before the version is read
         event.remove(s, "after_flush", self._after_flush)
         if self.other or self.cases - {case_id}:
             return None
-        return Mark(self.actor, case_id, self.start - 1, home_rows.version_of(s, self.actor))
+        with s.no_autoflush:  # what is left (the undo journal's row) no Home shows: it goes at commit
+            return Mark(self.actor, case_id, self.start - 1, home_rows.version_of(s, self.actor))

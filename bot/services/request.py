@@ -11,18 +11,28 @@ it lasts (bot/services/firm.py) then:
   row in that transaction and checks it there, so a command is one transaction, not a read and then a
   change.
 
+Work to do after the reply (Context.later: a Home refresh, a message after a button) that is asked for while a
+request is served starts when the request ends (`after_served`), not beside the rest of its own request: on
+two cores and one GIL, a refresh started mid-request took about a third of a change's time (bench/RESULTS.md).
+
 Nothing here outlives the request: another replica may change a person's row at any time, so no one's row is
 kept across requests (bot/services/people.py reads it again on the next one)."""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from bot.logs import failure
 from bot.services.members import Member, member_of
 from storage.models import Staff
+
+log = logging.getLogger(__name__)
 
 Check = Callable[[Member | None], None]
 
@@ -34,6 +44,7 @@ class Request:
     actor: str | None = None
     people: dict[str, Member | None] = field(default_factory=dict)  # staff rows read in this request, copied
     pending: Check | None = None  # the caller's check, run where the caller's row is first read
+    after: list[Callable[[], None]] = field(default_factory=list)  # started once the request is served
 
     def known(self, user_id: str) -> bool:
         return user_id in self.people
@@ -63,6 +74,58 @@ def serving(*, claims: tuple[str, ...] = (), actor: str | None = None) -> Iterat
         yield request
     finally:
         _current.reset(token)
+        _start_after(request)
+
+
+class InFlight:
+    """How many requests the front door is serving now, so that work after the reply (a Home refresh) can
+    wait, a little, for a moment when none is: on a GIL it would otherwise slow the request beside it."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._quiet = threading.Condition()
+
+    @contextmanager
+    def one(self) -> Iterator[None]:
+        with self._quiet:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._quiet:
+                self._count -= 1
+                if not self._count:
+                    self._quiet.notify_all()
+
+    def wait_quiet(self, most: float) -> None:
+        """Return once no request is being served, or after `most` seconds whatever is."""
+        deadline = time.monotonic() + most
+        with self._quiet:
+            while self._count and (left := deadline - time.monotonic()) > 0:
+                self._quiet.wait(left)
+
+
+in_flight = InFlight()
+
+
+def after_served(start: Callable[[], None]) -> bool:
+    """Call `start` when the request being served on this thread ends (whether or not it failed: a change
+    it committed still needs its Home refreshed). False, and nothing kept, when no request is being served:
+    then the caller starts it itself."""
+    request = _current.get()
+    if request is None:
+        return False
+    request.after.append(start)
+    return True
+
+
+def _start_after(request: Request) -> None:
+    work, request.after = request.after, []
+    for start in work:
+        try:
+            start()
+        except Exception as exc:  # one failing to start must not stop the others, nor fail the reply
+            failure(log, "start work after the reply", exc)
 
 
 def defer_check(user_id: str, check: Check) -> bool:

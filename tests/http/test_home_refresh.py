@@ -187,6 +187,22 @@ def test_a_new_day_reads_the_whole_home(
     assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1")
 
 
+def test_a_process_keeps_a_bounded_number_of_homes_and_reads_a_forgotten_one_whole(
+    workspace: Slack, standin: SlackStandIn, reads: list[list[str]]
+) -> None:
+    """Memory (issue 23): the least recently used Home beyond the bound is forgotten with its marks; the next
+    refresh of its person reads the whole Home, and shows what a full read shows."""
+    _cases(workspace)
+    workspace.firm.homes.limit = 1
+    _open_home(workspace, "U1")
+    _open_home(workspace, "U2")
+    assert list(workspace.firm.homes.kept) == ["U2"]
+    workspace.case("U1", "contacted PI-1 client called back")
+    assert _whole(reads[-1])
+    assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1")
+    assert list(workspace.firm.homes.kept) == ["U1"] and not workspace.firm.homes.marks
+
+
 def test_the_database_moves_a_home_version_on_whoever_writes(workspace: Slack) -> None:
     """Every table a Home is built from moves on the version of whom it shows the row to, whatever writes."""
     from datetime import UTC, date, datetime

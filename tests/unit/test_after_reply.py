@@ -1,0 +1,65 @@
+"""Work after the reply (issue 23): asked for while a request is served, it starts when the request ends, not
+beside it; a Home refresh waits, a little, for a moment when no request is being served."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from bot.services import request
+
+
+def test_work_asked_for_in_a_request_starts_when_it_ends() -> None:
+    started: list[str] = []
+    with request.serving(actor="U1"):
+        assert request.after_served(lambda: started.append("refresh"))
+        with request.serving(actor="U1"):  # a nested one is the same request
+            assert request.after_served(lambda: started.append("message"))
+        assert started == []
+    assert started == ["refresh", "message"]
+
+
+def test_work_asked_for_outside_a_request_is_left_to_the_caller() -> None:
+    assert not request.after_served(lambda: None)
+
+
+def test_work_still_starts_when_the_request_failed_and_one_failing_to_start_stops_no_other() -> None:
+    started: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("pool closed")
+
+    try:
+        with request.serving(actor="U1"):
+            request.after_served(broken)
+            request.after_served(lambda: started.append("refresh"))
+            raise ValueError("the reply failed")
+    except ValueError:
+        pass
+    assert started == ["refresh"]
+
+
+def test_waiting_for_quiet_returns_at_once_when_idle_and_when_the_request_ends() -> None:
+    flight = request.InFlight()
+    began = time.monotonic()
+    flight.wait_quiet(5)
+    assert time.monotonic() - began < 1
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def serve() -> None:
+        with flight.one():
+            inside.set()
+            leave.wait(5)
+
+    worker = threading.Thread(target=serve)
+    worker.start()
+    inside.wait(5)
+    began = time.monotonic()
+    flight.wait_quiet(0.05)  # a request in flight: waits, but no longer than it is told
+    assert time.monotonic() - began >= 0.05
+    threading.Timer(0.05, leave.set).start()
+    began = time.monotonic()
+    flight.wait_quiet(5)  # returns when the request ends
+    assert time.monotonic() - began < 2
+    worker.join(5)
