@@ -3,8 +3,9 @@ Home version (migration 0014: moved on by the database with every change to a ro
 
 from __future__ import annotations
 
+import sys
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import exists, select, text
 from sqlalchemy.orm import Session, selectinload
@@ -22,6 +23,14 @@ class CaseRow(NamedTuple):
     stage: str
     entered: date
     manager: str
+
+
+def _case_row(row: Any) -> CaseRow:
+    """A CaseRow whose stage and manager are the one string object of each value: a process keeps the
+    rows of up to bot.services.home_marks.KEPT_HOMES Homes, a few hundred each, and the database gives
+    every row's a string of its own (bench/RESULTS.md, issue 23)."""
+    case_id, number, client, stage, entered, manager = row
+    return CaseRow(case_id, number, client, sys.intern(stage), entered, sys.intern(manager))
 
 
 def version_of(session: Session, user_id: str) -> int:
@@ -47,7 +56,7 @@ _COLUMNS = (Case.id, Case.number, Case.client_name, Case.stage, Case.stage_enter
 
 def own_open_cases(session: Session, user_id: str) -> list[CaseRow]:
     stmt = select(*_COLUMNS).where(Case.manager_id == user_id, Case.closed_on.is_(None))
-    return [CaseRow(*row) for row in session.execute(stmt)]
+    return [_case_row(row) for row in session.execute(stmt)]
 
 
 def team_open_cases(session: Session, user_id: str) -> list[CaseRow]:
@@ -57,7 +66,7 @@ def team_open_cases(session: Session, user_id: str) -> list[CaseRow]:
         .join(TeamMember, TeamMember.case_id == Case.id)
         .where(TeamMember.user_id == user_id, Case.manager_id != user_id, Case.closed_on.is_(None))
     )
-    return [CaseRow(*row) for row in session.execute(stmt)]
+    return [_case_row(row) for row in session.execute(stmt)]
 
 
 def open_case_for(session: Session, case_id: int, user_id: str) -> tuple[CaseRow, bool] | None:
@@ -65,7 +74,7 @@ def open_case_for(session: Session, case_id: int, user_id: str) -> tuple[CaseRow
     on_team = exists().where(TeamMember.case_id == Case.id, TeamMember.user_id == user_id)
     stmt = select(*_COLUMNS, on_team).where(Case.id == case_id, Case.closed_on.is_(None))
     row = session.execute(stmt).first()
-    return None if row is None else (CaseRow(*row[:6]), bool(row[6]))
+    return None if row is None else (_case_row(row[:6]), bool(row[6]))
 
 
 def asking_by(

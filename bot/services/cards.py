@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -64,7 +65,7 @@ class OfferLine:
     inform_late: bool  # the client was not told within the playbook's business days
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a kept Home holds a hundred or so (bench/RESULTS.md, issue 23)
 class DueItem:
     obligation_id: int
     case: str
@@ -270,15 +271,16 @@ def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> D
         obligation_id=o.id,
         case=case.number,
         client=case.client_name,
-        manager=o.manager_id,
-        kind=o.kind,
-        rule=o.rule,
+        # One string object for each of the few values these take: a kept Home holds a hundred or so items.
+        manager=sys.intern(o.manager_id),
+        kind=sys.intern(o.kind),
+        rule=sys.intern(o.rule),
         due_on=o.due_on,
         overdue_days=max(late, 0),
         overdue_business_days=cal.business_days_between(o.due_on, today) if late > 0 else 0,
-        reason=o.reason,
-        talking_points=tuple(p for p in o.talking_points.split("\n") if p),
-        state=o.state,
+        reason=sys.intern(o.reason),
+        talking_points=tuple(sys.intern(p) for p in o.talking_points.split("\n") if p),
+        state=sys.intern(o.state),
         snoozed_until=o.snoozed_until,
         remind_on=o.remind_on,
         as_of=today,
