@@ -99,8 +99,8 @@ def stop(server: Any, thread: threading.Thread) -> None:
         return  # stopped already (a test that restarts the server stops the first one itself)
     try:
         server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-    except OSError:  # its wake-up pipe is closed already: close the rest from here; the loop ends at its next poll
-        wasyncore.close_all(server._map)
+    except OSError:  # its wake-up pipe is closed already
+        wasyncore.close_all(server._map)  # from this thread, then; the loop ends at its next poll
     thread.join(timeout=5)
     assert not thread.is_alive(), "the server did not stop"
 
