@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Case, DemandEvent, TeamMember
+from storage.queries import case_key
 
 DEMAND_SENT = "demand_sent"
 
@@ -34,10 +35,12 @@ def acknowledged_demands(session: Session, numbers: Iterable[str] | None = None)
         .where(Case.stage == DEMAND_SENT, Case.closed_on.is_(None))
     )
     if numbers is not None:
-        wanted = sorted(set(numbers))
+        wanted = sorted({case_key(n) for n in numbers})
         if not wanted:
             return {}
-        stmt = stmt.where(Case.number.in_(wanted))
+        # By the unique number_key: on `number`, which has no index, SQLite walked every open case waiting on
+        # the insurer instead (19 ms against 0.2 for a manager's 25 at 100,000 cases; bench/RESULTS.md).
+        stmt = stmt.where(Case.number_key.in_(wanted))
     sent: dict[str, date] = {}
     acks: dict[str, list[date]] = {}
     for number, kind, on in session.execute(stmt):
