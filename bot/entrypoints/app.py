@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.entrypoints.arenas import bound_malloc_arenas
 from bot.entrypoints.http import (
     CALENDAR_PREFIX,
     CALENDAR_SUFFIX,
@@ -129,6 +130,7 @@ def run(
             "(point its MX record at this host), as docs/operations.md says"
         )
         return 2
+    bound_malloc_arenas()  # before the server's threads start (bot/entrypoints/arenas.py)
     app, ctx = create_app(firm)
     jobs = _start_scheduler(firm, app.client) if scheduler else None
     mail = _start_smtp(firm, host, smtp_port) if smtp_port is not None else None
