@@ -14,7 +14,6 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.entrypoints.arenas import bound_malloc_arenas
 from bot.entrypoints.http import (
     CALENDAR_PREFIX,
     CALENDAR_SUFFIX,
@@ -23,6 +22,7 @@ from bot.entrypoints.http import (
     http_server,
     wsgi_app,
 )
+from bot.entrypoints.tuning import bound_malloc_arenas, settle_start_up
 from bot.logs import bolt_logger
 from bot.services.firm import Firm
 
@@ -130,10 +130,11 @@ def run(
             "(point its MX record at this host), as docs/operations.md says"
         )
         return 2
-    bound_malloc_arenas()  # before the server's threads start (bot/entrypoints/arenas.py)
+    bound_malloc_arenas()  # before the server's threads start (bot/entrypoints/tuning.py)
     app, ctx = create_app(firm)
     jobs = _start_scheduler(firm, app.client) if scheduler else None
     mail = _start_smtp(firm, host, smtp_port) if smtp_port is not None else None
+    settle_start_up()  # what start-up built stays out of the cycle collector's way (bot/entrypoints/tuning.py)
     try:
         if http:
             server = http_server(app, firm=firm, host=host, port=port)
