@@ -1,5 +1,5 @@
 """How a long-running casebot process (`casebot run`) sets up its memory: malloc's arenas, and what Python's
-cycle collector looks at. Both measured at 100,000 cases in bench/RESULTS.md (issue 23, run R4).
+cycle collector looks at. Both measured at 100,000 cases in bench/RESULTS.md (issue 23, runs R4 and R5).
 
 - **Two malloc arenas.** glibc gives each thread that allocates an arena of its own, up to eight a core, and
   memory freed in one arena is kept there for that arena's next allocation: the server's request threads, its
