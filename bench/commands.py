@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.kit.slack_bodies import sign, slash_body
+from tests.kit.slack_bodies import event_body, sign, slash_body
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "bench-signing-secret"
@@ -138,17 +138,8 @@ HOME_OPENED = "app_home_opened"  # as a Request's command: the user's Home opene
 
 
 def home_opened(user: str, n: str) -> str:
-    return json.dumps(
-        {
-            "token": "unused",
-            "team_id": "T0CASEBOT",
-            "api_app_id": "ACASEBOT",
-            "type": "event_callback",
-            "event_id": f"EvHome{n.replace('.', '')}",
-            "event_time": int(time.time()),
-            "event": {"type": "app_home_opened", "user": user, "channel": "D0BENCH", "tab": "home"},
-        }
-    )
+    event = {"type": "app_home_opened", "user": user, "channel": "D0BENCH", "tab": "home"}
+    return event_body(event, f"EvHome{n.replace('.', '')}")
 
 
 class Client:

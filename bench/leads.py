@@ -14,11 +14,10 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from bench.commands import SIGNING_SECRET, Client, Latency
 from bench.generate import LEAD
-from tests.kit.slack_bodies import sign, slash_body
+from tests.kit.slack_bodies import event_body, interaction_body, sign, slash_body
 
 DUE = "manager's /case due"
 OVERDUE = "lead's /case overdue (first page)"
@@ -38,36 +37,24 @@ def _post(client: Client, body: str, content_type: str) -> tuple[int, str]:
 
 
 def _home_opened(user: str, n: str) -> str:
-    return json.dumps(
-        {
-            "token": "unused",
-            "team_id": "T0CASEBOT",
-            "api_app_id": "ACASEBOT",
-            "type": "event_callback",
-            "event_id": f"EvBench{n}",
-            "event_time": int(time.time()),
-            "event": {"type": "app_home_opened", "user": user, "channel": "D0BENCH", "tab": "home"},
-        }
-    )
+    event = {"type": "app_home_opened", "user": user, "channel": "D0BENCH", "tab": "home"}
+    return event_body(event, f"EvBench{n}")
 
 
 def _next_click(user: str, page: int, response_url: str, trigger: str) -> str:
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-        "api_app_id": "ACASEBOT",
-        "token": "unused",
-        "team": {"id": "T0CASEBOT", "domain": "casebot"},
-        "container": {
+    return interaction_body(
+        "block_actions",
+        user,
+        container={
             "type": "message",
             "message_ts": "1.000001",
             "channel_id": "D0BENCH",
             "is_ephemeral": True,
         },
-        "trigger_id": trigger,
-        "channel": {"id": "D0BENCH", "name": "directmessage"},
-        "response_url": response_url,
-        "actions": [
+        trigger_id=trigger,
+        channel={"id": "D0BENCH", "name": "directmessage"},
+        response_url=response_url,
+        actions=[
             {
                 "type": "button",
                 "action_id": "overdue_page_next",
@@ -76,8 +63,7 @@ def _next_click(user: str, page: int, response_url: str, trigger: str) -> str:
                 "action_ts": f"{time.time():.6f}",
             }
         ],
-    }
-    return urlencode({"payload": json.dumps(payload)})
+    )
 
 
 class Rounds:

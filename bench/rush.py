@@ -24,11 +24,9 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlencode
 
 from bench.commands import SIGNING_SECRET, not_refused
-from tests.kit.slack_bodies import sign, slash_body
+from tests.kit.slack_bodies import event_body, interaction_body, sign, slash_body
 
 DUE, SHOW, CONTACTED, OFFER = "/case due", "/case show", "/case contacted", "/offer received"
 OPEN_CLICK, LOG_CLICK, HOME = "click Open case", "click Log contact", "Home opened"
@@ -143,23 +141,20 @@ class Morning:
 
 
 def _click(user: str, action_id: str, value: str, response_url: str) -> str:
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-        "api_app_id": "ACASEBOT",
-        "token": "unused",
-        "team": {"id": "T0CASEBOT", "domain": "casebot"},
-        "container": {
+    return interaction_body(
+        "block_actions",
+        user,
+        container={
             "type": "message",
             "message_ts": "1.000001",
             "channel_id": "D0RUSH",
             "is_ephemeral": False,
         },
-        "trigger_id": f"rush.{uuid.uuid4().hex}",
-        "channel": {"id": "D0RUSH", "name": "directmessage"},
-        "response_url": response_url,
-        "message": {"type": "message", "text": "digest", "blocks": [], "ts": "1.000001"},
-        "actions": [
+        trigger_id=f"rush.{uuid.uuid4().hex}",
+        channel={"id": "D0RUSH", "name": "directmessage"},
+        response_url=response_url,
+        message={"type": "message", "text": "digest", "blocks": [], "ts": "1.000001"},
+        actions=[
             {
                 "type": "button",
                 "action_id": action_id,
@@ -168,8 +163,7 @@ def _click(user: str, action_id: str, value: str, response_url: str) -> str:
                 "action_ts": f"{time.time():.6f}",
             }
         ],
-    }
-    return urlencode({"payload": json.dumps(payload)})
+    )
 
 
 def request_for(step: Step, user: str, response_url: str) -> tuple[str, str]:
@@ -180,17 +174,8 @@ def request_for(step: Step, user: str, response_url: str) -> tuple[str, str]:
     form = "application/x-www-form-urlencoded"
     trigger = f"rush.{uuid.uuid4().hex}"
     if kind == HOME:
-        body = json.dumps(
-            {
-                "token": "unused",
-                "team_id": "T0CASEBOT",
-                "api_app_id": "ACASEBOT",
-                "type": "event_callback",
-                "event_id": f"EvRush{uuid.uuid4().hex[:20]}",
-                "event_time": int(time.time()),
-                "event": {"type": "app_home_opened", "user": user, "channel": "D0RUSH", "tab": "home"},
-            }
-        )
+        event = {"type": "app_home_opened", "user": user, "channel": "D0RUSH", "tab": "home"}
+        body = event_body(event, f"EvRush{uuid.uuid4().hex[:20]}")
         return body, "application/json"
     if kind == OPEN_CLICK:
         return _click(user, OPEN_CASE, arg, response_url), form

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
@@ -34,7 +33,7 @@ from tests.kit.client_updates import (
     with_clients,
 )
 from tests.kit.served import ServedSlack
-from tests.kit.slack_bodies import assert_valid_view
+from tests.kit.slack_bodies import assert_valid_view, interaction_body
 from tests.kit.workspace import Answer
 
 D = date
@@ -76,16 +75,13 @@ class World:
     def click_on_home(self, user: str, action_id: str, value: str) -> int:
         """A button on the Home tab: Slack sends no response_url for it, only a trigger to open a form."""
         self.slack._n += 1
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-            "api_app_id": "ACASEBOT",
-            "token": "unused",
-            "team": {"id": "T0CASEBOT", "domain": "casebot"},
-            "container": {"type": "view", "view_id": "VHOME"},
-            "trigger_id": f"trig.home.{self.slack._n}",
-            "view": {"id": "VHOME", "type": "home", "blocks": []},
-            "actions": [
+        body = interaction_body(
+            "block_actions",
+            user,
+            container={"type": "view", "view_id": "VHOME"},
+            trigger_id=f"trig.home.{self.slack._n}",
+            view={"id": "VHOME", "type": "home", "blocks": []},
+            actions=[
                 {
                     "type": "button",
                     "action_id": action_id,
@@ -94,22 +90,19 @@ class World:
                     "action_ts": f"{clock_time.time():.6f}",
                 }
             ],
-        }
-        return self.slack.dispatch(urlencode({"payload": json.dumps(payload)})).status
+        )
+        return self.slack.dispatch(body).status
 
     def submit_form(self, user: str, view: dict[str, Any]) -> dict[str, Any]:
         """Press the form's submit button: the answer Slack gets back (the form, updated)."""
         self.slack._n += 1
-        payload = {
-            "type": "view_submission",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-            "api_app_id": "ACASEBOT",
-            "token": "unused",
-            "team": {"id": "T0CASEBOT", "domain": "casebot"},
-            "trigger_id": f"trig.view.{self.slack._n}",
-            "view": {**view, "id": "VFORM", "state": {"values": {}}, "hash": "1.1"},
-        }
-        answer = self.slack.dispatch(urlencode({"payload": json.dumps(payload)}))
+        body = interaction_body(
+            "view_submission",
+            user,
+            trigger_id=f"trig.view.{self.slack._n}",
+            view={**view, "id": "VFORM", "state": {"values": {}}, "hash": "1.1"},
+        )
+        answer = self.slack.dispatch(body)
         assert answer.status == 200, answer
         return answer.body
 

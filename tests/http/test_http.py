@@ -161,18 +161,7 @@ def test_nothing_posted_where_others_can_see_it_carries_amounts_providers_or_med
                 _click(http, "U1", element["action_id"], element["value"])
     _click(http, "U2", "offer_informed:1", "PI-1|1")  # refused, privately
     _click(http, "U1", "log_contact", "PI-1")
-    http.post(
-        json.dumps(
-            {
-                "type": "event_callback",
-                "team_id": "T0CASEBOT",
-                "api_app_id": "ACASEBOT",
-                "event_id": "EvH",
-                "event": {"type": "app_home_opened", "user": "U1", "tab": "home"},
-            }
-        ),
-        content_type="application/json",
-    )
+    http.home("U1")
     http.command("U1", "overdue")
     http.command("ULEAD", "overdue")
     http.command("U1", "accounting PI-1 60k costs 2k liens 8k")

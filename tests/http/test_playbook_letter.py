@@ -49,16 +49,6 @@ def card(http: Server, number: str, user: str = "U1") -> str:
     return ok(http, f"show {number}", user=user)
 
 
-def home(http: Server, user: str = "U1") -> str:
-    event = {"type": "app_home_opened", "user": user, "tab": "home"}
-    body = {"type": "event_callback", "team_id": "T0CASEBOT", "api_app_id": "ACASEBOT", "event": event}
-    body["event_id"] = f"Ev{len(http.slack.standin.calls)}"
-    status, _, _ = http.post(json.dumps(body), content_type="application/json")
-    assert status == 200
-    views = [c for c in http.slack.standin.calls_to("views.publish") if c.params.get("user_id") == user]
-    return all_text(views[-1].params["view"]["blocks"])
-
-
 def log_contact_form(http: Server, user: str, number: str, who: str, on: date) -> int:
     """The Log contact form submitted over HTTP, as Slack sends it."""
     state = {
@@ -177,7 +167,7 @@ def test_a_case_from_the_first_call_to_the_decision(http: Server, clock: Clock) 
     assert "R11" not in shown, "telling the client of the final offer answered R11, not R12"
     due = ok(http, "due")
     assert "R12 client · due today" in due and "show the net both ways" in due
-    assert "R12" in home(http) and "advise only if asked" in home(http)
+    assert "R12" in http.home() and "advise only if asked" in http.home()
 
     clock.set(D(2026, 12, 1))
     assert "PI-3001" in ok(http, "due") and "*due Nov 30 — 1 day overdue (1 business day)*" in ok(http, "due")
@@ -309,7 +299,7 @@ def test_the_card_flags_once_lists_providers_in_order_and_says_acknowledged(
 def test_one_age_across_the_card_due_overdue_home_and_the_digest(http: Server, clock: Clock) -> None:
     ok(http, "new PI-1 Jane Roe 2026-07-30")
     age = "due Jul 30 — 119 days overdue (81 business days)"
-    for text in (card(http, "PI-1"), ok(http, "due"), ok(http, "overdue"), home(http)):
+    for text in (card(http, "PI-1"), ok(http, "due"), ok(http, "overdue"), http.home()):
         assert age in text
     out = io.StringIO()
     digest_command(http.slack.firm, http.slack.firm.today(), dry_run=True, out=out)  # Thanksgiving: forced
@@ -323,7 +313,7 @@ def test_talking_points_wherever_the_manager_sees_the_obligation(http: Server, c
     point = "The insurer has 30 days to acknowledge it."
     assert point in card(http, "PI-6")
     assert point in ok(http, "due")
-    assert point in home(http)
+    assert point in http.home()
     out = io.StringIO()
     assert digest_command(http.slack.firm, dry_run=True, out=out) == 0
     assert point in out.getvalue()
@@ -368,7 +358,7 @@ def test_coming_up_on_a_saturday_lists_the_next_five_business_days(http: Server,
     monday = coming[coming.index("*Mon Nov 30*") : coming.index("*Tue Dec 1*")]
     assert "*PI-1* Jane Roe · R2 client · due Mon Nov 30" in monday
     assert "*PI-2* Sam Poe · R2 client · due Fri Dec 4" in coming[coming.index("*Fri Dec 4*") :]
-    shown = home(http)
+    shown = http.home()
     assert "*Coming up* — the next 5 business days" in shown and "*Fri Dec 4* (1)" in shown
     assert shown.index("*Overdue*") < shown.index("*Coming up*")
 

@@ -5,7 +5,6 @@ with the ledger, in test_missing_bills_http.py.)"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from handlers.blocks import all_text
@@ -16,16 +15,6 @@ def run(http: Server, text: str, user: str = "U1") -> str:
     data: dict[str, Any] = http.command(user, text)
     assert data["response_type"] == "ephemeral"
     return str(data.get("text", "")) + "\n" + all_text(data.get("blocks") or [])
-
-
-def home(http: Server, user: str) -> str:
-    event = {"type": "app_home_opened", "user": user, "tab": "home"}
-    body = {"type": "event_callback", "team_id": "T0CASEBOT", "api_app_id": "ACASEBOT", "event": event}
-    body["event_id"] = f"Ev{len(http.slack.standin.calls)}"
-    status, _, _ = http.post(json.dumps(body), content_type="application/json")
-    assert status == 200
-    views = [c for c in http.slack.standin.calls_to("views.publish") if c.params.get("user_id") == user]
-    return all_text(views[-1].params["view"]["blocks"])
 
 
 def _demand_sent(http: Server, number: str, client: str) -> None:
@@ -48,7 +37,7 @@ def test_a_team_members_mine_lists_the_team_cases_under_their_own_heading(http: 
     team = mine[mine.index("*On your team* (1)") :]
     assert "• *PI-1* Jane Roe · 24 days · manager <@U1>" in team
     assert "PI-2" not in mine and "PI-3" not in team
-    assert "*On your team* (1)" in home(http, "U2")
+    assert "*On your team* (1)" in http.home("U2")
     only_team = run(http, "mine", user="ULEAD")  # a lead on no team: no heading of that name
     assert "On your team" not in only_team
     assert "On your team" not in run(http, "mine")  # the manager's own case is not listed twice
@@ -61,8 +50,8 @@ def test_home_and_the_stage_counts_show_an_acknowledged_demand(http: Server) -> 
     mine = run(http, "mine")
     assert "*Demand sent, acknowledged* (1)\n• *PI-5* Jo Doe · 20 days · acknowledged Nov 16" in mine
     assert "*Demand sent, awaiting acknowledgment* (1)\n• *PI-6* Al Roe" in mine
-    assert "acknowledged Nov 16" in home(http, "U1")
-    lead = home(http, "UADMIN")
+    assert "acknowledged Nov 16" in http.home("U1")
+    lead = http.home("UADMIN")
     assert "• *Demand sent*: 2 (1 awaiting acknowledgment, 1 acknowledged)" in lead
     run(http, "demand PI-5 resent 2026-11-20")  # a new round: waiting on the insurer again
-    assert "• *Demand sent, awaiting acknowledgment*: 2" in home(http, "UADMIN")
+    assert "• *Demand sent, awaiting acknowledgment*: 2" in http.home("UADMIN")

@@ -14,7 +14,6 @@ from datetime import date
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import urlencode
 
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
@@ -28,7 +27,7 @@ from bot.services.firm import Firm
 from bot.settings_clients import ClientSettings, SmtpRelay
 from storage.models import Obligation
 from tests.kit.served import stop
-from tests.kit.slack_bodies import sign, slash_body
+from tests.kit.slack_bodies import interaction_body, sign, slash_body
 from tests.kit.workspace import SECRET, Slack
 
 ACCOUNT_SID = "AC" + "1" * 32
@@ -153,21 +152,18 @@ class HttpWorkspace:
         """A signed button press over HTTP; answers what casebot posted to its response_url."""
         self._n += 1
         key = f"click{self._n}"
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-            "api_app_id": "ACASEBOT",
-            "token": "unused",
-            "team": {"id": "T0CASEBOT", "domain": "casebot"},
-            "container": {"type": "message", "message_ts": "1.1", "channel_id": "C1", "is_ephemeral": True},
-            "trigger_id": f"trig.{self._n}",
-            "channel": {"id": "C1", "name": "general"},
-            "response_url": self.slack.standin.response_url(key),
-            "actions": [
+        body = interaction_body(
+            "block_actions",
+            user,
+            container={"type": "message", "message_ts": "1.1", "channel_id": "C1", "is_ephemeral": True},
+            trigger_id=f"trig.{self._n}",
+            channel={"id": "C1", "name": "general"},
+            response_url=self.slack.standin.response_url(key),
+            actions=[
                 {"type": "button", "action_id": action_id, "value": value, "block_id": "b", "action_ts": "1"}
             ],
-        }
-        status, _ = self.post(urlencode({"payload": json.dumps(payload)}))
+        )
+        status, _ = self.post(body)
         assert status == 200
         posted = [c for c in self.slack.standin.calls if c.method == "response_url" and c.key == key]
         assert len(posted) == 1, posted

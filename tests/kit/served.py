@@ -23,9 +23,10 @@ from waitress import wasyncore
 from bot.entrypoints.http import http_server
 from bot.entrypoints.server import FrontDoor
 from bot.services.firm import Firm
+from handlers.blocks import all_text
 from handlers.slack.standin import SlackStandIn
 from storage.db import Database
-from tests.kit.slack_bodies import sign, slash_body
+from tests.kit.slack_bodies import event_body, sign, slash_body
 from tests.kit.workspace import SECRET, Answer, Slack
 
 LATER = "casebot-later"  # the pool for work after the reply (handlers/context.py)
@@ -213,3 +214,12 @@ class Server:
     def payload(self, payload: dict[str, Any]) -> int:
         status, _, _ = self.post(urlencode({"payload": json.dumps(payload)}))
         return status
+
+    def home(self, user: str = "U1") -> str:
+        """The person opens their Home tab: the text of the view casebot publishes for them."""
+        self._n += 1
+        event = {"type": "app_home_opened", "user": user, "tab": "home"}
+        status, _, _ = self.post(event_body(event, f"EvHome{self._n}"), content_type="application/json")
+        assert status == 200
+        views = [c for c in self.slack.standin.calls_to("views.publish") if c.params.get("user_id") == user]
+        return all_text(views[-1].params["view"]["blocks"])

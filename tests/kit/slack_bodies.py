@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -14,6 +15,9 @@ from slack_sdk.signature import SignatureVerifier
 # Nothing listens on the discard port, so a test that forgets to pass a stand-in's URL fails fast
 # instead of posting anywhere real.
 UNSET_RESPONSE_URL = "http://127.0.0.1:9/response/unset"
+
+TEAM_ID = "T0CASEBOT"
+APP_ID = "ACASEBOT"
 
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
@@ -64,6 +68,35 @@ def slash_body(
             "is_enterprise_install": "false",
             "response_url": response_url,
             "trigger_id": trigger_id,
+        }
+    )
+
+
+def interaction_body(kind: str, user: str, **fields: Any) -> str:
+    """The urlencoded form Slack posts for an interaction (`block_actions`, `view_submission`) by `user`: the
+    envelope every one carries, then `fields` (container, actions, view, response_url, ...)."""
+    payload = {
+        "type": kind,
+        "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "unused",
+        "team": {"id": TEAM_ID, "domain": "casebot"},
+        **fields,
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def event_body(event: dict[str, Any], event_id: str) -> str:
+    """The JSON Slack posts for an Events API event (`app_home_opened`, ...)."""
+    return json.dumps(
+        {
+            "token": "unused",
+            "team_id": TEAM_ID,
+            "api_app_id": APP_ID,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
         }
     )
 

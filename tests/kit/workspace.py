@@ -8,7 +8,6 @@ import re
 import time
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urlencode
 
 from slack_bolt import App
 from sqlalchemy import func, select
@@ -22,7 +21,14 @@ from bot.services.firm import Firm
 from handlers.context import Context
 from handlers.slack.standin import Call, SlackStandIn
 from storage.models import AuditEntry
-from tests.kit.slack_bodies import assert_valid_blocks, assert_valid_view, sign, slash_body
+from tests.kit.slack_bodies import (
+    assert_valid_blocks,
+    assert_valid_view,
+    event_body,
+    interaction_body,
+    sign,
+    slash_body,
+)
 
 TOKEN = "xoxb-test"
 SECRET = "test-signing-secret"
@@ -148,12 +154,7 @@ class Slack:
         the pressed element."""
         self._n += 1
         in_dm = channel.startswith("D")
-        payload: dict[str, Any] = {
-            "type": "block_actions",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-            "api_app_id": "ACASEBOT",
-            "token": "unused",
-            "team": {"id": "T0CASEBOT", "domain": "casebot"},
+        fields: dict[str, Any] = {
             "container": {
                 "type": "message",
                 "message_ts": ts,
@@ -175,49 +176,31 @@ class Slack:
             ],
         }
         if message is not None:
-            payload["message"] = {
+            fields["message"] = {
                 "type": "message",
                 "text": message["text"],
                 "blocks": message["blocks"],
                 "ts": ts,
             }
-        return self.dispatch(urlencode({"payload": json.dumps(payload)}))
+        return self.dispatch(interaction_body("block_actions", user, **fields))
 
     def submit(
         self, user: str, callback_id: str, values: dict[str, dict[str, Any]], *, metadata: str = ""
     ) -> Answer:
-        payload = {
-            "type": "view_submission",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0CASEBOT"},
-            "api_app_id": "ACASEBOT",
-            "token": "unused",
-            "team": {"id": "T0CASEBOT", "domain": "casebot"},
-            "trigger_id": "trig.view",
-            "view": {
-                "id": "V1",
-                "type": "modal",
-                "callback_id": callback_id,
-                "private_metadata": metadata,
-                "state": {"values": {block: {"value": element} for block, element in values.items()}},
-                "hash": "1.1",
-                "title": {"type": "plain_text", "text": "x"},
-                "blocks": [],
-            },
+        view = {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": metadata,
+            "state": {"values": {block: {"value": element} for block, element in values.items()}},
+            "hash": "1.1",
+            "title": {"type": "plain_text", "text": "x"},
+            "blocks": [],
         }
-        return self.dispatch(urlencode({"payload": json.dumps(payload)}))
+        return self.dispatch(interaction_body("view_submission", user, trigger_id="trig.view", view=view))
 
     def event(self, event: dict[str, Any], *, event_id: str = "Ev1") -> Answer:
-        body = json.dumps(
-            {
-                "token": "unused",
-                "team_id": "T0CASEBOT",
-                "api_app_id": "ACASEBOT",
-                "event": event,
-                "type": "event_callback",
-                "event_id": event_id,
-                "event_time": int(time.time()),
-            }
-        )
+        body = event_body(event, event_id)
         return self.dispatch(body, content_type="application/json")
 
     # -- what casebot sent ---------------------------------------------------------------------------
