@@ -8,10 +8,9 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import exists, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from storage.models import Case, HomeVersion, Obligation, TeamMember
-from storage.queries import _active
+from storage.models import Case, HomeVersion, TeamMember
 
 
 class CaseRow(NamedTuple):
@@ -75,18 +74,3 @@ def open_case_for(session: Session, case_id: int, user_id: str) -> tuple[CaseRow
     stmt = select(*_COLUMNS, on_team).where(Case.id == case_id, Case.closed_on.is_(None))
     row = session.execute(stmt).first()
     return None if row is None else (_case_row(row[:6]), bool(row[6]))
-
-
-def asking_by(
-    session: Session, user_id: str, through: date, case_id: int | None = None
-) -> list[tuple[Obligation, Case]]:
-    """storage/my_day.active_asking_by, or only one case's of it."""
-    stmt = (
-        select(Obligation, Case)
-        .join(Case, Case.id == Obligation.case_id)
-        .options(selectinload(Case.attempts))
-        .where(Obligation.manager_id == user_id, _active(), Obligation.remind_on <= through)
-    )
-    if case_id is not None:
-        stmt = stmt.where(Obligation.case_id == case_id)
-    return [(o, c) for o, c in session.execute(stmt)]

@@ -1,25 +1,91 @@
-"""One person's day: what asks for their attention by a day, and in the business days after it."""
+"""One person's day: what asks for their attention by a day, and in the business days after it, read as plain
+rows (no ORM objects: `/case due` and a whole Home read a hundred or so of them, bench/RESULTS.md issue 23)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from storage.models import Case, Obligation
+from storage.models import Case, ContactAttempt, Obligation
 from storage.queries import _active
 
 
-def active_asking_by(session: Session, user_id: str, through: date) -> list[tuple[Obligation, Case]]:
+class AskingRow(NamedTuple):
+    """An obligation that asks for attention, with what its line shows of its case. The obligation's fields
+    are named as storage.models.Obligation names them."""
+
+    id: int
+    case_id: int
+    number: str
+    number_key: str
+    client_name: str
+    manager_id: str
+    kind: str
+    rule: str
+    triggered_on: date
+    due_on: date
+    remind_on: date
+    reason: str
+    talking_points: str
+    state: str
+    snoozed_until: date | None
+
+
+class AttemptRow(NamedTuple):
+    """A try at reaching someone that did not reach them, as a due line shows it ("tried Nov 30, voicemail")."""
+
+    case_id: int
+    kind: str
+    on: date
+    id: int
+    how: str
+
+
+_ASKING = (
+    Obligation.id,
+    Obligation.case_id,
+    Case.number,
+    Case.number_key,
+    Case.client_name,
+    Obligation.manager_id,
+    Obligation.kind,
+    Obligation.rule,
+    Obligation.triggered_on,
+    Obligation.due_on,
+    Obligation.remind_on,
+    Obligation.reason,
+    Obligation.talking_points,
+    Obligation.state,
+    Obligation.snoozed_until,
+)
+
+
+def asking_rows(session: Session, user_id: str, through: date, case_id: int | None = None) -> list[AskingRow]:
     """One person's active obligations that ask for attention on or before `through` (their due day, or the
     day they were snoozed to): what is due by a day and what is coming up after it, in one range scan of the
-    manager's reminder index; the caller splits them."""
+    manager's reminder index, unordered (the caller splits and sorts them); or only one case's of them."""
     stmt = (
-        select(Obligation, Case)
+        select(*_ASKING)
         .join(Case, Case.id == Obligation.case_id)
-        .options(selectinload(Case.attempts))  # "tried Nov 30, voicemail" beside what it concerns
         .where(Obligation.manager_id == user_id, _active(), Obligation.remind_on <= through)
-        .order_by(Obligation.remind_on, Obligation.due_on, Case.number_key, Obligation.id)
     )
-    return [(o, c) for o, c in session.execute(stmt)]
+    if case_id is not None:
+        stmt = stmt.where(Obligation.case_id == case_id)
+    return [AskingRow._make(row) for row in session.execute(stmt)]
+
+
+def attempts_of(session: Session, case_ids: Iterable[int]) -> dict[int, list[AttemptRow]]:
+    """The attempts on these cases, by case (one statement for all of them)."""
+    ids = sorted(set(case_ids))
+    out: dict[int, list[AttemptRow]] = {}
+    if not ids:
+        return out
+    c = ContactAttempt
+    stmt = select(c.case_id, c.kind, c.on, c.id, c.how).where(c.case_id.in_(ids))
+    for row in session.execute(stmt):
+        out.setdefault(row[0], []).append(AttemptRow._make(row))
+    return out

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from sqlalchemy import inspect
 
@@ -31,6 +33,7 @@ from bot.rules.playbook import (
 from bot.rules.public_entity_table import CLAIM_EVENT_WORDS
 from bot.services.client_cards import ClientContactLine
 from storage.models import ACTIVE, Case, ContactAttempt, Obligation
+from storage.my_day import AskingRow, AttemptRow
 
 
 @dataclass(frozen=True)
@@ -255,22 +258,85 @@ def attempt_words(how: str) -> str:
     }.get(Attempt(how), how)
 
 
+class _Tried(Protocol):
+    """An attempt: a stored one (storage.models.ContactAttempt) or a plain row (storage.my_day.AttemptRow)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def on(self) -> date: ...
+    @property
+    def id(self) -> int: ...
+    @property
+    def how(self) -> str: ...
+
+
+TriedT = TypeVar("TriedT", bound=_Tried)
+
+
+def latest_try(tries: Iterable[TriedT], kind: str, since: date) -> TriedT | None:
+    """The latest of these attempts at reaching the client (or adjuster) on or after `since`."""
+    found = [a for a in tries if a.kind == kind and a.on >= since]
+    return max(found, key=lambda a: (a.on, a.id)) if found else None
+
+
 def last_attempt(case: Case, kind: str, since: date) -> ContactAttempt | None:
     """The latest attempt at reaching the client (or adjuster) on or after `since`, if the case's attempts
     were loaded with it (a list query loads them in one go; nothing is read row by row)."""
     if "attempts" in inspect(case).unloaded:
         return None
-    tries = [a for a in case.attempts if a.kind == kind and a.on >= since]
-    return max(tries, key=lambda a: (a.on, a.id)) if tries else None
+    return latest_try(case.attempts, kind, since)
+
+
+class _Asking(Protocol):
+    """An obligation: a stored one (storage.models.Obligation) or a plain row (storage.my_day.AskingRow)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def manager_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def triggered_on(self) -> date: ...
+    @property
+    def due_on(self) -> date: ...
+    @property
+    def remind_on(self) -> date: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def talking_points(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def snoozed_until(self) -> date | None: ...
 
 
 def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> DueItem:
-    late = (today - o.due_on).days
     tried = last_attempt(case, o.kind, o.triggered_on) if o.kind in CONTACT_KINDS else None
+    return _item(o, case.number, case.client_name, tried, today, cal)
+
+
+def row_item(
+    row: AskingRow, attempts: Mapping[int, Sequence[AttemptRow]], today: date, cal: BusinessCalendar
+) -> DueItem:
+    """due_item of a plain row (storage/my_day.py), its case's attempts among `attempts`."""
+    asks_contact = row.kind in CONTACT_KINDS
+    tried = latest_try(attempts.get(row.case_id, ()), row.kind, row.triggered_on) if asks_contact else None
+    return _item(row, row.number, row.client_name, tried, today, cal)
+
+
+def _item(
+    o: _Asking, number: str, client: str, tried: _Tried | None, today: date, cal: BusinessCalendar
+) -> DueItem:
+    late = (today - o.due_on).days
     return DueItem(
         obligation_id=o.id,
-        case=case.number,
-        client=case.client_name,
+        case=number,
+        client=client,
         # One string object for each of the few values these take: a kept Home holds a hundred or so items.
         manager=sys.intern(o.manager_id),
         kind=sys.intern(o.kind),

@@ -6,21 +6,21 @@ the marks of its changes account for, and the rows of the cases those changes to
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.rules.playbook import STAGE_ORDER, Role, Stage
-from bot.services.cards import DueItem, due_item
+from bot.rules.playbook import CONTACT_KINDS, STAGE_ORDER, Role, Stage
+from bot.services.cards import DueItem, row_item
 from bot.services.changes import role_of
 from bot.services.firm import Firm, Transaction
-from bot.services.home_marks import Kept, cases_since
+from bot.services.home_marks import Kept, KeptItem, cases_since
 from bot.services.obligations import ComingDay, MyDay
-from storage import caselists, home_rows
+from storage import caselists, home_rows, my_day
 from storage.home_rows import CaseRow
-from storage.models import Case, Obligation
+from storage.my_day import AskingRow
 
 DEMAND_SENT = Stage.DEMAND_SENT.value
 
@@ -70,15 +70,25 @@ def _last(firm: Firm, today: date) -> date:
     return ahead[-1] if ahead else today
 
 
-def _item(firm: Firm, today: date, o: Obligation, c: Case) -> tuple[int, tuple[Any, ...], DueItem]:
-    return c.id, (o.remind_on, o.due_on, c.number_key, o.id), due_item(o, c, today, firm.calendar)
+def _items(s: Session, firm: Firm, today: date, rows: list[AskingRow]) -> Iterator[tuple[int, KeptItem]]:
+    """Each row's item for the Home, under its obligation's id, with its case's id and its place in the lists."""
+    attempts = my_day.attempts_of(s, (r.case_id for r in rows if r.kind in CONTACT_KINDS))
+    for r in rows:
+        yield (
+            r.id,
+            (
+                r.case_id,
+                (r.remind_on, r.due_on, r.number_key, r.id),
+                row_item(r, attempts, today, firm.calendar),
+            ),
+        )
 
 
 def _read_all(s: Session, firm: Firm, user: str, today: date, role: Role, version: int) -> Kept:
     through = _last(firm, today)
     own = {r.id: r for r in home_rows.own_open_cases(s, user)}
     team = {r.id: r for r in home_rows.team_open_cases(s, user)}
-    items = {o.id: _item(firm, today, o, c) for o, c in home_rows.asking_by(s, user, through)}
+    items = dict(_items(s, firm, today, my_day.asking_rows(s, user, through)))
     kept = Kept(today, through, version, role, own, team, items, {})
     waiting = [r for r in (*own.values(), *team.values()) if r.stage == DEMAND_SENT]
     if waiting:
@@ -104,8 +114,7 @@ def _read_case(s: Session, firm: Firm, user: str, kept: Kept, case_id: int) -> N
             ack = caselists.acknowledged_demands(s, [row.number]).get(row.number)
             if ack is not None:
                 kept.acknowledged[case_id] = ack
-    for o, c in home_rows.asking_by(s, user, kept.through, case_id):
-        kept.items[o.id] = _item(firm, kept.today, o, c)
+    kept.items.update(_items(s, firm, kept.today, my_day.asking_rows(s, user, kept.through, case_id)))
 
 
 def _listed(rows: dict[int, CaseRow], today: date) -> list[CaseRow]:

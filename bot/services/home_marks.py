@@ -44,6 +44,10 @@ class Mark:
     after: int
 
 
+# An item on a Home: its case's id, its place in the lists (remind day, due day, case, obligation id), itself.
+KeptItem = tuple[int, tuple[date, date, str, int], DueItem]
+
+
 @dataclass
 class Kept:
     """What a person's Home was last built from, each row under the case it came from."""
@@ -54,7 +58,7 @@ class Kept:
     role: Role
     own: dict[int, CaseRow]
     team: dict[int, CaseRow]
-    items: dict[int, tuple[int, tuple[Any, ...], DueItem]]  # obligation id -> (case id, row order, item)
+    items: dict[int, KeptItem]  # under the obligation's id
     acknowledged: dict[int, date]  # case id -> the day its latest demand was acknowledged
 
 

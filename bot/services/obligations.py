@@ -14,9 +14,9 @@ from bot.errors import (
     NotAllowed,
     UnknownCase,
 )
-from bot.rules.playbook import LEAD_ROLES, Kind
+from bot.rules.playbook import CONTACT_KINDS, LEAD_ROLES, Kind
 from bot.rules.said import Command, said
-from bot.services.cards import DueItem, due_item
+from bot.services.cards import DueItem, due_item, row_item
 
 # Limitation alerts, the weekly chart and the digest's flags; importing it registers their renderers.
 from bot.services.changes import (
@@ -138,20 +138,29 @@ def my_day(firm: Firm, user: str, day: date | None = None, *, s: Session | None 
     cal = firm.calendar
     days = firm.numbers.coming_up_business_days
     ahead = [cal.add_business_days(day, i) for i in range(1, days + 1)] if day >= today else []
+    through = ahead[-1] if ahead else day
     if s is None:
         with Transaction(firm, write=False) as session:
-            rows = my_day_rows.active_asking_by(session, user, ahead[-1] if ahead else day)
+            rows, attempts = _asking(session, user, through)
     else:
-        rows = my_day_rows.active_asking_by(s, user, ahead[-1] if ahead else day)
-    due = sorted(((o.due_on, c.number_key, o.id), o, c) for o, c in rows if o.remind_on <= day)
+        rows, attempts = _asking(s, user, through)
+    due = sorted(((r.due_on, r.number_key, r.id), r) for r in rows if r.remind_on <= day)
     by_day: dict[date, list[DueItem]] = {d: [] for d in ahead}
-    for o, c in rows:
-        if o.remind_on > day:
+    for r in sorted(rows, key=lambda r: (r.remind_on, r.due_on, r.number_key, r.id)):
+        if r.remind_on > day:
             # A reminder on a day the firm is closed (an old snooze) is shown on the next business day.
-            by_day[cal.on_or_after(o.remind_on)].append(due_item(o, c, today, cal))
+            by_day[cal.on_or_after(r.remind_on)].append(row_item(r, attempts, today, cal))
     return MyDay(
-        [due_item(o, c, day, cal) for _, o, c in due], [ComingDay(d, tuple(by_day[d])) for d in ahead]
+        [row_item(r, attempts, day, cal) for _, r in due], [ComingDay(d, tuple(by_day[d])) for d in ahead]
     )
+
+
+def _asking(
+    s: Session, user: str, through: date
+) -> tuple[list[my_day_rows.AskingRow], dict[int, list[my_day_rows.AttemptRow]]]:
+    """What asks for the person's attention through a day, and the attempts at it ("tried Nov 30, voicemail")."""
+    rows = my_day_rows.asking_rows(s, user, through)
+    return rows, my_day_rows.attempts_of(s, (r.case_id for r in rows if r.kind in CONTACT_KINDS))
 
 
 def overdue(firm: Firm, actor: str, user: str | None = None) -> list[DueItem]:
