@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -73,20 +73,31 @@ def case_key(number: str) -> str:
     return number.replace("\x00", "").strip().upper()
 
 
+def _case_by_key(options: Sequence[Any], for_update: bool) -> Select[Case]:
+    stmt = select(Case).where(Case.number_key == bindparam("key")).options(*options)
+    return stmt.with_for_update(of=Case) if for_update else stmt  # the case's row: not the joined children's
+
+
+# Built once: a statement with its loader options costs about a quarter of a millisecond to build again, on
+# every command that reads a case (bench/RESULTS.md, issue 23). (children, card_only, for_update) -> statement
+_CASE_BY_KEY = {
+    (children, card_only, for_update): _case_by_key(
+        _CARD_CHILDREN if card_only else _CASE_CHILDREN if children else (), for_update
+    )
+    for children in (True, False)
+    for card_only in (True, False)
+    for for_update in (True, False)
+}
+
+
 def get_case(
     session: Session, number: str, *, for_update: bool = False, children: bool = True, card_only: bool = False
 ) -> Case | None:
     """The case with this number (any letter case); with for_update, locked until the transaction ends.
-    `card_only` loads just what the case card shows (no stage history, no contacts, only the active
-    obligations): for reading, never for a change, which plans from every fact."""
-    stmt = select(Case).where(Case.number_key == case_key(number))
-    if for_update:
-        stmt = stmt.with_for_update(of=Case)  # the case's row: not the joined children's
-    if card_only:
-        stmt = stmt.options(*_CARD_CHILDREN)
-    elif children:
-        stmt = stmt.options(*_CASE_CHILDREN)
-    return session.scalars(stmt).unique().one_or_none()
+    `card_only` loads just what the case card shows (no stage history, only the active obligations): for
+    reading, never for a change, which plans from every fact."""
+    stmt = _CASE_BY_KEY[(children, card_only, for_update)]
+    return session.scalars(stmt, {"key": case_key(number)}).unique().one_or_none()
 
 
 def get_case_by_id(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
