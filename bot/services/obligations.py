@@ -141,9 +141,9 @@ def my_day(firm: Firm, user: str, day: date | None = None, *, s: Session | None 
     through = ahead[-1] if ahead else day
     if s is None:
         with Transaction(firm, write=False) as session:
-            rows, attempts = _asking(session, user, through)
+            rows, attempts = asking_of(session, user, through)
     else:
-        rows, attempts = _asking(s, user, through)
+        rows, attempts = asking_of(s, user, through)
     due = sorted(((r.due_on, r.number_key, r.id), r) for r in rows if r.remind_on <= day)
     by_day: dict[date, list[DueItem]] = {d: [] for d in ahead}
     for r in sorted(rows, key=lambda r: (r.remind_on, r.due_on, r.number_key, r.id)):
@@ -155,11 +155,12 @@ def my_day(firm: Firm, user: str, day: date | None = None, *, s: Session | None 
     )
 
 
-def _asking(
-    s: Session, user: str, through: date
+def asking_of(
+    s: Session, user: str, through: date, case_id: int | None = None
 ) -> tuple[list[my_day_rows.AskingRow], dict[int, list[my_day_rows.AttemptRow]]]:
-    """What asks for the person's attention through a day, and the attempts at it ("tried Nov 30, voicemail")."""
-    rows = my_day_rows.asking_rows(s, user, through)
+    """What asks for the person's attention through a day (only one case's, given `case_id`), and the attempts
+    at the contacts among it ("tried Nov 30, voicemail"), by case: `/case due`'s and a Home's rows."""
+    rows = my_day_rows.asking_rows(s, user, through, case_id)
     return rows, my_day_rows.attempts_of(s, (r.case_id for r in rows if r.kind in CONTACT_KINDS))
 
 
