@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, inspect, literal, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import (
     ACTIVE,
@@ -18,8 +19,11 @@ from storage.models import (
     CalendarLink,
     Case,
     CaseChange,
+    Contact,
+    ContactAttempt,
     Obligation,
     Offer,
+    Provider,
     Staff,
     StageChange,
     StageCount,
@@ -29,8 +33,8 @@ from storage.stage_counts import day_number
 
 # A case's children in as few statements as the plan or the card needs. The collections a case holds few of
 # (its team, hold-ups, demand rounds, offers, liens, costs: most none, a settled case a handful) come joined to
-# the case's own row, one statement; the ones that grow (providers, stage history, contacts, obligations)
-# each by one `IN` statement, so their rows never multiply with the others'.
+# the case's own row, one statement; the ones that grow (providers, stage history, contacts, attempts,
+# obligations) each by one statement on the case's id (_GROWING), so their rows never multiply with the others'.
 _FEW = tuple(
     joinedload(c) for c in (Case.team, Case.holdups, Case.demand_events, Case.offers, Case.liens, Case.costs)
 )
@@ -39,10 +43,6 @@ _MANY_CASES_CHILDREN = tuple(
     selectinload(c)
     for c in (Case.providers, Case.team, Case.stages, Case.holdups, Case.demand_events, Case.offers)
     + (Case.contacts, Case.attempts, Case.liens, Case.costs, Case.obligations)
-)
-_CASE_CHILDREN = (
-    *_FEW,
-    *(selectinload(c) for c in (Case.providers, Case.stages, Case.contacts, Case.attempts, Case.obligations)),
 )
 
 
@@ -62,32 +62,65 @@ def in_code_point_order(session: Session, column: Any) -> Any:
 # What a due item shows of the case's attempts ("tried Nov 30, voicemail"): loaded with the obligations.
 _ATTEMPTS = selectinload(Case.attempts)
 
-_CARD_CHILDREN = (
-    *_FEW,
-    *(selectinload(c) for c in (Case.attempts, Case.contacts, Case.providers)),
-    selectinload(Case.obligations.and_(_active())),
-)
-
 
 def case_key(number: str) -> str:
     return number.replace("\x00", "").strip().upper()
 
 
-def _case_by_key(options: Sequence[Any], for_update: bool) -> Select[Case]:
-    stmt = select(Case).where(Case.number_key == bindparam("key")).options(*options)
+def _of_case(model: Any, order: Any, *where: ColumnElement[bool]) -> Select[Any]:
+    """One case's rows of a growing collection, in the relationship's order."""
+    stmt = select(model).where(model.case_id == bindparam("case_id"), *where).order_by(order)
+    return stmt.execution_options(autoflush=False)  # as a loader reads: nothing half-made is flushed for it
+
+
+# Each growing collection by a statement built once. For one case this costs a third of what selectinload
+# costs, which builds its statement and cache key again on every load (bench/RESULTS.md, run R7).
+_GROWING = {
+    "providers": _of_case(Provider, Provider.seq),
+    "stages": _of_case(StageChange, StageChange.seq),
+    "contacts": _of_case(Contact, Contact.id),
+    "attempts": _of_case(ContactAttempt, ContactAttempt.id),
+    "obligations": _of_case(Obligation, Obligation.id),
+}
+# What the case card shows: no stage history, only the active obligations.
+_CARD_GROWING = {
+    **{name: _GROWING[name] for name in ("providers", "contacts", "attempts")},
+    "obligations": _of_case(Obligation, Obligation.id, _active()),
+}
+
+
+def _case_by(column: Any, options: Sequence[Any], for_update: bool) -> Select[Case]:
+    stmt = select(Case).where(column == bindparam("key")).options(*options)
     return stmt.with_for_update(of=Case) if for_update else stmt  # the case's row: not the joined children's
 
 
 # Built once: a statement with its loader options costs about a quarter of a millisecond to build again, on
-# every command that reads a case (bench/RESULTS.md, issue 23). (children, card_only, for_update) -> statement
-_CASE_BY_KEY = {
-    (children, card_only, for_update): _case_by_key(
-        _CARD_CHILDREN if card_only else _CASE_CHILDREN if children else (), for_update
+# every command that reads a case (bench/RESULTS.md, issue 23). (by id, with children, for update) -> statement
+_CASE_BY = {
+    (by_id, children, for_update): _case_by(
+        Case.id if by_id else Case.number_key, _FEW if children else (), for_update
     )
+    for by_id in (True, False)
     for children in (True, False)
-    for card_only in (True, False)
     for for_update in (True, False)
 }
+
+
+def _one_case(
+    session: Session, by_id: bool, key: str | int, for_update: bool, growing: dict[str, Select[Any]] | None
+) -> Case | None:
+    """The case and, given `growing`, those collections: each read unless this session holds it already."""
+    case = (
+        session.scalars(_CASE_BY[(by_id, growing is not None, for_update)], {"key": key})
+        .unique()
+        .one_or_none()
+    )
+    if case is not None and growing is not None:
+        unloaded = inspect(case).unloaded
+        for name, stmt in growing.items():
+            if name in unloaded:
+                set_committed_value(case, name, list(session.scalars(stmt, {"case_id": case.id})))
+    return case
 
 
 def get_case(
@@ -96,15 +129,12 @@ def get_case(
     """The case with this number (any letter case); with for_update, locked until the transaction ends.
     `card_only` loads just what the case card shows (no stage history, only the active obligations): for
     reading, never for a change, which plans from every fact."""
-    stmt = _CASE_BY_KEY[(children, card_only, for_update)]
-    return session.scalars(stmt, {"key": case_key(number)}).unique().one_or_none()
+    growing = _CARD_GROWING if card_only else _GROWING if children else None
+    return _one_case(session, False, case_key(number), for_update, growing)
 
 
 def get_case_by_id(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
-    stmt = select(Case).where(Case.id == case_id).options(*_CASE_CHILDREN)
-    if for_update:
-        stmt = stmt.with_for_update(of=Case)
-    return session.scalars(stmt).unique().one_or_none()
+    return _one_case(session, True, case_id, for_update, _GROWING)
 
 
 def closest_numbers(
