@@ -210,11 +210,12 @@ def team_of(session: Session, case_id: int) -> list[TeamMember]:
     return list(session.scalars(stmt))
 
 
+_STAFF = select(Staff).where(Staff.user_id == bindparam("user_id"))  # built once: read on every request
+_STAFF_FOR_UPDATE = _STAFF.with_for_update()
+
+
 def get_staff(session: Session, user_id: str, *, for_update: bool = False) -> Staff | None:
-    stmt = select(Staff).where(Staff.user_id == user_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    return session.scalars(stmt).first()
+    return session.scalars(_STAFF_FOR_UPDATE if for_update else _STAFF, {"user_id": user_id}).first()
 
 
 def staff_by_ids(session: Session, user_ids: Iterable[str]) -> dict[str, Staff]:
