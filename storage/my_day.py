@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Case, ContactAttempt, Obligation
@@ -64,18 +64,29 @@ _ASKING = (
 )
 
 
+# Built once, as every `/case due` and Home reads them (building one costs more than SQLite's answer).
+_ASKING_BY = (
+    select(*_ASKING)
+    .join(Case, Case.id == Obligation.case_id)
+    .where(
+        Obligation.manager_id == bindparam("user_id"), _active(), Obligation.remind_on <= bindparam("through")
+    )
+)
+_ASKING_ON_CASE = _ASKING_BY.where(Obligation.case_id == bindparam("case_id"))
+_ATTEMPTS_ON = select(
+    ContactAttempt.case_id, ContactAttempt.kind, ContactAttempt.on, ContactAttempt.id, ContactAttempt.how
+).where(ContactAttempt.case_id.in_(bindparam("case_ids", expanding=True)))
+
+
 def asking_rows(session: Session, user_id: str, through: date, case_id: int | None = None) -> list[AskingRow]:
     """One person's active obligations that ask for attention on or before `through` (their due day, or the
     day they were snoozed to): what is due by a day and what is coming up after it, in one range scan of the
     manager's reminder index, unordered (the caller splits and sorts them); or only one case's of them."""
-    stmt = (
-        select(*_ASKING)
-        .join(Case, Case.id == Obligation.case_id)
-        .where(Obligation.manager_id == user_id, _active(), Obligation.remind_on <= through)
-    )
-    if case_id is not None:
-        stmt = stmt.where(Obligation.case_id == case_id)
-    return [AskingRow._make(row) for row in session.execute(stmt)]
+    if case_id is None:
+        rows = session.execute(_ASKING_BY, {"user_id": user_id, "through": through})
+    else:
+        rows = session.execute(_ASKING_ON_CASE, {"user_id": user_id, "through": through, "case_id": case_id})
+    return [AskingRow._make(row) for row in rows]
 
 
 def attempts_of(session: Session, case_ids: Iterable[int]) -> dict[int, list[AttemptRow]]:
@@ -84,8 +95,6 @@ def attempts_of(session: Session, case_ids: Iterable[int]) -> dict[int, list[Att
     out: dict[int, list[AttemptRow]] = {}
     if not ids:
         return out
-    c = ContactAttempt
-    stmt = select(c.case_id, c.kind, c.on, c.id, c.how).where(c.case_id.in_(ids))
-    for row in session.execute(stmt):
+    for row in session.execute(_ATTEMPTS_ON, {"case_ids": ids}):
         out.setdefault(row[0], []).append(AttemptRow._make(row))
     return out
