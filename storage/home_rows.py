@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import exists, select, text
+from sqlalchemy import bindparam, exists, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Case, HomeVersion, TeamMember
@@ -32,9 +32,12 @@ def _case_row(row: Any) -> CaseRow:
     return CaseRow(case_id, number, client, sys.intern(stage), entered, sys.intern(manager))
 
 
+_VERSION = select(HomeVersion.version).where(HomeVersion.user_id == bindparam("user_id"))
+
+
 def version_of(session: Session, user_id: str) -> int:
     """The person's Home version now (0: nothing they see has changed since the table began)."""
-    return session.scalar(select(HomeVersion.version).where(HomeVersion.user_id == user_id)) or 0
+    return session.scalar(_VERSION, {"user_id": user_id}) or 0
 
 
 _BUMP = text(
@@ -53,19 +56,26 @@ def bump(session: Session, user_id: str) -> int:
 _COLUMNS = (Case.id, Case.number, Case.client_name, Case.stage, Case.stage_entered_on, Case.manager_id)
 
 
+# Built once, as every Home read whole reads them (bound: the person).
+_OWN = select(*_COLUMNS).where(Case.manager_id == bindparam("user_id"), Case.closed_on.is_(None))
+_TEAM = (
+    select(*_COLUMNS)
+    .join(TeamMember, TeamMember.case_id == Case.id)
+    .where(
+        TeamMember.user_id == bindparam("user_id"),
+        Case.manager_id != bindparam("user_id"),
+        Case.closed_on.is_(None),
+    )
+)
+
+
 def own_open_cases(session: Session, user_id: str) -> list[CaseRow]:
-    stmt = select(*_COLUMNS).where(Case.manager_id == user_id, Case.closed_on.is_(None))
-    return [_case_row(row) for row in session.execute(stmt)]
+    return [_case_row(row) for row in session.execute(_OWN, {"user_id": user_id})]
 
 
 def team_open_cases(session: Session, user_id: str) -> list[CaseRow]:
     """Open cases someone works on a team (not as their manager)."""
-    stmt = (
-        select(*_COLUMNS)
-        .join(TeamMember, TeamMember.case_id == Case.id)
-        .where(TeamMember.user_id == user_id, Case.manager_id != user_id, Case.closed_on.is_(None))
-    )
-    return [_case_row(row) for row in session.execute(stmt)]
+    return [_case_row(row) for row in session.execute(_TEAM, {"user_id": user_id})]
 
 
 def open_case_for(session: Session, case_id: int, user_id: str) -> tuple[CaseRow, bool] | None:
