@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, inspect, literal, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, inspect, literal, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -136,57 +134,6 @@ def get_case(
 
 def get_case_by_id(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
     return _one_case(session, True, case_id, for_update, _GROWING)
-
-
-def closest_numbers(
-    session: Session,
-    number: str,
-    limit: int = 3,
-    *,
-    among: Callable[[list[tuple[str, str, int]]], list[str]] | None = None,
-) -> list[str]:
-    """Existing case numbers that look like `number`: same digits first, then similar spelling. `among`
-    narrows the candidates, given as (number, manager, case id), to the numbers it answers (those the
-    person asking may see). Looks at a bounded candidate set, so it stays fast at any number of cases."""
-    key = case_key(number)
-    digits = "".join(re.findall(r"\d+", key))
-    candidates: dict[str, tuple[str, str, int]] = {}
-    columns = select(Case.number, Case.manager_id, Case.id)
-    if digits:
-        like = f"%{digits[-4:]}%"
-        for row in session.execute(columns.where(Case.number_key.like(like)).limit(200)):
-            candidates[row[0]] = (row[0], row[1], row[2])
-    # A transposed pair or one digit off (PI-2014 for PI-2041): looked up by key, whatever the firm's size.
-    near = sorted(_one_edit_keys(key))
-    for chunk in range(0, len(near), 500):
-        for row in session.execute(columns.where(Case.number_key.in_(near[chunk : chunk + 500]))):
-            candidates[row[0]] = (row[0], row[1], row[2])
-    prefix = key[:3]
-    if prefix:
-        for row in session.execute(columns.where(Case.number_key.like(f"{prefix}%")).limit(200)):
-            candidates[row[0]] = (row[0], row[1], row[2])
-    found = sorted(candidates.values())
-    numbers = among(found) if among is not None else [n for n, _, _ in found]
-    by_key = {c.upper(): c for c in numbers}
-    swapped = _swapped_keys(key)
-    one_off = sorted((k for k in by_key if k in near), key=lambda k: (k not in swapped, k))
-    close = difflib.get_close_matches(key, [k for k in by_key if k not in near], n=limit, cutoff=0.6)
-    return [by_key[k] for k in [*one_off, *close][:limit]]
-
-
-def _swapped_keys(key: str) -> set[str]:
-    """Every key with two neighbours swapped (PI-2014 for PI-2041)."""
-    return {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(len(key) - 1) if key[i] != key[i + 1]}
-
-
-def _one_edit_keys(key: str) -> set[str]:
-    """Every key one slip away: two neighbours swapped, or one digit typed as another."""
-    out = _swapped_keys(key)
-    for i, ch in enumerate(key):
-        if ch.isdigit():
-            out |= {key[:i] + d + key[i + 1 :] for d in "0123456789" if d != ch}
-    out.discard(key)
-    return out
 
 
 def on_team(session: Session, case_id: int, user_id: str) -> bool:
@@ -347,80 +294,7 @@ def audit_of(session: Session, case_id: int) -> list[AuditEntry]:
     )
 
 
-# ---------------------------------------------------------------- limitation, the leads' view, import/export
-
-
-def open_cases_with_limitation_by(session: Session, until: date) -> list[tuple[str, str, date]]:
-    """(number, manager, limitation date) of open cases whose limitation date is on or before `until`,
-    soonest first: a range scan of the partial index ix_cases_open_limitation."""
-    stmt = (
-        select(Case.number, Case.manager_id, Case.limitation_on)
-        .where(Case.closed_on.is_(None), Case.limitation_on.is_not(None), Case.limitation_on <= until)
-        .order_by(Case.limitation_on, Case.number_key)
-    )
-    return [(n, m, d) for n, m, d in session.execute(stmt).all() if d is not None]
-
-
-def open_cases_with_claim_deadline_by(session: Session, until: date) -> list[tuple[str, str, date]]:
-    """(number, manager, claim deadline) of open cases whose claim deadline against a public entity is on or
-    before `until`, soonest first: a range scan of the partial index ix_cases_open_claim_deadline."""
-    stmt = (
-        select(Case.number, Case.manager_id, Case.claim_deadline_on)
-        .where(
-            Case.closed_on.is_(None),
-            Case.claim_deadline_on.is_not(None),
-            Case.claim_deadline_on <= until,
-            Case.claim_presented_on.is_(None),  # a claim presented or rejected is alerted no more
-            Case.claim_rejected_on.is_(None),
-        )
-        .order_by(Case.claim_deadline_on, Case.number_key)
-    )
-    return [(n, m, d) for n, m, d in session.execute(stmt).all() if d is not None]
-
-
-def open_case_deadlines(session: Session, manager: str | None = None) -> list[Any]:
-    """Open cases with a limitation date or a claim deadline (of one manager, or all), by case number:
-    the columns a calendar feed shows and nothing else."""
-    stmt = (
-        select(
-            Case.number,
-            Case.number_key,
-            Case.client_name,
-            Case.manager_id,
-            Case.stage,
-            Case.limitation_on,
-            Case.loss_on,
-            Case.loss_state,
-            Case.loss_motor,
-            Case.claim_deadline_on,
-            Case.public_entity,
-            Case.claim_presented_on,
-            Case.claim_rejected_on,
-            Case.claim_rejection,
-            Case.id,
-        )
-        .where(
-            Case.closed_on.is_(None),
-            or_(Case.limitation_on.is_not(None), Case.claim_deadline_on.is_not(None)),
-        )
-        .order_by(Case.number_key)
-    )
-    if manager is not None:
-        stmt = stmt.where(Case.manager_id == manager)
-    return list(session.execute(stmt).all())
-
-
-def deadline_versions(session: Session, case_ids: list[int], actions: tuple[str, ...]) -> dict[int, int]:
-    """How many times each case's deadlines were set, corrected or undone (its audit entries of `actions`):
-    the calendar event's SEQUENCE, which only grows (the audit is append-only)."""
-    if not case_ids:
-        return {}
-    stmt = (
-        select(AuditEntry.case_id, func.count())
-        .where(AuditEntry.case_id.in_(case_ids), AuditEntry.action.in_(actions))
-        .group_by(AuditEntry.case_id)
-    )
-    return {int(c): int(n) for c, n in session.execute(stmt).all() if c is not None}
+# ---------------------------------------------------------------- the leads' view, import/export
 
 
 def firm_workspace(session: Session) -> str | None:

@@ -24,6 +24,7 @@ from bot.rules.playbook import LEAD_ROLES
 from bot.rules.said import Command, said
 from bot.services.changes import audit, role_of
 from bot.services.firm import Firm, Transaction
+from storage import deadlines
 from storage import queries as q
 from storage.models import CalendarLink
 
@@ -66,8 +67,8 @@ def deadlines_for(firm: Firm, user: str | None = None) -> list[Deadline]:
     or rejected has no claim deadline left. The day of the loss is never in them."""
     with Transaction(firm, write=False) as s:
         manager = user if user is not None and role_of(s, firm, user) not in LEAD_ROLES else None
-        rows = q.open_case_deadlines(s, manager)
-        versions = q.deadline_versions(s, [r.id for r in rows], DEADLINE_ACTIONS)
+        rows = deadlines.open_case_deadlines(s, manager)
+        versions = deadlines.deadline_versions(s, [r.id for r in rows], DEADLINE_ACTIONS)
         workspace = q.firm_workspace(s)
     out = []
     for r in rows:

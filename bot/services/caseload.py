@@ -13,7 +13,7 @@ from bot.rules.said import Command, Person, Said, person, said
 from bot.services.changes import announce_change, announce_views, audit, covers_of, role_of
 from bot.services.firm import Firm, Transaction
 from bot.services.team import hand_team_over
-from storage import caselists, deliveries
+from storage import caselists, deadlines, deliveries
 from storage import queries as q
 from storage.models import ACTIVE
 
@@ -236,10 +236,10 @@ def lead_overview(firm: Firm, actor: str, rows: int | None = None) -> LeadOvervi
         acknowledged = len(caselists.acknowledged_demands(s))
         overdue = q.overdue_count_by_manager(s, today)
         escalations = deliveries.open_escalation_count(s)
-        red = q.open_cases_with_limitation_by(
+        red = deadlines.open_cases_with_limitation_by(
             s, date.fromordinal(today.toordinal() + numbers.limitation_red_days)
         )
-        claims = q.open_cases_with_claim_deadline_by(
+        claims = deadlines.open_cases_with_claim_deadline_by(
             s, date.fromordinal(today.toordinal() + numbers.deadline_warn_days)
         )
         offers = q.offers_not_told(s, late_before, limit=rows)

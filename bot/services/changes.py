@@ -54,8 +54,8 @@ from bot.services.client_cards import client_contact_of
 from bot.services.firm import Firm, Outcome, Transaction
 from bot.services.home_marks import HomeMarker
 from bot.services.members import Member, member_of, not_member
+from storage import case_numbers, reply_queries
 from storage import queries as q
-from storage import reply_queries
 from storage.journal import Journal
 from storage.models import (
     ACTIVE,
@@ -121,7 +121,9 @@ def unknown_case(
     time tells an existing case, or its manager, from a missing one."""
     suggestions: list[str] = []
     if firm is not None and actor is not None:
-        suggestions = q.closest_numbers(s, number, among=lambda found: visible_numbers(s, firm, actor, found))
+        suggestions = case_numbers.closest_numbers(
+            s, number, among=lambda found: visible_numbers(s, firm, actor, found)
+        )
     kind = HiddenCase if hidden else UnknownCase
     shown = number.strip().upper()[:40]
     return kind(shown, suggestions, to_someone=actor is not None, shown=typed(shown))

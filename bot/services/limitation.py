@@ -30,7 +30,7 @@ from bot.rules.public_entity import PublicRefused, public_reading
 from bot.rules.said import Command, Said, command, said
 from bot.services.changes import audit, change_case, event_day
 from bot.services.firm import Firm, Outcome, Transaction
-from storage import queries as q
+from storage import deadlines
 from storage.models import Case
 
 
@@ -61,7 +61,7 @@ def limitation_alerts_due(firm: Firm, day: date | None = None) -> list[Limitatio
         firm,
         day or firm.today(),
         firm.numbers.limitation_alert_days,
-        q.open_cases_with_limitation_by,
+        deadlines.open_cases_with_limitation_by,
         threshold_crossed,
     )
 
@@ -73,7 +73,7 @@ def claim_deadline_alerts_due(firm: Firm, day: date | None = None) -> list[Limit
         firm,
         day or firm.today(),
         firm.numbers.claim_alert_days,
-        q.open_cases_with_claim_deadline_by,
+        deadlines.open_cases_with_claim_deadline_by,
         claim_threshold_crossed,
     )
 
@@ -83,7 +83,7 @@ def cases_inside_red(firm: Firm, day: date | None = None) -> list[tuple[str, str
 
     day = day or firm.today()
     with Transaction(firm, write=False) as s:
-        rows = q.open_cases_with_limitation_by(
+        rows = deadlines.open_cases_with_limitation_by(
             s, date.fromordinal(day.toordinal() + firm.numbers.limitation_red_days)
         )
     return [(n, m, d, days_left(d, day)) for n, m, d in rows]

@@ -18,7 +18,7 @@ from bot.services import limitation
 from bot.services.firm import Firm
 from handlers.blocks.digests import OPEN_CASE
 from handlers.slack.standin import SlackStandIn
-from storage import deliveries
+from storage import deadlines, deliveries
 from storage import queries as q
 from storage.models import Delivery
 from tests.kit.reminders import at, notifier_for, posts, slack_firm, texts
@@ -261,14 +261,14 @@ def test_the_digest_reads_its_flags_for_its_own_cases_in_one_query(sfirm, clock,
     services.create_case(
         sfirm, "UADMIN", "PI-2", "Bo Other", manager="UCOVER", limitation_on=date(2027, 1, 4)
     )
-    for name in (
-        "all_cases",
-        "open_cases",
-        "active_obligations_of_manager",
-        "open_cases_with_limitation_by",
-        "offers_not_told",
+    for module, name in (
+        (q, "all_cases"),
+        (q, "open_cases"),
+        (q, "active_obligations_of_manager"),
+        (deadlines, "open_cases_with_limitation_by"),
+        (q, "offers_not_told"),
     ):
-        monkeypatch.setattr(q, name, lambda *a, **k: pytest.fail("read every case"))
+        monkeypatch.setattr(module, name, lambda *a, **k: pytest.fail("read every case"))
     seen: list[list[str]] = []
     facts = deliveries.digest_case_facts
     monkeypatch.setattr(
