@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from bench.generate import Firm
@@ -60,6 +60,19 @@ def create(backend: str, scale: int, *, pg_url: str = DEFAULT_PG) -> BenchDataba
     db.upgrade()
     db.dispose()
     return bench
+
+
+def case_index(url: str) -> list[tuple[str, str, str]]:
+    """(number, manager, stage) of every case in a database already made: what bench.generate's Firm.index
+    says of a firm it generated."""
+    from storage.models import Case
+
+    db = Database(url)
+    try:
+        with db.uow(write=False) as s:
+            return [(n, m, st) for n, m, st in s.execute(select(Case.number, Case.manager_id, Case.stage))]
+    finally:
+        db.dispose()
 
 
 def fill(targets: Sequence[BenchDatabase], firm: Firm) -> float:

@@ -16,10 +16,8 @@ import statistics
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-
 from bench import commands as cmd
-from bench.load import OUT
+from bench.load import OUT, case_index
 
 Case = tuple[str, str]  # (number, manager)
 Make = Callable[[Case, random.Random, list[str]], tuple[str, str, str]]
@@ -30,18 +28,6 @@ PLANS: dict[str, Make] = {
     "Home opened": lambda c, rng, managers: (cmd.HOME_OPENED, "", rng.choice(managers)),
     "/case contacted": lambda c, rng, managers: ("/case", f"contacted {c[0]}", c[1]),
 }
-
-
-def open_cases(url: str) -> list[Case]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT number, manager_id FROM cases WHERE closed_on IS NULL ORDER BY id")
-            )
-            return [(str(n), str(m)) for n, m in rows]
-    finally:
-        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from handlers.slack.standin import SlackStandIn
 
-    cases = open_cases(args.database_url)
+    cases = [(number, manager) for number, manager, _ in case_index(args.database_url)]
     managers = sorted({m for _, m in cases})
     rng = random.Random(args.seed)
     warm = 10
@@ -71,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             server.log_path = OUT / f"pair-{name}-server.log"
             servers[name] = server.start()
         clients = {name: cmd.Client(s.port, standin.response_url(name)) for name, s in servers.items()}
-        print(f"{args.requests} requests per command and server, in turns; {len(cases):,} open cases")
+        print(f"{args.requests} requests per command and server, in turns; {len(cases):,} cases")
         for label, make in PLANS.items():
             chosen = iter(rng.sample(cases, 2 * (args.requests + warm)))
             times: dict[str, list[float]] = {"before": [], "after": []}

@@ -296,21 +296,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from bench import commands as cmd
-    from bench.load import OUT
+    from bench.load import OUT, case_index
     from handlers.slack.standin import SlackStandIn
-    from storage.db import Database
-    from storage.models import Case
 
-    db = Database(args.url)
-    try:
-        from sqlalchemy import select
-
-        with db.uow(write=False) as s:
-            index = [
-                (n, m, st) for n, m, st in s.execute(select(Case.number, Case.manager_id, Case.stage)).all()
-            ]
-    finally:
-        db.dispose()
+    index = case_index(args.url)
     with SlackStandIn() as standin:
         chosen = managers_from(args.url, index, args.managers, args.seed)
         for m in chosen:
