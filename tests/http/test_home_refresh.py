@@ -15,7 +15,7 @@ from bot import services
 from bot.services.firm import Firm
 from handlers.home import home_view
 from handlers.slack.standin import SlackStandIn
-from tests.kit.served import watch
+from tests.kit.statements import watch
 from tests.kit.workspace import Slack
 
 # The range scans of a whole Home: one person's open cases, their team's, what asks for their attention.

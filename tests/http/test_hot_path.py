@@ -24,8 +24,9 @@ from bot.services.firm import Firm
 from handlers.slack.standin import SlackStandIn
 from storage.db import Database
 from storage.models import Contact, EventClaim, Offer
-from tests.kit.served import ServedSlack, kept_keys, watch
+from tests.kit.served import ServedSlack, kept_keys
 from tests.kit.slack_bodies import sign, slash_body
+from tests.kit.statements import watch
 from tests.kit.workspace import SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]

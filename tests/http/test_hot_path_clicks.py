@@ -20,8 +20,9 @@ from handlers.blocks.client_updates import OPEN_UPDATE, SEND_UPDATE
 from handlers.blocks.digests import LOG_CONTACT, OPEN_CASE, SNOOZE, build_item_actions
 from storage.models import Obligation
 from tests.kit.client_updates import case_with_client, client_settings, with_clients
-from tests.kit.served import Seen, ServedSlack, kept_keys, watch
+from tests.kit.served import ServedSlack, kept_keys
 from tests.kit.slack_bodies import sign
+from tests.kit.statements import Seen, watch
 from tests.kit.workspace import Answer, buttons_in
 
 

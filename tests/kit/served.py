@@ -12,12 +12,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from waitress import wasyncore
 
 from bot.entrypoints.http import http_server
@@ -28,49 +25,6 @@ from handlers.slack.standin import SlackStandIn
 from storage.db import Database
 from tests.kit.slack_bodies import event_body, sign, slash_body
 from tests.kit.workspace import SECRET, Answer, Slack
-
-LATER = "casebot-later"  # the pool for work after the reply (handlers/context.py)
-
-
-@dataclass
-class Seen:
-    """What the database was asked, by thread: transactions begun and statements run."""
-
-    begins: list[tuple[str, str]] = field(default_factory=list)  # (thread, engine: write | read)
-    statements: list[tuple[str, str]] = field(default_factory=list)  # (thread, SQL)
-
-    def on_request_thread(self, what: list[tuple[str, str]]) -> list[str]:
-        return [x for thread, x in what if not thread.startswith(LATER)]
-
-    def writes(self) -> list[str]:
-        return [
-            sql
-            for _, sql in self.statements
-            if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE"))
-        ]
-
-    def clear(self) -> None:
-        self.begins.clear()
-        self.statements.clear()
-
-
-def watch(db: Database) -> Seen:
-    seen = Seen()
-    engines: dict[str, Engine] = {"write": db.engine}
-    if db.read_engine is not db.engine:
-        engines["read"] = db.read_engine
-    for name, engine in engines.items():
-
-        def begin(conn: Any, name: str = name) -> None:
-            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-                seen.begins.append((threading.current_thread().name, name))
-
-        def statement(conn: Any, cursor: Any, sql: str, *_: Any) -> None:
-            seen.statements.append((threading.current_thread().name, sql))
-
-        event.listen(engine, "begin", begin)
-        event.listen(engine, "before_cursor_execute", statement)
-    return seen
 
 
 def kept_keys(db: Database) -> int:
