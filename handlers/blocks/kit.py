@@ -45,7 +45,7 @@ _FORMATTING = re.compile(r"[*_~`]")
 _AT = re.compile(r"@(?=\w)")
 
 
-_SPECIAL = re.compile(r"[&<>*_~`@]")
+_SPECIAL = re.compile(f"[&<>@]|{_FORMATTING.pattern}")  # anything the lines below would change
 
 
 def esc(text: object) -> str:
