@@ -16,7 +16,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import client_models  # noqa: F401 - registers the client tables on the same metadata
+from storage import (
+    checkpoints,
+    client_models,  # noqa: F401 - registers the client tables on the same metadata
+)
 from storage.claims import Claims
 from storage.models import Base
 from storage.stage_counts import keep_counts
@@ -57,6 +60,8 @@ def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Checkpoints are the server's background thread's, not a commit's (storage/checkpoints.py).
+            cur.execute(f"PRAGMA wal_autocheckpoint={checkpoints.BACKSTOP_PAGES}")
             # Each connection's page cache, bounded (KiB): a server holds one connection per thread on each of
             # its two engines, and SQLite's default of 2,000 KiB each was most of its growth in memory
             # (bench/RESULTS.md, issue 23). The operating system's file cache still holds the database.
@@ -142,6 +147,11 @@ class Database:
             cfg = alembic_config(self.engine)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    def checkpoint_in_background(self) -> checkpoints.Checkpoints | None:
+        """A server's: SQLite's log copied back every second by a thread, not by a commit on the request path
+        (storage/checkpoints.py). None on PostgreSQL, and for a database in memory."""
+        return checkpoints.in_background(self.url)
 
     def at_head(self) -> bool:
         """The database's alembic_version is the newest migration's (False when it has none yet)."""

@@ -134,6 +134,7 @@ def run(
     app, ctx = create_app(firm)
     jobs = _start_scheduler(firm, app.client) if scheduler else None
     mail = _start_smtp(firm, host, smtp_port) if smtp_port is not None else None
+    checkpoints = firm.db.checkpoint_in_background()  # SQLite: no commit copies its log back
     settle_start_up()  # what start-up built stays out of the cycle collector's way (bot/entrypoints/tuning.py)
     try:
         if http:
@@ -164,6 +165,8 @@ def run(
             mail.stop()
         if jobs is not None:
             jobs.shutdown()
+        if checkpoints is not None:
+            checkpoints.stop()
         ctx.close()
         _keep_claims(firm)
     return 0
