@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 _upgrade_lock = threading.Lock()
 SQLITE_CACHE_KIB = 512
+WRITER_WAIT_SECONDS = 30  # as long as a writer waits for SQLite's lock (busy_timeout) before "try again"
 VERSIONS = Path(__file__).parent / "migrations" / "versions"
 
 
@@ -127,6 +128,11 @@ class Database:
             self.read_engine, self.read_sessions = self.engine, self.sessions
         # Requests and events seen once (the replay check): in this process on SQLite, shared on PostgreSQL.
         self.claims = Claims(self.engine, self.sessions, self.read_sessions)
+        # SQLite lets one writer in at a time, and a writer that finds the lock taken tries again after a
+        # sleep that grows to 100 ms: in a morning rush, writes waited for a lock long since free. This
+        # process's writers queue here instead, and the next goes the moment the last commits. SQLite's
+        # busy timeout still covers other processes (the console, an import).
+        self._writers: threading.RLock | None = threading.RLock() if not self.is_postgres else None
 
     @property
     def is_postgres(self) -> bool:
@@ -166,6 +172,9 @@ class Database:
     def uow(self, *, write: bool = True) -> Iterator[Session]:
         """A unit of work: everything inside commits together, or nothing does. `write=False` for one that
         only reads (on SQLite it then takes no lock)."""
+        queue = self._writers if write else None
+        if queue is not None and not queue.acquire(timeout=WRITER_WAIT_SECONDS):
+            raise DatabaseUnavailable("database is locked: this process's other writers held it too long")
         session = (self.sessions if write else self.read_sessions)()
         try:
             with session.begin():
@@ -176,6 +185,8 @@ class Database:
             raise
         finally:
             session.close()
+            if queue is not None:
+                queue.release()
 
     @contextmanager
     def rehearsal(self) -> Iterator[Database]:
@@ -193,6 +204,7 @@ class Database:
                     sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
                 )
                 copy.read_sessions = copy.sessions
+                copy._writers = None  # one connection, holding its write lock throughout
                 yield copy
             finally:
                 outer.rollback()
