@@ -2,12 +2,14 @@
 
 In WAL mode a commit appends to the write-ahead log, and SQLite's default has the commit that takes the log
 past 1,000 pages copy it back into the database file and sync it: a checkpoint. That commit then takes tens
-of milliseconds, hundreds on a large database (bench/RESULTS.md, run R8), and it is some request's. So every
-connection casebot opens (storage/db.py) leaves checkpoints to others until the log reaches
-BACKSTOP_PAGES, and the server runs a PASSIVE checkpoint every second in a thread of its own (`Checkpoints`):
-it waits for no reader and no writer, and the commits that follow find the log copied back and start it
-again from its beginning. A process without that thread (the console, an import) checkpoints at the backstop,
-and SQLite checkpoints when a database's last connection closes.
+of milliseconds (bench/RESULTS.md, run R8), and it is some request's. So every connection casebot opens
+(storage/db.py) leaves checkpoints to others until the log reaches BACKSTOP_PAGES, and the server runs a
+PASSIVE checkpoint every second in a thread of its own (`Checkpoints`): it waits for no reader and no writer,
+and the first commit to find the log copied back, with no reader still in it, starts it again from its
+beginning. Under reads that never pause the log can keep growing to the backstop; then each commit copies
+back what is new since the last copy, as SQLite's default would. A process without that thread (the
+console, an import) checkpoints at the backstop, and SQLite checkpoints when a database's last connection
+closes.
 
 A commit is durable once it is in the log (a crash loses nothing: the next connection reads the log), so
 when the log is copied back changes nothing but the time it takes."""

@@ -184,9 +184,11 @@ class Database:
                 raise DatabaseUnavailable(str(exc.orig if hasattr(exc, "orig") else exc)) from exc
             raise
         finally:
-            session.close()
-            if queue is not None:
-                queue.release()
+            try:
+                session.close()
+            finally:
+                if queue is not None:
+                    queue.release()
 
     @contextmanager
     def rehearsal(self) -> Iterator[Database]:
