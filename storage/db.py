@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 _upgrade_lock = threading.Lock()
 SQLITE_CACHE_KIB = 512
-WRITER_WAIT_SECONDS = 30  # as long as a writer waits for SQLite's lock (busy_timeout) before "try again"
+# How long a writer waits, in the queue or for SQLite's lock (busy_timeout), before "try again".
+WRITER_WAIT_SECONDS = 30
 VERSIONS = Path(__file__).parent / "migrations" / "versions"
 
 
@@ -59,7 +60,7 @@ def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
             if ":memory:" not in url and url != "sqlite://":
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={WRITER_WAIT_SECONDS * 1000}")
             cur.execute("PRAGMA synchronous=NORMAL")
             # Checkpoints are the server's background thread's, not a commit's (storage/checkpoints.py).
             cur.execute(f"PRAGMA wal_autocheckpoint={checkpoints.BACKSTOP_PAGES}")
