@@ -180,3 +180,18 @@ def test_nothing_posted_where_others_can_see_it_carries_amounts_providers_or_med
         if SENSITIVE.search(text)
     ]
     assert leaks == []
+
+
+def test_a_stopped_server_leaves_no_thread_behind(firm: Any, standin: Any) -> None:
+    """Each test starts its own server: one that left its workers waiting would keep its app and database alive
+    for the rest of the run, and a run of thousands of tests would crawl through its collections."""
+    import threading
+
+    from tests.kit.served import ServedSlack
+
+    before = set(threading.enumerate())
+    for asked in ("due", "due today"):  # a second request, not the first one replayed
+        slack = ServedSlack(firm, standin)
+        assert "Nothing due today" in slack.case("U1", asked).text
+        slack.close()
+    assert set(threading.enumerate()) - before == set()

@@ -49,15 +49,19 @@ def sign_bytes(body: bytes, secret: str = SECRET) -> dict[str, str]:
 def stop(server: Any, thread: threading.Thread) -> None:
     """Stops a waitress server at once. Closed from this thread, its loop would notice only at its next poll,
     up to a second later; here its own thread closes every socket it holds (the listener, idle keep-alive
-    connections, its wake-up pipe) between polls, and the loop ends as its map empties."""
-    if not thread.is_alive():
-        return  # stopped already (a test that restarts the server stops the first one itself)
-    try:
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-    except OSError:  # its wake-up pipe is closed already
-        wasyncore.close_all(server._map)  # from this thread, then; the loop ends at its next poll
-    thread.join(timeout=5)
-    assert not thread.is_alive(), "the server did not stop"
+    connections, its wake-up pipe) between polls, and the loop ends as its map empties. Then its worker
+    threads end too: left waiting for work, each would keep the server, the app and the firm's database
+    alive for the rest of the test run."""
+    if thread.is_alive():  # not stopped already (a test that restarts the server stops the first itself)
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError:  # its wake-up pipe is closed already
+            wasyncore.close_all(server._map)  # from this thread, then; the loop ends at its next poll
+        thread.join(timeout=5)
+        assert not thread.is_alive(), "the server did not stop"
+    workers = server.task_dispatcher
+    workers.shutdown(timeout=5)
+    assert not workers.threads, "the server's workers did not stop"
 
 
 class ServedSlack(Slack):
