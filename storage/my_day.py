@@ -82,10 +82,17 @@ def asking_rows(session: Session, user_id: str, through: date, case_id: int | No
     """One person's active obligations that ask for attention on or before `through` (their due day, or the
     day they were snoozed to): what is due by a day and what is coming up after it, in one range scan of the
     manager's reminder index, unordered (the caller splits and sorts them); or only one case's of them."""
+    # Plain columns, so the session's connection runs them as it would any statement: nothing for the ORM to
+    # load, and its result machinery is skipped. What the session holds unwritten is written first, as its
+    # own execute would (nothing, in the read transactions that call this today).
+    session.flush()
+    connection = session.connection()
     if case_id is None:
-        rows = session.execute(_ASKING_BY, {"user_id": user_id, "through": through})
+        rows = connection.execute(_ASKING_BY, {"user_id": user_id, "through": through})
     else:
-        rows = session.execute(_ASKING_ON_CASE, {"user_id": user_id, "through": through, "case_id": case_id})
+        rows = connection.execute(
+            _ASKING_ON_CASE, {"user_id": user_id, "through": through, "case_id": case_id}
+        )
     return [AskingRow._make(row) for row in rows]
 
 
@@ -95,6 +102,7 @@ def attempts_of(session: Session, case_ids: Iterable[int]) -> dict[int, list[Att
     out: dict[int, list[AttemptRow]] = {}
     if not ids:
         return out
-    for row in session.execute(_ATTEMPTS_ON, {"case_ids": ids}):
+    session.flush()  # as in asking_rows
+    for row in session.connection().execute(_ATTEMPTS_ON, {"case_ids": ids}):
         out.setdefault(row[0], []).append(AttemptRow._make(row))
     return out

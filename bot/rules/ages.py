@@ -4,16 +4,21 @@ them for the kinds the escalation rule counts in business days."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+# Both are asked the same few days over and over (a `/case due` says a hundred lines' ages, a Home as many):
+# each answer is kept, a pure function of its days.
+@lru_cache(maxsize=4096)
 def short_day(day: date) -> str:
     return f"{day:%b} {day.day}"
 
 
+@lru_cache(maxsize=4096)
 def due_phrase(due_on: date, today: date, business_days: int | None = None) -> str:
     """ "due today", "due Mon Nov 30", or "due Nov 6 — 22 days overdue (15 business days)".
 
