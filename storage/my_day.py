@@ -93,7 +93,7 @@ def asking_rows(session: Session, user_id: str, through: date, case_id: int | No
         rows = connection.execute(
             _ASKING_ON_CASE, {"user_id": user_id, "through": through, "case_id": case_id}
         )
-    return [AskingRow._make(row) for row in rows]
+    return [AskingRow._make(row) for row in rows.all()]  # all at once: row by row, each is its own fetch
 
 
 def attempts_of(session: Session, case_ids: Iterable[int]) -> dict[int, list[AttemptRow]]:
@@ -103,6 +103,6 @@ def attempts_of(session: Session, case_ids: Iterable[int]) -> dict[int, list[Att
     if not ids:
         return out
     session.flush()  # as in asking_rows
-    for row in session.connection().execute(_ATTEMPTS_ON, {"case_ids": ids}):
+    for row in session.connection().execute(_ATTEMPTS_ON, {"case_ids": ids}).all():
         out.setdefault(row[0], []).append(AttemptRow._make(row))
     return out
