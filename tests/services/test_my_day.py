@@ -58,3 +58,20 @@ def test_an_attempt_before_the_obligation_began_is_not_shown_beside_it(firm, clo
     sv.record_attempt(firm, "U1", "PI-7", "client", D(2027, 1, 4), "voicemail")
     assert pi7() == ["tried Jan 4, voicemail"]
     assert sv.my_day(firm, "U1").due == sv.due_for(firm, ["U1"])
+
+
+def test_the_days_read_finds_the_active_obligations_by_the_index_kept_for_them(firm, clock):
+    """SQLite reads a day's rows from the partial index of active obligations only when the statement's own
+    text names the active states; bound as parameters, they would hide it and every obligation in the firm
+    would be scanned (bench/RESULTS.md, issue 23)."""
+    _firm_with_attempts(firm, clock)
+    from sqlalchemy.dialects import sqlite
+
+    from storage import my_day
+
+    sql = str(my_day._ASKING_BY.compile(dialect=sqlite.dialect()))
+    assert "obligations.state IN ('open', 'snoozed')" in sql
+    if firm.db.engine.dialect.name == "sqlite":
+        with firm.db.uow(write=False) as s:
+            plan = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", ("U1", "2026-12-31")).all()
+        assert "USING INDEX ix_obligations_active_by_manager" in " ".join(str(row[-1]) for row in plan)
