@@ -61,17 +61,29 @@ def test_an_attempt_before_the_obligation_began_is_not_shown_beside_it(firm, clo
 
 
 def test_the_days_read_finds_the_active_obligations_by_the_index_kept_for_them(firm, clock):
-    """SQLite reads a day's rows from the partial index of active obligations only when the statement's own
-    text names the active states; bound as parameters, they would hide it and every obligation in the firm
-    would be scanned (bench/RESULTS.md, issue 23)."""
+    """SQLite reads a day's rows from the partial index of active obligations only when the statement it is
+    sent names the active states in its text; bound as parameters, they would hide the index and every
+    obligation in the firm would be scanned (bench/RESULTS.md, issue 23)."""
     _firm_with_attempts(firm, clock)
-    from sqlalchemy.dialects import sqlite
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
 
     from storage import my_day
 
-    sql = str(my_day._ASKING_BY.compile(dialect=sqlite.dialect()))
-    assert "obligations.state IN ('open', 'snoozed')" in sql
+    sent: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        sent.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", keep)  # the read engine, whichever it is
+    try:
+        with firm.db.uow(write=False) as s:
+            assert {r.manager_id for r in my_day.asking_rows(s, "U1", D(2026, 12, 31))} == {"U1"}
+    finally:
+        event.remove(Engine, "before_cursor_execute", keep)
+    [(statement, parameters)] = [(st, p) for st, p in sent if "FROM obligations" in st]
+    assert "obligations.state IN ('open', 'snoozed')" in statement
     if firm.db.engine.dialect.name == "sqlite":
         with firm.db.uow(write=False) as s:
-            plan = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", ("U1", "2026-12-31")).all()
+            plan = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
         assert "USING INDEX ix_obligations_active_by_manager" in " ".join(str(row[-1]) for row in plan)
