@@ -72,7 +72,7 @@ def test_the_days_read_finds_the_active_obligations_by_the_index_kept_for_them(f
 
     sent: list[tuple[str, object]] = []
 
-    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def keep(conn, cursor, statement, parameters, context, executemany):
         sent.append((statement, parameters))
 
     event.listen(Engine, "before_cursor_execute", keep)  # the read engine, whichever it is
