@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Case, ContactAttempt, Obligation
@@ -78,15 +78,19 @@ _ATTEMPTS_ON = select(
 ).where(ContactAttempt.case_id.in_(bindparam("case_ids", expanding=True)))
 
 
+def _columns_only(session: Session) -> Connection:
+    """The session's connection, for statements of plain columns: nothing for the ORM to load, and its result
+    machinery skipped. What the session holds unwritten is written first, as its own execute would (nothing,
+    in the read transactions that read a day today)."""
+    session.flush()
+    return session.connection()
+
+
 def asking_rows(session: Session, user_id: str, through: date, case_id: int | None = None) -> list[AskingRow]:
     """One person's active obligations that ask for attention on or before `through` (their due day, or the
     day they were snoozed to): what is due by a day and what is coming up after it, in one range scan of the
     manager's reminder index, unordered (the caller splits and sorts them); or only one case's of them."""
-    # Plain columns, so the session's connection runs them as it would any statement: nothing for the ORM to
-    # load, and its result machinery is skipped. What the session holds unwritten is written first, as its
-    # own execute would (nothing, in the read transactions that call this today).
-    session.flush()
-    connection = session.connection()
+    connection = _columns_only(session)
     if case_id is None:
         rows = connection.execute(_ASKING_BY, {"user_id": user_id, "through": through})
     else:
@@ -102,7 +106,6 @@ def attempts_of(session: Session, case_ids: Iterable[int]) -> dict[int, list[Att
     out: dict[int, list[AttemptRow]] = {}
     if not ids:
         return out
-    session.flush()  # as in asking_rows
-    for row in session.connection().execute(_ATTEMPTS_ON, {"case_ids": ids}).all():
+    for row in _columns_only(session).execute(_ATTEMPTS_ON, {"case_ids": ids}).all():
         out.setdefault(row[0], []).append(AttemptRow._make(row))
     return out
