@@ -56,6 +56,7 @@ from bot.services.home_marks import HomeMarker
 from bot.services.members import Member, member_of, not_member
 from storage import case_numbers, reply_queries
 from storage import queries as q
+from storage.client_models import ClientMessage
 from storage.journal import Journal
 from storage.models import (
     ACTIVE,
@@ -63,6 +64,7 @@ from storage.models import (
     Case,
     CaseChange,
     Obligation,
+    Provider,
     Staff,
     StageChange,
 )
@@ -309,10 +311,13 @@ def replan(s: Session, firm: Firm, case: Case, actor: str, *, reopen: bool = Fal
     that change are written.
     Every child of a case is added through the case's own collections (`case.contacts.append(...)`), so
     the facts planned here are the ones in memory: nothing is read from the database twice."""
-    s.flush()  # new children get their ids (an R3's key names its provider's)
+    if any(isinstance(o, Provider | ClientMessage) for o in (*s.new, *s.dirty, *s.deleted)):
+        s.flush()  # a new provider's id names its R3s; the client's messages are read back below
+    with s.no_autoflush:  # the rest of the change is written with the plan, in one flush (card_of)
+        wrote = _client_wrote(s, firm, case)
     stored = {o.key: o for o in case.obligations}
     now = firm.now()
-    planned = plan(_facts(case, _client_wrote(s, firm, case)), firm.calendar, firm.numbers)
+    planned = plan(_facts(case, wrote), firm.calendar, firm.numbers)
     for item in planned:
         row = stored.pop(item.key, None)
         if row is None:
