@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -18,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.services.firm import Firm
 from handlers.slack.standin import SlackStandIn
 from storage.db import Database
-from storage.models import Contact, EventClaim, Offer
+from storage.models import Contact, EventClaim, Obligation, Offer, Provider
 from tests.kit.served import ServedSlack, kept_keys
 from tests.kit.slack_bodies import sign, slash_body
-from tests.kit.statements import watch
+from tests.kit.statements import LATER, watch
 from tests.kit.workspace import SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,6 +141,56 @@ def test_a_change_is_one_transaction_that_keeps_its_replay_key(hot: HotPath) -> 
     with hot.firm.db.uow(write=False) as s:
         assert s.scalar(select(func.count(Contact.id))) == 1
         assert s.scalar(select(func.count(Offer.id))) == 1
+
+
+def test_a_change_writes_what_it_did_in_one_flush_with_its_plan(hot: HotPath) -> None:
+    """The contact (or offer), the case and the re-planned obligations go to the database together, in one
+    flush (the undo record follows at commit); a flush before the plan only for a new provider, whose id
+    names its follow-ups. Undo still puts each back."""
+    _open_case(hot)
+    assert hot.say("/case", "demand PI-1 sent 2026-11-20")[0] == 200
+    flushes: list[tuple[str, set[str]]] = []
+
+    def flushed(session: Any, _context: Any) -> None:
+        tables = {o.__tablename__ for o in (*session.new, *session.dirty, *session.deleted)}
+        flushes.append((threading.current_thread().name, tables))
+
+    def active() -> set[tuple[str, str]]:
+        with hot.firm.db.uow(write=False) as s:
+            return {(key, state) for key, state in s.execute(select(Obligation.key, Obligation.state))}
+
+    event.listen(hot.firm.db.sessions, "after_flush", flushed)
+    try:
+        for command, text, wrote in (
+            ("/case", "contacted PI-1 client", "contacts"),
+            ("/offer", "received PI-1 25000 2026-11-24", "offers"),
+        ):
+            before = active()
+            flushes.clear()
+            status, reply = hot.say(command, text)
+            assert status == 200 and not _text(reply).lstrip().startswith((":warning:", ":x:")), reply
+            mine = [tables for thread, tables in flushes if not thread.startswith(LATER)]
+            with_it = [tables for tables in mine if wrote in tables]
+            assert len(with_it) == 1, f"{text}: {mine}"
+            assert {"cases", "obligations", "audit"} <= with_it[0], f"{text}: {mine}"
+            assert all(tables <= {"case_changes"} for tables in mine if tables is not with_it[0]), mine
+            assert active() != before
+            assert "Undid" in _text(hot.say("/case", "undo PI-1")[1])
+            assert active() == before, f"{text}: undo put back the obligations"
+        with hot.firm.db.uow(write=False) as s:
+            assert s.scalar(select(func.count(Contact.id))) == 0
+            assert s.scalar(select(func.count(Offer.id))) == 0
+
+        # Two providers added one after the other: each one's follow-up is keyed by its own id.
+        assert hot.say("/case", "provider PI-1 add Mercy Imaging 2026-11-03")[0] == 200
+        with hot.firm.db.uow(write=False) as s:
+            ids = set(s.scalars(select(Provider.id)))
+            keyed = {
+                k.split(":")[1] for k in s.scalars(select(Obligation.key).where(Obligation.rule == "R3"))
+            }
+        assert len(ids) == 2 and {str(i) for i in ids} <= keyed, (ids, keyed)
+    finally:
+        event.remove(hot.firm.db.sessions, "after_flush", flushed)
 
 
 def test_a_replayed_change_is_refused_after_a_restart_and_changes_nothing(
