@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from bench.firm_data import (
     ADJUSTERS,
@@ -21,6 +21,7 @@ from bench.firm_data import (
     STAGE_SPAN,
     STAGE_WEIGHTS,
 )
+from bot.rules.calendar import BusinessCalendar
 from bot.rules.planner import (
     OPEN,
     CaseFacts,
@@ -31,7 +32,7 @@ from bot.rules.planner import (
     StageEntry,
     plan,
 )
-from bot.rules.playbook import HoldUp, Stage
+from bot.rules.playbook import HoldUp, Numbers, Stage
 from storage.models import (
     Base,
     Case,
@@ -44,8 +45,21 @@ from storage.models import (
     StageChange,
 )
 
-if TYPE_CHECKING:
-    from bench.generate import Firm
+
+class Tally(Protocol):
+    """What the case maker needs of the firm it makes cases for (bench/generate.py's Firm): its day, calendar
+    and numbers, and the totals it adds each case to."""
+
+    today: date
+    calendar: BusinessCalendar
+    numbers: Numbers
+    due_items: int
+    slipped_cases: int
+    touched_up: int
+    events: int
+    obligations: int
+    open_obligations: int
+    index: list[tuple[str, str, str]]
 
 
 def case_number(case_id: int) -> str:
@@ -88,7 +102,7 @@ class CaseMaker:
     """Makes the firm's cases one by one, each in named steps that draw from the firm's random generator in
     a fixed order (so a scale and a seed always give the same firm)."""
 
-    def __init__(self, firm: Firm, rng: random.Random) -> None:
+    def __init__(self, firm: Tally, rng: random.Random) -> None:
         self.firm, self.rng = firm, rng
         self.today = firm.today
 
