@@ -48,9 +48,9 @@ from bot.delivery.ports import (
 )
 from bot.rules.limitation import LimitationAlert, claim_basis, days_left, is_red, limitation_basis, watched
 from bot.rules.playbook import HOLDUP_LABELS, HOLDUP_STAGES, STAGES, HoldUp, Stage
+from bot.services.access import visible_numbers
 from bot.services.calendars import CLAIM_DEADLINE
 from bot.services.cards import DueItem
-from bot.services.changes import visible_numbers
 from bot.services.firm import Firm
 from bot.services.limitation import claim_deadline_alerts_due, limitation_alerts_due
 from bot.services.people import leads

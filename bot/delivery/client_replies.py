@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.reply_messages import ClientWroteMessage, UnknownNumberMessage
 from bot.errors import CasebotError
 from bot.rules.client_details import shown_phone
-from bot.services.changes import may_see
+from bot.services.access import may_see
 from bot.services.client_replies import CLIENT_WROTE, UNKNOWN_NUMBER
 from bot.services.firm import Firm
 from storage import client_queries as cq

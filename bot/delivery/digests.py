@@ -31,8 +31,8 @@ from bot.delivery.ports import (
 )
 from bot.errors import NotAllowed
 from bot.rules.playbook import ESCALATE_KINDS, LEAD_ROLES, STAGES, Kind, Stage
+from bot.services.access import role_of, visible_numbers
 from bot.services.cards import DueItem, due_item
-from bot.services.changes import role_of, visible_numbers
 from bot.services.firm import Firm
 from bot.services.people import leads
 from storage import deliveries, history

@@ -61,7 +61,7 @@ from bot.delivery.ports import (
     Notifier,
 )
 from bot.logs import failure
-from bot.services.changes import is_away
+from bot.services.access import is_away
 from bot.services.firm import Firm
 from bot.services.people import remember_person
 from storage import deliveries

@@ -53,7 +53,7 @@ def settlement_sheet(
     `operator`: asked at the command line, by whoever runs casebot itself (and so holds its database)."""
 
     with Transaction(firm, write=False) as s:
-        # The amounts are the client's business: only who may see the case sees them (changes.may_see).
+        # The amounts are the client's business: only who may see the case sees them (access.may_see).
         case = find_case(s, number) if operator else find_case_for(s, firm, actor, number)
         terms = fee_terms(case, firm.numbers)
         result = sheet(

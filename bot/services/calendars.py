@@ -22,7 +22,8 @@ from bot.errors import PreconditionNotMet
 from bot.rules.limitation import claim_basis, limitation_basis
 from bot.rules.playbook import LEAD_ROLES
 from bot.rules.said import Command, said
-from bot.services.changes import audit, role_of
+from bot.services.access import role_of
+from bot.services.changes import audit
 from bot.services.firm import Firm, Transaction
 from storage import deadlines
 from storage import queries as q

@@ -10,7 +10,8 @@ from datetime import date
 from bot.errors import InputError, NotAllowed
 from bot.rules.playbook import LEAD_ROLES, OPEN_STAGES, STAGE_ORDER, STAGES, Stage
 from bot.rules.said import Command, Person, Said, person, said
-from bot.services.changes import announce_change, announce_views, audit, covers_of, role_of
+from bot.services.access import covers_of, role_of
+from bot.services.changes import announce_change, announce_views, audit
 from bot.services.firm import Firm, Transaction
 from bot.services.team import hand_team_over
 from storage import caselists, deadlines, deliveries

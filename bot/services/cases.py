@@ -18,6 +18,7 @@ from bot.rules.limitation import deadline_warning
 from bot.rules.parsing import CASE_NUMBER_RULE, is_case_number, printable, spoken_day
 from bot.rules.playbook import LEAD_ROLES, STAGE_ORDER, Stage
 from bot.rules.said import Command, Person, command, quoted, said, typed
+from bot.services.access import may_reassign, role_of, sees, staff_row
 from bot.services.cards import CaseCard, case_card
 from bot.services.changes import (
     announce_change,
@@ -28,11 +29,7 @@ from bot.services.changes import (
     event_day,
     find_case_for,
     keep_change,
-    may_reassign,
     replan,
-    role_of,
-    sees,
-    staff_row,
 )
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import Firm, Outcome, Transaction
@@ -162,7 +159,7 @@ def _taken(number: str, visible: bool) -> Conflict:
 
 
 def show_case(firm: Firm, actor: str, number: str) -> CaseCard:
-    """The case card, for someone who may see the case (see changes.may_see)."""
+    """The case card, for someone who may see the case (see access.may_see)."""
     with Transaction(firm, write=False) as s:
         case = find_case_for(s, firm, actor, number, card_only=True)
         card = case_card(case, firm.today(), firm.calendar, firm.numbers)

@@ -15,7 +15,8 @@ from bot.errors import Conflict, InputError, PreconditionNotMet
 from bot.rules.client_details import next_allowed, shown_phone
 from bot.rules.parsing import printable
 from bot.rules.said import command
-from bot.services.changes import audit, find_case, find_case_for, may_change, replan
+from bot.services.access import may_change
+from bot.services.changes import audit, find_case, find_case_for, replan
 from bot.services.client_replies import STOP_READ, UNKNOWN_NUMBER, WROTE_R15
 from bot.services.client_updates import _check_sms, _turn_on, client_zone, queue_client_message
 from bot.services.clients import record_consent

@@ -22,7 +22,8 @@ from bot.errors import CasebotError
 from bot.rules.email_reply import InboundEmail
 from bot.rules.keyword_replies import keyword_reply
 from bot.rules.keywords import Keyword, Reading, keyword_of, reads_like_stop
-from bot.services.changes import audit, is_away, replan
+from bot.services.access import is_away
+from bot.services.changes import audit, replan
 from bot.services.client_updates import queue_client_message
 from bot.services.clients import record_consent
 from bot.services.firm import Firm, Transaction

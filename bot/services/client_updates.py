@@ -43,7 +43,8 @@ from bot.rules.notices import (
 )
 from bot.rules.playbook import LEAD_ROLES, HoldUp, Kind, Stage
 from bot.rules.said import Command, command, said
-from bot.services.changes import audit, find_case, find_case_for, may_change, staff_row
+from bot.services.access import may_change, staff_row
+from bot.services.changes import audit, find_case, find_case_for
 from bot.services.firm import Firm, Outcome, Transaction
 from storage import client_queries as cq
 from storage import deliveries

@@ -23,7 +23,8 @@ from bot.rules.playbook import (
     Stage,
 )
 from bot.rules.said import Command, Said, command, quoted, said, typed
-from bot.services.changes import change_case, enter_stage, may_reassign, require_open, role_of
+from bot.services.access import may_reassign, role_of
+from bot.services.changes import change_case, enter_stage, require_open
 from bot.services.firm import Firm, Outcome
 from storage.models import ACTIVE, Case
 

@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.rules.playbook import STAGE_ORDER, Role, Stage
+from bot.services.access import role_of
 from bot.services.cards import DueItem, row_item
-from bot.services.changes import role_of
 from bot.services.firm import Firm, Transaction
 from bot.services.home_marks import Kept, KeptItem, cases_since
 from bot.services.obligations import ComingDay, MyDay, asking_of

@@ -18,7 +18,8 @@ from bot.rules.parsing import person_name, time_zone
 from bot.rules.playbook import ROLES, Role
 from bot.rules.said import Command, Person, command, quoted, said
 from bot.services import request
-from bot.services.changes import announce_views, audit, covers_of, role_of
+from bot.services.access import covers_of, role_of
+from bot.services.changes import announce_views, audit
 from bot.services.firm import Firm, Transaction
 from bot.services.members import Member, member_of, not_member
 from storage import claims, deliveries

@@ -16,6 +16,7 @@ from bot.rules.planner import (
 )
 from bot.rules.playbook import CLOSED_STAGES, LEAD_ROLES, STAGE_ORDER, STAGES, GuardFacts, Stage
 from bot.rules.said import Command, Person, Said, command, quoted, said
+from bot.services.access import may_change
 from bot.services.changes import (
     announce_change,
     card_of,
@@ -24,7 +25,6 @@ from bot.services.changes import (
     event_day,
     find_case,
     keep_change,
-    may_change,
     replan,
     require_open,
 )

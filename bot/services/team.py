@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from bot.errors import InputError, PreconditionNotMet
 from bot.rules.said import Person, Said, command, quoted, said
-from bot.services.changes import audit, change_case, may_reassign
+from bot.services.access import may_reassign
+from bot.services.changes import audit, change_case
 from bot.services.firm import Firm, Outcome, Transaction
 from bot.services.members import not_member
 from storage import queries as q

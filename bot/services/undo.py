@@ -14,13 +14,13 @@ from bot.rules.parsing import spoken_day
 from bot.rules.playbook import LEAD_ROLES, STAGES, Stage, ordinal
 from bot.rules.public_entity_table import CLAIM_EVENT_WORDS
 from bot.rules.said import Command, Person, Said, said, typed
+from bot.services.access import may_change
 from bot.services.changes import (
     announce_change,
     announce_views,
     audit,
     card_of,
     find_case,
-    may_change,
     replan,
     sight,
     sight_moved,
