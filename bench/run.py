@@ -19,7 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,36 +28,11 @@ from bench import commands as cmd
 from bench import load, rush
 from bench.digests import DigestTiming, time_digests
 from bench.generate import LEAD, Firm
-from bench.leads import DUE, HOME, OVERDUE, OVERDUE_PAGE, measure_leads
+from bench.leads import DUE, measure_leads
+from bench.verdicts import TARGET_RUSH_RATE, Report, variant, verdicts
 from bot.rules.calendar import BusinessCalendar
 from storage import bulk
 from storage.db import Database
-
-TARGET_P99_MS = 50.0
-TARGET_MEDIAN_VS_ECHO = 5.0  # reads: /case show, /case due, Home
-TARGET_WRITE_VS_ECHO = 10.0  # writes: /case contacted, /offer received
-WRITES = ("/case contacted", "/offer received")
-TARGET_RUSH_RATE = 50.0  # requests a second, sustained (at least 98 % of it served)
-TARGET_RUSH_P99_MS = 300.0
-TARGET_DIGEST_S = 2.0
-TARGET_DIGEST_GROWTH = 1.5
-TARGET_RSS_MB = 120.0
-TARGET_LEAD_VS_DUE = 5.0  # a lead's view, median, against a manager's /case due in the same run
-TARGET_LEAD_GROWTH = 1.5  # from the smallest scale to the largest
-LEAD_VIEWS = (OVERDUE, OVERDUE_PAGE, HOME)
-
-
-@dataclass
-class Report:
-    day: str
-    machine: dict[str, str]
-    loads: list[dict[str, Any]] = field(default_factory=list)
-    digests: list[dict[str, Any]] = field(default_factory=list)
-    commands: list[dict[str, Any]] = field(default_factory=list)
-    memory: list[dict[str, Any]] = field(default_factory=list)
-    leads: list[dict[str, Any]] = field(default_factory=list)
-    rush: list[dict[str, Any]] = field(default_factory=list)
-    verdicts: list[str] = field(default_factory=list)
 
 
 def code_version() -> str:
@@ -326,72 +301,6 @@ def run_leads(
         )
 
 
-def _variant(backend: str, fixes: bool) -> str:
-    return f"{backend}{'+fixes' if fixes else ''}"
-
-
-def verdicts(report: Report) -> list[str]:
-    lines = []
-    for c in report.commands:
-        limit = TARGET_WRITE_VS_ECHO if c["command"] in WRITES else TARGET_MEDIAN_VS_ECHO
-        p99_ok, ratio_ok = c["p99_ms"] < TARGET_P99_MS, c["ratio"] <= limit
-        lines.append(
-            f"{'PASS' if p99_ok and ratio_ok else 'MISS'} {_variant(c['backend'], c['fixes']):<16} "
-            f"{c['command']:<16} p99 {c['p99_ms']:.1f} ms (< {TARGET_P99_MS:.0f}), "
-            f"median {c['ratio']:.1f}× echo (≤ {limit:.0f}×)"
-        )
-    for r in report.rush:
-        if r["server"] != "casebot":
-            continue
-        ok = (
-            r["throughput_per_s"] >= 0.98 * TARGET_RUSH_RATE
-            and r["p99_ms"] < TARGET_RUSH_P99_MS
-            and r["failures"] == 0
-        )
-        lines.append(
-            f"{'PASS' if ok else 'MISS'} {_variant(r['backend'], r['fixes']):<16} morning rush "
-            f"{r['managers']} managers: {r['throughput_per_s']:.1f}/s of {r['offered_per_s']:.0f} offered "
-            f"(≥ {TARGET_RUSH_RATE:.0f}), p99 {r['p99_ms']:.1f} ms (< {TARGET_RUSH_P99_MS:.0f}), "
-            f"{r['failures']} failures"
-        )
-    by_backend: dict[str, dict[int, float]] = {}
-    for d in report.digests:
-        by_backend.setdefault(_variant(d["backend"], d["fixes"]), {})[d["scale"]] = d["median_s"]
-    for backend, scales in by_backend.items():
-        worst = max(scales.values())
-        line = f"all digests {worst:.2f} s at most (< {TARGET_DIGEST_S:.0f} s)"
-        ok = worst < TARGET_DIGEST_S
-        if len(scales) > 1:
-            small, large = scales[min(scales)], scales[max(scales)]
-            growth = large / small
-            ok = ok and growth < TARGET_DIGEST_GROWTH
-            line += f", {min(scales):,} → {max(scales):,} cases: {growth:.2f}× (< {TARGET_DIGEST_GROWTH}×)"
-        lines.append(f"{'PASS' if ok else 'MISS'} {backend:<16} {line}")
-    for m in report.memory:
-        ok = m["vmhwm_mb"] < TARGET_RSS_MB
-        lines.append(
-            f"{'PASS' if ok else 'MISS'} {_variant(m['backend'], m['fixes']):<16} server peak resident {m['vmhwm_mb']:.0f} MB "
-            f"(< {TARGET_RSS_MB:.0f} MB) at {m['scale']:,} cases"
-        )
-    lead_rows: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
-    for row in report.leads:
-        lead_rows.setdefault((row["backend"], row["view"]), {})[row["scale"]] = row
-    for (backend, view), scales in lead_rows.items():
-        if view not in LEAD_VIEWS:
-            continue
-        large = scales[max(scales)]
-        ok = large["vs_due"] <= TARGET_LEAD_VS_DUE
-        line = (
-            f"{view}: {large['vs_due']:.1f}× /case due at {max(scales):,} cases (≤ {TARGET_LEAD_VS_DUE:.0f}×)"
-        )
-        if len(scales) > 1:
-            growth = large["median_ms"] / scales[min(scales)]["median_ms"]
-            ok = ok and growth < TARGET_LEAD_GROWTH
-            line += f", {min(scales):,} → {max(scales):,} cases: {growth:.2f}× (< {TARGET_LEAD_GROWTH}×)"
-        lines.append(f"{'PASS' if ok else 'MISS'} {backend:<16} {line}")
-    return lines
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -532,7 +441,7 @@ def _time_digests(run: _Run, scale: int, t: load.BenchDatabase) -> None:
     for fixes in run.variants:
         timing: DigestTiming = time_digests(t.url, scale, t.backend, run.day, fixes=fixes)
         say(
-            f"  digests {_variant(t.backend, fixes):<16} {timing.digests} digests, {timing.items:,} items: "
+            f"  digests {variant(t.backend, fixes):<16} {timing.digests} digests, {timing.items:,} items: "
             f"median {timing.median * 1000:,.0f} ms of {len(timing.seconds)} ({timing.builder})"
         )
         run.report.digests.append(
