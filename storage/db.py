@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import (
@@ -31,6 +32,8 @@ _upgrade_lock = threading.Lock()
 SQLITE_CACHE_KIB = 512
 # How long a writer waits, in the queue or for SQLite's lock (busy_timeout), before "try again".
 WRITER_WAIT_SECONDS = 30
+# A PostgreSQL connection idle this long is checked before use (_ping_when_idle).
+PING_AFTER_IDLE = 5.0
 VERSIONS = Path(__file__).parent / "migrations" / "versions"
 
 
@@ -81,7 +84,33 @@ def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
     # casebot's queries are short; JIT-compiling one (which PostgreSQL does when it overestimates the rows)
     # costs more than it saves: bench/RESULTS.md measured the digest query at 102 ms with JIT, 66 ms without.
     connect_args = {"options": "-c jit=off"} if url.startswith("postgresql") else {}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has lain idle for PING_AFTER_IDLE seconds: one it
+    used a moment ago answered then, and a ping per request is a round trip per request. A dead one is
+    replaced (DisconnectionError makes the pool connect again); one that dies while in use fails its
+    transaction, which casebot answers with "try again", and the pool then drops every older connection."""
+
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(str(exc)) from exc
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
