@@ -18,8 +18,6 @@ from bot.rules.playbook import CONTACT_KINDS, LEAD_ROLES, Kind
 from bot.rules.said import Command, said
 from bot.services.access import may_change, role_of
 from bot.services.cards import DueItem, due_item, row_item
-
-# Limitation alerts, the weekly chart and the digest's flags; importing it registers their renderers.
 from bot.services.changes import announce_change, audit, card_of, change_found, keep_change
 from bot.services.contacts import contact_change
 from bot.services.firm import Firm, Outcome, Transaction
