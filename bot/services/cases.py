@@ -28,12 +28,12 @@ from bot.services.changes import (
     change_case,
     event_day,
     find_case_for,
+    home_marker,
     keep_change,
     replan,
 )
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import Firm, Outcome, Transaction
-from bot.services.home_marks import HomeMarker
 from bot.services.members import not_member
 from bot.services.team import hand_team_over, people
 from storage import caselists
@@ -82,7 +82,7 @@ def create_case(
             raise refusal
         if (existing := q.get_case(s, number, children=False)) is not None:
             raise _taken(number, sees(s, firm, actor, existing, role))
-        marker = HomeMarker(s, actor)
+        marker = home_marker(s, firm, actor)
         case = Case(
             number=number.upper(),
             number_key=q.case_key(number),
@@ -128,7 +128,7 @@ def create_case(
         mark = marker.mark(case.id)
     firm.homes.note(mark)
     views = frozenset({manager} - {actor})  # a case opened for someone else is on their Home now
-    announce_change(firm, actor, card.number)
+    announce_change(firm, actor, card.number, shown=marker.shown)
     announce_views(firm, views)
     message = said(
         f"Opened {card.number} for ", typed(client), f", treatment complete {spoken_day(day, firm.today())}."

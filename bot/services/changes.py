@@ -38,16 +38,18 @@ from bot.rules.playbook import (
     ACCOUNTING,
     CLOSED_STAGES,
     ESCALATE_KINDS,
+    LEAD_ROLES,
     HoldUp,
     Kind,
+    Role,
     Stage,
 )
 from bot.rules.said import said
-from bot.services.access import covers_of, may_change, may_see, unknown_case
+from bot.services.access import covers_of, may_change, may_see, staff_row, unknown_case
 from bot.services.cards import CaseCard, case_card
 from bot.services.client_cards import client_contact_of
 from bot.services.firm import Firm, Outcome, Transaction
-from bot.services.home_marks import HomeMarker
+from bot.services.home_marks import HomeMarker, last_day_shown
 from storage import queries as q
 from storage import reply_queries
 from storage.client_models import ClientMessage
@@ -290,7 +292,21 @@ def enter_stage(
     case.closed_on = on if to in CLOSED_STAGES else None
 
 
-def announce_change(firm: Firm, actor: str, number: str) -> None:
+def home_marker(s: Session, firm: Firm, actor: str) -> HomeMarker:
+    """What marks a change to its actor's Home (bot/services/home_marks.py), once the case is locked and the
+    actor checked (their row is the request's, read already)."""
+    staff = staff_row(s, actor)
+    lead = actor in firm.settings.admin_users or (staff is not None and Role(staff.role) in LEAD_ROLES)
+    today = firm.today()
+    through = last_day_shown(firm.calendar, today, firm.numbers.coming_up_business_days)
+    return HomeMarker(s, actor, through=through, lead=lead)
+
+
+def announce_change(firm: Firm, actor: str, number: str, *, shown: bool = True) -> None:
+    """After commit: the actor changed the case (Firm.on_change), unless the change altered nothing their Home
+    shows (`shown`, HomeMarker.shown): then their Home is not published again."""
+    if not shown:
+        return
     for hook in firm.on_change:
         try:
             hook(actor, number)
@@ -388,7 +404,7 @@ def change_found(
     with Transaction(firm) as s, Journal(s) as journal:
         case = find(s)
         check(s, firm, actor, case)
-        marker = HomeMarker(s, actor)
+        marker = home_marker(s, firm, actor)
         before = (case.manager_id, sight(s, firm, case)) if moves_sight else None
         message = change(s, case)
         replan(s, firm, case, actor, reopen=reopen)
@@ -397,6 +413,6 @@ def change_found(
         views = sight_moved(s, firm, before, case) - {actor} if before else frozenset()
         mark = marker.mark(case.id)
     firm.homes.note(mark)
-    announce_change(firm, actor, card.number)
+    announce_change(firm, actor, card.number, shown=marker.shown)
     announce_views(firm, views)
     return Outcome(message, card, undo=undo, views=views)

@@ -16,7 +16,7 @@ from bot.rules.playbook import STAGE_ORDER, Role, Stage
 from bot.services.access import role_of
 from bot.services.cards import DueItem, row_item
 from bot.services.firm import Firm, Transaction
-from bot.services.home_marks import Kept, KeptItem, cases_since
+from bot.services.home_marks import Kept, KeptItem, cases_since, days_coming, last_day_shown
 from bot.services.obligations import ComingDay, MyDay, asking_of
 from storage import caselists, home_rows
 from storage.home_rows import CaseRow
@@ -61,14 +61,11 @@ def home(firm: Firm, user: str) -> Home:
 
 
 def _through(firm: Firm, today: date) -> list[date]:
-    days = firm.numbers.coming_up_business_days
-    return [firm.calendar.add_business_days(today, i) for i in range(1, days + 1)]
+    return days_coming(firm.calendar, today, firm.numbers.coming_up_business_days)
 
 
 def _last(firm: Firm, today: date) -> date:
-    """The last day a Home's rows are read through: the last business day coming up (or today)."""
-    ahead = _through(firm, today)
-    return ahead[-1] if ahead else today
+    return last_day_shown(firm.calendar, today, firm.numbers.coming_up_business_days)
 
 
 def _items(

@@ -7,7 +7,12 @@ end. Every step between the two is its own. After commit the mark goes to the pr
 The store keeps, per person, the Home last built (the rows it came from, storage/home_rows.py) with the
 version it was read at. A refresh may use it only while the marks since then chain exactly from that version
 to the version the database holds now; then it reads again the rows of the cases the marks name, and nothing
-else. Anything else (a mark missing, another process's change, a day gone by) and it reads the whole Home."""
+else. Anything else (a mark missing, another process's change, a day gone by) and it reads the whole Home.
+
+A change also says whether it altered anything its actor's Home shows (HomeMarker.shown): a case's line, an
+obligation that asks for attention through the last day coming up, a try, an acknowledgment, a team, a
+person. One that did not (a contact logged on a case with nothing due for weeks) publishes no Home: the tab
+would come out the same, and Slack shows it again, built afresh, whenever the person opens it."""
 
 from __future__ import annotations
 
@@ -17,14 +22,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from bot.rules.calendar import BusinessCalendar
 from bot.rules.playbook import Role
 from bot.services.cards import DueItem
 from storage import home_rows
 from storage.home_rows import CaseRow
-from storage.models import Case, Staff
+from storage.models import ACTIVE, Case, Obligation, Staff
 
 # The most Homes a process keeps (the people who used casebot last): each holds a row per open case the person
 # sees, so an unbounded store grows with the firm (bench/RESULTS.md, issue 23). A Home not kept is read whole.
@@ -32,6 +38,20 @@ KEPT_HOMES = 64
 
 # The tables a Home is built from (migration 0014's triggers watch the same ones).
 _HOME_TABLES = frozenset({"staff", "obligations", "cases", "case_team", "demand_events", "contact_attempts"})
+# What a Home shows of a case's own row (storage/home_rows.py reads these, and whether it is closed), and its
+# team (whose Homes list it: a team row taken off goes as an orphan, in no list of the session's before the flush).
+_CASE_SHOWN = ("number", "client_name", "stage", "stage_entered_on", "manager_id", "closed_on", "team")
+
+
+def days_coming(calendar: BusinessCalendar, today: date, days: int) -> list[date]:
+    """The business days coming up after today that a Home lists (the playbook's coming-up days)."""
+    return [calendar.add_business_days(today, i) for i in range(1, days + 1)]
+
+
+def last_day_shown(calendar: BusinessCalendar, today: date, days: int) -> date:
+    """The last day a Home's obligations are read through: the last business day coming up (or today)."""
+    ahead = days_coming(calendar, today, days)
+    return ahead[-1] if ahead else today
 
 
 @dataclass(frozen=True)
@@ -116,22 +136,51 @@ def cases_since(kept: Kept, marks: list[Mark], now: int) -> set[int] | None:
     return cases if at == now else None
 
 
-class HomeMarker:
-    """Marks one change to its actor's Home (see the module's doc). Create it once the case is locked."""
+def _values(obj: Any, name: str) -> list[Any] | None:
+    """What an attribute held before the flush and holds now (None: not known, so taken as shown)."""
+    history = inspect(obj).attrs[name].history
+    values = [*history.added, *history.unchanged, *history.deleted]
+    return values or None
 
-    def __init__(self, s: Session, actor: str) -> None:
+
+def _shown(session: Session, obj: Any, dirty: bool, through: date) -> bool:
+    """Whether writing `obj` (a row of a Home's tables, in a flush: new, `dirty` or deleted) may alter what a
+    Home shows. In doubt, yes."""
+    if dirty and not session.is_modified(obj):
+        return False  # set again to what it held: nothing is written
+    if isinstance(obj, Case):
+        return not dirty or any(inspect(obj).attrs[name].history.has_changes() for name in _CASE_SHOWN)
+    if isinstance(obj, Obligation):  # shown while it asks for attention through the last day coming up
+        states, reminds = _values(obj, "state"), _values(obj, "remind_on")
+        if states is None or reminds is None:
+            return True
+        return any(s in ACTIVE for s in states) and any(r is None or r <= through for r in reminds)
+    return True  # a try, an acknowledgment, a team, a person: shown wherever they are
+
+
+class HomeMarker:
+    """Marks one change to its actor's Home (see the module's doc). Create it once the case is locked, with
+    the last day the actor's Home shows (`through`, last_day_shown) and whether they are a lead or an admin
+    (whose Home shows the firm's overview, which any change may alter)."""
+
+    def __init__(self, s: Session, actor: str, *, through: date, lead: bool) -> None:
         self.actor = actor
         self.start = home_rows.bump(s, actor)
         self.cases: set[int] = set()
         self.other = False
+        self.through = through
+        self.shown = lead  # whether the change altered anything the actor's Home shows (see the module's doc)
         self.session = s
         event.listen(s, "after_flush", self._after_flush)
 
     def _after_flush(self, session: Session, _context: Any) -> None:
-        for obj in (*session.new, *session.dirty, *session.deleted):
+        dirty = session.dirty  # still as before the flush (and its attributes' history with it)
+        for obj in (*session.new, *dirty, *session.deleted):
             table = _table(obj)
             if table not in _HOME_TABLES:
                 continue
+            if not self.shown and _shown(session, obj, obj in dirty, self.through):
+                self.shown = True
             if isinstance(obj, Case):
                 self.cases.add(obj.id)
             elif isinstance(obj, Staff) or getattr(obj, "case_id", None) is None:

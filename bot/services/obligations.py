@@ -18,10 +18,9 @@ from bot.rules.playbook import CONTACT_KINDS, LEAD_ROLES, Kind
 from bot.rules.said import Command, said
 from bot.services.access import may_change, role_of
 from bot.services.cards import DueItem, due_item, row_item
-from bot.services.changes import announce_change, audit, card_of, change_found, keep_change
+from bot.services.changes import announce_change, audit, card_of, change_found, home_marker, keep_change
 from bot.services.contacts import contact_change
 from bot.services.firm import Firm, Outcome, Transaction
-from bot.services.home_marks import HomeMarker
 from bot.services.providers import followed_up
 from storage import my_day as my_day_rows
 from storage import queries as q
@@ -56,7 +55,7 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
         case = q.get_case_by_id(s, ob.case_id, for_update=True)
         assert case is not None
         _may_change_item(s, firm, actor, case)
-        marker = HomeMarker(s, actor)
+        marker = home_marker(s, firm, actor)
         s.refresh(ob)
         if ob.state not in ACTIVE:
             raise Conflict(f"That {ob.rule} on {case.number} is already {ob.state}.")
@@ -67,7 +66,7 @@ def snooze(firm: Firm, actor: str, obligation_id: int, until: date) -> Outcome:
         undo = keep_change(s, firm, case, actor, journal)
         mark = marker.mark(case.id)
     firm.homes.note(mark)
-    announce_change(firm, actor, card.number)
+    announce_change(firm, actor, card.number, shown=marker.shown)
     return Outcome(
         f"Snoozed {ob.rule} on {card.number} until {day:%a %b %-d}; its due date stays {ob.due_on:%b %-d}.",
         card,

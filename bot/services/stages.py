@@ -24,12 +24,12 @@ from bot.services.changes import (
     enter_stage,
     event_day,
     find_case,
+    home_marker,
     keep_change,
     replan,
     require_open,
 )
 from bot.services.firm import Firm, Outcome, Transaction
-from bot.services.home_marks import HomeMarker
 from storage import queries as q
 from storage.journal import Journal
 from storage.models import (
@@ -61,7 +61,7 @@ def advance(
     with Transaction(firm) as s, Journal(s) as journal:
         case = find_case(s, number, firm=firm, actor=actor, for_update=True)
         role = may_change(s, firm, actor, case)
-        marker = HomeMarker(s, actor)
+        marker = home_marker(s, firm, actor)
         require_open(case)
         current = Stage(case.stage)
         last = q.last_stage_change(s, case.id)
@@ -120,7 +120,7 @@ def advance(
         undo = keep_change(s, firm, case, actor, journal)
         mark = marker.mark(case.id)
     firm.homes.note(mark)
-    announce_change(firm, actor, card.number)
+    announce_change(firm, actor, card.number, shown=marker.shown)
     return Outcome(
         said(f"{card.number} moved to “{STAGES[dest].label}” as of {spoken_day(day, firm.today())}.", asks),
         card,

@@ -141,17 +141,64 @@ def test_a_change_made_elsewhere_is_never_hidden(
         other.case("ULEAD", "contacted PI-1 client called back")
     finally:
         other.close()
-    workspace.case("U1", "contacted PI-2 client called back")
+    _say(workspace, "U1", "advance PI-2")
     assert _whole(reads[-1])
     assert _published(workspace, "U1") == _full_read(firm, standin, "U1")
 
     # Behind casebot's back (psql): the database moves the version on by itself.
     with firm.db.uow() as s:
         s.execute(text("UPDATE cases SET client_name = 'Jane Doe' WHERE number = 'PI-1'"))
-    workspace.case("U1", "contacted PI-4 client called back")
+    _say(workspace, "U1", "new PI-6 Dee Ware 2026-11-02")
     assert _whole(reads[-1])
     home = _published(workspace, "U1")
     assert "Jane Doe" in str(home) and home == _full_read(firm, standin, "U1")
+
+    # A change of this process's that alters nothing on the Home publishes none; the next opening finds that
+    # another process changed the database since, and reads the whole Home.
+    other = Slack(firm, standin)
+    try:
+        other.case("ULEAD", "contacted PI-6 client called back")
+    finally:
+        other.close()
+    workspace.standin.reset()
+    _say(workspace, "U1", "contacted PI-6 client called back")
+    assert not workspace.standin.calls_to("views.publish")
+    _open_home(workspace, "U1")
+    assert _whole(reads[-1])
+    assert _published(workspace, "U1") == _full_read(firm, standin, "U1")
+
+
+def test_a_change_that_alters_nothing_on_the_home_publishes_none(
+    workspace: Slack, standin: SlackStandIn, reads: list[list[str]]
+) -> None:
+    """A contact logged again the same day closes nothing due and asks for the next one weeks away: the
+    caller's Home would come out the same, so it is not read or published; opened afterwards, it shows
+    everything, reading only the case the change touched. A lead's Home (the firm's overview) and a change
+    that moves what the Home lists (a stage, a due contact) are published as before."""
+    _cases(workspace)
+    _open_home(workspace, "U1")
+    _say(workspace, "U1", "contacted PI-1 client called back")  # PI-1's client update was due: shown
+    assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1")
+    home = _published(workspace, "U1")
+
+    workspace.standin.reset()
+    before = len(reads)
+    answer = workspace.case("U1", "contacted PI-1 client called again with a question")
+    assert "PI-1" in answer.text and not answer.text.startswith(":warning:"), answer.text
+    assert not workspace.standin.calls_to("views.publish") and len(reads) == before
+    assert _full_read(workspace.firm, standin, "U1") == home, "the Home it did not publish is the same"
+    _open_home(workspace, "U1")
+    assert not _whole(reads[-1]), "the kept Home and the change's mark still account for the version"
+    assert _published(workspace, "U1") == home
+
+    workspace.standin.reset()
+    _say(workspace, "U1", "advance PI-2")  # a stage moves: the Home's lists change
+    assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1") != home
+
+    workspace.standin.reset()
+    _say(workspace, "ULEAD", "contacted PI-1 client called a third time")
+    assert _published(workspace, "ULEAD") == _full_read(workspace.firm, standin, "ULEAD")
+    assert not [c for c in workspace.standin.calls_to("views.publish") if c.params["user_id"] == "U1"]
 
 
 def test_the_refresh_after_a_change_reads_only_the_case_it_touched(
