@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, exists, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Case, HomeVersion, TeamMember
+from storage.queries import columns_only
 
 
 class CaseRow(NamedTuple):
@@ -70,12 +71,12 @@ _TEAM = (
 
 
 def own_open_cases(session: Session, user_id: str) -> list[CaseRow]:
-    return [_case_row(row) for row in session.execute(_OWN, {"user_id": user_id})]
+    return [_case_row(row) for row in columns_only(session).execute(_OWN, {"user_id": user_id}).all()]
 
 
 def team_open_cases(session: Session, user_id: str) -> list[CaseRow]:
     """Open cases someone works on a team (not as their manager)."""
-    return [_case_row(row) for row in session.execute(_TEAM, {"user_id": user_id})]
+    return [_case_row(row) for row in columns_only(session).execute(_TEAM, {"user_id": user_id}).all()]
 
 
 def open_case_for(session: Session, case_id: int, user_id: str) -> tuple[CaseRow, bool] | None:

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Case, ContactAttempt, Obligation
-from storage.queries import _active
+from storage.queries import _active, columns_only
 
 
 class AskingRow(NamedTuple):
@@ -78,19 +78,11 @@ _ATTEMPTS_ON = select(
 ).where(ContactAttempt.case_id.in_(bindparam("case_ids", expanding=True)))
 
 
-def _columns_only(session: Session) -> Connection:
-    """The session's connection, for statements of plain columns: nothing for the ORM to load, and its result
-    machinery skipped. What the session holds unwritten is written first, as its own execute would (nothing,
-    in the read transactions that read a day today)."""
-    session.flush()
-    return session.connection()
-
-
 def asking_rows(session: Session, user_id: str, through: date, case_id: int | None = None) -> list[AskingRow]:
     """One person's active obligations that ask for attention on or before `through` (their due day, or the
     day they were snoozed to): what is due by a day and what is coming up after it, in one range scan of the
     manager's reminder index, unordered (the caller splits and sorts them); or only one case's of them."""
-    connection = _columns_only(session)
+    connection = columns_only(session)
     if case_id is None:
         rows = connection.execute(_ASKING_BY, {"user_id": user_id, "through": through})
     else:
@@ -106,6 +98,6 @@ def attempts_of(session: Session, case_ids: Iterable[int]) -> dict[int, list[Att
     out: dict[int, list[AttemptRow]] = {}
     if not ids:
         return out
-    for row in _columns_only(session).execute(_ATTEMPTS_ON, {"case_ids": ids}).all():
+    for row in columns_only(session).execute(_ATTEMPTS_ON, {"case_ids": ids}).all():
         out.setdefault(row[0], []).append(AttemptRow._make(row))
     return out

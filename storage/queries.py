@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, inspect, literal, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, inspect, literal, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -42,6 +42,14 @@ _MANY_CASES_CHILDREN = tuple(
     for c in (Case.providers, Case.team, Case.stages, Case.holdups, Case.demand_events, Case.offers)
     + (Case.contacts, Case.attempts, Case.liens, Case.costs, Case.obligations)
 )
+
+
+def columns_only(session: Session) -> Connection:
+    """The session's connection, for statements of plain columns built once: nothing for the ORM to load, and
+    its result machinery skipped (half the time or less for a list of rows, bench/RESULTS.md issue 23). What
+    the session holds unwritten is written first, as its own execute would (nothing, in a read transaction)."""
+    session.flush()
+    return session.connection()
 
 
 def _active() -> ColumnElement[bool]:
