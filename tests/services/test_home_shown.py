@@ -68,7 +68,8 @@ def test_a_change_that_leaves_the_home_as_it_was_is_not_announced(firm, clock, a
         after = _home(firm, "U1")
         assert (len(announced) > count) == expected, what
         if after != before:
-            assert announced[-1] == ("U1", "PI-7"), f"{what}: the Home changed, and was not published"
+            assert len(announced) > count, f"{what}: the Home changed, and was not published"
+        assert announced[count:] in ([], [("U1", "PI-7")]), what
 
 
 def test_a_snooze_off_the_home_and_a_lead_are_announced(firm, clock, announced):
