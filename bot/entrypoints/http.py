@@ -32,7 +32,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -149,25 +149,50 @@ def slack_endpoint(
             k[5:].replace("_", "-").lower(): str(v) for k, v in environ.items() if k.startswith("HTTP_")
         }
         headers["content-type"] = content_type
+        # Being served until the server has taken the reply (Handed), not just until it is built: work after
+        # the reply (a Home refresh) waits for that, so it never competes with the reply's own write.
+        end = request.in_flight.begin()
         try:
-            with request.in_flight.one(), request.serving(claims=(Replays.key(timestamp, signature),)):
+            with request.serving(claims=(Replays.key(timestamp, signature),)):
                 response = app.dispatch(bolt_request(parsed, headers, str(environ.get("QUERY_STRING") or "")))
         except Exception as exc:
+            end()
             failure(log, "dispatch a request", exc)
             return _answer(start_response, "500 Internal Server Error", "casebot ran into a problem")
-        out = response.body.encode() if isinstance(response.body, str) else bytes(response.body or b"")
-        listed = [
-            (name, value)
-            for name, values in (response.headers or {}).items()
-            if name.lower() != "content-length"
-            for value in values
-        ]
-        start_response(
-            f"{response.status} {_reason(response.status)}", [*listed, ("Content-Length", str(len(out)))]
-        )
-        return [out]
+        try:
+            out = response.body.encode() if isinstance(response.body, str) else bytes(response.body or b"")
+            listed = [
+                (name, value)
+                for name, values in (response.headers or {}).items()
+                if name.lower() != "content-length"
+                for value in values
+            ]
+            start_response(
+                f"{response.status} {_reason(response.status)}", [*listed, ("Content-Length", str(len(out)))]
+            )
+        except BaseException:
+            end()
+            raise
+        return Handed(out, end)
 
     return endpoint
+
+
+class Handed:
+    """A reply's body that calls `end` once the server has taken it: iterated past it (waitress has then
+    written it to the socket) or closed, whichever comes first."""
+
+    def __init__(self, body: bytes, end: Callable[[], None]) -> None:
+        self._body, self._end = body, end
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield self._body
+        finally:
+            self._end()
+
+    def close(self) -> None:
+        self._end()
 
 
 def _reason(status: int) -> str:

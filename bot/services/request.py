@@ -85,17 +85,31 @@ class InFlight:
         self._count = 0
         self._quiet = threading.Condition()
 
-    @contextmanager
-    def one(self) -> Iterator[None]:
+    def begin(self) -> Callable[[], None]:
+        """Count one request from now until the `end` returned is called (the first call counts; any
+        other does nothing): the front door ends it once the server has taken the reply, not when the
+        reply is built, so that a refresh waiting for quiet never competes with the reply's own write."""
         with self._quiet:
             self._count += 1
-        try:
-            yield
-        finally:
+        ended = threading.Lock()
+
+        def end() -> None:
+            if not ended.acquire(blocking=False):
+                return
             with self._quiet:
                 self._count -= 1
                 if not self._count:
                     self._quiet.notify_all()
+
+        return end
+
+    @contextmanager
+    def one(self) -> Iterator[None]:
+        end = self.begin()
+        try:
+            yield
+        finally:
+            end()
 
     def wait_quiet(self, most: float) -> None:
         """Return once no request is being served, or after `most` seconds whatever is."""

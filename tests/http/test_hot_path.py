@@ -6,6 +6,7 @@ never timings (those are bench/'s)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -21,7 +22,9 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 
+from bot.entrypoints.http import wsgi_app
 from bot.services.firm import Firm
+from handlers import home
 from handlers.slack.standin import SlackStandIn
 from storage.db import Database
 from storage.models import Contact, EventClaim, Obligation, Offer, Provider
@@ -141,6 +144,40 @@ def test_a_change_is_one_transaction_that_keeps_its_replay_key(hot: HotPath) -> 
     with hot.firm.db.uow(write=False) as s:
         assert s.scalar(select(func.count(Contact.id))) == 1
         assert s.scalar(select(func.count(Offer.id))) == 1
+
+
+def test_a_home_refresh_starts_only_once_the_server_has_taken_the_reply(
+    hot: HotPath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Work after the reply waits for quiet, and a request is not quiet until the server has taken its reply:
+    a Home refresh started while the reply was still being written competed with the write (bench/RESULTS.md,
+    run R13). Here the front door's reply is held, built but not taken, while the refresh waits."""
+    _open_case(hot)
+    hot.ctx.drain()
+    monkeypatch.setattr(home, "QUIET_WAIT", 30.0)  # the refresh waits for quiet as long as it takes
+    published = len(hot.standin.calls_to("views.publish"))
+    # PI-1's client update is due: the contact closes it, so U1's Home changes.
+    body, headers = hot.signed_command("/case", "contacted PI-1 client called back", "U1")
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "CONTENT_TYPE": headers["Content-Type"],
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_SLACK_REQUEST_TIMESTAMP": headers["X-Slack-Request-Timestamp"],
+        "HTTP_X_SLACK_SIGNATURE": headers["X-Slack-Signature"],
+        "wsgi.input": io.BytesIO(body.encode()),
+    }
+    statuses: list[str] = []
+    door = wsgi_app(hot.app, signing_secret=SECRET)
+    reply = door(environ, lambda status, _headers, *_: statuses.append(status))
+    assert statuses == ["200 OK"]
+    time.sleep(0.3)  # long enough for a refresh that did not wait to publish
+    assert len(hot.standin.calls_to("views.publish")) == published, "a refresh ran beside the reply's write"
+    answer = json.loads(b"".join(reply))  # the server takes the reply: now the request is over
+    assert "Logged a client contact on PI-1" in _text(answer), answer
+    hot.ctx.drain()
+    views = hot.standin.calls_to("views.publish")
+    assert len(views) == published + 1 and views[-1].params["user_id"] == "U1"
 
 
 def test_a_change_writes_what_it_did_in_one_flush_with_its_plan(hot: HotPath) -> None:

@@ -63,3 +63,19 @@ def test_waiting_for_quiet_returns_at_once_when_idle_and_when_the_request_ends()
     flight.wait_quiet(5)  # returns when the request ends
     assert time.monotonic() - began < 2
     worker.join(5)
+
+
+def test_a_request_ends_once_however_often_its_end_is_called() -> None:
+    """The front door ends a request when the server takes its reply, whether by reading it to the end or by
+    closing it (a server does both): the second call must not end another request still being served."""
+    flight = request.InFlight()
+    first, second = flight.begin(), flight.begin()
+    first()
+    first()
+    began = time.monotonic()
+    flight.wait_quiet(0.05)  # the second is still being served
+    assert time.monotonic() - began >= 0.05
+    second()
+    began = time.monotonic()
+    flight.wait_quiet(5)
+    assert time.monotonic() - began < 1
