@@ -179,8 +179,9 @@ def slack_endpoint(
 
 
 class Handed:
-    """A reply's body that calls `end` once the server has taken it: iterated past it (waitress has then
-    written it to the socket) or closed, whichever comes first."""
+    """A reply's body that calls `end` once the server has taken it: iterated past it or closed, whichever
+    comes first. Waitress has then written a body out; an empty one (an event's acknowledgment) leaves only
+    the status line and headers, which it writes straight after."""
 
     def __init__(self, body: bytes, end: Callable[[], None]) -> None:
         self._body, self._end = body, end

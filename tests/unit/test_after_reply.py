@@ -3,10 +3,17 @@ beside it; a Home refresh waits, a little, for a moment when no request is being
 
 from __future__ import annotations
 
+import io
 import threading
 import time
+from typing import cast
 
+import pytest
+from slack_bolt import App, BoltResponse
+
+from bot.entrypoints.http import Replays, slack_endpoint
 from bot.services import request
+from tests.kit.slack_bodies import sign, slash_body
 
 
 def test_work_asked_for_in_a_request_starts_when_it_ends() -> None:
@@ -78,4 +85,45 @@ def test_a_request_ends_once_however_often_its_end_is_called() -> None:
     second()
     began = time.monotonic()
     flight.wait_quiet(5)
+    assert time.monotonic() - began < 1
+
+
+def _environ(body: str, headers: dict[str, str]) -> dict[str, object]:
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "CONTENT_TYPE": headers["Content-Type"],
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_SLACK_REQUEST_TIMESTAMP": headers["X-Slack-Request-Timestamp"],
+        "HTTP_X_SLACK_SIGNATURE": headers["X-Slack-Signature"],
+        "wsgi.input": io.BytesIO(body.encode()),
+    }
+
+
+class _Bolt:
+    """What the front door hands a request to: here, one that answers or fails as it is told."""
+
+    def __init__(self, fail: bool) -> None:
+        self.fail = fail
+
+    def dispatch(self, _request: object) -> BoltResponse:
+        if self.fail:
+            raise RuntimeError("the database went away")
+        return BoltResponse(status=200, body='{"text": "ok"}')
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["answered", "failed"])
+def test_the_front_door_ends_its_request_once_the_reply_is_taken_and_when_it_fails(fail: bool) -> None:
+    """A request the front door never ended would keep every later Home refresh waiting its longest."""
+    body = slash_body("/case", "due", "U1", response_url="http://127.0.0.1:9/r", trigger_id="t.1")
+    door = slack_endpoint(cast(App, _Bolt(fail)), "s3cret", Replays())
+    statuses: list[str] = []
+    reply = door(_environ(body, sign("s3cret", body)), lambda status, _headers, *_: statuses.append(status))
+    if not fail:  # built, not yet taken: still being served
+        began = time.monotonic()
+        request.in_flight.wait_quiet(0.05)
+        assert time.monotonic() - began >= 0.05
+    assert b"".join(reply) and statuses == ["500 Internal Server Error" if fail else "200 OK"]
+    began = time.monotonic()
+    request.in_flight.wait_quiet(5)
     assert time.monotonic() - began < 1
