@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import pstats
 import time
-from typing import Any
 
 from bench.commands import BOT_TOKEN, SIGNING_SECRET
-from tests.kit.slack_bodies import sign, slash_body
+from tests.kit.slack_bodies import sign, slash_body, wsgi_environ
 
 
 def main() -> int:
@@ -77,21 +75,7 @@ def main() -> int:
                 response_url=standin.response_url(),
                 trigger_id=f"profile.{i}",  # casebot refuses a signed request it has already served
             )
-            headers = sign(SIGNING_SECRET, body)
-            environ: dict[str, Any] = {
-                "REQUEST_METHOD": "POST",
-                "PATH_INFO": "/slack/events",
-                "QUERY_STRING": "",
-                "CONTENT_TYPE": headers["Content-Type"],
-                "CONTENT_LENGTH": str(len(body)),
-                "HTTP_X_SLACK_REQUEST_TIMESTAMP": headers["X-Slack-Request-Timestamp"],
-                "HTTP_X_SLACK_SIGNATURE": headers["X-Slack-Signature"],
-                "wsgi.input": io.BytesIO(body.encode()),
-                "wsgi.url_scheme": "http",
-                "SERVER_NAME": "127.0.0.1",
-                "SERVER_PORT": "3000",
-                "SERVER_PROTOCOL": "HTTP/1.1",
-            }
+            environ = wsgi_environ(body, sign(SIGNING_SECRET, body))
             status: list[str] = []
             b"".join(wsgi(environ, lambda s, h, *_: status.append(s)))
             assert status and status[0].startswith("200"), status

@@ -103,14 +103,6 @@ class InFlight:
 
         return end
 
-    @contextmanager
-    def one(self) -> Iterator[None]:
-        end = self.begin()
-        try:
-            yield
-        finally:
-            end()
-
     def wait_quiet(self, most: float) -> None:
         """Return once no request is being served, or after `most` seconds whatever is."""
         deadline = time.monotonic() + most

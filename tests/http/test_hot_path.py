@@ -6,7 +6,6 @@ never timings (those are bench/'s)."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -29,7 +28,7 @@ from handlers.slack.standin import SlackStandIn
 from storage.db import Database
 from storage.models import Contact, EventClaim, Obligation, Offer, Provider
 from tests.kit.served import ServedSlack, kept_keys
-from tests.kit.slack_bodies import sign, slash_body
+from tests.kit.slack_bodies import sign, slash_body, wsgi_environ
 from tests.kit.statements import LATER, watch
 from tests.kit.workspace import SECRET, TOKEN
 
@@ -158,18 +157,9 @@ def test_a_home_refresh_starts_only_once_the_server_has_taken_the_reply(
     published = len(hot.standin.calls_to("views.publish"))
     # PI-1's client update is due: the contact closes it, so U1's Home changes.
     body, headers = hot.signed_command("/case", "contacted PI-1 client called back", "U1")
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/slack/events",
-        "CONTENT_TYPE": headers["Content-Type"],
-        "CONTENT_LENGTH": str(len(body)),
-        "HTTP_X_SLACK_REQUEST_TIMESTAMP": headers["X-Slack-Request-Timestamp"],
-        "HTTP_X_SLACK_SIGNATURE": headers["X-Slack-Signature"],
-        "wsgi.input": io.BytesIO(body.encode()),
-    }
     statuses: list[str] = []
     door = wsgi_app(hot.app, signing_secret=SECRET)
-    reply = door(environ, lambda status, _headers, *_: statuses.append(status))
+    reply = door(wsgi_environ(body, headers), lambda status, _headers, *_: statuses.append(status))
     assert statuses == ["200 OK"]
     time.sleep(0.3)  # long enough for a refresh that did not wait to publish
     assert len(hot.standin.calls_to("views.publish")) == published, "a refresh ran beside the reply's write"

@@ -1,9 +1,9 @@
 """Work after the reply (issue 23): asked for while a request is served, it starts when the request ends, not
-beside it; a Home refresh waits, a little, for a moment when no request is being served."""
+beside it; a Home refresh waits, a little, for a moment when no request is being served; and the front door
+counts a request as served until the server has taken its reply."""
 
 from __future__ import annotations
 
-import io
 import threading
 import time
 from typing import cast
@@ -13,7 +13,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.entrypoints.http import Replays, slack_endpoint
 from bot.services import request
-from tests.kit.slack_bodies import sign, slash_body
+from tests.kit.slack_bodies import sign, slash_body, wsgi_environ
 
 
 def test_work_asked_for_in_a_request_starts_when_it_ends() -> None:
@@ -55,9 +55,12 @@ def test_waiting_for_quiet_returns_at_once_when_idle_and_when_the_request_ends()
     inside, leave = threading.Event(), threading.Event()
 
     def serve() -> None:
-        with flight.one():
+        end = flight.begin()
+        try:
             inside.set()
             leave.wait(5)
+        finally:
+            end()
 
     worker = threading.Thread(target=serve)
     worker.start()
@@ -88,18 +91,6 @@ def test_a_request_ends_once_however_often_its_end_is_called() -> None:
     assert time.monotonic() - began < 1
 
 
-def _environ(body: str, headers: dict[str, str]) -> dict[str, object]:
-    return {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/slack/events",
-        "CONTENT_TYPE": headers["Content-Type"],
-        "CONTENT_LENGTH": str(len(body)),
-        "HTTP_X_SLACK_REQUEST_TIMESTAMP": headers["X-Slack-Request-Timestamp"],
-        "HTTP_X_SLACK_SIGNATURE": headers["X-Slack-Signature"],
-        "wsgi.input": io.BytesIO(body.encode()),
-    }
-
-
 class _Bolt:
     """What the front door hands a request to: here, one that answers or fails as it is told."""
 
@@ -118,7 +109,9 @@ def test_the_front_door_ends_its_request_once_the_reply_is_taken_and_when_it_fai
     body = slash_body("/case", "due", "U1", response_url="http://127.0.0.1:9/r", trigger_id="t.1")
     door = slack_endpoint(cast(App, _Bolt(fail)), "s3cret", Replays())
     statuses: list[str] = []
-    reply = door(_environ(body, sign("s3cret", body)), lambda status, _headers, *_: statuses.append(status))
+    reply = door(
+        wsgi_environ(body, sign("s3cret", body)), lambda status, _headers, *_: statuses.append(status)
+    )
     if not fail:  # built, not yet taken: still being served
         began = time.monotonic()
         request.in_flight.wait_quiet(0.05)
