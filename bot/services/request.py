@@ -91,12 +91,14 @@ class InFlight:
         reply is built, so that a refresh waiting for quiet never competes with the reply's own write."""
         with self._quiet:
             self._count += 1
-        ended = threading.Lock()
+        ended = False
 
         def end() -> None:
-            if not ended.acquire(blocking=False):
-                return
+            nonlocal ended
             with self._quiet:
+                if ended:
+                    return
+                ended = True
                 self._count -= 1
                 if not self._count:
                     self._quiet.notify_all()
