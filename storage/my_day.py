@@ -3,11 +3,10 @@ rows (no ORM objects: `/case due` and a whole Home read a hundred or so of them,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ScalarSelect, bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Case, ContactAttempt, Obligation
@@ -15,8 +14,9 @@ from storage.queries import _active, columns_only
 
 
 class AskingRow(NamedTuple):
-    """An obligation that asks for attention, with what its line shows of its case. The obligation's fields
-    are named as storage.models.Obligation names them."""
+    """An obligation that asks for attention, with what its line shows of its case and, for a contact, the
+    latest try at it that did not reach them ("tried Nov 30, voicemail"). The obligation's fields are named as
+    storage.models.Obligation names them."""
 
     id: int
     case_id: int
@@ -33,16 +33,27 @@ class AskingRow(NamedTuple):
     talking_points: str
     state: str
     snoozed_until: date | None
+    tried_on: date | None  # the latest attempt at this kind of contact since the obligation was triggered
+    tried_how: str | None
 
 
-class AttemptRow(NamedTuple):
-    """A try at reaching someone that did not reach them, as a due line shows it ("tried Nov 30, voicemail")."""
-
-    case_id: int
-    kind: str
-    on: date
-    id: int
-    how: str
+# The latest attempt at an obligation's contact since it was triggered (storage.models.ContactAttempt's kinds
+# are the contact kinds, so no other obligation has one): its day and how, each looked up beside the row in the
+# case's attempts (by their index). Two lookups, not a join to the attempt: PostgreSQL hashes every attempt
+# in the firm for such a join.
+def _latest_try(column: Any) -> ScalarSelect[Any]:
+    return (
+        select(column)
+        .where(
+            ContactAttempt.case_id == Obligation.case_id,
+            ContactAttempt.kind == Obligation.kind,
+            ContactAttempt.on >= Obligation.triggered_on,
+        )
+        .order_by(ContactAttempt.on.desc(), ContactAttempt.id.desc())
+        .limit(1)
+        .correlate(Obligation)
+        .scalar_subquery()
+    )
 
 
 _ASKING = (
@@ -61,6 +72,8 @@ _ASKING = (
     Obligation.talking_points,
     Obligation.state,
     Obligation.snoozed_until,
+    _latest_try(ContactAttempt.on),
+    _latest_try(ContactAttempt.how),
 )
 
 
@@ -73,15 +86,13 @@ _ASKING_BY = (
     )
 )
 _ASKING_ON_CASE = _ASKING_BY.where(Obligation.case_id == bindparam("case_id"))
-_ATTEMPTS_ON = select(
-    ContactAttempt.case_id, ContactAttempt.kind, ContactAttempt.on, ContactAttempt.id, ContactAttempt.how
-).where(ContactAttempt.case_id.in_(bindparam("case_ids", expanding=True)))
 
 
 def asking_rows(session: Session, user_id: str, through: date, case_id: int | None = None) -> list[AskingRow]:
     """One person's active obligations that ask for attention on or before `through` (their due day, or the
-    day they were snoozed to): what is due by a day and what is coming up after it, in one range scan of the
-    manager's reminder index, unordered (the caller splits and sorts them); or only one case's of them."""
+    day they were snoozed to): what is due by a day and what is coming up after it, each with its latest try,
+    in one statement (a range scan of the manager's reminder index, each row's case and tries by their keys),
+    unordered (the caller splits and sorts them); or only one case's of them."""
     connection = columns_only(session)
     if case_id is None:
         rows = connection.execute(_ASKING_BY, {"user_id": user_id, "through": through})
@@ -90,14 +101,3 @@ def asking_rows(session: Session, user_id: str, through: date, case_id: int | No
             _ASKING_ON_CASE, {"user_id": user_id, "through": through, "case_id": case_id}
         )
     return [AskingRow._make(row) for row in rows.all()]  # all at once: row by row, each is its own fetch
-
-
-def attempts_of(session: Session, case_ids: Iterable[int]) -> dict[int, list[AttemptRow]]:
-    """The attempts on these cases, by case (one statement for all of them)."""
-    ids = sorted(set(case_ids))
-    out: dict[int, list[AttemptRow]] = {}
-    if not ids:
-        return out
-    for row in columns_only(session).execute(_ATTEMPTS_ON, {"case_ids": ids}).all():
-        out.setdefault(row[0], []).append(AttemptRow._make(row))
-    return out

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from sqlalchemy import inspect
 
@@ -33,7 +32,7 @@ from bot.rules.playbook import (
 from bot.rules.public_entity_table import CLAIM_EVENT_WORDS
 from bot.services.client_cards import ClientContactLine
 from storage.models import ACTIVE, Case, ContactAttempt, Obligation
-from storage.my_day import AskingRow, AttemptRow
+from storage.my_day import AskingRow
 
 
 @dataclass(frozen=True)
@@ -258,34 +257,13 @@ def attempt_words(how: str) -> str:
     }.get(Attempt(how), how)
 
 
-class _Tried(Protocol):
-    """An attempt: a stored one (storage.models.ContactAttempt) or a plain row (storage.my_day.AttemptRow)."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def on(self) -> date: ...
-    @property
-    def id(self) -> int: ...
-    @property
-    def how(self) -> str: ...
-
-
-TriedT = TypeVar("TriedT", bound=_Tried)
-
-
-def latest_try(tries: Iterable[TriedT], kind: str, since: date) -> TriedT | None:
-    """The latest of these attempts at reaching the client (or adjuster) on or after `since`."""
-    found = [a for a in tries if a.kind == kind and a.on >= since]
-    return max(found, key=lambda a: (a.on, a.id)) if found else None
-
-
 def last_attempt(case: Case, kind: str, since: date) -> ContactAttempt | None:
     """The latest attempt at reaching the client (or adjuster) on or after `since`, if the case's attempts
     were loaded with it (a list query loads them in one go; nothing is read row by row)."""
     if "attempts" in inspect(case).unloaded:
         return None
-    return latest_try(case.attempts, kind, since)
+    found = [a for a in case.attempts if a.kind == kind and a.on >= since]
+    return max(found, key=lambda a: (a.on, a.id)) if found else None
 
 
 class _Asking(Protocol):
@@ -317,20 +295,23 @@ class _Asking(Protocol):
 
 def due_item(o: Obligation, case: Case, today: date, cal: BusinessCalendar) -> DueItem:
     tried = last_attempt(case, o.kind, o.triggered_on) if o.kind in CONTACT_KINDS else None
-    return _item(o, case.number, case.client_name, tried, today, cal)
+    tried_on, tried_how = (tried.on, tried.how) if tried is not None else (None, None)
+    return _item(o, case.number, case.client_name, tried_on, tried_how, today, cal)
 
 
-def row_item(
-    row: AskingRow, attempts: Mapping[int, Sequence[AttemptRow]], today: date, cal: BusinessCalendar
-) -> DueItem:
-    """due_item of a plain row (storage/my_day.py), its case's attempts among `attempts`."""
-    asks_contact = row.kind in CONTACT_KINDS
-    tried = latest_try(attempts.get(row.case_id, ()), row.kind, row.triggered_on) if asks_contact else None
-    return _item(row, row.number, row.client_name, tried, today, cal)
+def row_item(row: AskingRow, today: date, cal: BusinessCalendar) -> DueItem:
+    """due_item of a plain row (storage/my_day.py), which comes with its latest try."""
+    return _item(row, row.number, row.client_name, row.tried_on, row.tried_how, today, cal)
 
 
 def _item(
-    o: _Asking, number: str, client: str, tried: _Tried | None, today: date, cal: BusinessCalendar
+    o: _Asking,
+    number: str,
+    client: str,
+    tried_on: date | None,
+    tried_how: str | None,
+    today: date,
+    cal: BusinessCalendar,
 ) -> DueItem:
     late = (today - o.due_on).days
     return DueItem(
@@ -350,8 +331,8 @@ def _item(
         snoozed_until=o.snoozed_until,
         remind_on=o.remind_on,
         as_of=today,
-        tried_on=tried.on if tried else None,
-        tried_how=tried.how if tried else None,
+        tried_on=tried_on,
+        tried_how=tried_how,
     )
 
 

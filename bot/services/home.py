@@ -17,13 +17,12 @@ from bot.services.access import role_of
 from bot.services.cards import DueItem, row_item
 from bot.services.firm import Firm, Transaction
 from bot.services.home_marks import Kept, KeptItem, cases_since, days_coming, last_day_shown
-from bot.services.obligations import ComingDay, MyDay, asking_of
-from storage import caselists, home_rows
+from bot.services.obligations import ComingDay, MyDay
+from storage import caselists, home_rows, my_day
 from storage.home_rows import CaseRow
-from storage.my_day import AskingRow, AttemptRow
+from storage.my_day import AskingRow
 
 DEMAND_SENT = Stage.DEMAND_SENT.value
-Attempts = dict[int, list[AttemptRow]]  # by case id
 
 
 @dataclass(frozen=True)
@@ -68,18 +67,15 @@ def _last(firm: Firm, today: date) -> date:
     return last_day_shown(firm.calendar, today, firm.numbers.coming_up_business_days)
 
 
-def _items(
-    firm: Firm, today: date, asking: tuple[list[AskingRow], Attempts]
-) -> Iterator[tuple[int, KeptItem]]:
+def _items(firm: Firm, today: date, rows: list[AskingRow]) -> Iterator[tuple[int, KeptItem]]:
     """Each row's item for the Home, under its obligation's id, with its case's id and its place in the lists."""
-    rows, attempts = asking
     for r in rows:
         yield (
             r.id,
             (
                 r.case_id,
                 (r.remind_on, r.due_on, r.number_key, r.id),
-                row_item(r, attempts, today, firm.calendar),
+                row_item(r, today, firm.calendar),
             ),
         )
 
@@ -88,7 +84,7 @@ def _read_all(s: Session, firm: Firm, user: str, today: date, role: Role, versio
     through = _last(firm, today)
     own = {r.id: r for r in home_rows.own_open_cases(s, user)}
     team = {r.id: r for r in home_rows.team_open_cases(s, user)}
-    items = dict(_items(firm, today, asking_of(s, user, through)))
+    items = dict(_items(firm, today, my_day.asking_rows(s, user, through)))
     kept = Kept(today, through, version, role, own, team, items, {})
     waiting = [r for r in (*own.values(), *team.values()) if r.stage == DEMAND_SENT]
     if waiting:
@@ -114,7 +110,7 @@ def _read_case(s: Session, firm: Firm, user: str, kept: Kept, case_id: int) -> N
             ack = caselists.acknowledged_demands(s, [row.number]).get(row.number)
             if ack is not None:
                 kept.acknowledged[case_id] = ack
-    kept.items.update(_items(firm, kept.today, asking_of(s, user, kept.through, case_id)))
+    kept.items.update(_items(firm, kept.today, my_day.asking_rows(s, user, kept.through, case_id)))
 
 
 def _listed(rows: dict[int, CaseRow], today: date) -> list[CaseRow]:

@@ -14,7 +14,7 @@ from bot.errors import (
     NotAllowed,
     UnknownCase,
 )
-from bot.rules.playbook import CONTACT_KINDS, LEAD_ROLES, Kind
+from bot.rules.playbook import LEAD_ROLES, Kind
 from bot.rules.said import Command, said
 from bot.services.access import may_change, role_of
 from bot.services.cards import DueItem, due_item, row_item
@@ -131,27 +131,16 @@ def my_day(firm: Firm, user: str, day: date | None = None, *, s: Session | None 
     through = ahead[-1] if ahead else day
     if s is None:
         with Transaction(firm, write=False) as session:
-            rows, attempts = asking_of(session, user, through)
+            rows = my_day_rows.asking_rows(session, user, through)
     else:
-        rows, attempts = asking_of(s, user, through)
+        rows = my_day_rows.asking_rows(s, user, through)
     due = sorted(((r.due_on, r.number_key, r.id), r) for r in rows if r.remind_on <= day)
     by_day: dict[date, list[DueItem]] = {d: [] for d in ahead}
     for r in sorted(rows, key=lambda r: (r.remind_on, r.due_on, r.number_key, r.id)):
         if r.remind_on > day:
             # A reminder on a day the firm is closed (an old snooze) is shown on the next business day.
-            by_day[cal.on_or_after(r.remind_on)].append(row_item(r, attempts, today, cal))
-    return MyDay(
-        [row_item(r, attempts, day, cal) for _, r in due], [ComingDay(d, tuple(by_day[d])) for d in ahead]
-    )
-
-
-def asking_of(
-    s: Session, user: str, through: date, case_id: int | None = None
-) -> tuple[list[my_day_rows.AskingRow], dict[int, list[my_day_rows.AttemptRow]]]:
-    """What asks for the person's attention through a day (only one case's, given `case_id`), and the attempts
-    at the contacts among it ("tried Nov 30, voicemail"), by case: `/case due`'s and a Home's rows."""
-    rows = my_day_rows.asking_rows(s, user, through, case_id)
-    return rows, my_day_rows.attempts_of(s, (r.case_id for r in rows if r.kind in CONTACT_KINDS))
+            by_day[cal.on_or_after(r.remind_on)].append(row_item(r, today, cal))
+    return MyDay([row_item(r, day, cal) for _, r in due], [ComingDay(d, tuple(by_day[d])) for d in ahead])
 
 
 def overdue(firm: Firm, actor: str, user: str | None = None) -> list[DueItem]:

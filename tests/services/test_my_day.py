@@ -60,10 +60,12 @@ def test_an_attempt_before_the_obligation_began_is_not_shown_beside_it(firm, clo
     assert sv.my_day(firm, "U1").due == sv.due_for(firm, ["U1"])
 
 
-def test_the_days_read_finds_the_active_obligations_by_the_index_kept_for_them(firm, clock):
+def test_the_day_and_its_tries_are_read_in_one_statement_by_the_indexes_kept_for_them(firm, clock):
     """SQLite reads a day's rows from the partial index of active obligations only when the statement it is
     sent names the active states in its text; bound as parameters, they would hide the index and every
-    obligation in the firm would be scanned (bench/RESULTS.md, issue 23)."""
+    obligation in the firm would be scanned (bench/RESULTS.md, issue 23). The latest try beside each row comes
+    in the same statement, looked up in that case's attempts: a second statement for the tries cost
+    PostgreSQL a round trip and a plan for every `/case due`."""
     _firm_with_attempts(firm, clock)
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
@@ -78,12 +80,20 @@ def test_the_days_read_finds_the_active_obligations_by_the_index_kept_for_them(f
     event.listen(Engine, "before_cursor_execute", keep)  # the read engine, whichever it is
     try:
         with firm.db.uow(write=False) as s:
-            assert {r.manager_id for r in my_day.asking_rows(s, "U1", D(2026, 12, 31))} == {"U1"}
+            rows = my_day.asking_rows(s, "U1", D(2026, 12, 31))
     finally:
         event.remove(Engine, "before_cursor_execute", keep)
-    [(statement, parameters)] = [(st, p) for st, p in sent if "FROM obligations" in st]
+    assert {r.manager_id for r in rows} == {"U1"}
+    assert {(r.number, r.kind, r.tried_on, r.tried_how) for r in rows if r.tried_on} == {
+        ("PI-7", "client", D(2026, 12, 9), "no-answer")
+    }
+    [(statement, parameters)] = [
+        (st, p) for st, p in sent if not st.startswith(("BEGIN", "COMMIT", "ROLLBACK"))
+    ]
     assert "obligations.state IN ('open', 'snoozed')" in statement
     if firm.db.engine.dialect.name == "sqlite":
         with firm.db.uow(write=False) as s:
             plan = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
-        assert "USING INDEX ix_obligations_active_by_manager" in " ".join(str(row[-1]) for row in plan)
+        steps = " ".join(str(row[-1]) for row in plan)
+        assert "USING INDEX ix_obligations_active_by_manager" in steps
+        assert "SEARCH contact_attempts USING INDEX ix_contact_attempts_case_id" in steps
