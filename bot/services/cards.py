@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import inspect
 
@@ -67,8 +67,11 @@ class OfferLine:
     inform_late: bool  # the client was not told within the playbook's business days
 
 
-@dataclass(frozen=True, slots=True)  # a kept Home holds a hundred or so (bench/RESULTS.md, issue 23)
-class DueItem:
+class DueItem(NamedTuple):
+    """An obligation as a list shows it. A tuple, not a dataclass: `/case due` and a Home make a hundred or so
+    for every request, a kept Home holds them, and a tuple is made in a third of a frozen dataclass's time
+    (bench/RESULTS.md, issue 23); like one, it cannot be changed (`_replace` makes another)."""
+
     obligation_id: int
     case: str
     client: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, time
 
 import pytest
@@ -249,7 +249,7 @@ def test_a_digest_item_s_send_update_button_opens_the_same_preview(world: World,
     )
     row = build_item_actions(item)
     value = next(e["value"] for e in row["elements"] if e.get("action_id") == OPEN_UPDATE)
-    provider = build_item_actions(replace(item, kind="provider", rule="R3"))
+    provider = build_item_actions(item._replace(kind="provider", rule="R3"))
     assert OPEN_UPDATE not in json.dumps(provider)
     preview = w.http.click("U1", OPEN_UPDATE, value)
     assert "PI-2041 · R2 update, preview" in preview and "Hi Ana" in preview

@@ -6,7 +6,6 @@ is shown, and what is coming up."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import re
@@ -331,7 +330,7 @@ def test_a_digest_item_names_talking_points_that_do_not_fit(http: Server) -> Non
 
     ok(http, "new PI-1 Jane Roe 2026-11-25")
     item = services.due_for(http.slack.firm, ["U1"])[0]
-    long = dataclasses.replace(item, talking_points=tuple("word " * 70 for _ in range(12)))
+    long = item._replace(talking_points=tuple("word " * 70 for _ in range(12)))
     text = item_text(long)
     assert len(text) <= 3000
     assert re.search(r"…\d+ more talking points? on the card: `/case show PI-1`", text)

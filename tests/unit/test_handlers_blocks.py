@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -159,7 +158,7 @@ def test_a_manager_split_across_pages_is_marked_continued() -> None:
 
 def test_one_persons_overdue_list_carries_the_filter_and_keeps_long_lines_in_bounds() -> None:
     items = [
-        replace(_item(i, "U7", 1 + i % 9), reason="A very long reason " * 60, client="Client " * 30)
+        _item(i, "U7", 1 + i % 9)._replace(reason="A very long reason " * 60, client="Client " * 30)
         for i in range(95)
     ]
     pages = _pages(items, everyone=False, user="U7")
