@@ -27,18 +27,22 @@ R = TypeVar("R")
 @dataclass
 class Context:
     """The firm and its Slack client, the people cache, and a small pool for work that must not hold up a reply
-    (a Home tab refresh, a message after a button)."""
+    (a message after a button), and a lane of its own, one at a time, for Home refreshes (`later_home`)."""
 
     firm: Firm
     client: WebClient
     people: People = field(init=False)
     workers: int = 4
     _pool: ThreadPoolExecutor = field(init=False)
+    _homes: ThreadPoolExecutor = field(init=False)
     _pending: set[Future[Any]] = field(init=False, default_factory=set)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="casebot-later")
+        # One at a time: a refresh's work is the interpreter's, and two side by side each take as long as both,
+        # and give way to requests in the same moments (bench/RESULTS.md, issue 23, run R14).
+        self._homes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebot-later-home")
         # Looked up before a first reply: no retries and a short timeout, so a command still answers in time.
         self.people = People(self.firm, lookup_client(self.client), later=self.later)
 
@@ -46,19 +50,26 @@ class Context:
         """Run `fn` after the reply has gone; a failure is logged, never shown to anyone as an error. Asked
         for while a request is served, it starts when that request ends (request.after_served), so that it
         never shares the interpreter with the rest of the request it follows."""
+        self._later(self._pool, fn, *args, **kwargs)
 
+    def later_home(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """As `later`, in the Home refreshes' own lane, one at a time in the order asked, so that a refresh
+        giving way to requests (handlers/home.py) never holds up the answer to a button."""
+        self._later(self._homes, fn, *args, **kwargs)
+
+    def _later(self, pool: ThreadPoolExecutor, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         def run() -> None:
             try:
                 fn(*args, **kwargs)
             except Exception as exc:
                 failure(log, f"run {getattr(fn, '__name__', 'work')} after the reply", exc)
 
-        if not request.after_served(partial(self._submit, run)):
-            self._submit(run)
+        if not request.after_served(partial(self._submit, pool, run)):
+            self._submit(pool, run)
 
-    def _submit(self, run: Callable[[], None]) -> None:
+    def _submit(self, pool: ThreadPoolExecutor, run: Callable[[], None]) -> None:
         with self._lock:
-            future = self._pool.submit(run)
+            future = pool.submit(run)
             self._pending.add(future)
         future.add_done_callback(self._done)
 
@@ -81,6 +92,7 @@ class Context:
         raise TimeoutError("work after the reply did not finish in time")
 
     def close(self) -> None:
+        self._homes.shutdown(wait=True)
         self._pool.shutdown(wait=True)
 
 

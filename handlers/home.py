@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
@@ -23,20 +24,28 @@ log = logging.getLogger(__name__)
 # The lead's lists on Home show what three sections hold (at most ~190 of the shortest lines), then
 # "…and N more": reading more rows than that would change nothing on the tab.
 HOME_LIST_ROWS = 200
-# The longest a Home refresh waits for a moment when no request is being served (Homes._publish).
+# How long a Home refresh gives way to the requests being served (Homes._publish): before each of its steps
+# it waits for a moment when none is, until this long after it started; then it goes on without waiting.
 QUIET_WAIT = 0.25
 
 
-def home_view(ctx: Context, user: str) -> dict[str, Any]:
+def _go_on() -> None:
+    pass
+
+
+def home_view(ctx: Context, user: str, pause: Callable[[], None] = _go_on) -> dict[str, Any]:
     """The person's Home: their row read once, in the one transaction that reads their lists
-    (bot/services/home.py); a lead's overview after it."""
+    (bot/services/home.py); a lead's overview after it. `pause` is called between the steps of the work
+    (Homes._publish gives way to requests there)."""
     firm = ctx.firm
     try:
-        mine = _mine(ctx, user)
+        mine = _mine(ctx, user, pause)
     except CasebotError as exc:
         return {"type": "home", "blocks": [section(esc_message(exc.message))]}
     today = firm.today()
+    pause()
     overview = caseload.lead_overview(firm, user, rows=HOME_LIST_ROWS) if mine.role in LEAD_ROLES else None
+    pause()
     # Ages in business days, as `/case overdue` shows them.
     ages = {
         m.manager: firm.calendar.business_days_between(m.oldest_due_on, today)
@@ -58,49 +67,59 @@ def home_view(ctx: Context, user: str) -> dict[str, Any]:
     )
 
 
-def _mine(ctx: Context, user: str) -> services.Home:
+def _mine(ctx: Context, user: str, pause: Callable[[], None]) -> services.Home:
     with request.serving(actor=user):
         try:
             ctx.people.check_caller(user)
-            mine = services.home(ctx.firm, user)
+            mine = services.home(ctx.firm, user, pause=pause)
             ctx.people.settle(user)
             return mine
         except CallerUnknown:
             ctx.people.check(user)
-            return services.home(ctx.firm, user)
+            return services.home(ctx.firm, user, pause=pause)
 
 
-def publish_home(ctx: Context, client: WebClient, user: str) -> None:
-    client.views_publish(user_id=user, view=home_view(ctx, user))
+def publish_home(ctx: Context, client: WebClient, user: str, pause: Callable[[], None] = _go_on) -> None:
+    view = home_view(ctx, user, pause)
+    pause()
+    client.views_publish(user_id=user, view=view)
 
 
 class Homes:
     """Publishes a person's Home tab in the background, never in a reply's or an ack's way: when they open
     it, and after a change alters it (wired onto Firm.on_change and Firm.on_views by create_app). A refresh
     still waiting to start will read the latest state anyway, so a burst of these for one person queues one
-    refresh, not one each."""
+    refresh, not one each. Refreshes run in their own lane (Context.later_home), one person's one at a time."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._waiting: set[str] = set()
         self._guard = threading.Lock()
+        self._running: dict[str, threading.Lock] = {}  # held by a person's refresh from before its read
 
     def refresh(self, user: str) -> None:
         with self._guard:
             if user in self._waiting:
                 return
             self._waiting.add(user)
-        self.ctx.later(self._publish, user)
+        self.ctx.later_home(self._publish, user)
 
     def _publish(self, user: str) -> None:
-        # Started out of the way of the requests being served (the one that asked for it, the next ones),
-        # waiting at most QUIET_WAIT: it reads the latest state whenever it runs, and a refresh asked for while
-        # it waits joins it. Not paused between its read and its publish, which would widen the window in
-        # which an older read could be published after a newer one.
-        request.in_flight.wait_quiet(QUIET_WAIT)
+        # Out of the way of the requests being served (the one that asked for it, the next ones): it starts,
+        # and takes each step (a statement, a few dozen items, the view, the publish), when none is, for up
+        # to QUIET_WAIT, then goes on regardless. A whole Home's read side by side with a request took as long
+        # as both together, and the request with it (bench/RESULTS.md, issue 23). It reads the latest state
+        # whenever it runs, and a refresh asked for while it waits to start joins it. A person's refreshes run
+        # one at a time, the next asked for only once this one has begun (it takes the person's lock before it
+        # stops waiting): an older read is never published after a newer one, however long one gives way.
+        pause = request.in_flight.giving_way(QUIET_WAIT)
+        pause()
         with self._guard:
-            self._waiting.discard(user)
-        publish_home(self.ctx, self.ctx.client, user)
+            running = self._running.setdefault(user, threading.Lock())
+        with running:
+            with self._guard:
+                self._waiting.discard(user)
+            publish_home(self.ctx, self.ctx.client, user, pause)
 
     def after_change(self, actor: str, _number: str) -> None:
         """The person who changed a case (Firm.on_change)."""

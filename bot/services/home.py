@@ -6,7 +6,7 @@ the marks of its changes account for, and the rows of the cases those changes to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -34,12 +34,24 @@ class Home:
     acknowledged: dict[str, date]  # of those waiting on the insurer: the day the demand was acknowledged
 
 
-def home(firm: Firm, user: str) -> Home:
+def _go_on() -> None:
+    pass
+
+
+# Items turned from rows between two pauses of a whole Home's read (a hundred or so in all, at 100,000 cases).
+_ITEMS_A_STEP = 40
+
+
+def home(firm: Firm, user: str, *, pause: Callable[[], None] = _go_on) -> Home:
     """Everything a manager's Home tab shows, in one read transaction: the person's row and Home version,
     then either (the first time, or when anything else may have changed) one range scan for due and coming
     up, one for their open cases, one for their team's (and, when some wait on the insurer, one for the
     acknowledgments), or, after their own changes only, the rows of the cases those changed. A lead's
-    overview is read only for a lead (bot/services/caseload.py)."""
+    overview is read only for a lead (bot/services/caseload.py).
+
+    A whole read calls `pause` before each of its steps (each statement, and every few dozen items made from
+    the rows): a refresh in the background gives way there to the requests being served
+    (request.InFlight.giving_way)."""
     today = firm.today()
     kept, marks = firm.homes.take(user)
     with Transaction(firm, write=False) as s:
@@ -48,7 +60,7 @@ def home(firm: Firm, user: str) -> Home:
         same = kept is not None and (kept.today, kept.through, kept.role) == (today, _last(firm, today), role)
         cases = cases_since(kept, marks, version) if kept is not None and same else None
         if kept is None or cases is None:
-            kept = _read_all(s, firm, user, today, role, version)
+            kept = _read_all(s, firm, user, today, role, version, pause)
         else:  # a copy: another thread may be building from the one kept
             kept = replace(kept, own=dict(kept.own), team=dict(kept.team), items=dict(kept.items))
             kept.acknowledged = dict(kept.acknowledged)
@@ -56,6 +68,7 @@ def home(firm: Firm, user: str) -> Home:
                 _read_case(s, firm, user, kept, case_id)
             kept.version = version
     firm.homes.keep(user, kept)
+    pause()
     return _built(firm, kept)
 
 
@@ -67,9 +80,14 @@ def _last(firm: Firm, today: date) -> date:
     return last_day_shown(firm.calendar, today, firm.numbers.coming_up_business_days)
 
 
-def _items(firm: Firm, today: date, rows: list[AskingRow]) -> Iterator[tuple[int, KeptItem]]:
-    """Each row's item for the Home, under its obligation's id, with its case's id and its place in the lists."""
-    for r in rows:
+def _items(
+    firm: Firm, today: date, rows: list[AskingRow], pause: Callable[[], None] = _go_on
+) -> Iterator[tuple[int, KeptItem]]:
+    """Each row's item for the Home, under its obligation's id, with its case's id and its place in the lists
+    (calling `pause` every _ITEMS_A_STEP)."""
+    for n, r in enumerate(rows, 1):
+        if not n % _ITEMS_A_STEP:
+            pause()
         yield (
             r.id,
             (
@@ -80,14 +98,22 @@ def _items(firm: Firm, today: date, rows: list[AskingRow]) -> Iterator[tuple[int
         )
 
 
-def _read_all(s: Session, firm: Firm, user: str, today: date, role: Role, version: int) -> Kept:
+def _read_all(
+    s: Session, firm: Firm, user: str, today: date, role: Role, version: int, pause: Callable[[], None]
+) -> Kept:
     through = _last(firm, today)
+    pause()
     own = {r.id: r for r in home_rows.own_open_cases(s, user)}
+    pause()
     team = {r.id: r for r in home_rows.team_open_cases(s, user)}
-    items = dict(_items(firm, today, my_day.asking_rows(s, user, through)))
+    pause()
+    rows = my_day.asking_rows(s, user, through)
+    pause()
+    items = dict(_items(firm, today, rows, pause))
     kept = Kept(today, through, version, role, own, team, items, {})
     waiting = [r for r in (*own.values(), *team.values()) if r.stage == DEMAND_SENT]
     if waiting:
+        pause()
         acks = caselists.acknowledged_demands(s, [r.number for r in waiting])
         kept.acknowledged = {r.id: acks[r.number] for r in waiting if r.number in acks}
     return kept

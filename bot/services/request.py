@@ -107,10 +107,25 @@ class InFlight:
 
     def wait_quiet(self, most: float) -> None:
         """Return once no request is being served, or after `most` seconds whatever is."""
-        deadline = time.monotonic() + most
+        self._quiet_by(time.monotonic() + most)
+
+    def _quiet_by(self, deadline: float) -> None:
         with self._quiet:
             while self._count and (left := deadline - time.monotonic()) > 0:
                 self._quiet.wait(left)
+
+    def giving_way(self, most: float) -> Callable[[], None]:
+        """For one piece of work after the reply, done in steps (a Home refresh): a `pause` to call before each
+        step, which returns once no request is being served, for the first `most` seconds of the work; after
+        that, at once. A step then never shares the interpreter with a request that began during the one
+        before (a request and a refresh side by side each take as long as both together), and the work still
+        ends within `most` seconds of waiting however busy the server is."""
+        deadline = time.monotonic() + most
+
+        def pause() -> None:
+            self._quiet_by(deadline)
+
+        return pause
 
 
 in_flight = InFlight()

@@ -6,13 +6,16 @@ back. Counts of statements, never timings."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bot import services
+from bot.services import request
 from bot.services.firm import Firm
+from handlers import home
 from handlers.home import home_view
 from handlers.slack.standin import SlackStandIn
 from tests.kit.statements import watch
@@ -29,10 +32,10 @@ def reads(workspace: Slack, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     calls: list[list[str]] = []
     real = services.home
 
-    def counted(firm: Firm, user: str) -> services.Home:
+    def counted(firm: Firm, user: str, **kw: Any) -> services.Home:
         start, me = len(seen.statements), threading.current_thread().name
         try:
-            return real(firm, user)
+            return real(firm, user, **kw)
         finally:
             calls.append([sql for name, sql in seen.statements[start:] if name == me and sql != "BEGIN"])
 
@@ -291,3 +294,48 @@ def test_the_database_moves_a_home_version_on_whoever_writes(workspace: Slack) -
     with db.uow() as s:
         s.execute(text("UPDATE cases SET last_client_contact_on = NULL WHERE manager_id = 'U1'"))
     assert version("U1") == before
+
+
+def test_a_refresh_gives_way_to_a_request_that_begins_while_it_reads(
+    workspace: Slack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole Home read beside a request took as long as both together, and the request with it
+    (bench/RESULTS.md, issue 23): a refresh waits for quiet before each step, not only before its first. Its
+    lane is its own, so the answer to a button is not held up behind it."""
+    _cases(workspace)
+    monkeypatch.setattr(home, "QUIET_WAIT", 30.0)  # gives way as long as it takes
+    workspace.firm.homes.forget("U1")  # a whole read
+    seen = watch(workspace.firm.db)
+    began, ends = threading.Event(), []
+
+    def refresh_thread() -> bool:
+        return threading.current_thread().name.startswith("casebot-later-home")
+
+    def a_request_comes_in(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        if refresh_thread() and "cases.manager_id = " in sql and not ends:
+            ends.append(request.in_flight.begin())  # as the front door counts one
+            began.set()
+
+    engines = {workspace.firm.db.engine, workspace.firm.db.read_engine}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", a_request_comes_in)
+    published = len(workspace.standin.calls_to("views.publish"))
+    opened = threading.Thread(target=_open_home, args=(workspace, "U1"))  # drains when the refresh is done
+    try:
+        opened.start()
+        assert began.wait(5), "the refresh never read U1's cases"
+        read_so_far = len([t for t, _ in seen.statements if t.startswith("casebot-later-home")])
+        answered = threading.Event()
+        workspace.ctx.later(answered.set)  # what a button's answer would be
+        assert answered.wait(2), "work after a reply waited behind the refresh"
+        time.sleep(0.3)  # long enough for a refresh that did not give way to read on and publish
+        assert len([t for t, _ in seen.statements if t.startswith("casebot-later-home")]) == read_so_far
+        assert len(workspace.standin.calls_to("views.publish")) == published
+    finally:
+        for end in ends:
+            end()  # the request is answered: the refresh goes on
+        opened.join(10)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", a_request_comes_in)
+    assert _published(workspace, "U1") == _full_read(workspace.firm, workspace.standin, "U1")
+    assert len(workspace.standin.calls_to("views.publish")) == published + 1

@@ -91,6 +91,27 @@ def test_a_request_ends_once_however_often_its_end_is_called() -> None:
     assert time.monotonic() - began < 1
 
 
+def test_work_giving_way_waits_for_quiet_before_each_step_for_a_while_then_goes_on() -> None:
+    """A Home refresh calls its pause before each step: it waits while a request is served, but only until
+    its time to give way is spent, after which a busy server no longer holds it back."""
+    flight = request.InFlight()
+    pause = flight.giving_way(0.3)
+    began = time.monotonic()
+    pause()  # nothing served: at once
+    assert time.monotonic() - began < 0.1
+    end = flight.begin()
+    threading.Timer(0.05, end).start()
+    began = time.monotonic()
+    pause()  # a request is served: until it ends
+    assert 0.05 <= time.monotonic() - began < 0.25
+    flight.begin()  # one that never ends
+    pause()  # waits out what is left of the 0.3 s
+    began = time.monotonic()
+    pause()
+    pause()  # spent: every later step at once
+    assert time.monotonic() - began < 0.05
+
+
 class _Bolt:
     """What the front door hands a request to: here, one that answers or fails as it is told."""
 
