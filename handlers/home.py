@@ -29,11 +29,7 @@ HOME_LIST_ROWS = 200
 QUIET_WAIT = 0.25
 
 
-def _go_on() -> None:
-    pass
-
-
-def home_view(ctx: Context, user: str, pause: Callable[[], None] = _go_on) -> dict[str, Any]:
+def home_view(ctx: Context, user: str, pause: Callable[[], None] = request.at_once) -> dict[str, Any]:
     """The person's Home: their row read once, in the one transaction that reads their lists
     (bot/services/home.py); a lead's overview after it. `pause` is called between the steps of the work
     (Homes._publish gives way to requests there)."""
@@ -79,7 +75,9 @@ def _mine(ctx: Context, user: str, pause: Callable[[], None]) -> services.Home:
             return services.home(ctx.firm, user, pause=pause)
 
 
-def publish_home(ctx: Context, client: WebClient, user: str, pause: Callable[[], None] = _go_on) -> None:
+def publish_home(
+    ctx: Context, client: WebClient, user: str, pause: Callable[[], None] = request.at_once
+) -> None:
     view = home_view(ctx, user, pause)
     pause()
     client.views_publish(user_id=user, view=view)

@@ -18,6 +18,7 @@ from bot.services.cards import DueItem, row_item
 from bot.services.firm import Firm, Transaction
 from bot.services.home_marks import Kept, KeptItem, cases_since, days_coming, last_day_shown
 from bot.services.obligations import ComingDay, MyDay
+from bot.services.request import at_once
 from storage import caselists, home_rows, my_day
 from storage.home_rows import CaseRow
 from storage.my_day import AskingRow
@@ -34,15 +35,11 @@ class Home:
     acknowledged: dict[str, date]  # of those waiting on the insurer: the day the demand was acknowledged
 
 
-def _go_on() -> None:
-    pass
-
-
 # Items turned from rows between two pauses of a whole Home's read (a hundred or so in all, at 100,000 cases).
 _ITEMS_A_STEP = 40
 
 
-def home(firm: Firm, user: str, *, pause: Callable[[], None] = _go_on) -> Home:
+def home(firm: Firm, user: str, *, pause: Callable[[], None] = at_once) -> Home:
     """Everything a manager's Home tab shows, in one read transaction: the person's row and Home version,
     then either (the first time, or when anything else may have changed) one range scan for due and coming
     up, one for their open cases, one for their team's (and, when some wait on the insurer, one for the
@@ -81,7 +78,7 @@ def _last(firm: Firm, today: date) -> date:
 
 
 def _items(
-    firm: Firm, today: date, rows: list[AskingRow], pause: Callable[[], None] = _go_on
+    firm: Firm, today: date, rows: list[AskingRow], pause: Callable[[], None] = at_once
 ) -> Iterator[tuple[int, KeptItem]]:
     """Each row's item for the Home, under its obligation's id, with its case's id and its place in the lists
     (calling `pause` every _ITEMS_A_STEP)."""

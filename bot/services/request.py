@@ -131,6 +131,10 @@ class InFlight:
 in_flight = InFlight()
 
 
+def at_once() -> None:
+    """The pause of work that gives way to nobody (InFlight.giving_way's, for work no request waits on)."""
+
+
 def after_served(start: Callable[[], None]) -> bool:
     """Call `start` when the request being served on this thread ends (whether or not it failed: a change
     it committed still needs its Home refreshed). False, and nothing kept, when no request is being served:
