@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from storage.db import Database
 
-LATER = "casebot-later"  # the pool for work after the reply (handlers/context.py)
+LATER = "casebot-later"  # the pools for work after the reply, later and later_home (handlers/context.py)
 
 
 @dataclass
