@@ -87,13 +87,12 @@ class Homes:
     """Publishes a person's Home tab in the background, never in a reply's or an ack's way: when they open
     it, and after a change alters it (wired onto Firm.on_change and Firm.on_views by create_app). A refresh
     still waiting to start will read the latest state anyway, so a burst of these for one person queues one
-    refresh, not one each. Refreshes run in their own lane (Context.later_home), one person's one at a time."""
+    refresh, not one each. Refreshes run in their own lane (Context.later_home), one at a time."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._waiting: set[str] = set()
         self._guard = threading.Lock()
-        self._running: dict[str, threading.Lock] = {}  # held by a person's refresh from before its read
 
     def refresh(self, user: str) -> None:
         with self._guard:
@@ -107,17 +106,14 @@ class Homes:
         # and takes each step (a statement, a few dozen items, the view, the publish), when none is, for up
         # to QUIET_WAIT, then goes on regardless. A whole Home's read side by side with a request took as long
         # as both together, and the request with it (bench/RESULTS.md, issue 23). It reads the latest state
-        # whenever it runs, and a refresh asked for while it waits to start joins it. A person's refreshes run
-        # one at a time, the next asked for only once this one has begun (it takes the person's lock before it
-        # stops waiting): an older read is never published after a newer one, however long one gives way.
+        # whenever it runs, and a refresh asked for while it waits to start joins it. Refreshes run one at a
+        # time, in the order asked (Context.later_home): an older read is never published after a newer one,
+        # however long one gives way.
         pause = request.in_flight.giving_way(QUIET_WAIT)
         pause()
         with self._guard:
-            running = self._running.setdefault(user, threading.Lock())
-        with running:
-            with self._guard:
-                self._waiting.discard(user)
-            publish_home(self.ctx, self.ctx.client, user, pause)
+            self._waiting.discard(user)
+        publish_home(self.ctx, self.ctx.client, user, pause)
 
     def after_change(self, actor: str, _number: str) -> None:
         """The person who changed a case (Firm.on_change)."""

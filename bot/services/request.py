@@ -105,15 +105,6 @@ class InFlight:
 
         return end
 
-    def wait_quiet(self, most: float) -> None:
-        """Return once no request is being served, or after `most` seconds whatever is."""
-        self._quiet_by(time.monotonic() + most)
-
-    def _quiet_by(self, deadline: float) -> None:
-        with self._quiet:
-            while self._count and (left := deadline - time.monotonic()) > 0:
-                self._quiet.wait(left)
-
     def giving_way(self, most: float) -> Callable[[], None]:
         """For one piece of work after the reply, done in steps (a Home refresh): a `pause` to call before each
         step, which returns once no request is being served, for the first `most` seconds of the work; after
@@ -123,7 +114,9 @@ class InFlight:
         deadline = time.monotonic() + most
 
         def pause() -> None:
-            self._quiet_by(deadline)
+            with self._quiet:
+                while self._count and (left := deadline - time.monotonic()) > 0:
+                    self._quiet.wait(left)
 
         return pause
 

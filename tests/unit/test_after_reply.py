@@ -49,7 +49,7 @@ def test_work_still_starts_when_the_request_failed_and_one_failing_to_start_stop
 def test_waiting_for_quiet_returns_at_once_when_idle_and_when_the_request_ends() -> None:
     flight = request.InFlight()
     began = time.monotonic()
-    flight.wait_quiet(5)
+    flight.giving_way(5)()
     assert time.monotonic() - began < 1
 
     inside, leave = threading.Event(), threading.Event()
@@ -66,11 +66,11 @@ def test_waiting_for_quiet_returns_at_once_when_idle_and_when_the_request_ends()
     worker.start()
     inside.wait(5)
     began = time.monotonic()
-    flight.wait_quiet(0.05)  # a request in flight: waits, but no longer than it is told
+    flight.giving_way(0.05)()  # a request in flight: waits, but no longer than it is told
     assert time.monotonic() - began >= 0.05
     threading.Timer(0.05, leave.set).start()
     began = time.monotonic()
-    flight.wait_quiet(5)  # returns when the request ends
+    flight.giving_way(5)()  # returns when the request ends
     assert time.monotonic() - began < 2
     worker.join(5)
 
@@ -83,11 +83,11 @@ def test_a_request_ends_once_however_often_its_end_is_called() -> None:
     first()
     first()
     began = time.monotonic()
-    flight.wait_quiet(0.05)  # the second is still being served
+    flight.giving_way(0.05)()  # the second is still being served
     assert time.monotonic() - began >= 0.05
     second()
     began = time.monotonic()
-    flight.wait_quiet(5)
+    flight.giving_way(5)()
     assert time.monotonic() - began < 1
 
 
@@ -135,9 +135,9 @@ def test_the_front_door_ends_its_request_once_the_reply_is_taken_and_when_it_fai
     )
     if not fail:  # built, not yet taken: still being served
         began = time.monotonic()
-        request.in_flight.wait_quiet(0.05)
+        request.in_flight.giving_way(0.05)()
         assert time.monotonic() - began >= 0.05
     assert b"".join(reply) and statuses == ["500 Internal Server Error" if fail else "200 OK"]
     began = time.monotonic()
-    request.in_flight.wait_quiet(5)
+    request.in_flight.giving_way(5)()
     assert time.monotonic() - began < 1
