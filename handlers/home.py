@@ -14,6 +14,7 @@ from bot import services
 from bot.errors import CasebotError
 from bot.rules.playbook import LEAD_ROLES
 from bot.services import caseload, request
+from bot.services.home import note_opened, watched
 from handlers import values
 from handlers.blocks import build_home, esc_message, section
 from handlers.context import Context
@@ -85,20 +86,25 @@ def publish_home(
 
 class Homes:
     """Publishes a person's Home tab in the background, never in a reply's or an ack's way: when they open
-    it, and after a change alters it (wired onto Firm.on_change and Firm.on_views by create_app). A refresh
+    it, and after a change alters it (wired onto Firm.on_change and Firm.on_views by create_app) if they
+    opened it lately (services.home.WATCHED_FOR; anyone else's is built when they next open it). A refresh
     still waiting to start will read the latest state anyway, so a burst of these for one person queues one
     refresh, not one each. Refreshes run in their own lane (Context.later_home), one at a time."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self._waiting: set[str] = set()
+        # Who has a refresh waiting to start, and whether it is for an opening (then it is always published).
+        self._waiting: dict[str, bool] = {}
         self._guard = threading.Lock()
 
-    def refresh(self, user: str) -> None:
+    def refresh(self, user: str, *, opened: bool = False) -> None:
+        """Publish the person's Home: `opened`, because they opened it (always); else because a change
+        altered it (only if they opened it within WATCHED_FOR)."""
         with self._guard:
             if user in self._waiting:
+                self._waiting[user] = self._waiting[user] or opened
                 return
-            self._waiting.add(user)
+            self._waiting[user] = opened
         self.ctx.later_home(self._publish, user)
 
     def _publish(self, user: str) -> None:
@@ -112,7 +118,12 @@ class Homes:
         pause = request.in_flight.giving_way(QUIET_WAIT)
         pause()
         with self._guard:
-            self._waiting.discard(user)
+            opened = self._waiting.pop(user)
+        if opened:
+            note_opened(self.ctx.firm, user)
+        elif not watched(self.ctx.firm, user):
+            return  # nobody is looking: Slack tells casebot when they next open it, and it is built then
+        pause()
         publish_home(self.ctx, self.ctx.client, user, pause)
 
     def after_change(self, actor: str, _number: str) -> None:
@@ -131,6 +142,6 @@ def register(app: App, homes: Homes) -> None:
         """Acknowledged at once: the view is built and published afterwards (a lead's takes longest), so
         Slack never waits for it, and never retries the event for want of an answer."""
         if event.get("tab", "home") == "home":
-            homes.refresh(values.user_id(event.get("user"), "app_home_opened"))
+            homes.refresh(values.user_id(event.get("user"), "app_home_opened"), opened=True)
 
     app.event("app_home_opened")(handle_app_home_opened)

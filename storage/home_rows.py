@@ -4,13 +4,15 @@ Home version (migration 0014: moved on by the database with every change to a ro
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, exists, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import Case, HomeVersion, TeamMember
+from storage.models import Case, HomeOpen, HomeVersion, TeamMember
 from storage.queries import columns_only
 
 
@@ -52,6 +54,26 @@ def bump(session: Session, user_id: str) -> int:
     SQLite's write transaction holds the database): every later step of the version until the commit is
     this transaction's own. Returns the new version."""
     return int(session.execute(_BUMP, {"user_id": user_id}).scalar_one())
+
+
+_OPENED = select(HomeOpen.opened_at).where(HomeOpen.user_id == bindparam("user_id"))
+
+
+def opened_at(session: Session, user_id: str) -> datetime | None:
+    """When the person last opened their Home, as last noted (None: never), in UTC."""
+    at = session.scalar(_OPENED, {"user_id": user_id})
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+
+
+def note_opened(session: Session, user_id: str, at: datetime) -> None:
+    """Note that the person opened their Home at `at` (one row a person, the latest kept)."""
+    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = upsert(HomeOpen).values(user_id=user_id, opened_at=at.astimezone(UTC))
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[HomeOpen.user_id], set_={"opened_at": stmt.excluded.opened_at}
+        )
+    )
 
 
 _COLUMNS = (Case.id, Case.number, Case.client_name, Case.stage, Case.stage_entered_on, Case.manager_id)

@@ -170,6 +170,16 @@ class HomeVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger)
 
 
+class HomeOpen(Base):
+    """When a person last opened their Home tab (Slack's app_home_opened), noted at most every few minutes:
+    a change publishes at once only the Homes of people who opened theirs lately (handlers/home.py)."""
+
+    __tablename__ = "home_opens"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class TeamMember(Base):
     """Someone who works a case with its manager (a legal assistant drafting the demand): they see and
     change it as its manager does."""

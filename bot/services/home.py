@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,15 @@ class Home:
     team: list[tuple[str, str, str, int, str]]  # the cases they work on a team, with each one's manager
     acknowledged: dict[str, date]  # of those waiting on the insurer: the day the demand was acknowledged
 
+
+# A change publishes at once the Homes of the people who opened theirs within this long (a working day: a Home
+# left on screen all day is kept current); anyone else's is built afresh when they next open it, which Slack
+# tells casebot (handlers/home.py). A whole Home's read after every change cost as much as the change itself,
+# for Homes nobody was looking at (bench/RESULTS.md, issue 23).
+WATCHED_FOR = timedelta(hours=12)
+# How often one process writes down again, for the other replicas, that someone opened their Home (an opening
+# is not a change: it should not write each time, and WATCHED_FOR is hours).
+NOTE_OPENED_EVERY = timedelta(minutes=10)
 
 # Items turned from rows between two pauses of a whole Home's read (a hundred or so in all, at 100,000 cases).
 _ITEMS_A_STEP = 40
@@ -67,6 +76,29 @@ def home(firm: Firm, user: str, *, pause: Callable[[], None] = at_once) -> Home:
     firm.homes.keep(user, kept)
     pause()
     return _built(firm, kept)
+
+
+def note_opened(firm: Firm, user: str) -> None:
+    """The person opened their Home. This process remembers it; on PostgreSQL, which serves replicas, it is
+    also written down for the others (at most every NOTE_OPENED_EVERY). SQLite serves one process, so an
+    opening is never a write there (a restart forgets it: until they open it again, a change publishes no
+    Home to them)."""
+    now = firm.now()
+    if firm.homes.note_open(user, now, NOTE_OPENED_EVERY) and firm.db.is_postgres:
+        with Transaction(firm) as s:
+            home_rows.note_opened(s, user, now)
+
+
+def watched(firm: Firm, user: str) -> bool:
+    """Whether the person opened their Home within WATCHED_FOR (told this process, or on PostgreSQL any
+    replica): then a change of what it shows is published to them at once; else their next opening builds
+    it."""
+    now = firm.now()
+    at = firm.homes.last_opened(user)
+    if (at is None or now - at > WATCHED_FOR) and firm.db.is_postgres:
+        with Transaction(firm, write=False) as s:
+            at = home_rows.opened_at(s, user)
+    return at is not None and now - at <= WATCHED_FOR
 
 
 def _through(firm: Firm, today: date) -> list[date]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -92,6 +92,10 @@ class HomeStore:
     marks: dict[str, list[Mark]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     limit: int = KEPT_HOMES
+    # When each person last opened their Home, as this process was told, and when it last wrote that down for
+    # the other replicas (PostgreSQL): bot/services/home.py note_opened.
+    opened: dict[str, datetime] = field(default_factory=dict)
+    written: dict[str, datetime] = field(default_factory=dict)
 
     def note(self, mark: Mark | None) -> None:
         if mark is None:
@@ -111,6 +115,21 @@ class HomeStore:
             while len(self.kept) > self.limit:
                 gone, _ = self.kept.popitem(last=False)
                 self.marks.pop(gone, None)
+
+    def note_open(self, user: str, now: datetime, every: timedelta) -> bool:
+        """The person opened their Home at `now`. True when it is also to be written down for other
+        processes: this one has not within `every` (or its clock went back); counted as written from here."""
+        with self.lock:
+            self.opened[user] = now
+            last = self.written.get(user)
+            if last is not None and last <= now < last + every:
+                return False
+            self.written[user] = now
+            return True
+
+    def last_opened(self, user: str) -> datetime | None:
+        with self.lock:
+            return self.opened.get(user)
 
     def forget(self, user: str) -> None:
         with self.lock:

@@ -18,6 +18,7 @@ from bot.services.firm import Firm
 from handlers import home
 from handlers.home import home_view
 from handlers.slack.standin import SlackStandIn
+from tests.kit.clock import Clock
 from tests.kit.statements import watch
 from tests.kit.workspace import Slack
 
@@ -198,10 +199,45 @@ def test_a_change_that_alters_nothing_on_the_home_publishes_none(
     _say(workspace, "U1", "advance PI-2")  # a stage moves: the Home's lists change
     assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1") != home
 
+    _open_home(workspace, "ULEAD")
     workspace.standin.reset()
     _say(workspace, "ULEAD", "contacted PI-1 client called a third time")
     assert _published(workspace, "ULEAD") == _full_read(workspace.firm, standin, "ULEAD")
     assert not [c for c in workspace.standin.calls_to("views.publish") if c.params["user_id"] == "U1"]
+
+
+def test_a_change_publishes_at_once_only_a_home_its_person_opened_lately(
+    workspace: Slack, standin: SlackStandIn, reads: list[list[str]], clock: Clock
+) -> None:
+    """A Home nobody opened lately is not read or published after a change: Slack tells casebot when its
+    person opens it, and it is built then, with the change. One opened within WATCHED_FOR is published at once.
+    On PostgreSQL, which serves replicas, a process that was not told of the opening knows it all the same."""
+    _cases(workspace)
+    workspace.standin.reset()
+    before = len(reads)
+    _say(workspace, "U1", "contacted PI-1 client called back")
+    assert not workspace.standin.calls_to("views.publish") and len(reads) == before, "U1 never opened it"
+
+    _open_home(workspace, "U1")  # opened: built now, with the contact
+    assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1")
+    workspace.standin.reset()
+    _say(workspace, "U1", "advance PI-2")
+    assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1")
+
+    # Another process, told nothing of the opening: on PostgreSQL it reads it; SQLite serves one process.
+    workspace.firm.homes.opened.clear()
+    workspace.standin.reset()
+    _say(workspace, "U1", "contacted PI-3 adjuster voicemail left a message")
+    published = bool(workspace.standin.calls_to("views.publish"))
+    assert published == workspace.firm.db.is_postgres
+
+    _open_home(workspace, "U1")
+    clock.advance(hours=12, minutes=1)  # a working day later, not opened since
+    workspace.standin.reset()
+    _say(workspace, "U1", "demand PI-4 ack")
+    assert not workspace.standin.calls_to("views.publish"), "not opened for longer than WATCHED_FOR"
+    _open_home(workspace, "U1")
+    assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1")
 
 
 def test_the_refresh_after_a_change_reads_only_the_case_it_touched(

@@ -31,6 +31,8 @@ def served(served: ServedSlack) -> ServedSlack:
     served.case("U2", f"new PI-8 {OTHER} 2026-11-02")
     for user in ("U2", "U3"):
         served.case(user, "mine")  # casebot knows them (what Slack says of them is cached)
+    for user in ("ULEAD", "U1", "U2", "U3"):
+        served.open_home(user)  # each is looking at their Home (a change publishes only Homes opened lately)
     return served
 
 

@@ -203,6 +203,14 @@ class Slack:
         body = event_body(event, event_id)
         return self.dispatch(body, content_type="application/json")
 
+    def open_home(self, user: str = "U1") -> Answer:
+        """The person opens their Home tab (app_home_opened): casebot publishes it, and publishes it again
+        after a change that alters it while they have it open (handlers/home.py)."""
+        self._n += 1
+        return self.event(
+            {"type": "app_home_opened", "user": user, "tab": "home"}, event_id=f"EvOpen{self._n}"
+        )
+
     # -- what casebot sent ---------------------------------------------------------------------------
 
     def posts(self) -> list[Call]:

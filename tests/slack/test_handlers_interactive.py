@@ -193,6 +193,7 @@ def test_home_shows_due_overdue_and_cases_and_a_lead_sees_overdue_by_manager(wor
 
 def test_home_is_refreshed_after_the_person_changes_a_case(workspace: Slack) -> None:
     workspace.case("U1", "new PI-1 Jane Roe 2026-11-02")
+    workspace.open_home("U1")  # U1 is looking at their Home
     workspace.standin.reset()
     workspace.case("U1", "contacted PI-1 2026-11-20")
     (refresh,) = workspace.standin.calls_to("views.publish")
