@@ -44,9 +44,24 @@ def when(item: DueItem, today: date | None = None) -> str:
     return f"*{said}*" if item.overdue_days else said
 
 
+# Each talking point's line, as last set out: most are the playbook's own words, met again on every list (a
+# `/case due` sets out three hundred or so). Emptied when it holds _POINT_LINES_KEPT, so it never grows with
+# the firm's cases (the rest name a case's providers).
+_POINT_LINES: dict[tuple[str, str], str] = {}
+_POINT_LINES_KEPT = 4096
+
+
 def points(item: DueItem, indent: str = "    ") -> list[str]:
     """The obligation's talking points, one line each, user text escaped."""
-    return [f"{indent}◦ {esc(cut(p, _POINT_CHARS))}" for p in item.talking_points]
+    lines = []
+    for point in item.talking_points:
+        line = _POINT_LINES.get((point, indent))
+        if line is None:
+            if len(_POINT_LINES) >= _POINT_LINES_KEPT:
+                _POINT_LINES.clear()
+            line = _POINT_LINES[(point, indent)] = f"{indent}◦ {esc(cut(point, _POINT_CHARS))}"
+        lines.append(line)
+    return lines
 
 
 def due_line(

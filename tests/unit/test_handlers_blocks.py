@@ -284,3 +284,21 @@ def test_forms_help_and_the_text_renderer() -> None:
     shown = render_blocks(build_case_card(_card(), TODAY).blocks)
     assert "PI-1 · Jane Roe" in shown and "[Log contact]" in shown and "@U1" in shown
     assert "*" not in shown and "<@" not in shown
+
+
+def test_talking_points_read_the_same_however_often_they_are_set_out() -> None:
+    """A talking point's line is kept once set out (the playbook's words recur on every list): the second
+    list reads as the first, a provider's name typed with mrkdwn in it stays literal, and what is kept stays
+    bounded however many providers the firm's cases name."""
+    from handlers.blocks import lists
+
+    points = ("Ask how they are doing.", "Still outstanding: *Valley* <Ortho> (bills, requested Aug 5).")
+    item = _item(1, "U1", 0)._replace(talking_points=points)
+    first, again = (all_text(build_due([item], TODAY, TODAY).blocks) for _ in range(2))
+    assert first == again
+    assert "◦ Ask how they are doing." in first
+    assert "&lt;Ortho&gt;" in first and "*Valley*" not in first, "typed text is escaped, kept or not"
+    for n in range(lists._POINT_LINES_KEPT + 10):
+        lists.points(item._replace(talking_points=(f"Still outstanding: Provider {n}",)))
+    assert len(lists._POINT_LINES) <= lists._POINT_LINES_KEPT
+    assert all_text(build_due([item], TODAY, TODAY).blocks) == first
