@@ -87,6 +87,7 @@ def note_opened(firm: Firm, user: str) -> None:
     if firm.homes.note_open(user, now, NOTE_OPENED_EVERY) and firm.db.is_postgres:
         with Transaction(firm) as s:
             home_rows.note_opened(s, user, now)
+        firm.homes.written_down(user, now)  # not before: one that failed is written at the next opening
 
 
 def watched(firm: Firm, user: str) -> bool:

@@ -118,14 +118,16 @@ class HomeStore:
 
     def note_open(self, user: str, now: datetime, every: timedelta) -> bool:
         """The person opened their Home at `now`. True when it is also to be written down for other
-        processes: this one has not within `every` (or its clock went back); counted as written from here."""
+        processes: this one has not written it within `every` (or its clock went back); `written` then."""
         with self.lock:
             self.opened[user] = now
             last = self.written.get(user)
-            if last is not None and last <= now < last + every:
-                return False
-            self.written[user] = now
-            return True
+            return last is None or not last <= now < last + every
+
+    def written_down(self, user: str, at: datetime) -> None:
+        """The opening at `at` is in the database for the other processes."""
+        with self.lock:
+            self.written[user] = at
 
     def last_opened(self, user: str) -> datetime | None:
         with self.lock:

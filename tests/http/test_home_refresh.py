@@ -240,6 +240,22 @@ def test_a_change_publishes_at_once_only_a_home_its_person_opened_lately(
     assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1")
 
 
+def test_an_opening_is_written_down_for_other_replicas_at_most_every_ten_minutes(
+    workspace: Slack, clock: Clock
+) -> None:
+    """On PostgreSQL each opening a process is told of reaches home_opens, but not more often than every
+    NOTE_OPENED_EVERY a person; on SQLite (one process) an opening never writes."""
+    _cases(workspace)
+    seen = watch(workspace.firm.db)
+    last = 0
+    for minute in (0, 3, 6, 11, 12):  # U1 opens their Home at these minutes
+        clock.advance(minutes=minute - last)
+        last = minute
+        _open_home(workspace, "U1")
+    written = [sql for _, sql in seen.statements if "INSERT INTO home_opens" in sql]
+    assert len(written) == (2 if workspace.firm.db.is_postgres else 0), written  # at 0 and at 11
+
+
 def test_the_refresh_after_a_change_reads_only_the_case_it_touched(
     workspace: Slack, reads: list[list[str]]
 ) -> None:
