@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot import services
 from bot.errors import CasebotError
+from bot.logs import failure
 from bot.rules.playbook import LEAD_ROLES
 from bot.services import caseload, request
 from bot.services.home import note_opened, watched
@@ -120,7 +121,10 @@ class Homes:
         with self._guard:
             opened = self._waiting.pop(user)
         if opened:
-            note_opened(self.ctx.firm, user)
+            try:
+                note_opened(self.ctx.firm, user)
+            except Exception as exc:  # what they opened is still built; the next opening notes it again
+                failure(log, "note that a Home was opened", exc, user=user)
         elif not watched(self.ctx.firm, user):
             return  # nobody is looking: Slack tells casebot when they next open it, and it is built then
         pause()

@@ -86,7 +86,8 @@ class Kept:
 class HomeStore:
     """This process's Homes and the marks of its changes since; never trusted without the version. At most
     `limit` Homes are kept, the least recently used forgotten first (with their marks): a refresh that finds
-    none reads the person's whole Home."""
+    none reads the person's whole Home. Also when each person last opened their Home, as this process was
+    told (one time a person)."""
 
     kept: OrderedDict[str, Kept] = field(default_factory=OrderedDict)
     marks: dict[str, list[Mark]] = field(default_factory=dict)

@@ -256,6 +256,19 @@ def test_an_opening_is_written_down_for_other_replicas_at_most_every_ten_minutes
     assert len(written) == (2 if workspace.firm.db.is_postgres else 0), written  # at 0 and at 11
 
 
+def test_a_home_is_published_when_opened_even_if_noting_the_opening_fails(
+    workspace: Slack, standin: SlackStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cases(workspace)
+
+    def fails(*_: Any) -> None:
+        raise RuntimeError("the database said no")
+
+    monkeypatch.setattr(home, "note_opened", fails)
+    _open_home(workspace, "U1")
+    assert _published(workspace, "U1") == _full_read(workspace.firm, standin, "U1")
+
+
 def test_the_refresh_after_a_change_reads_only_the_case_it_touched(
     workspace: Slack, reads: list[list[str]]
 ) -> None:
