@@ -104,5 +104,9 @@ def server_version(engine: Engine) -> str:
     """The database server's version, for the benchmark's record of the machine."""
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
-            return "PostgreSQL " + str(conn.execute(text("SHOW server_version")).scalar_one())
+            version = conn.execute(text("SHOW server_version")).scalar_one()
+            # How much of the database the server keeps in its own memory: the pages a read needs beyond it
+            # come from the operating system, one call each (bench/RESULTS.md, run R15).
+            buffers = conn.execute(text("SHOW shared_buffers")).scalar_one()
+            return f"PostgreSQL {version}, shared_buffers {buffers}"
         return "SQLite " + str(conn.execute(text("SELECT sqlite_version()")).scalar_one())
