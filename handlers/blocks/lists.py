@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 
 from bot.rules.playbook import STAGES, Stage
 from bot.services.cards import DueItem
@@ -44,24 +45,19 @@ def when(item: DueItem, today: date | None = None) -> str:
     return f"*{said}*" if item.overdue_days else said
 
 
-# Each talking point's line, as last set out: most are the playbook's own words, met again on every list (a
-# `/case due` sets out three hundred or so). Emptied when it holds _POINT_LINES_KEPT, so it never grows with
-# the firm's cases (the rest name a case's providers).
-_POINT_LINES: dict[tuple[str, str], str] = {}
+# Talking points' lines kept (the least recently used forgotten first): most points are the playbook's own
+# words, met again on every list (a `/case due` sets out three hundred or so); the rest name a case's providers.
 _POINT_LINES_KEPT = 4096
+
+
+@lru_cache(maxsize=_POINT_LINES_KEPT)
+def _point_line(point: str, indent: str) -> str:
+    return f"{indent}◦ {esc(cut(point, _POINT_CHARS))}"
 
 
 def points(item: DueItem, indent: str = "    ") -> list[str]:
     """The obligation's talking points, one line each, user text escaped."""
-    lines = []
-    for point in item.talking_points:
-        line = _POINT_LINES.get((point, indent))
-        if line is None:
-            if len(_POINT_LINES) >= _POINT_LINES_KEPT:
-                _POINT_LINES.clear()
-            line = _POINT_LINES[(point, indent)] = f"{indent}◦ {esc(cut(point, _POINT_CHARS))}"
-        lines.append(line)
-    return lines
+    return [_point_line(point, indent) for point in item.talking_points]
 
 
 def due_line(

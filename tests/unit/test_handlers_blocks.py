@@ -300,5 +300,5 @@ def test_talking_points_read_the_same_however_often_they_are_set_out() -> None:
     assert "&lt;Ortho&gt;" in first and "*Valley*" not in first, "typed text is escaped, kept or not"
     for n in range(lists._POINT_LINES_KEPT + 10):
         lists.points(item._replace(talking_points=(f"Still outstanding: Provider {n}",)))
-    assert len(lists._POINT_LINES) <= lists._POINT_LINES_KEPT
+    assert lists._point_line.cache_info().currsize <= lists._POINT_LINES_KEPT
     assert all_text(build_due([item], TODAY, TODAY).blocks) == first
